@@ -1,0 +1,79 @@
+# The two commands: `make run` (install, ingest the default corpus, serve the app) and
+# `make test` (install, pass the tests). Everything else is a convenience.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.stamp-deps
+SHARED_CORPUS ?= ../shared/corpus
+DATA_DIR ?= data
+export HF_HUB_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1
+export HF_HUB_DISABLE_PROGRESS_BARS=1
+export GRADIO_ANALYTICS_ENABLED=False
+export ANONYMIZED_TELEMETRY=False
+# Ingest the shared corpus by default when it is beside the checkout.
+INGEST_DIRS := $(if $(wildcard $(SHARED_CORPUS)),$(SHARED_CORPUS),)
+
+.PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-scale browsers clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Command 1: install, ingest the default corpus, serve the chat UI and API.
+run: install
+	$(PY) -m ui.cli ingest $(INGEST_DIRS) --data-dir $(DATA_DIR)
+	$(PY) -m ui.cli serve --data-dir $(DATA_DIR)
+
+ingest: install
+	$(PY) -m ui.cli ingest $(INGEST_DIRS) --data-dir $(DATA_DIR)
+
+serve: install
+	$(PY) -m ui.cli serve --data-dir $(DATA_DIR)
+
+## Command 2: install and pass the tests (unit, integration, e2e browser, eval smoke gate).
+test: install browsers
+	$(PY) -m pytest
+
+test-all: install browsers
+	$(PY) -m pytest -m ""
+
+# Debian's chromium for the Playwright e2e tests (Playwright's own download fails offline).
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "chromium missing: install Debian's chromium package for e2e tests"; fi; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy assistant ingest
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+eval: install
+	$(PY) -m ui.cli eval run --dataset evals/datasets/all.jsonl --data-dir $(DATA_DIR)
+
+bench: bench-ingest bench-query
+
+bench-ingest: install
+	$(PY) -m evals.bench.ingest
+
+bench-query: install
+	$(PY) -m evals.bench.query
+
+bench-load: install
+	$(PY) -m evals.bench.load
+
+bench-scale: install
+	$(PY) -m evals.bench.scale
+
+clean:
+	rm -rf $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,68 @@
+"""Composition root: the only place that turns ``Settings`` into concrete adapters.
+
+Backends are imported lazily so that ``--help``, the API tests and the fakes never pay for
+torch, chromadb or a provider SDK they do not use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.index import Index
+    from assistant.ports import ChatModel, Embedder, Suggester
+    from assistant.service import Assistant
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured embedder: the local MiniLM model, or the deterministic fake."""
+    if settings.embedder.provider == "fake":
+        from assistant.adapters.fakes import HashEmbedder
+
+        return HashEmbedder()
+    from assistant.adapters.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder.from_settings(settings.embedder)
+
+
+def open_index(
+    settings: Settings, embedder: Embedder | None = None, *, create: bool = False
+) -> Index:
+    """Open (or with ``create=True`` create) the index in the data dir for this embedder.
+
+    Raises ``IndexNotFoundError`` when there is none and ``create`` is false, and
+    ``EmbeddingModelMismatchError`` when it was built with another model.
+    """
+    from assistant.index import Index
+
+    return Index.open(settings, embedder or build_embedder(settings), create=create)
+
+
+def build_chat_model(settings: Settings) -> ChatModel | None:
+    """The generative model, or None for the default extractive answerer."""
+    if settings.llm.provider == "extractive":
+        return None
+    from assistant.adapters.llm import build_chat_model as _build
+
+    return _build(settings.llm)
+
+
+def build_suggester(settings: Settings, index: Index) -> Suggester | None:
+    from assistant.suggestions import build_suggester as _build
+
+    return _build(settings, index)
+
+
+def build_assistant(settings: Settings, *, index: Index | None = None) -> Assistant:
+    """The Assistant service with every dependency wired from ``settings``."""
+    from assistant.service import Assistant
+
+    index = index or open_index(settings)
+    return Assistant(
+        index=index,
+        settings=settings,
+        chat_model=build_chat_model(settings),
+        suggester=build_suggester(settings, index),
+    )

@@ -1,0 +1,163 @@
+"""Protocols for every swappable dependency. Adapters live in ``assistant/adapters``.
+
+Each port has an in-package fake (``assistant/adapters/fakes.py``) so tests, the API and evals
+run fast and offline. The composition root (``assistant/app.py``) builds the real or fake
+adapter from ``Settings``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from assistant.types import Audience, Chunk, Citation, Document, Hit, Suggestion
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of shape (n, dimension)."""
+
+    model_id: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` under the model's tokenizer (for chunk sizing)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """What the catalogue knows about one ingested document."""
+
+    id: str
+    source: str
+    title: str
+    content_hash: str
+    chunk_ids: tuple[str, ...]
+    doc_type: str = "document"
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    ingested_at: str = ""  # ISO timestamp
+
+
+@runtime_checkable
+class VectorStore(Protocol):
+    """Dense index of chunk vectors keyed by chunk id (Chroma in production)."""
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None: ...
+
+    def delete(self, chunk_ids: Sequence[str]) -> None: ...
+
+    def ids(self) -> set[str]:
+        """Every chunk id held (used to reconcile after a crash)."""
+        ...
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Top-k (chunk id, cosine similarity), best first."""
+        ...
+
+    def count(self) -> int: ...
+
+    def embedding_model(self) -> tuple[str, int] | None:
+        """(model id, dimension) the index was built with, or None if empty/new."""
+        ...
+
+
+@runtime_checkable
+class Catalog(Protocol):
+    """The source of truth for what is indexed: documents, chunk texts and metadata.
+
+    ``replace_document`` is atomic: readers see the old or the new version, never half.
+    """
+
+    def document(self, document_id: str) -> DocumentRecord | None: ...
+
+    def documents(self) -> list[DocumentRecord]: ...
+
+    def replace_document(self, record: DocumentRecord, chunks: Sequence[Chunk]) -> None: ...
+
+    def remove_document(self, document_id: str) -> None: ...
+
+    def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """Chunks for the ids that exist, in the order asked."""
+        ...
+
+    def document_chunks(self, document_id: str) -> list[Chunk]: ...
+
+    def all_chunk_ids(self) -> set[str]: ...
+
+    def count_chunks(self) -> int: ...
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+
+@runtime_checkable
+class KeywordIndex(Protocol):
+    """Lexical (BM25-style) search over chunk texts, kept consistent with the catalogue."""
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Top-k (chunk id, score), best first; higher is better."""
+        ...
+
+
+@runtime_checkable
+class Reranker(Protocol):
+    def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """A generative model. ``model_id`` is recorded in traces and eval snapshots."""
+
+    model_id: str
+
+    def generate(self, messages: Sequence[ChatMessage]) -> str: ...
+
+    def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class Loader(Protocol):
+    """Turns one file into a Document (raises IngestError subclasses on bad input)."""
+
+    def load(self, path: str) -> Document: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionSet:
+    """Suggestions for one answer. ``citations`` are extra passages the suggestions cite,
+    numbered after the answer's own citations (the Assistant appends them)."""
+
+    peers: tuple[Suggestion, ...] = ()
+    resources: tuple[Suggestion, ...] = ()
+    next_steps: tuple[Suggestion, ...] = ()
+    citations: tuple[Citation, ...] = ()
+
+
+@runtime_checkable
+class Suggester(Protocol):
+    """Suggests peer councils, LGA resources and framework next steps for an answer."""
+
+    def suggest(
+        self,
+        *,
+        question: str,
+        audience: Audience,
+        citations: Sequence[Citation],
+        hits: Sequence[Hit],
+        refused: bool,
+    ) -> SuggestionSet: ...

