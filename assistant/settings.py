@@ -42,6 +42,31 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of dense ranks in fusion.")
     keyword_weight: float = Field(1.0, ge=0, description="Weight of keyword ranks in fusion.")
+    filter_overfetch: int = Field(
+        5, ge=1, le=50, description="Candidate multiplier when metadata filters are applied."
+    )
+    dedupe: bool = Field(True, description="Drop passages that largely repeat a better one.")
+    dedupe_threshold: float = Field(
+        0.8, gt=0, le=1, description="Word-shingle overlap above which a passage is a duplicate."
+    )
+    sentence_rescore: bool = Field(
+        True, description="Re-score with the embedding cosine of each passage's best sentence."
+    )
+    sentence_weight: float = Field(
+        0.5, ge=0, le=1, description="Weight of the best-sentence cosine in the re-score."
+    )
+    rescore_candidates: int = Field(
+        16, ge=1, le=200, description="Fused candidates re-scored at sentence level."
+    )
+    max_sentences: int = Field(
+        12, ge=1, le=100, description="Sentences per passage scored in the re-score."
+    )
+    neighbour_expansion: bool = Field(
+        False, description="Attach the previous/next chunk of the same section to short hits."
+    )
+    neighbour_min_chars: int = Field(
+        400, ge=0, description="Hits shorter than this get their neighbours attached."
+    )
 
 
 class AnswerSettings(BaseModel):
