@@ -1,0 +1,308 @@
+"""Follow-up rewrite: turn "What does it measure?" into a standalone question before retrieval.
+
+Deterministic (the offline default): when a question is a follow-up (a pronoun such as it /
+they / this, a "what about X?", or a very short question with no named entity of its own), the
+entities (council names from the gazetteer, else capitalised multi-word spans) and the topic
+(the noun phrase the last user turn asked about) are carried into it. Non-follow-ups pass
+unchanged. ``rewrite_with_model`` is the optional LLM rewrite used when a chat model is set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant.ports import ChatMessage, ChatModel
+from assistant.types import Turn
+
+PROMPT_PATH = Path(__file__).parent / "prompts" / "rewrite.txt"
+
+_PRONOUNS_THING = {"it", "its", "this", "that", "these", "those"}
+_PRONOUNS_AGENT = {"they", "them", "their", "theirs", "he", "she", "his", "her"}
+# After "this"/"that"/"these"/"those", these words mean a pronoun ("does this work?"), anything
+# else a determiner ("this programme").
+_VERBS_AFTER = {
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "does",
+    "do",
+    "did",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "may",
+    "might",
+    "mean",
+    "means",
+    "work",
+    "works",
+    "cost",
+    "costs",
+    "help",
+    "helps",
+    "involve",
+    "involves",
+    "include",
+    "includes",
+    "measure",
+    "measures",
+    "apply",
+    "applies",
+}
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*[?.!]*\s*$", re.I)
+_AND_X = re.compile(r"^\s*and\s+(?P<x>(?:for\s+|in\s+)?[A-Z].*?)\s*[?.!]*\s*$")
+# "Tell me about X", "What is X (for)?", "Describe X"...: X is the topic of the turn.
+_TOPIC_LEAD = re.compile(
+    r"^\s*(?:(?:can|could)\s+you\s+)?(?:please\s+)?"
+    r"(?:tell\s+me\s+(?:more\s+)?about|what\s+(?:is|are|was|were)|who\s+(?:is|are|was|were)|"
+    r"describe|explain|summari[sz]e|give\s+me\s+an?\s+(?:overview|summary)\s+of|"
+    r"what\s+do\s+you\s+know\s+about|i\s+want\s+to\s+know\s+about|information\s+(?:on|about))"
+    r"\s+(?P<x>.+?)\s*[?.!]*\s*$",
+    re.I,
+)
+_TRAILING_PREP = re.compile(r"\s+(?:for|about|like|on|of|to)\s*$", re.I)
+_QUESTION_WORDS = {
+    "what",
+    "which",
+    "who",
+    "when",
+    "where",
+    "why",
+    "how",
+    "tell",
+    "is",
+    "are",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "give",
+    "show",
+    "list",
+    "describe",
+    "explain",
+    "and",
+    "any",
+    "please",
+    "the",
+    "a",
+    "an",
+    "in",
+    "for",
+}
+_CAP_WORD = r"(?:\b[A-Z][\w'’&-]*|[A-Z]{2,})"
+_CAP_SPAN = re.compile(
+    rf"{_CAP_WORD}(?:\s+(?:and|of|the|for|upon|on|in|under|-)\s+{_CAP_WORD}|\s+{_CAP_WORD})*"
+)
+_WORDS = re.compile(r"[\w'’-]+")
+SHORT_WORDS = 4
+
+
+def _find_councils(text: str) -> list[str]:
+    """Council names in ``text`` (surface forms), via the gazetteer when it is available."""
+    try:
+        from assistant.knowledge.gazetteer import find_councils  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    found: list[str] = []
+    for item in find_councils(text):
+        name = item if isinstance(item, str) else None
+        for attr in ("surface", "text", "matched", "name", "canonical"):
+            if name is None and isinstance(getattr(item, attr, None), str):
+                candidate = getattr(item, attr)
+                if candidate.lower() in text.lower():
+                    name = candidate
+        if isinstance(item, str) or name:
+            found.append(name or str(item))
+    return found
+
+
+def find_entities(text: str, *, councils: Callable[[str], list[str]] = _find_councils) -> list[str]:
+    """Named entities in ``text``: councils first, then capitalised spans (not a sentence start
+    alone, not a question word), longest first, without repeats."""
+    entities: list[str] = []
+    for council in councils(text):
+        if council not in entities:
+            entities.append(council)
+    for match in _CAP_SPAN.finditer(text):
+        span = match.group(0).strip(" -")
+        words = span.split()
+        while words and words[0].lower() in _QUESTION_WORDS:
+            words = words[1:]
+        if not words:
+            continue
+        span = " ".join(words)
+        at_start = match.start() == 0 or text[: match.start()].rstrip().endswith((".", "?", "!"))
+        single = len(words) == 1
+        if single and (at_start and not words[0].isupper()) or span in ("I",):
+            continue
+        span = re.sub(r"['’]s$", "", span)
+        if not any(span.lower() in e.lower() for e in entities):
+            entities.append(span)
+    return entities
+
+
+def topic_phrase(question: str) -> str | None:
+    """The noun phrase a question asks about ("Tell me about X" -> X), or None if unclear."""
+    match = _TOPIC_LEAD.match(question)
+    if match:
+        phrase = _TRAILING_PREP.sub("", match.group("x").strip())
+        if 0 < len(phrase.split()) <= 10:
+            return phrase
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(text)]
+
+
+def is_follow_up(question: str, *, has_history: bool = True) -> bool:
+    """Whether ``question`` leans on an earlier turn (pronoun, "what about", very short)."""
+    if not has_history:
+        return False
+    if _WHAT_ABOUT.match(question) or _AND_X.match(question):
+        return True
+    words = _words(question)
+    own_entity = bool(find_entities(question))
+    if any(w in _PRONOUNS_THING or w in _PRONOUNS_AGENT for w in words):
+        # A long question naming its own subject usually resolves its own pronouns.
+        return not (own_entity and len(words) >= 8)
+    return len(words) <= SHORT_WORDS and not own_entity
+
+
+def _last_user_question(history: Sequence[Turn]) -> str | None:
+    for turn in reversed(history):
+        if turn.role == "user" and turn.content.strip():
+            return turn.content.strip()
+    return None
+
+
+def _strip_end(text: str) -> str:
+    return text.strip().rstrip("?.! ").strip()
+
+
+def _possessive(phrase: str) -> str:
+    return phrase + ("'" if phrase.endswith("s") and not phrase[-2:].isupper() else "'s")
+
+
+def _context(history: Sequence[Turn]) -> tuple[str, list[str], str | None]:
+    """(question, entities, topic) of the last user turn; a turn that was itself a follow-up is resolved
+    first and inherits the topic of the turn it followed."""
+    turns = list(history)
+    users = [i for i, t in enumerate(turns) if t.role == "user" and t.content.strip()]
+    if not users:
+        return "", [], None
+    idx = users[-1]
+    previous = turns[idx].content.strip()
+    earlier = turns[:idx]
+    inherited: str | None = None
+    if _last_user_question(earlier) is not None and is_follow_up(previous):
+        previous = rewrite_question(previous, earlier)
+        inherited = _context(earlier)[2]
+    return previous, find_entities(previous), topic_phrase(previous) or inherited
+
+
+def rewrite_question(question: str, history: Sequence[Turn]) -> str:
+    """A standalone version of ``question`` given the conversation so far (deterministic).
+
+    The previous user turn supplies the entities and topic; a question that is not a follow-up
+    is returned unchanged.
+    """
+    previous = _last_user_question(history)
+    if previous is None or not is_follow_up(question):
+        return question
+    previous, prev_entities, topic = _context(history)
+    context_fallback = f"{_strip_end(previous)}? {question.strip()}"
+
+    what_about = _WHAT_ABOUT.match(question) or _AND_X.match(question)
+    if what_about:
+        new = _strip_end(what_about.group("x"))
+        new_entities = find_entities(new) or ([new] if new[:1].isupper() else [])
+        if prev_entities and new_entities:
+            old = prev_entities[0]
+            pattern = re.compile(re.escape(old) + r"(?:['’]s)?", re.I)
+            if pattern.search(previous):
+                return pattern.sub(lambda m: new + m.group(0)[len(old) :], previous, count=1)
+        return f"{_strip_end(previous)}: what about {new}?"
+
+    agent = prev_entities[0] if prev_entities else topic
+    thing = topic or (prev_entities[-1] if len(prev_entities) > 1 else None) or agent
+    words = question.split()
+    out: list[str] = []
+    done: set[str] = set()  # replaced referents: each is written once
+    skip = False
+    for i, raw in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        core = re.sub(r"^\W+|\W+$", "", raw)
+        lower = core.lower()
+        lead = raw[: raw.find(core)] if core else ""
+        tail = raw[raw.find(core) + len(core) :] if core else raw
+        nxt_raw = words[i + 1] if i + 1 < len(words) else ""
+        nxt = re.sub(r"\W+", "", nxt_raw).lower()
+        sub: str | None = None
+        if core:
+            if lower in ("it", "they", "them", "he", "she"):
+                sub = thing if lower == "it" else agent
+            elif lower in ("its", "their", "his", "her"):
+                target = thing if lower == "its" else agent
+                sub = _possessive(target) if target else None
+            elif lower in ("this", "that", "these", "those"):
+                prev_word = words[i - 1].lower() if i else ""
+                if nxt and topic and topic.lower().rstrip("s").endswith(nxt.rstrip("s")):
+                    # "this programme" after "What is the Sector Support Programme?"
+                    sub, skip = topic, True
+                    tail = nxt_raw[len(nxt_raw.rstrip("?.!,;:")) :]
+                elif (
+                    not nxt or nxt in _VERBS_AFTER or nxt.endswith("ed") or i == len(words) - 1
+                ) and (lower != "that" or prev_word not in ("said", "say", "true", "mean", "so")):
+                    sub = thing
+        if sub and sub not in done:
+            out.append(lead + sub + tail)
+            done.add(sub)
+        else:
+            skip = False
+            out.append(raw)
+    rewritten = " ".join(out)
+    if done:
+        # Entities the replacement did not bring (e.g. the council behind "it") are appended.
+        missing = [e for e in prev_entities if e.lower() not in rewritten.lower()]
+        if missing and not find_entities(question):
+            rewritten = f"{_strip_end(rewritten)} ({', '.join(missing)})?"
+        return rewritten[0].upper() + rewritten[1:]
+    if topic:
+        # Short, determiner or pronoun-free follow-up: carry the topic as context.
+        return f"{_strip_end(question)}: {topic}?"
+    return context_fallback
+
+
+def rewrite_with_model(
+    question: str, history: Sequence[Turn], chat_model: ChatModel, *, max_turns: int = 6
+) -> str:
+    """Ask ``chat_model`` for a standalone question; falls back to the deterministic rewrite
+    when the reply is empty or implausibly long."""
+    if not _last_user_question(history) or not is_follow_up(question):
+        return question
+    template = PROMPT_PATH.read_text(encoding="utf-8")
+    convo = "\n".join(f"{t.role}: {t.content.strip()}" for t in list(history)[-max_turns:])
+    prompt = template.format(history=convo, question=question)
+    reply = chat_model.generate([ChatMessage(role="user", content=prompt)]).strip()
+    reply = reply.splitlines()[0].strip().strip('"') if reply else ""
+    if not reply or len(reply) > max(300, 3 * len(question)):
+        return rewrite_question(question, history)
+    return reply

@@ -1,0 +1,149 @@
+"""Deterministic follow-up rewrite: follow-ups gain the earlier turn's entities and topic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import pytest
+
+from assistant.ports import ChatMessage
+from assistant.rewrite import (
+    find_entities,
+    is_follow_up,
+    rewrite_question,
+    rewrite_with_model,
+    topic_phrase,
+)
+from assistant.types import Turn
+
+BRIGHTON = "What did Brighton and Hove City Council share with the Transformation Network?"
+TRACKER = "Tell me about Newcastle-under-Lyme's benefits tracker"
+
+
+def history(*questions: str) -> list[Turn]:
+    turns: list[Turn] = []
+    for q in questions:
+        turns += [Turn("user", q), Turn("assistant", "An answer citing a passage [1].")]
+    return turns
+
+
+def test_pronoun_follow_up_carries_entity_and_topic() -> None:
+    out = rewrite_question("What does it measure?", history(TRACKER))
+    assert out == "What does Newcastle-under-Lyme's benefits tracker measure?"
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "expected_parts"),
+    [
+        ("What did they learn?", BRIGHTON, ["Brighton and Hove City Council", "learn"]),
+        (
+            "What did they learn from it?",
+            BRIGHTON,
+            ["Brighton and Hove City Council learn from Transformation Network"],
+        ),
+        ("Who runs it?", "What is the digitalisation almanac for?", ["the digitalisation almanac"]),
+        (
+            "How is this programme funded?",
+            "What is the Sector Support Programme?",
+            ["How is the Sector Support Programme funded?"],
+        ),
+        ("What are their priorities?", "Tell me about Stockport Council", ["Stockport Council's"]),
+        (
+            "Any examples?",
+            "How can councils use AI to improve services?",
+            ["use AI to improve services", "Any examples"],
+        ),
+        ("Who took part?", "What is the Sector Support Programme?", ["Sector Support Programme"]),
+    ],
+)
+def test_follow_ups_become_standalone(
+    question: str, previous: str, expected_parts: list[str]
+) -> None:
+    out = rewrite_question(question, history(previous))
+    for part in expected_parts:
+        assert part in out
+    assert out != question
+
+
+def test_what_about_swaps_the_entity() -> None:
+    assert (
+        rewrite_question("What about Newham?", history(BRIGHTON))
+        == "What did Newham share with the Transformation Network?"
+    )
+    out = rewrite_question("And what about the 7Cs?", history("What is the TIEx self-assessment?"))
+    assert "TIEx self-assessment" in out and "7Cs" in out
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How can councils use AI to improve services?",
+        "What is the Transformation Network and how do I join it?",
+        "What did Newham Council do about co-design with residents?",
+    ],
+)
+def test_standalone_questions_pass_unchanged(question: str) -> None:
+    assert rewrite_question(question, history(TRACKER)) == question
+
+
+def test_no_history_means_no_rewrite() -> None:
+    assert rewrite_question("What does it measure?", []) == "What does it measure?"
+    only_assistant = [Turn("assistant", "Hello, ask me about transformation.")]
+    assert rewrite_question("What does it measure?", only_assistant) == "What does it measure?"
+
+
+def test_uses_the_latest_user_turn_and_resolves_chained_follow_ups() -> None:
+    turns = history("What is the Sector Support Programme?", TRACKER)
+    assert "Newcastle-under-Lyme" in rewrite_question("What does it measure?", turns)
+    chained = history(TRACKER, "What does it measure?")
+    out = rewrite_question("Who uses it?", chained)
+    assert "Newcastle-under-Lyme" in out and "tracker" in out
+
+
+def test_detectors() -> None:
+    assert is_follow_up("What does it measure?")
+    assert is_follow_up("Examples?")
+    assert is_follow_up("What about Newham?")
+    assert not is_follow_up("How do councils redesign adult social care services?")
+    assert not is_follow_up("What does it measure?", has_history=False)
+    assert find_entities(BRIGHTON) == ["Brighton and Hove City Council", "Transformation Network"]
+    assert find_entities("Tell me about the 7Cs") == []
+    assert find_entities("What does the LGA offer?") == ["LGA"]
+    assert topic_phrase("What is the digitalisation almanac for?") == "the digitalisation almanac"
+    assert topic_phrase("Which councils saved money?") is None
+
+
+def test_gazetteer_names_come_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "How did the Transformation Network help newcastle under lyme?"
+    found = find_entities(text, councils=lambda t: ["newcastle under lyme"])
+    assert found[0] == "newcastle under lyme"
+
+
+class _ScriptedChat:
+    model_id = "scripted"
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.prompts: list[str] = []
+
+    def generate(self, messages: Sequence[ChatMessage]) -> str:
+        self.prompts.append(messages[-1].content)
+        return self.reply
+
+    def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]:
+        yield self.generate(messages)
+
+
+def test_model_rewrite_uses_the_prompt_file_and_falls_back() -> None:
+    chat = _ScriptedChat("What does Newcastle-under-Lyme's benefits tracker measure?\nextra")
+    out = rewrite_with_model("What does it measure?", history(TRACKER), chat)
+    assert out == "What does Newcastle-under-Lyme's benefits tracker measure?"
+    assert TRACKER in chat.prompts[0] and "Standalone question" in chat.prompts[0]
+    empty = _ScriptedChat("   ")
+    assert "Newcastle-under-Lyme" in rewrite_with_model(
+        "What does it measure?", history(TRACKER), empty
+    )
+    # Not a follow-up: the model is not asked.
+    unused = _ScriptedChat("x")
+    assert rewrite_with_model("What is the TIEx?", history(TRACKER), unused) == "What is the TIEx?"
+    assert unused.prompts == []
