@@ -1,0 +1,405 @@
+"""The catalogue and keyword index in one SQLite file (WAL mode, FTS5 with BM25 ranking).
+
+One file holds the documents, their chunks (every ``Chunk`` field) and an FTS5 table over chunk
+text, title and heading path. ``replace_document`` and ``remove_document`` are single
+transactions, so the keyword index can never drift from the catalogue. FTS5 was chosen over
+bm25s for that reason; ``python -m evals.bench.keyword`` measures both at 100k chunks.
+
+Connections are per thread; WAL lets readers proceed while a writer commits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from assistant.errors import IndexCorruptError, StorageError
+from assistant.ports import DocumentRecord
+from assistant.types import Chunk
+
+# Common English function words: they match most chunks and only add noise and cost to BM25.
+STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "tell", "give", "show", "please"]
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_QUERY_TERMS = 32
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    publisher TEXT,
+    published TEXT,
+    url TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    heading_path TEXT NOT NULL,
+    page_start INTEGER,
+    page_end INTEGER,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    url TEXT,
+    doc_type TEXT NOT NULL,
+    publisher TEXT,
+    published TEXT,
+    councils TEXT NOT NULL,
+    themes TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id, position);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, title, heading, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+# FTS rows share their rowid with chunks.rid, so deletes are rowid lookups, not scans.
+_CHUNK_COLUMNS = (
+    "id, document_id, position, text, heading_path, page_start, page_end, char_start, char_end, "
+    "title, source, url, doc_type, publisher, published, councils, themes"
+)
+# Column weights for bm25(): the passage text counts most; title/heading repeat across chunks.
+_BM25_WEIGHTS = (1.0, 0.3, 0.6)
+
+
+def query_terms(query: str) -> list[str]:
+    """Lower-cased content words of ``query`` (stopwords and FTS syntax dropped), de-duplicated."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(query.lower()):
+        if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
+            seen.setdefault(word, None)
+    return list(seen)[:MAX_QUERY_TERMS]
+
+
+def fts_query(query: str) -> str | None:
+    """A safe FTS5 OR-query of the question's words, or None when nothing is left to match."""
+    terms = query_terms(query)
+    return " OR ".join(f'"{t}"' for t in terms) if terms else None
+
+
+def _row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
+    (
+        cid,
+        document_id,
+        position,
+        text,
+        heading_path,
+        page_start,
+        page_end,
+        char_start,
+        char_end,
+        title,
+        source,
+        url,
+        doc_type,
+        publisher,
+        published,
+        councils,
+        themes,
+    ) = row
+    return Chunk(
+        id=cid,
+        document_id=document_id,
+        position=position,
+        text=text,
+        heading_path=tuple(json.loads(heading_path)),
+        page_start=page_start,
+        page_end=page_end,
+        char_start=char_start,
+        char_end=char_end,
+        title=title,
+        source=source,
+        url=url,
+        doc_type=doc_type,
+        publisher=publisher,
+        published=published,
+        councils=tuple(json.loads(councils)),
+        themes=tuple(json.loads(themes)),
+    )
+
+
+def _chunk_row(chunk: Chunk) -> tuple:
+    return (
+        chunk.id,
+        chunk.document_id,
+        chunk.position,
+        chunk.text,
+        json.dumps(list(chunk.heading_path), ensure_ascii=False),
+        chunk.page_start,
+        chunk.page_end,
+        chunk.char_start,
+        chunk.char_end,
+        chunk.title,
+        chunk.source,
+        chunk.url,
+        chunk.doc_type,
+        chunk.publisher,
+        chunk.published,
+        json.dumps(list(chunk.councils), ensure_ascii=False),
+        json.dumps(list(chunk.themes), ensure_ascii=False),
+    )
+
+
+class SqliteCatalog:
+    """``Catalog`` and ``KeywordIndex`` over one SQLite file; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        conn = self._conn()
+        try:
+            conn.executescript(_SCHEMA)  # idempotent (IF NOT EXISTS)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StorageError(self._storage_message(exc)) from exc
+            raise IndexCorruptError(
+                f"The catalogue at {self.path} cannot be read ({exc}): delete the data "
+                "directory's index or run `lga-assistant ingest --rebuild`."
+            ) from exc
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise StorageError(self._storage_message(exc)) from exc
+                raise IndexCorruptError(
+                    f"The catalogue at {self.path} is not a readable SQLite database ({exc}): "
+                    "run `lga-assistant ingest --rebuild` to build a new index."
+                ) from exc
+            conn.isolation_level = None  # explicit BEGIN/COMMIT below
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _storage_message(self, exc: BaseException) -> str:
+        return (
+            f"Cannot write the catalogue at {self.path} ({exc}): check that the data directory "
+            "exists, is writable and that the disk has free space, or pass --data-dir."
+        )
+
+    @contextmanager
+    def _write(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        conn = conn or self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StorageError(self._storage_message(exc)) from exc
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            raise StorageError(self._storage_message(exc)) from exc
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        try:
+            return self._conn().execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(
+                f"The catalogue at {self.path} cannot be read ({exc}): run "
+                "`lga-assistant ingest --rebuild`."
+            ) from exc
+
+    def close(self) -> None:
+        """Close every thread's connection (checkpointing the WAL)."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- Catalog -----------------------------------------------------------------------------
+
+    def _record(self, row: tuple) -> DocumentRecord:
+        doc_id = row[0]
+        ids = self._read("SELECT id FROM chunks WHERE document_id = ? ORDER BY position", (doc_id,))
+        return DocumentRecord(
+            id=doc_id,
+            source=row[1],
+            title=row[2],
+            content_hash=row[3],
+            doc_type=row[4],
+            publisher=row[5],
+            published=row[6],
+            url=row[7],
+            ingested_at=row[8],
+            chunk_ids=tuple(r[0] for r in ids),
+        )
+
+    _DOC_COLUMNS = (
+        "id, source, title, content_hash, doc_type, publisher, published, url, ingested_at"
+    )
+
+    def document(self, document_id: str) -> DocumentRecord | None:
+        rows = self._read(f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id = ?", (document_id,))
+        return self._record(rows[0]) if rows else None
+
+    def documents(self) -> list[DocumentRecord]:
+        docs = self._read(f"SELECT {self._DOC_COLUMNS} FROM documents ORDER BY id")
+        chunk_ids: dict[str, list[str]] = {}
+        for doc_id, cid in self._read(
+            "SELECT document_id, id FROM chunks ORDER BY document_id, position"
+        ):
+            chunk_ids.setdefault(doc_id, []).append(cid)
+        return [
+            DocumentRecord(
+                id=r[0],
+                source=r[1],
+                title=r[2],
+                content_hash=r[3],
+                doc_type=r[4],
+                publisher=r[5],
+                published=r[6],
+                url=r[7],
+                ingested_at=r[8],
+                chunk_ids=tuple(chunk_ids.get(r[0], ())),
+            )
+            for r in docs
+        ]
+
+    @staticmethod
+    def _delete_document(conn: sqlite3.Connection, document_id: str) -> None:
+        conn.execute(
+            "DELETE FROM chunks_fts WHERE rowid IN (SELECT rid FROM chunks WHERE document_id = ?)",
+            (document_id,),
+        )
+        conn.execute("DELETE FROM chunks WHERE document_id = ?", (document_id,))
+        conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+    def replace_document(self, record: DocumentRecord, chunks: Sequence[Chunk]) -> None:
+        """Replace the document's row, chunks and keyword entries in one transaction."""
+        try:
+            with self._write() as conn:
+                self._delete_document(conn, record.id)
+                conn.execute(
+                    f"INSERT INTO documents ({self._DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (
+                        record.id,
+                        record.source,
+                        record.title,
+                        record.content_hash,
+                        record.doc_type,
+                        record.publisher,
+                        record.published,
+                        record.url,
+                        record.ingested_at,
+                    ),
+                )
+                for chunk in chunks:
+                    cur = conn.execute(
+                        f"INSERT INTO chunks ({_CHUNK_COLUMNS}) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        _chunk_row(chunk),
+                    )
+                    conn.execute(
+                        "INSERT INTO chunks_fts (rowid, text, title, heading) VALUES (?,?,?,?)",
+                        (cur.lastrowid, chunk.text, chunk.title, " ".join(chunk.heading_path)),
+                    )
+        except sqlite3.OperationalError as exc:
+            raise StorageError(self._storage_message(exc)) from exc
+
+    def remove_document(self, document_id: str) -> None:
+        try:
+            with self._write() as conn:
+                self._delete_document(conn, document_id)
+        except sqlite3.OperationalError as exc:
+            raise StorageError(self._storage_message(exc)) from exc
+
+    def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """Chunks for the ids that exist, in the order asked (unknown ids are skipped)."""
+        found: dict[str, Chunk] = {}
+        ids = list(dict.fromkeys(chunk_ids))
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._read(
+                f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", part
+            ):
+                found[row[0]] = _row_to_chunk(row)
+        return [found[i] for i in chunk_ids if i in found]
+
+    def document_chunks(self, document_id: str) -> list[Chunk]:
+        rows = self._read(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE document_id = ? ORDER BY position",
+            (document_id,),
+        )
+        return [_row_to_chunk(r) for r in rows]
+
+    def all_chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._read("SELECT id FROM chunks")}
+
+    def count_chunks(self) -> int:
+        return int(self._read("SELECT count(*) FROM chunks")[0][0])
+
+    def count_documents(self) -> int:
+        return int(self._read("SELECT count(*) FROM documents")[0][0])
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+        except sqlite3.OperationalError as exc:
+            raise StorageError(self._storage_message(exc)) from exc
+
+    # -- KeywordIndex ------------------------------------------------------------------------
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score), best first; higher is better."""
+        match = fts_query(query)
+        if match is None or k <= 0:
+            return []
+        weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
+        rows = self._read(
+            f"SELECT c.id, -bm25(chunks_fts, {weights}) AS score FROM chunks_fts "
+            "JOIN chunks c ON c.rid = chunks_fts.rowid "
+            "WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, "
+            f"{weights}) LIMIT ?",
+            (match, k),
+        )
+        return [(r[0], float(r[1])) for r in rows]
+
+    def keyword_ids(self) -> set[str]:
+        """Chunk ids present in the keyword index (for consistency checks)."""
+        return {
+            r[0]
+            for r in self._read(
+                "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rid = chunks_fts.rowid"
+            )
+        }

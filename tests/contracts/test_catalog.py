@@ -1,0 +1,232 @@
+"""Contract every ``Catalog`` + ``KeywordIndex`` adapter passes: MemoryCatalog and SqliteCatalog."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from assistant.adapters.fakes import MemoryCatalog
+from assistant.adapters.sqlite_catalog import SqliteCatalog
+from assistant.ports import Catalog, DocumentRecord, KeywordIndex
+from assistant.types import Chunk
+
+
+def make_doc(doc_id: str, texts: list[str], *, title: str = "Title", digest: str = "h1"):
+    chunks = [
+        Chunk(
+            id=Chunk.make_id(doc_id, i, t),
+            document_id=doc_id,
+            position=i,
+            text=t,
+            heading_path=("Part one", f"Section {i}"),
+            page_start=i + 1,
+            page_end=i + 2,
+            char_start=i * 100,
+            char_end=i * 100 + len(t),
+            title=title,
+            source=f"/docs/{doc_id}",
+            url="https://example.org/x",
+            doc_type="guidance",
+            publisher="LGA",
+            published="2024",
+            councils=("Leeds City Council",) if i == 0 else (),
+            themes=("digital", "housing") if i == 0 else (),
+        )
+        for i, t in enumerate(texts)
+    ]
+    record = DocumentRecord(
+        id=doc_id,
+        source=f"/docs/{doc_id}",
+        title=title,
+        content_hash=digest,
+        chunk_ids=tuple(c.id for c in chunks),
+        doc_type="guidance",
+        publisher="LGA",
+        published="2024",
+        url="https://example.org/x",
+        ingested_at="2026-01-01T00:00:00+00:00",
+    )
+    return record, chunks
+
+
+class CatalogContract:
+    @pytest.fixture
+    def catalog(self, tmp_path: Path):
+        raise NotImplementedError
+
+    def test_implements_ports(self, catalog) -> None:
+        assert isinstance(catalog, Catalog)
+        assert isinstance(catalog, KeywordIndex)
+
+    def test_empty(self, catalog) -> None:
+        assert catalog.documents() == []
+        assert catalog.count_chunks() == 0
+        assert catalog.all_chunk_ids() == set()
+        assert catalog.document("nope") is None
+        assert catalog.search("housing", 5) == []
+        assert catalog.get_meta("k") is None
+
+    def test_round_trip_keeps_every_chunk_field(self, catalog) -> None:
+        record, chunks = make_doc("a/one.md", ["alpha housing text", "beta digital text"])
+        catalog.replace_document(record, chunks)
+        assert catalog.document("a/one.md") == record
+        assert catalog.documents() == [record]
+        assert catalog.document_chunks("a/one.md") == chunks
+        assert catalog.chunks([chunks[1].id, chunks[0].id]) == [chunks[1], chunks[0]]
+        assert catalog.count_chunks() == 2
+
+    def test_chunks_skips_unknown_ids(self, catalog) -> None:
+        record, chunks = make_doc("a/one.md", ["alpha", "beta"])
+        catalog.replace_document(record, chunks)
+        assert catalog.chunks(["missing", chunks[1].id]) == [chunks[1]]
+
+    def test_replace_swaps_all_chunks_and_keyword_entries(self, catalog) -> None:
+        record, chunks = make_doc("a/one.md", ["old text about libraries", "more libraries"])
+        catalog.replace_document(record, chunks)
+        new_record, new_chunks = make_doc("a/one.md", ["new text about parking"], digest="h2")
+        catalog.replace_document(new_record, new_chunks)
+        assert catalog.document("a/one.md").content_hash == "h2"
+        assert catalog.all_chunk_ids() == {new_chunks[0].id}
+        assert catalog.search("libraries", 10) == []
+        assert [cid for cid, _ in catalog.search("parking", 10)] == [new_chunks[0].id]
+        assert catalog.keyword_ids() == catalog.all_chunk_ids()
+
+    def test_remove_document(self, catalog) -> None:
+        r1, c1 = make_doc("a/one.md", ["housing repairs"])
+        r2, c2 = make_doc("a/two.md", ["housing allocations"])
+        catalog.replace_document(r1, c1)
+        catalog.replace_document(r2, c2)
+        catalog.remove_document("a/one.md")
+        catalog.remove_document("a/never.md")
+        assert [d.id for d in catalog.documents()] == ["a/two.md"]
+        assert [cid for cid, _ in catalog.search("housing", 10)] == [c2[0].id]
+        assert catalog.keyword_ids() == {c2[0].id}
+
+    def test_search_ranks_by_relevance(self, catalog) -> None:
+        texts = [
+            "adult social care digital transformation programme",
+            "housing repairs and maintenance backlog",
+            "digital digital digital inclusion for residents",
+            "waste collection",
+        ]
+        record, chunks = make_doc("a/one.md", texts, title="Plain")
+        catalog.replace_document(record, chunks)
+        hits = catalog.search("What about digital inclusion?", 10)
+        ids = [cid for cid, _ in hits]
+        assert ids[0] == chunks[2].id
+        assert set(ids) == {chunks[0].id, chunks[2].id}
+        assert all(score > 0 for _, score in hits)
+        assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+        assert len(catalog.search("digital", 1)) == 1
+
+    def test_search_is_safe_with_syntax_and_stopwords(self, catalog) -> None:
+        record, chunks = make_doc("a/one.md", ['housing "repairs" AND (NEAR) OR *'])
+        catalog.replace_document(record, chunks)
+        for query in ['"', "AND OR NOT", "(housing", "housing*", "col:housing", "the of and", ""]:
+            catalog.search(query, 5)  # must not raise
+        assert catalog.search("the of and", 5) == []
+        assert [c for c, _ in catalog.search('"housing" NEAR(', 5)] == [chunks[0].id]
+
+    def test_search_matches_title_and_heading(self, catalog) -> None:
+        record, chunks = make_doc("a/one.md", ["plain words"], title="Procurement strategy")
+        catalog.replace_document(record, chunks)
+        assert [c for c, _ in catalog.search("procurement", 5)] == [chunks[0].id]
+        assert [c for c, _ in catalog.search("section", 5)] == [chunks[0].id]
+
+    def test_meta(self, catalog) -> None:
+        catalog.set_meta("embedding_model", "m1")
+        catalog.set_meta("embedding_model", "m2")
+        assert catalog.get_meta("embedding_model") == "m2"
+
+
+class TestMemoryCatalog(CatalogContract):
+    @pytest.fixture
+    def catalog(self, tmp_path: Path):
+        return MemoryCatalog()
+
+
+class TestSqliteCatalog(CatalogContract):
+    @pytest.fixture
+    def catalog(self, tmp_path: Path):
+        catalog = SqliteCatalog(tmp_path / "catalog.sqlite3")
+        yield catalog
+        catalog.close()
+
+    def test_persists_across_reopen(self, catalog, tmp_path: Path) -> None:
+        record, chunks = make_doc("a/one.md", ["persistent housing text"])
+        catalog.replace_document(record, chunks)
+        catalog.close()
+        again = SqliteCatalog(tmp_path / "catalog.sqlite3")
+        assert again.document_chunks("a/one.md") == chunks
+        assert [c for c, _ in again.search("housing", 3)] == [chunks[0].id]
+        again.close()
+
+    def test_failed_replace_leaves_old_version(self, catalog) -> None:
+        record, chunks = make_doc("a/one.md", ["original text"])
+        catalog.replace_document(record, chunks)
+        bad_record, bad_chunks = make_doc("a/one.md", ["x", "y"], digest="h2")
+        duplicate = [bad_chunks[0], bad_chunks[0]]  # violates the unique chunk id
+        with pytest.raises(Exception):  # noqa: B017 - sqlite3.IntegrityError
+            catalog.replace_document(bad_record, duplicate)
+        assert catalog.document("a/one.md") == record
+        assert catalog.document_chunks("a/one.md") == chunks
+        assert catalog.keyword_ids() == {chunks[0].id}
+
+    def test_reads_from_other_threads_while_writing(self, catalog) -> None:
+        record, chunks = make_doc("a/one.md", ["shared housing text"])
+        catalog.replace_document(record, chunks)
+        errors: list[BaseException] = []
+
+        def reader() -> None:
+            try:
+                for _ in range(50):
+                    assert catalog.search("housing", 3)
+                    assert catalog.count_chunks() >= 1
+            except BaseException as exc:  # noqa: BLE001 - reported to the main thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=reader) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for i in range(20):
+            r, c = make_doc(f"a/w{i}.md", [f"housing note {i}"])
+            catalog.replace_document(r, c)
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert catalog.count_chunks() == 21
+
+    def test_unreadable_file_raises_index_corrupt(self, tmp_path: Path) -> None:
+        from assistant.errors import IndexCorruptError
+
+        path = tmp_path / "junk.sqlite3"
+        path.write_bytes(b"this is not a database" * 100)
+        with pytest.raises(IndexCorruptError, match="rebuild"):
+            SqliteCatalog(path)
+
+    def test_read_only_dir_raises_storage_error(self, tmp_path: Path) -> None:
+        import os
+
+        from assistant.errors import StorageError
+
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o500)
+        try:
+            if os.access(ro, os.W_OK):
+                pytest.skip("running as root: chmod does not stop writes")
+            with pytest.raises(StorageError, match="writable"):
+                SqliteCatalog(ro / "catalog.sqlite3")
+        finally:
+            ro.chmod(0o700)
+
+
+def test_unwritable_location_raises_storage_error(tmp_path: Path) -> None:
+    from assistant.errors import StorageError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError, match="writable"):
+        SqliteCatalog(blocker / "catalog.sqlite3")
