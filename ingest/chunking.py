@@ -1,0 +1,307 @@
+"""Structural chunking: a ``Document``'s blocks into retrievable ``Chunk``s (pure functions).
+
+The document is cut along its structure first: every heading starts a section. Tiny sections (a
+heading alone, or a heading and one short paragraph) are carried into the next section so no
+chunk is a bare heading. Each section is then packed into chunks of roughly
+``min_tokens``..``max_tokens``, cutting between blocks where possible and between sentences
+otherwise. Consecutive chunks of one section share a few whole sentences (``overlap_tokens``).
+
+Every chunk's text is a contiguous slice of ``Document.text``:
+``document.text[chunk.char_start:chunk.char_end] == chunk.text``; with overlap the slice starts
+inside the previous chunk. Nothing is prepended to the text; the heading path is kept beside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.types import Block, Chunk, Document
+
+BLOCK_SEPARATOR = "\n\n"  # how Document.text joins blocks
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset((
+    "e.g", "i.e", "etc", "vs", "cf", "mr", "mrs", "ms", "dr", "prof", "cllr", "rt", "hon", "st",
+    "no", "nos", "para", "paras", "fig", "figs", "approx", "incl", "est", "dept", "govt", "min",
+    "max", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "ltd", "plc", "co",
+))  # fmt: skip
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])|\n+")
+
+
+def approx_token_count(text: str) -> int:
+    """A fast stand-in for a tokenizer: about 1.3 tokens per word (for tests and fakes)."""
+    words = len(text.split())
+    return math.ceil(words * 1.3) if words else 0
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the sentences in ``text`` (line breaks also end a sentence).
+
+    Spans exclude the whitespace between sentences and together cover every non-space
+    character, so slicing them back out of ``text`` loses nothing.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        end = match.end() if match.group().strip() else match.start()
+        if match.group().startswith("."):
+            word = re.search(r"(\S+)$", text[start : match.start()])
+            token = word.group(1).lower().lstrip("(\"'“‘") if word else ""
+            if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token):
+                continue  # "e.g. The", "Cllr. Smith", "J. Smith"
+        _add_span(text, start, end, spans)
+        start = match.end()
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    """The smallest piece a chunk is cut from: one sentence (or a short whole block)."""
+
+    start: int  # offsets into Document.text
+    end: int
+    tokens: int
+    block: int  # index of the block it comes from
+    first_in_block: bool
+    kind: str
+    path: tuple[str, ...]
+    page: int | None
+
+
+def chunk_document(
+    document: Document,
+    *,
+    count_tokens: Callable[[str], int],
+    min_tokens: int = 150,
+    max_tokens: int = 350,
+    overlap_tokens: int = 40,
+) -> list[Chunk]:
+    """Cut ``document`` into chunks; the same document always gives the same chunks.
+
+    ``count_tokens`` should count with the embedding model's tokenizer (``approx_token_count``
+    is a fast approximation). Chunks carry the document's metadata; councils and themes are
+    left empty for the pipeline to tag.
+    """
+    if max_tokens < 1 or min_tokens > max_tokens:
+        raise ValueError("chunk sizes need 1 <= min_tokens <= max_tokens")
+    overlap_tokens = max(0, min(overlap_tokens, max_tokens // 3))
+    text = document.text
+    if not text.strip():
+        return []
+    atoms_by_block = _atomise(document.blocks, text, count_tokens, max_tokens)
+    groups = _section_groups(document.blocks, atoms_by_block, min_tokens)
+    spans: list[list[_Atom]] = []
+    for group_index, group in enumerate(groups):
+        atoms = [atom for block in group for atom in atoms_by_block[block]]
+        if not atoms:
+            continue
+        heading_only = all(atom.kind == "heading" for atom in atoms)
+        if (
+            heading_only
+            and group_index == len(groups) - 1
+            and spans
+            and sum(a.tokens for a in spans[-1]) + sum(a.tokens for a in atoms) <= max_tokens
+        ):
+            spans[-1].extend(atoms)  # a trailing heading with nothing under it
+            continue
+        spans.extend(_pack(atoms, min_tokens, max_tokens, overlap_tokens))
+
+    chunks: list[Chunk] = []
+    for position, atoms in enumerate(spans):
+        start, end = atoms[0].start, atoms[-1].end
+        chunk_text = text[start:end]
+        pages = [a.page for a in atoms if a.page is not None]
+        chunks.append(
+            Chunk(
+                id=Chunk.make_id(document.id, position, chunk_text),
+                document_id=document.id,
+                position=position,
+                text=chunk_text,
+                heading_path=_chunk_path(atoms),
+                page_start=min(pages) if pages else None,
+                page_end=max(pages) if pages else None,
+                char_start=start,
+                char_end=end,
+                title=document.title,
+                source=document.source,
+                url=document.url,
+                doc_type=document.doc_type,
+                publisher=document.publisher,
+                published=document.published,
+            )
+        )
+    return chunks
+
+
+def _atomise(
+    blocks: Sequence[Block], text: str, count_tokens: Callable[[str], int], max_tokens: int
+) -> list[list[_Atom]]:
+    """Per block, its atoms: the whole block when it is short, else its sentences."""
+    result: list[list[_Atom]] = []
+    offset = 0
+    for index, block in enumerate(blocks):
+        base = offset
+        offset += len(block.text) + len(BLOCK_SEPARATOR)
+        tokens = count_tokens(block.text)
+        pieces: list[tuple[int, int, int]] = []
+        if block.kind == "heading" or tokens <= max(1, max_tokens // 4):
+            pieces.append((0, len(block.text), tokens))
+        else:
+            for start, end in split_sentences(block.text):
+                pieces.extend(_fit(block.text, start, end, count_tokens, max_tokens))
+        atoms = [
+            _Atom(
+                start=base + start,
+                end=base + end,
+                tokens=max(n, 0),
+                block=index,
+                first_in_block=i == 0,
+                kind=block.kind,
+                path=block.heading_path,
+                page=block.page,
+            )
+            for i, (start, end, n) in enumerate(pieces)
+        ]
+        result.append(atoms)
+    assert offset - len(BLOCK_SEPARATOR) == len(text), "block offsets must match Document.text"
+    return result
+
+
+def _fit(
+    text: str, start: int, end: int, count_tokens: Callable[[str], int], max_tokens: int
+) -> list[tuple[int, int, int]]:
+    """Split an over-long sentence into word runs that each fit in ``max_tokens``."""
+    tokens = count_tokens(text[start:end])
+    if tokens <= max_tokens:
+        return [(start, end, tokens)]
+    pieces: list[tuple[int, int, int]] = []
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    piece_start = words[0][0]
+    last_end = words[0][1]
+    budget = max(1, int(max_tokens * 0.9))
+    for word_start, word_end in words[1:]:
+        if count_tokens(text[piece_start:word_end]) > budget:
+            pieces.append((piece_start, last_end, count_tokens(text[piece_start:last_end])))
+            piece_start = word_start
+        last_end = word_end
+    pieces.append((piece_start, last_end, count_tokens(text[piece_start:last_end])))
+    return pieces
+
+
+def _section_groups(
+    blocks: Sequence[Block], atoms_by_block: list[list[_Atom]], min_tokens: int
+) -> list[list[int]]:
+    """Block indexes per section (a heading starts one); tiny sections join the next one."""
+    sections: list[list[int]] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading" or not sections:
+            sections.append([index])
+        else:
+            sections[-1].append(index)
+
+    def tiny(section: list[int]) -> bool:
+        tokens = sum(a.tokens for i in section for a in atoms_by_block[i])
+        body = [i for i in section if blocks[i].kind != "heading"]
+        return tokens < min_tokens // 2 or (len(body) <= 1 and tokens < min_tokens)
+
+    groups: list[list[int]] = []
+    pending: list[int] = []
+    for section in sections:
+        group = pending + section
+        if tiny(group) and section is not sections[-1]:
+            pending = group
+            continue
+        groups.append(group)
+        pending = []
+    return groups
+
+
+def _pack(atoms: list[_Atom], min_tokens: int, max_tokens: int, overlap: int) -> list[list[_Atom]]:
+    """Pack one section's atoms into chunks, cutting at block ends where possible."""
+    total = sum(a.tokens for a in atoms)
+    if total <= max_tokens:
+        return [atoms]
+    step = max(1, max_tokens - overlap)
+    count = math.ceil(max(0, total - max_tokens) / step) + 1
+    target = max(min_tokens, min(max_tokens, math.ceil(total / count) + overlap))
+    chunks: list[list[_Atom]] = []
+    i = 0
+    while i < len(atoms):
+        lead = _overlap(chunks[-1], atoms[i], overlap) if chunks else []
+        if sum(a.tokens for a in lead) + atoms[i].tokens > max_tokens:
+            lead = []
+        budget = max_tokens - sum(a.tokens for a in lead)
+        goal = target - sum(a.tokens for a in lead)
+        tokens = 0
+        j = i
+        cuts: list[tuple[int, int, bool]] = []  # (index, tokens so far, at a block boundary)
+        while j < len(atoms) and (j == i or tokens + atoms[j].tokens <= budget):
+            tokens += atoms[j].tokens
+            j += 1
+            if j < len(atoms):
+                at_block = atoms[j].first_in_block and atoms[j].kind != "list_item"
+                at_block = at_block or atoms[j].first_in_block and atoms[j - 1].kind == "list_item"
+                cuts.append((j, tokens, at_block))
+                if tokens >= goal and at_block:
+                    break
+        if j < len(atoms):
+            fine = [c for c in cuts if c[1] >= min_tokens - sum(a.tokens for a in lead)]
+            if fine:
+                # Nearest the goal, preferring block ends; ties go to the later cut.
+                j = min(fine, key=lambda c: (abs(c[1] - goal) + (0 if c[2] else goal / 4), -c[0]))[
+                    0
+                ]
+            # A heading never ends a chunk: move the cut before it.
+            while j - 1 > i and atoms[j - 1].kind == "heading":
+                j -= 1
+        chunks.append(lead + atoms[i:j])
+        i = j
+    # A short tail joins the chunk before it when both fit together.
+    if len(chunks) >= 2:
+        tail = [a for a in chunks[-1] if a not in chunks[-2]]
+        if sum(a.tokens for a in tail) < min_tokens // 2 and (
+            sum(a.tokens for a in chunks[-2]) + sum(a.tokens for a in tail) <= max_tokens
+        ):
+            chunks[-2] = chunks[-2] + tail
+            chunks.pop()
+    return chunks
+
+
+def _overlap(previous: list[_Atom], following: _Atom, overlap: int) -> list[_Atom]:
+    """Whole sentences from the end of ``previous`` (same section, not headings), <= overlap."""
+    lead: list[_Atom] = []
+    tokens = 0
+    for atom in reversed(previous):
+        if atom.kind == "heading" or atom.path != following.path:
+            break
+        if tokens + atom.tokens > overlap:
+            break
+        lead.insert(0, atom)
+        tokens += atom.tokens
+    return lead
+
+
+def _chunk_path(atoms: Sequence[_Atom]) -> tuple[str, ...]:
+    """The common heading path of the chunk's body text (headings count only on their own)."""
+    paths = [a.path for a in atoms if a.kind != "heading"] or [a.path for a in atoms]
+    common = list(paths[0])
+    for path in paths[1:]:
+        size = 0
+        while size < min(len(common), len(path)) and common[size] == path[size]:
+            size += 1
+        del common[size:]
+    return tuple(common)
