@@ -1,0 +1,338 @@
+"""The Assistant service: one object the CLI, the API, the chat UI and the evals all call.
+
+``ask`` runs the whole pipeline for one question:
+
+    clean input -> scope check -> follow-up rewrite -> retrieve -> answer -> suggest -> Answer
+
+and ``stream`` yields the same answer as events (sources, then text tokens, then suggestions,
+then done). The service holds only configured dependencies; everything about a request lives in
+local variables, so one instance serves concurrent requests from many threads.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from assistant.errors import InputError, ProviderError
+from assistant.guardrails import clean_input, strip_invisible
+from assistant.retrieval import CachedEmbedder, Retriever
+from assistant.rewrite import rewrite_question, rewrite_with_model
+from assistant.scope import check_scope, refusal_text
+from assistant.types import AUDIENCES, Answer, Audience, Citation, Filters, Hit, Turn
+
+if TYPE_CHECKING:
+    from assistant.answering import Draft
+    from assistant.index import Index
+    from assistant.ports import ChatModel, DocumentRecord, Suggester, SuggestionSet
+    from assistant.settings import Settings
+    from assistant.types import Chunk
+
+StreamKind = Literal["sources", "token", "suggestions", "done", "error"]
+_TOKEN = re.compile(r"\S+\s*|\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    """One event of ``Assistant.stream``.
+
+    ``data`` by kind: ``sources`` -> tuple of ``Citation``; ``token`` -> str (a piece of the
+    answer text; the pieces concatenate to ``Answer.text``); ``suggestions`` -> the ``Answer``'s
+    peers/resources/next_steps as a dict of tuples of ``Suggestion`` plus ``citations`` (the
+    extra citations the suggestions brought); ``done`` -> the final ``Answer``; ``error`` ->
+    ``{"type": error class name, "message": str}``.
+    """
+
+    kind: StreamKind
+    data: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A validated request: what ``ask`` and ``stream`` share before answering."""
+
+    question: str
+    audience: Audience
+    history: tuple[Turn, ...]
+    filters: Filters | None
+    warnings: tuple[str, ...]
+    started: float
+
+
+class AnswerComposer(Protocol):
+    """What the service needs from answer composition (``assistant.answering.Answerer``)."""
+
+    def answer(self, question: str, *, audience: Audience, hits: Sequence[Hit]) -> Draft: ...
+
+
+def split_tokens(text: str) -> list[str]:
+    """Small pieces of ``text`` for streaming (a word with its trailing space); they join back
+    to ``text`` exactly."""
+    return _TOKEN.findall(text)
+
+
+class Assistant:
+    """Answers questions over an ``Index`` with citations, refusals and suggestions.
+
+    ``answerer`` defaults to ``assistant.answering.Answerer`` built from the same settings
+    (pass another ``AnswerComposer`` to test orchestration alone). Sentence vectors are cached (``CachedEmbedder``) and shared by retrieval's re-score and the
+    answerer, so a passage's sentences are embedded once per process.
+    """
+
+    def __init__(
+        self,
+        index: Index,
+        settings: Settings,
+        chat_model: ChatModel | None = None,
+        suggester: Suggester | None = None,
+        answerer: AnswerComposer | None = None,
+    ) -> None:
+        self.index = index
+        self.settings = settings
+        self.chat_model = chat_model
+        self.suggester = suggester
+        self.embedder = CachedEmbedder(index.embedder)
+        self.retriever = Retriever(index, settings.retrieval, embedder=self.embedder)
+        if answerer is None:
+            from assistant.answering import Answerer
+
+            answerer = Answerer(embedder=self.embedder, chat_model=chat_model, settings=settings)
+        self.answerer = answerer
+        self._warm = threading.Event()
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        *,
+        audience: str = "councillor",
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+    ) -> Answer:
+        """Answer ``question`` for ``audience`` given the conversation ``history``.
+
+        Raises ``InputError`` for an empty/over-long question or an unknown audience. Out-of-scope
+        questions and questions the corpus does not answer come back as ``refused=True``.
+        """
+        request = self._prepare(question, audience, history, filters)
+        answer = self._answer(request)
+        return self._suggest(request, answer)
+
+    def stream(
+        self,
+        question: str,
+        *,
+        audience: str = "councillor",
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+    ) -> Iterator[StreamEvent]:
+        """``ask`` as events: ``sources`` first, then ``token``s, ``suggestions``, ``done``.
+
+        Bad input raises ``InputError`` here, before any event (so the API can answer 4xx);
+        a failure later on (e.g. the model provider) becomes one ``error`` event.
+        """
+        request = self._prepare(question, audience, history, filters)
+        return self._events(request)
+
+    def _events(self, request: _Prepared) -> Iterator[StreamEvent]:
+        try:
+            answer = self._answer(request)
+            yield StreamEvent("sources", answer.citations)
+            for piece in split_tokens(answer.text):
+                yield StreamEvent("token", piece)
+            final = self._suggest(request, answer)
+            yield StreamEvent(
+                "suggestions",
+                {
+                    "peers": final.peers,
+                    "resources": final.resources,
+                    "next_steps": final.next_steps,
+                    "citations": final.citations[len(answer.citations) :],
+                },
+            )
+            yield StreamEvent("done", final)
+        except ProviderError as exc:
+            yield StreamEvent("error", {"type": type(exc).__name__, "message": str(exc)})
+
+    def _prepare(
+        self,
+        question: str,
+        audience: str,
+        history: Sequence[Turn],
+        filters: Filters | None,
+    ) -> _Prepared:
+        started = time.perf_counter()
+        if audience not in AUDIENCES:
+            raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
+        cleaned = clean_input(question, max_chars=self.settings.api.max_question_chars)
+        turns: list[Turn] = []
+        for turn in history:
+            if not isinstance(turn, Turn) or turn.role not in ("user", "assistant"):
+                raise InputError(
+                    "Each history turn needs a role ('user' or 'assistant') and content."
+                )
+            content = strip_invisible(turn.content).strip()
+            if content:
+                turns.append(Turn(turn.role, content))
+        limit = self.settings.api.max_history_turns
+        kept = tuple(turns[-limit:]) if limit else ()
+        return _Prepared(
+            question=cleaned.text,
+            audience=audience,  # type: ignore[arg-type]  # checked against AUDIENCES above
+            history=kept,
+            filters=filters,
+            warnings=cleaned.warnings,
+            started=started,
+        )
+
+    def _standalone(self, request: _Prepared) -> str:
+        if not request.history:
+            return request.question
+        if self.chat_model is not None:
+            try:
+                return rewrite_with_model(request.question, request.history, self.chat_model)
+            except ProviderError:
+                pass  # the deterministic rewrite below is always available
+        return rewrite_question(request.question, request.history)
+
+    def _answer(self, request: _Prepared) -> Answer:
+        """Everything but suggestions (so ``stream`` can send the text before them)."""
+        timings: dict[str, float] = {}
+        answer_id = uuid.uuid4().hex
+        reason = check_scope(request.question)
+        standalone = request.question
+        if reason is None:
+            t0 = time.perf_counter()
+            standalone = self._standalone(request)
+            timings["rewrite"] = _ms(t0)
+        if reason is not None:
+            timings.update(retrieve=0.0, generate=0.0)
+            return Answer(
+                id=answer_id,
+                question=request.question,
+                standalone_question=standalone,
+                audience=request.audience,
+                text=refusal_text(reason),
+                refused=True,
+                refusal_reason=reason,
+                warnings=request.warnings,
+                timings_ms=timings,
+            )
+        t0 = time.perf_counter()
+        hits = self.retriever.retrieve(standalone, filters=request.filters)
+        timings["retrieve"] = _ms(t0)
+        t0 = time.perf_counter()
+        draft = self.answerer.answer(standalone, audience=request.audience, hits=hits)
+        timings["generate"] = _ms(t0)
+        return Answer(
+            id=answer_id,
+            question=request.question,
+            standalone_question=standalone,
+            audience=request.audience,
+            text=draft.text,
+            citations=tuple(draft.citations),
+            refused=draft.refused,
+            refusal_reason=draft.refusal_reason,
+            hits=tuple(hits),
+            warnings=request.warnings,
+            timings_ms=timings,
+        )
+
+    def _suggest(self, request: _Prepared, answer: Answer) -> Answer:
+        timings = dict(answer.timings_ms)
+        suggestions: SuggestionSet | None = None
+        if self.suggester is not None:
+            t0 = time.perf_counter()
+            suggestions = self.suggester.suggest(
+                question=answer.standalone_question,
+                audience=answer.audience,
+                citations=answer.citations,
+                hits=answer.hits,
+                refused=answer.refused,
+            )
+            timings["suggest"] = _ms(t0)
+        else:
+            timings["suggest"] = 0.0
+        timings["total"] = _ms(request.started)
+        if suggestions is None:
+            return replace(answer, timings_ms=timings)
+        return replace(
+            answer,
+            peers=tuple(suggestions.peers),
+            resources=tuple(suggestions.resources),
+            next_steps=tuple(suggestions.next_steps),
+            citations=_append_citations(answer.citations, suggestions.citations),
+            timings_ms=timings,
+        )
+
+    # -- passthroughs ------------------------------------------------------------------------
+
+    def search(self, query: str, *, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        """Ranked passages for ``query`` (no answer): for officers and for debugging."""
+        cleaned = clean_input(query, max_chars=self.settings.api.max_question_chars)
+        if not 1 <= k <= 100:
+            raise InputError(f"k={k} is out of range: ask for 1 to 100 passages.")
+        return self.retriever.retrieve(cleaned.text, k=k, filters=filters)
+
+    def documents(self) -> list[DocumentRecord]:
+        """Every indexed document, as the catalogue records it."""
+        return self.index.catalog.documents()
+
+    def document(self, document_id: str) -> DocumentRecord | None:
+        """One document's record, or None when it is not indexed."""
+        return self.index.catalog.document(document_id)
+
+    def document_chunks(self, document_id: str) -> list[Chunk]:
+        """The chunks of one document, in order (empty when it is not indexed)."""
+        return self.index.catalog.document_chunks(document_id)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load the model and touch every store so the first real request is fast."""
+        self.retriever.retrieve("How can councils plan and deliver transformation?", k=3)
+        self._warm.set()
+
+    def ready(self) -> bool:
+        """True once warmed up with a non-empty index (what ``/readyz`` reports)."""
+        return self._warm.is_set() and self.index.catalog.count_chunks() > 0
+
+    def describe(self) -> dict[str, Any]:
+        """Model ids, corpus size and retrieval settings: for eval snapshots and ``/readyz``."""
+        catalog = self.index.catalog
+        count_documents = getattr(catalog, "count_documents", None)
+        return {
+            "embedding_model": self.index.embedder.model_id,
+            "embedding_dimension": self.index.embedder.dimension,
+            "chat_model": self.chat_model.model_id if self.chat_model else "extractive",
+            "suggester": type(self.suggester).__name__ if self.suggester else None,
+            "documents": count_documents() if count_documents else len(catalog.documents()),
+            "chunks": catalog.count_chunks(),
+            "vector_store": self.settings.vector_store,
+            "retrieval": self.settings.retrieval.model_dump(),
+            "ready": self._warm.is_set(),
+        }
+
+
+def _append_citations(
+    answer_citations: Sequence[Citation], extra: Sequence[Citation]
+) -> tuple[Citation, ...]:
+    """The answer's citations then the suggestions' extra ones, numbers kept (they are numbered
+    after the answer's by the suggester); an extra whose number is taken is dropped."""
+    taken = {c.n for c in answer_citations}
+    out = list(answer_citations)
+    for citation in extra:
+        if citation.n not in taken:
+            out.append(citation)
+            taken.add(citation.n)
+    return tuple(out)
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)

@@ -1,0 +1,213 @@
+"""Retriever over an in-memory index: hybrid fusion, filters, dedupe, stale ids, expansion."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.index import Index
+from assistant.retrieval import Retriever
+from assistant.settings import RetrievalSettings
+from assistant.types import Chunk, Filters
+from tests.helpers import SAMPLE_DOCUMENTS, build_index, index_chunks, make_chunk, memory_index
+
+PLAIN = RetrievalSettings(sentence_rescore=False, dedupe=False)
+
+
+def _corpus() -> tuple[Index, list[Chunk]]:
+    chunks = [
+        make_chunk(
+            "tracker",
+            0,
+            "The benefits realisation tracker measures cashable savings and staff time.",
+            doc_type="case_study",
+            publisher="Local Government Association",
+            published="2024",
+            councils=("Newcastle-under-Lyme Borough Council",),
+            themes=("benefits",),
+        ),
+        make_chunk(
+            "almanac",
+            0,
+            "The digitalisation almanac lists councils using automation to redesign services.",
+            doc_type="guidance",
+            publisher="Local Government Association",
+            published="2025",
+            themes=("digital",),
+        ),
+        make_chunk(
+            "network",
+            0,
+            "Brighton and Hove City Council shared its leadership programme with the network.",
+            doc_type="news",
+            publisher="LGA First",
+            published="2023-05-01",
+            councils=("Brighton and Hove City Council",),
+            themes=("leadership",),
+        ),
+        make_chunk(
+            "ai-news",
+            0,
+            "Artificial intelligence pilots saved social workers hours in adult social care.",
+            doc_type="news",
+            publisher="LGA First",
+            published="2025",
+            themes=("digital",),
+        ),
+    ]
+    return index_chunks(memory_index(), chunks), chunks
+
+
+def test_hits_keep_both_retrievers_evidence() -> None:
+    index, _ = _corpus()
+    hits = Retriever(index, PLAIN).retrieve("benefits realisation tracker savings", k=3)
+    top = hits[0]
+    assert top.chunk.document_id == "tracker"
+    assert top.dense_rank == 1 and top.keyword_rank == 1
+    assert top.dense_score is not None and top.dense_score > 0
+    assert top.keyword_score is not None and top.keyword_score > 0
+    assert top.score == pytest.approx(2 / 61)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len(hits) <= 3
+
+
+def test_keyword_only_and_dense_only_settings() -> None:
+    index, _ = _corpus()
+    only_kw = RetrievalSettings(dense_weight=0, sentence_rescore=False)
+    hits = Retriever(index, only_kw).retrieve("almanac", k=5)
+    assert hits and all(h.dense_rank is None for h in hits)
+    assert hits[0].chunk.document_id == "almanac"
+    only_dense = RetrievalSettings(keyword_weight=0, sentence_rescore=False)
+    hits = Retriever(index, only_dense).retrieve("almanac", k=5)
+    assert hits and all(h.keyword_rank is None for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(doc_types=("news",)), {"network", "ai-news"}),
+        (Filters(publishers=("lga first",)), {"network", "ai-news"}),
+        (Filters(years=("2025",)), {"almanac", "ai-news"}),
+        (Filters(years=("2023",)), {"network"}),
+        (Filters(themes=("digital",)), {"almanac", "ai-news"}),
+        (Filters(councils=("Brighton and Hove City Council",)), {"network"}),
+        (Filters(doc_types=("news",), themes=("digital",)), {"ai-news"}),
+        (Filters(doc_types=("minutes",)), set()),
+    ],
+)
+def test_metadata_filters(filters: Filters, expected: set[str]) -> None:
+    index, _ = _corpus()
+    query = "councils services programme savings intelligence leadership automation"
+    hits = Retriever(index, PLAIN).retrieve(query, k=10, filters=filters)
+    assert {h.chunk.document_id for h in hits} == expected
+
+
+def test_filters_overfetch_reaches_past_the_unfiltered_top() -> None:
+    # 30 strong matches of the wrong type, then one weaker match of the wanted type.
+    chunks = [
+        make_chunk(f"g{i}", 0, f"Transformation programme savings plan number {i}.")
+        for i in range(30)
+    ]
+    chunks.append(
+        make_chunk("m", 0, "Minutes noted the savings plan in passing.", doc_type="minutes")
+    )
+    index = index_chunks(memory_index(), chunks)
+    narrow = RetrievalSettings(dense_k=5, keyword_k=5, filter_overfetch=10, sentence_rescore=False)
+    hits = Retriever(index, narrow).retrieve(
+        "transformation programme savings plan", k=3, filters=Filters(doc_types=("minutes",))
+    )
+    assert [h.chunk.document_id for h in hits] == ["m"]
+
+
+def test_stale_vectors_are_not_returned() -> None:
+    """A vector whose chunk the catalogue does not hold (mid re-ingest) is skipped."""
+    index, chunks = _corpus()
+    ghost = make_chunk("ghost", 0, "benefits realisation tracker savings ghost copy")
+    index.vectors.upsert([ghost], index.embedder.embed([ghost.text]))
+    hits = Retriever(index, PLAIN).retrieve("benefits realisation tracker savings", k=10)
+    assert "ghost" not in {h.chunk.document_id for h in hits}
+    assert hits[0].chunk.document_id == "tracker"
+
+
+def test_near_duplicates_removed() -> None:
+    base = (
+        "The council set up a benefits realisation tracker to measure savings, service "
+        "quality and resident satisfaction across every transformation project."
+    )
+    chunks = [
+        make_chunk("d", 0, base, heading_path=("Tracker",)),
+        make_chunk("d", 1, base + " Reviewed monthly.", heading_path=("Tracker",)),
+        make_chunk("e", 0, "A different passage about savings in waste collection services."),
+    ]
+    index = index_chunks(memory_index(), chunks)
+    query = "benefits realisation tracker savings"
+    with_dupes = Retriever(index, PLAIN).retrieve(query, k=5)
+    assert len(with_dupes) == 3
+    deduped = Retriever(index, RetrievalSettings(sentence_rescore=False)).retrieve(query, k=5)
+    assert len(deduped) == 2
+    assert {h.chunk.document_id for h in deduped} == {"d", "e"}
+
+
+def test_neighbour_expansion_attaches_same_section_neighbours_only() -> None:
+    doc = (
+        "Context about the programme and its aims. "
+        "The tracker measures savings. "
+        "Owners report monthly to the board. "
+        "A new section starts here."
+    )
+    pieces = ["Context about", "The tracker", "Owners report", "A new section"]
+    starts = [doc.index(p) for p in pieces]
+    ends = [s - 1 for s in starts[1:]] + [len(doc)]
+    paths = [("Tracker",)] * 3 + [("Other",)]
+    spans = list(zip(starts, ends, paths, strict=True))
+    chunks = [
+        make_chunk(
+            "d",
+            i,
+            doc[a:b],
+            char_start=a,
+            char_end=b,
+            heading_path=hp,
+            page_start=i + 1,
+            page_end=i + 1,
+        )
+        for i, (a, b, hp) in enumerate(spans)
+    ]
+    index = index_chunks(memory_index(), chunks)
+    settings = RetrievalSettings(
+        sentence_rescore=False, neighbour_expansion=True, neighbour_min_chars=40
+    )
+    hits = Retriever(index, settings).retrieve("tracker measures savings", k=1)
+    merged = hits[0].chunk
+    assert merged.id == chunks[1].id
+    assert merged.text.startswith("Context about") and "Owners report monthly" in merged.text
+    assert (merged.page_start, merged.page_end) == (1, 3)
+    # The last chunk of the section has no next neighbour in its own section.
+    hits = Retriever(index, settings).retrieve("owners report monthly board", k=1)
+    assert hits[0].chunk.id == chunks[2].id
+    assert "new section" not in hits[0].chunk.text
+    # Long hits are left alone.
+    long = RetrievalSettings(
+        sentence_rescore=False, neighbour_expansion=True, neighbour_min_chars=5
+    )
+    assert Retriever(index, long).retrieve("tracker measures savings", k=1)[0].chunk == chunks[1]
+
+
+def test_sentence_rescore_prefers_the_passage_with_the_matching_sentence() -> None:
+    index = build_index(SAMPLE_DOCUMENTS)
+    settings = RetrievalSettings(sentence_rescore=True, sentence_weight=0.5)
+    hits = Retriever(index, settings).retrieve("What does the benefits tracker measure?", k=3)
+    assert hits[0].chunk.document_id == "benefits-tracker-case-study"
+    assert all(0 < h.score <= 1.0 for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_pipeline_built_index_answers_each_sample_topic() -> None:
+    index = build_index(SAMPLE_DOCUMENTS)
+    retriever = Retriever(index, RetrievalSettings())
+    for query, doc in [
+        ("What is the digitalisation almanac for?", "digital-almanac"),
+        ("What did Brighton and Hove share with the Transformation Network?", "transformation"),
+        ("benefits realisation tracker", "benefits-tracker"),
+    ]:
+        hits = retriever.retrieve(query, k=2)
+        assert hits[0].chunk.document_id.startswith(doc), query
