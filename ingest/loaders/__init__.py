@@ -38,8 +38,12 @@ SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
 SOURCES_CSV = "sources.csv"
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+def _human_size(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.1f} kB"
+    return f"{size} bytes"
 
 
 def load_document(
@@ -66,7 +70,7 @@ def load_document(
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
             raise FileTooLargeError(
-                f"{path.name}: {_megabytes(size)} is over the {_megabytes(max_bytes)} limit; split "
+                f"{path.name}: {_human_size(size)} is over the {_human_size(max_bytes)} limit; split "
                 "the file or raise LGA_ASSISTANT_INGEST__MAX_FILE_MB and re-run."
             )
         if size == 0:

@@ -215,18 +215,12 @@ def _is_title_like(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-def _is_title_case(text: str) -> bool:
-    small = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w.lower() not in small]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
-
-
 def parse_plain_text(body: str) -> list[RawBlock]:
     """Paragraphs split on blank lines; bullets become list items; title-like lines headings.
 
     A title-like line is a heading only when body text follows it. In a run of title-like lines
     (a title, then a subtitle, then a byline) the first is the heading; later ones stay headings
-    (one level deeper) only if they are in Title Case without commas, so a byline such as
+    (one level deeper) only if they hold no comma, so a byline such as
     "Jane Smith, Head of Policy" stays a paragraph.
     """
     paragraphs: list[str] = []
@@ -277,7 +271,7 @@ def parse_plain_text(body: str) -> list[RawBlock]:
         level = 1 if at_start else 2
         blocks.append(RawBlock(run[0], kind="heading", level=level))
         for text in run[1:]:
-            if "," not in text and _is_title_case(text) and level < 3:
+            if "," not in text and level < 3:
                 level += 1
                 blocks.append(RawBlock(text, kind="heading", level=level))
             else:
