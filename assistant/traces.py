@@ -78,13 +78,11 @@ def _now() -> str:
 
 
 def question_themes(question: str) -> tuple[str, ...]:
-    """Theme ids for a question, from the project's taxonomy when it is available."""
+    """Theme ids for a question, from the project's taxonomy (empty if it is unavailable)."""
     try:
-        from assistant.knowledge.themes import tag_themes  # type: ignore[import-not-found]
+        from assistant.knowledge.themes import tag_themes
     except ImportError:
-        from assistant.knowledge import tag_text
-
-        return tuple(tag_text(question)[1])
+        return ()
     return tuple(tag_themes(question))
 
 

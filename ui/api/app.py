@@ -1,0 +1,78 @@
+"""The web app: the JSON API under ``/api``, probes, OpenAPI docs at ``/docs``, and the Gradio
+chat mounted at ``/``, all on one FastAPI app sharing one Assistant.
+
+``create_app(assistant=fake)`` is how the tests build it; ``lga-assistant serve`` builds it with
+no assistant, and the lifespan builds the real one from settings and warms it up once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from assistant.settings import Settings
+from assistant.traces import TraceStore
+from ui.api.deps import AppState, get_settings
+from ui.api.errors import BodySizeLimit, install_error_handlers
+from ui.api.officer_tools import OfficerTools
+from ui.api.routers import admin, ask, health, library, officer
+
+API_DESCRIPTION = """
+Answers about council transformation from the LGA's resources, with citations, peer councils,
+resources and next steps. Errors are JSON: `{"error": {"code", "message"}}`.
+"""
+
+
+def create_app(
+    assistant: Any | None = None,
+    settings: Settings | None = None,
+    *,
+    traces: TraceStore | None = None,
+    officer_tools: OfficerTools | None = None,
+    chat: bool = True,
+) -> FastAPI:
+    """Build the app. With ``assistant=None`` the lifespan builds it from ``settings``.
+
+    ``chat=False`` leaves out the Gradio UI (faster API tests).
+    """
+    settings = settings or get_settings()
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    state = AppState(settings, assistant=assistant, traces=traces, officer=officer_tools)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Models load once, here, in a worker thread; the server keeps running (and /readyz
+        # says why) if the index is missing or unusable.
+        await state.run(state.load)
+        yield
+
+    app = FastAPI(
+        title="LGA transformation assistant",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.lga = state
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
+    if settings.api.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    for router in (health.router, ask.router, library.router, officer.router, admin.router):
+        app.include_router(router)
+    if chat:
+        from ui.chat import mount_chat
+
+        mount_chat(app, state)
+    return app
