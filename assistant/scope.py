@@ -1,0 +1,198 @@
+"""Scope rules: questions the assistant declines whatever the corpus holds.
+
+High precision by design: a rule fires only on a clear signal (a sports result, a request for a
+poem, "can I sue", a named person's case...). Everything else goes on to retrieval, where the
+evidence check refuses what the corpus does not cover. Questions about councils, transformation,
+digital, AI, leadership, scrutiny, business cases, peer councils and LGA resources are in scope.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CORPUS_COVERS = (
+    "I can help with council transformation: frameworks such as the Transformation Capability "
+    "Framework and the 7Cs, LGA support and programmes such as the Transformation and Innovation "
+    "Exchange and the Transformation Network, and peer councils' case studies and learning."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeRule:
+    """A named group of patterns and the reason given when one matches."""
+
+    name: str
+    reason: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+_NAME = r"(?:[A-Z][a-z'\-]+|[A-Z]\.)"
+_CASE_TERMS = (
+    r"(?:housing|planning|benefits?|council tax|parking|blue badge|school|care|adoption|"
+    r"licen[cs]e|tenancy|complaint|claim|case|application|appeal|eviction|arrears|record|file|"
+    r"address|phone number|email address|date of birth|personal details)"
+)
+
+RULES: tuple[ScopeRule, ...] = (
+    ScopeRule(
+        "system_prompt",
+        "I can't share my instructions or configuration.",
+        _rx(
+            r"\b(?:system|initial|hidden|original|developer|secret)\s+(?:prompt|instructions?|message)",
+            r"\b(?:print|reveal|show|repeat|output|tell me|display|leak|dump)\b.{0,40}"
+            r"\b(?:your|the)\s+(?:instructions|prompt|rules|guidelines|configuration)\b",
+            r"\bignore\b.{0,30}\b(?:previous|prior|above|earlier|all|your)\b.{0,20}"
+            r"\b(?:instructions|rules|prompts?|directions)\b",
+            r"\b(?:disregard|forget|override)\b.{0,30}\b(?:instructions|rules|prompt)\b",
+            r"\byou are now\b",
+            r"\b(?:jailbreak|developer mode|do anything now)\b",
+            r"^\s*(?:system|assistant)\s*:",
+        ),
+    ),
+    ScopeRule(
+        "creative",
+        "I don't write poems, songs, stories or jokes.",
+        _rx(
+            r"\b(?:write|compose|create|make up|give me|tell me|generate|draft)\b.{0,40}"
+            r"\b(?:poem|poetry|song|lyrics|limerick|haiku|sonnet|rap|joke|story|fairy ?tale|"
+            r"rhyme|ballad|riddle)s?\b",
+            r"\b(?:poem|song|limerick|haiku|sonnet|rap|joke)s?\s+(?:about|on|for)\b",
+            r"\bin the style of\b.{0,40}\b(?:shakespeare|a pirate|a poet|dr seuss)\b",
+        ),
+    ),
+    ScopeRule(
+        "general_knowledge",
+        "That's a general-knowledge question, outside what I cover.",
+        _rx(
+            r"\bwho won\b",
+            r"\b(?:world cup|premier league|champions league|super bowl|wimbledon|"
+            r"olympics?|grand prix|formula (?:1|one)|six nations|euro 20\d\d|fa cup|ashes)\b",
+            r"\b(?:football|cricket|rugby|tennis|golf|boxing|snooker|darts)\b.{0,40}"
+            r"\b(?:score|result|winner|won|champion|fixture|match|transfer|team)\b",
+            r"\bweather\b.{0,25}\b(?:today|tomorrow|tonight|weekend|forecast|like|in)\b",
+            r"\bwill it (?:rain|snow|be sunny)\b",
+            r"\b(?:celebrity|celebrities|film star|pop star|movie star|kardashian|taylor swift|"
+            r"beyonc[eé]|royal family gossip)\b",
+            r"\b(?:how old is|net worth of|who is .{1,40} (?:married|dating))\b",
+            r"\bcapital (?:city )?of (?!the council)\b",
+            r"\b(?:square root|cube root|factorial|derivative|integral) of\b",
+            r"^\s*(?:what(?:'s| is)\s+)?-?\d+(?:\.\d+)?\s*(?:[-+*/x\u00d7\u00f7^]|plus|minus|"
+            r"times|divided by)\s*-?\d+(?:\.\d+)?\s*\??\s*$",
+            r"\b(?:recipe|how (?:do i|to) (?:cook|bake))\b",
+            r"\b(?:meaning of life|tallest mountain|longest river|speed of light)\b",
+            r"\b(?:horoscope|lottery numbers|star sign)\b",
+        ),
+    ),
+    ScopeRule(
+        "political",
+        "I don't give political opinions or judge which councils or parties are good or bad.",
+        _rx(
+            r"\b(?:who|which party|what party)\b.{0,30}\b(?:should i|should we|to)\s+vote\b",
+            r"\bshould i vote\b",
+            r"\b(?:labour|conservatives?|tor(?:y|ies)|lib ?dems?|liberal democrats?|reform uk|"
+            r"green party|snp|plaid cymru)\b.{0,60}\b(?:better|best|worse|worst|right|wrong|"
+            r"incompetent|corrupt|useless|to blame|deserve)\b",
+            r"\b(?:better|best|worse|worst|blame)\b.{0,40}\b(?:labour|conservatives?|tor(?:y|ies)|"
+            r"lib ?dems?|liberal democrats?|reform uk|green party)\b",
+            r"\b(?:what do you think|your (?:personal )?(?:opinion|view)|do you support|"
+            r"are you (?:for|against))\b.{0,60}\b(?:government|minister|party|parties|brexit|"
+            r"election|politic\w*|prime minister|mp)\b",
+            r"\b(?:which|what)\s+(?:councils?|local authorit(?:y|ies))\s+(?:is|are)\s+(?:the\s+)?"
+            r"(?:worst|best|most incompetent|failing|useless|most corrupt)\b",
+            r"\b(?:worst|most incompetent|most corrupt|most useless|rubbish|failing)\s+"
+            r"(?:councils?|local authorit(?:y|ies))\b(?! (?:recover|improve|turn))",
+            r"\brank(?:ing)?\b.{0,30}\bcouncils?\b.{0,30}\b(?:best|worst|good|bad|failing)\b",
+            r"\b(?:league table|name and shame)\b.{0,30}\bcouncils?\b",
+            r"\bis\s+[A-Z][\w\s\-']{1,60}\s+(?:council|borough|county)\b.{0,15}\b(?:failing|a failure|"
+            r"incompetent|corrupt|badly run|useless|any good|good or bad|the worst|a disaster)\b",
+        ),
+    ),
+    ScopeRule(
+        "casework",
+        "I can't help with an individual person's case or personal details; please contact the "
+        "council concerned directly.",
+        _rx(
+            rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+{_NAME}.{{0,60}}\b{_CASE_TERMS}\b",
+            rf"\b{_NAME}\s+{_NAME}'s\s+{_CASE_TERMS}\b",
+            rf"\b{_CASE_TERMS}\b.{{0,40}}\b(?:of|for|about)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+{_NAME}",
+            r"\bmy (?:neighbou?r|landlord|tenant|son|daughter|mother|mum|father|dad|husband|wife|"
+            r"partner|child|nan|gran)(?:'s)?\b.{0,60}\b(?:case|complaint|claim|application|"
+            r"benefits?|housing|eviction|arrears|council tax|care package|appeal)\b",
+            r"\b(?:status|progress|outcome) of (?:my|his|her|their)\b.{0,30}"
+            r"\b(?:application|complaint|claim|case|appeal)\b",
+            r"\b(?:home address|phone number|date of birth|personal details) (?:of|for)\b",
+        ),
+    ),
+    ScopeRule(
+        "legal",
+        "I can't give legal advice; the council's monitoring officer or a solicitor can.",
+        _rx(
+            r"\bis it (?:legal|lawful|illegal|unlawful|against the law)\b",
+            r"\bcan (?:i|we|they|my council|our council|the council)\s+(?:sue|take .{1,30} to court)\b",
+            r"\b(?:sue|suing)\b.{0,30}\b(?:council|them|my|employer|landlord)\b",
+            r"\blegal advice\b",
+            r"\b(?:am i|are we|is my council|is our council)\s+(?:legally )?(?:liable|entitled to sue)\b",
+            r"\bcan (?:my|our|the) council (?:legally|lawfully)\b",
+            r"\b(?:do i|should i) (?:need a|get a|hire a) (?:lawyer|solicitor)\b",
+        ),
+    ),
+    ScopeRule(
+        "personal_advice",
+        "I can't give personal medical or financial advice.",
+        _rx(
+            r"\bshould i (?:invest|buy|sell|take out|remortgage|borrow|take (?:this|these|my)|"
+            r"stop taking|see a doctor)\b",
+            r"\bmy (?:symptoms|medication|diagnosis|doctor|gp|pension pot|mortgage|savings|"
+            r"investments?|debts?|tax return|credit score)\b",
+            r"\b(?:dosage|side effects|diagnose|prescription)\b",
+            r"\b(?:bitcoin|crypto(?:currency)?|stocks? to buy|shares to buy|stock tips?)\b",
+        ),
+    ),
+)
+
+
+def match_scope_rule(question: str) -> ScopeRule | None:
+    """The first rule a question matches, or None."""
+    for rule in RULES:
+        if any(p.search(question) for p in rule.patterns):
+            return rule
+    return None
+
+
+def refusal_text(reason: str) -> str:
+    """The user-facing refusal: the reason, then what the corpus does cover."""
+    return f"{reason} {CORPUS_COVERS}"
+
+
+def check_scope(question: str) -> str | None:
+    """A short, kind refusal reason when ``question`` is out of scope, else None.
+
+    Out of scope: general knowledge (sport, celebrities, weather, trivia), party-political
+    opinions or judging councils, a named person's casework, creative writing, legal advice,
+    personal medical or financial advice, and attempts to get the system prompt.
+    """
+    rule = match_scope_rule(question)
+    return rule.reason if rule else None
+
+
+_INSTRUCTION_PATTERNS: tuple[re.Pattern[str], ...] = RULES[0].patterns + _rx(
+    r"\b(?:as an ai|as a language model|large language model)\b",
+    r"\b(?:new|updated|real) instructions\b",
+    r"\bdo not (?:follow|obey)\b.{0,30}\b(?:rules|instructions)\b",
+    r"\b(?:respond|reply|answer) only with\b",
+    r"\bpretend (?:to be|you are)\b",
+    r"\b(?:act|behave) as (?:if|though) you\b",
+    r"^\s*(?:user|human|ai)\s*:",
+    r"<\s*/?\s*(?:system|instructions?|passages|question)\s*>",
+)
+
+
+def looks_like_instruction(text: str) -> bool:
+    """Is ``text`` addressed to an AI assistant ("ignore previous instructions", "system:",
+    "you are now...")? Such sentences inside documents are dropped, never quoted or obeyed."""
+    return any(p.search(text) for p in _INSTRUCTION_PATTERNS)

@@ -1,0 +1,259 @@
+"""Sentence splitting and clean-up for passages extracted from PDFs, Word files and web pages.
+
+Pure functions. ``split_sentences`` returns each sentence twice: ``quote``, the raw span of the
+source with whitespace folded (so it is verbatim, and can be shown as the cited quote), and
+``text``, cleaned for reading (bullets, hyphenation, markdown markers and stray spaces fixed).
+Noise lines (running headers, page numbers) break sentences rather than join them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Tokens that end with a full stop without ending a sentence (compared lower-cased, no dot).
+_ABBREVIATIONS_WORDS = """
+    e.g i.e etc vs viz cf al approx est incl excl no nos vol fig figs p pp para paras ch sec
+    cllr cllrs mr mrs ms mx dr prof rev rt hon st sr jr co ltd plc inc dept govt min max
+    jan feb mar apr jun jul aug sep sept oct nov dec ref tel ext art sch reg cl
+    """
+ABBREVIATIONS = frozenset(_ABBREVIATIONS_WORDS.split())
+
+_WS = re.compile(r"\s+")
+_BULLET = re.compile(
+    r"^\s*(?:[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2219\u25a0\u25a1\u2013\u2014*>\-]"
+    r"|\(?\d{1,2}[.)](?=\s)|\(?[a-z][.)](?=\s)|[ivx]{1,4}[.)](?=\s))\s*",
+)
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\ufffd]")
+_MD_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:https?://|/|#)[^)\s]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
+# A full stop / ? / ! (with closing quotes or brackets) then space, then something that can start
+# a sentence. Candidate boundaries are checked against abbreviations afterwards.
+_BOUNDARY = re.compile(r"[.!?][\"'\u2019\u201d)\]]*\s+(?=[\"'\u2018\u201c(\[]?[A-Z0-9\u00a3])")
+_HYPHEN_BREAK = re.compile(r"([A-Za-z]{2,})-\s+([a-z]{2,})")
+_SUFFIXES = (
+    "tion",
+    "tions",
+    "sion",
+    "ment",
+    "ments",
+    "ing",
+    "ings",
+    "ity",
+    "ities",
+    "ance",
+    "ence",
+    "ness",
+    "ised",
+    "ized",
+    "ise",
+    "ize",
+    "ation",
+    "al",
+    "ally",
+    "ly",
+    "ship",
+    "ships",
+    "able",
+    "ible",
+    "ive",
+    "ives",
+    "ous",
+    "ed",
+    "er",
+    "ers",
+    "ic",
+    "ical",
+    "ure",
+    "ures",
+)
+_KEEP_HYPHEN_NEXT = frozenset({"and", "or", "to", "nor", "not", "in", "of"})
+_TERMINAL = (".", "!", "?", ":", ";", ".\u201d", ".\u2019", '."', ".'", ".)")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a passage.
+
+    ``quote`` is verbatim (the raw span with whitespace folded); ``text`` is cleaned for reading;
+    ``start``/``end`` index the raw span in the source; ``index`` is its position in the passage;
+    ``heading`` is the nearest short heading line above it in the passage, if any.
+    """
+
+    text: str
+    quote: str
+    start: int
+    end: int
+    index: int
+    complete: bool  # ends with terminal punctuation in the source
+    heading: str | None = None
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def normalise_whitespace(text: str) -> str:
+    """Every run of whitespace (newlines included) folded to one space, ends stripped."""
+    return _WS.sub(" ", text).strip()
+
+
+def is_noise_line(line: str) -> bool:
+    """Running headers/footers, page numbers and lines with no words."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _PAGE_NUMBER.match(stripped):
+        return True
+    if stripped.count("|") >= 1 and len(stripped) < 120 and not stripped.endswith("."):
+        return True  # "Local Government Association | Report title" running headers
+    letters = sum(ch.isalpha() for ch in stripped)
+    return letters < 2
+
+
+def _dehyphenate(text: str, vocabulary: str) -> str:
+    def join(match: re.Match[str]) -> str:
+        head, tail = match.group(1), match.group(2)
+        if tail in _KEEP_HYPHEN_NEXT:
+            return match.group(0)  # "short- and long-term"
+        joined = head + tail
+        if joined.lower() in vocabulary or tail in _SUFFIXES:
+            return joined
+        return f"{head}-{tail}"
+
+    return _HYPHEN_BREAK.sub(join, text)
+
+
+def clean_text(raw: str, vocabulary: str = "") -> str:
+    """Readable text from a raw span: bullets, private-use glyphs, markdown markers, broken
+    hyphenation ("trans- formation") and repeated whitespace fixed. ``vocabulary`` (lower-cased
+    text of the whole passage) helps decide whether a broken hyphen joins one word."""
+    text = _PRIVATE_USE.sub(" ", raw)
+    text = _MD_HEADING.sub("", text)
+    text = _BULLET.sub("", text, count=1)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPH.sub(r"\2", text)
+    text = normalise_whitespace(text)
+    text = _dehyphenate(text, vocabulary)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"([(\[\u201c\u2018])\s+", r"\1", text)
+    return text
+
+
+def _is_abbreviation(segment: str, dot_at: int) -> bool:
+    """Is the full stop at ``dot_at`` the end of an abbreviation, an initial or a number?"""
+    if segment[dot_at] != ".":
+        return False
+    before = segment[:dot_at]
+    match = re.search(r"([A-Za-z][A-Za-z.]*)$", before)
+    if not match:
+        return bool(re.search(r"\d$", before)) and bool(re.match(r"\.\s*\d", segment[dot_at:]))
+    token = match.group(1).lower().rstrip(".")
+    if token in ABBREVIATIONS:
+        return True
+    # Single capital initials ("J. Smith") and dotted acronyms ("U.K.").
+    return bool(re.fullmatch(r"[A-Za-z]", token)) or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
+
+
+def _looks_like_heading(line: str) -> bool:
+    stripped = _BULLET.sub("", normalise_whitespace(line))
+    if not stripped or stripped.endswith(_TERMINAL) or stripped.endswith(","):
+        return False
+    words = stripped.split()
+    return len(words) <= 14 and len(stripped) <= 100 and stripped[:1].isupper()
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of paragraphs, list items and headings; noise lines removed."""
+    spans: list[tuple[int, int]] = []
+    seg_start: int | None = None
+    seg_end = 0
+    prev_line = ""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        line_start, line_end = pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+        stripped = line.strip()
+        noise = not stripped or is_noise_line(line)
+        item = bool(_BULLET.match(line))
+        if item and stripped[:1] in "\u2013\u2014-" and prev_line.strip():
+            # A dash at the start of a wrapped line is usually punctuation, not a bullet.
+            item = prev_line.rstrip().endswith(_TERMINAL)
+        current = text[seg_start:seg_end] if seg_start is not None else ""
+        breaks = (
+            noise
+            or item
+            or bool(_PRIVATE_USE.match(stripped))
+            or (
+                current.count("\n") <= 1 and _looks_like_heading(current) and stripped[:1].isupper()
+            )
+        )
+        if breaks and seg_start is not None:
+            spans.append((seg_start, seg_end))
+            seg_start = None
+        if noise:
+            prev_line = ""
+            continue
+        if seg_start is None:
+            seg_start = line_start + (len(line) - len(line.lstrip()))
+        seg_end = line_end
+        prev_line = line
+    if seg_start is not None:
+        spans.append((seg_start, seg_end))
+    return spans
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of a passage, in order, with verbatim quotes and cleaned text.
+
+    Headings (short lines without final punctuation) are not returned as sentences but are
+    recorded as each following sentence's ``heading``.
+    """
+    vocabulary = text.lower()
+    out: list[Sentence] = []
+    heading: str | None = None
+    for seg_start, seg_end in _segments(text):
+        segment = text[seg_start:seg_end]
+        if segment.count("\n") <= 1 and _looks_like_heading(segment):
+            heading = clean_text(segment)
+            continue
+        cuts = [0]
+        for match in _BOUNDARY.finditer(segment):
+            dot_at = match.start()
+            if _is_abbreviation(segment, dot_at):
+                continue
+            cuts.append(match.end())
+        cuts.append(len(segment))
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            piece = segment[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            bullet = _BULLET.match(piece[lead:])
+            if bullet:
+                lead += bullet.end()
+            while lead < len(piece) and _PRIVATE_USE.match(piece[lead]):
+                lead += 1
+                lead += len(piece[lead:]) - len(piece[lead:].lstrip())
+            raw = piece[lead:].rstrip()
+            if not raw:
+                continue
+            start = seg_start + a + lead
+            cleaned = clean_text(raw, vocabulary)
+            if not cleaned:
+                continue
+            complete = cleaned.endswith(
+                (".", "!", "?", ".\u201d", ".\u2019", '."', ".)", "?\u201d")
+            )
+            out.append(
+                Sentence(
+                    text=cleaned,
+                    quote=normalise_whitespace(raw),
+                    start=start,
+                    end=start + len(raw),
+                    index=len(out),
+                    complete=complete,
+                    heading=heading,
+                )
+            )
+    return out
