@@ -161,12 +161,22 @@ def _inline_text(tag: Tag, *, skip: tuple[str, ...] = ()) -> str:
     parts: list[str] = []
     for node in tag.descendants:
         if isinstance(node, NavigableString):
-            if any(p.name in skip for p in node.parents if p is not tag and isinstance(p, Tag)):
+            if _inside(node, tag, skip):
                 continue
             parts.append(str(node))
         elif isinstance(node, Tag) and node.name == "br":
             parts.append(" ")
     return clean_inline("".join(parts))
+
+
+def _inside(node: NavigableString, stop: Tag, names: tuple[str, ...]) -> bool:
+    """Is ``node`` inside an element named in ``names`` below ``stop``?"""
+    parent = node.parent
+    while parent is not None and parent is not stop:
+        if parent.name in names:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _walk(node: Tag, blocks: list[RawBlock]) -> None:

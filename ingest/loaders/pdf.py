@@ -203,37 +203,39 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
 # --------------------------------------------------------------------------- headers/footers
 
 
-def _edge_lines(page: list[_Line]) -> list[_Line]:
+def _edge_lines(page: list[_Line]) -> list[tuple[str, _Line]]:
+    """The lines that may be running headers/footers, with the page edge they sit at."""
     if len({round(line.y) for line in page}) > 1:
         ordered = sorted(page, key=lambda line: -line.y)
     else:
         ordered = page
-    if len(ordered) <= 2 * _EDGE_LINES:
-        return ordered
-    return ordered[:_EDGE_LINES] + ordered[-_EDGE_LINES:]
+    top = ordered[:_EDGE_LINES]
+    bottom = ordered[-_EDGE_LINES:]
+    return [("top", line) for line in top] + [
+        ("bottom", line) for line in bottom if not any(line is t for t in top)
+    ]
 
 
-def _running_key(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+def _running_key(edge: str, line: _Line) -> tuple[str, int, str]:
+    # Same text (digits aside) at the same edge and height: a running header or footer.
+    text = re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.text.lower())).strip()
+    return edge, round(line.y / 8), text
 
 
 def _drop_running_lines(pages: list[list[_Line]]) -> None:
     """Remove lines repeated at the edges of >= half the pages, and bare page numbers."""
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, int, str]] = Counter()
     for page in pages:
-        counts.update({_running_key(line.text) for line in _edge_lines(page)})
+        counts.update({_running_key(edge, line) for edge, line in _edge_lines(page)})
     needed = max(2, math.ceil(0.5 * len(pages)))
-    running = {key for key, n in counts.items() if n >= needed and len(pages) >= 2}
+    running = {key for key, n in counts.items() if n >= needed}
     for index, page in enumerate(pages):
-        edges = {id(line) for line in _edge_lines(page)}
-        pages[index] = [
-            line
-            for line in page
-            if not (
-                id(line) in edges
-                and (_running_key(line.text) in running or _PAGE_NUMBER_RE.match(line.text))
-            )
-        ]
+        doomed = {
+            id(line)
+            for edge, line in _edge_lines(page)
+            if _running_key(edge, line) in running or _PAGE_NUMBER_RE.match(line.text)
+        }
+        pages[index] = [line for line in page if id(line) not in doomed]
 
 
 # --------------------------------------------------------------------------- headings

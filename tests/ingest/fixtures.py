@@ -472,7 +472,7 @@ def build_sample_corpus(
                     "publisher": "Invented Publisher",
                     "doc_type": "case_study",
                     "published": str(2020 + index),
-                    "url": f"https://example.org/doc-{index + 1}",
+                    "url": f"https://example.org/{path.stem}",
                 }
             )
     if sources_csv:
