@@ -24,7 +24,138 @@ from assistant.types import Chunk
 
 # Common English function words: they match most chunks and only add noise and cost to BM25.
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "tell", "give", "show", "please"]
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "tell",
+        "give",
+        "show",
+        "please",
+    ]
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_TERMS = 32
@@ -165,6 +296,12 @@ class SqliteCatalog:
         conn = self._conn()
         try:
             conn.executescript(_SCHEMA)  # idempotent (IF NOT EXISTS)
+            rank = f"bm25({', '.join(str(w) for w in _BM25_WEIGHTS)})"
+            current = conn.execute("SELECT v FROM chunks_fts_config WHERE k = 'rank'").fetchall()
+            if current != [(rank,)]:  # write only when needed: readers should not take locks
+                conn.execute(
+                    "INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('rank', ?)", (rank,)
+                )
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError):
                 raise StorageError(self._storage_message(exc)) from exc
@@ -385,12 +522,11 @@ class SqliteCatalog:
         match = fts_query(query)
         if match is None or k <= 0:
             return []
-        weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
+        # ``rank`` is bm25() with the column weights set at creation; ranking inside a subquery
+        # scores each match once and joins only the top k to the chunks table.
         rows = self._read(
-            f"SELECT c.id, -bm25(chunks_fts, {weights}) AS score FROM chunks_fts "
-            "JOIN chunks c ON c.rid = chunks_fts.rowid "
-            "WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, "
-            f"{weights}) LIMIT ?",
+            "SELECT c.id, -f.rank FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts "
+            "MATCH ? ORDER BY rank LIMIT ?) AS f JOIN chunks c ON c.rid = f.rowid ORDER BY f.rank",
             (match, k),
         )
         return [(r[0], float(r[1])) for r in rows]

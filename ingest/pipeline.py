@@ -1,0 +1,566 @@
+"""The ingest pipeline: discover files, load, chunk, tag, embed and commit each document whole.
+
+Idempotent: a document whose content hash is unchanged is skipped without embedding; a changed
+one is replaced; ``prune`` removes documents whose files are gone (only among documents from the
+folders being ingested).
+
+Crash-safe write protocol (a document is committed whole or not at all; ``kill -9`` at any
+moment leaves an index the next run completes with no lost and no duplicated chunks):
+
+1. embed the document's chunks;
+2. upsert the vectors (deterministic chunk ids make this idempotent);
+3. replace the document's rows in ONE catalogue transaction (chunks and keyword entries
+   together: the catalogue is the source of truth);
+4. delete the document's stale vectors (old ids not in the new set).
+
+Every run starts by reconciling: vectors whose ids the catalogue does not hold (left by a crash
+between 2 and 3, or 3 and 4) are deleted, and documents whose vectors are missing are re-embedded.
+Readers resolve dense hits through the catalogue, so they see the old or the new version.
+
+Test-only hooks (read here and nowhere else; never set them in production):
+
+- ``LGA_ASSISTANT_TEST_SLOW_INGEST_MS``: sleep this long per document and again between the
+  vector upsert and each catalogue commit, so a test can kill the process mid-run.
+- ``LGA_ASSISTANT_TEST_CRASH_AT=<stage>:<n>``: SIGKILL this process the n-th time it reaches
+  ``stage`` (loaded, upserted, committed, stale_deleted, pruned).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from assistant.errors import IngestError, StorageError
+from assistant.index import META_LAST_INGEST, Index
+from assistant.knowledge import tag_text
+from assistant.ports import DocumentRecord
+from assistant.settings import Settings
+from assistant.types import Chunk, Document
+from ingest.loaders import SOURCES_CSV, SUPPORTED_EXTENSIONS, load_document, read_sources_csv
+
+Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+STATUSES: tuple[Status, ...] = ("added", "updated", "unchanged", "removed", "failed")
+META_CHUNKING = "chunking_settings"
+
+# Files in document folders that are data or configuration, not documents: skipped silently.
+# Any other unsupported file in a folder is reported as failed (so a stray .xlsx is noticed).
+IGNORED_EXTENSIONS = frozenset(
+    {
+        ".csv",
+        ".tsv",
+        ".json",
+        ".jsonl",
+        ".yaml",
+        ".yml",
+        ".toml",
+        ".ini",
+        ".cfg",
+        ".lock",
+        ".log",
+        ".py",
+        ".pyc",
+        ".sqlite3",
+        ".db",
+        ".tmp",
+        ".bak",
+        ".swp",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentReport:
+    """What happened to one source. ``error`` says what is wrong and what to do."""
+
+    source: str
+    status: Status
+    chunks: int = 0
+    error: str | None = None
+    document_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "chunks": self.chunks,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """The outcome of one run: a line per document plus totals."""
+
+    documents: tuple[DocumentReport, ...]
+    elapsed_s: float = 0.0
+    chunks_embedded: int = 0
+
+    def count(self, status: Status) -> int:
+        return sum(1 for d in self.documents if d.status == status)
+
+    @property
+    def totals(self) -> dict[str, Any]:
+        totals: dict[str, Any] = {s: self.count(s) for s in STATUSES}
+        totals["documents"] = len(self.documents)
+        totals["chunks"] = sum(d.chunks for d in self.documents if d.status != "removed")
+        totals["chunks_embedded"] = self.chunks_embedded
+        totals["elapsed_s"] = round(self.elapsed_s, 3)
+        return totals
+
+    @property
+    def failed(self) -> tuple[DocumentReport, ...]:
+        return tuple(d for d in self.documents if d.status == "failed")
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """0 if any document succeeded or nothing changed; 1 if every file failed, or with
+        ``strict`` if any failed."""
+        failed = self.count("failed")
+        if failed and (strict or failed == len(self.documents)):
+            return 1
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"documents": [d.to_dict() for d in self.documents], "totals": self.totals}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file to ingest, with its stable document id and sources.csv overrides."""
+
+    path: Path
+    doc_id: str
+    root: Path | None  # the folder it was found in (None for an explicit file argument)
+    overrides: Mapping[str, str] | None = None
+
+
+@dataclass(slots=True)
+class _Pending:
+    source: str
+    document: Document
+    chunks: list[Chunk]
+    previous: DocumentRecord | None
+
+
+def _is_hidden(relative: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in relative.parts)
+
+
+def _lookup_overrides(
+    table: Mapping[str, Mapping[str, str]] | None, relative: Path
+) -> Mapping[str, str] | None:
+    if not table:
+        return None
+    return table.get(relative.as_posix()) or table.get(relative.name)
+
+
+def _sources_table(
+    folder: Path, failures: list[DocumentReport]
+) -> Mapping[str, Mapping[str, str]] | None:
+    try:
+        return read_sources_csv(folder)
+    except IngestError as exc:  # a broken sources.csv costs the overrides, not the run
+        failures.append(DocumentReport(str(folder / SOURCES_CSV), "failed", error=str(exc)))
+        return None
+
+
+def _unsupported(path: Path) -> str:
+    kinds = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+    return (
+        f"unsupported file type {path.suffix or '(no extension)'!r}: convert it to one of "
+        f"{kinds}, or move it out of the folder"
+    )
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[SourceFile], list[DocumentReport], list[Path]]:
+    """(files to ingest, failures found while looking, folders walked) for ``paths``.
+
+    Folders are walked recursively (hidden files and sources.csv skipped); document ids are
+    ``"<folder name>/<relative path>"``; an explicit file gets ``"<parent name>/<file name>"``.
+    """
+    files: list[SourceFile] = []
+    failures: list[DocumentReport] = []
+    folders: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            folder = path.resolve()
+            folders.append(folder)
+            table = _sources_table(folder, failures)
+            for item in sorted(folder.rglob("*")):
+                relative = item.relative_to(folder)
+                if _is_hidden(relative) or item.is_dir() or item.name == SOURCES_CSV:
+                    continue
+                suffix = item.suffix.lower()
+                if suffix in SUPPORTED_EXTENSIONS:
+                    files.append(
+                        SourceFile(
+                            path=item,
+                            doc_id=f"{folder.name}/{relative.as_posix()}",
+                            root=folder,
+                            overrides=_lookup_overrides(table, relative),
+                        )
+                    )
+                elif suffix and suffix not in IGNORED_EXTENSIONS:
+                    failures.append(DocumentReport(str(item), "failed", error=_unsupported(item)))
+        elif path.is_file():
+            resolved = path.resolve()
+            if resolved.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                failures.append(DocumentReport(str(path), "failed", error=_unsupported(path)))
+                continue
+            table = _sources_table(resolved.parent, failures)
+            files.append(
+                SourceFile(
+                    path=resolved,
+                    doc_id=f"{resolved.parent.name}/{resolved.name}",
+                    root=None,
+                    overrides=_lookup_overrides(table, Path(resolved.name)),
+                )
+            )
+        else:
+            failures.append(
+                DocumentReport(str(path), "failed", error="no such file or folder: check the path")
+            )
+    return files, failures, folders
+
+
+class _TestHooks:
+    """The test-only slow-down and self-kill hooks documented in the module docstring."""
+
+    def __init__(self) -> None:
+        self.slow_s = float(os.environ.get("LGA_ASSISTANT_TEST_SLOW_INGEST_MS", "0") or 0) / 1000
+        stage, _, n = os.environ.get("LGA_ASSISTANT_TEST_CRASH_AT", "").partition(":")
+        self.crash_stage = stage or None
+        self.crash_n = int(n or 1)
+        self.seen: dict[str, int] = {}
+
+    def sleep(self) -> None:
+        if self.slow_s:
+            time.sleep(self.slow_s)
+
+    def reached(self, stage: str) -> None:
+        if self.crash_stage != stage:
+            return
+        self.seen[stage] = self.seen.get(stage, 0) + 1
+        if self.seen[stage] >= self.crash_n:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+class _Progress:
+    """A Rich progress bar on stderr with documents/s and chunks/s (or nothing)."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled = enabled and total > 0
+        self.total = total
+        self.docs = 0
+        self.chunks = 0
+        self.start = time.perf_counter()
+        self._progress: Any = None
+        self._task: Any = None
+
+    @contextmanager
+    def running(self) -> Iterator[_Progress]:
+        if not self.enabled:
+            yield self
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rates]}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        with self._progress:
+            self._task = self._progress.add_task("ingest", total=self.total, rates="")
+            yield self
+
+    def advance(self, docs: int = 0, chunks: int = 0) -> None:
+        self.docs += docs
+        self.chunks += chunks
+        if self._progress is None:
+            return
+        elapsed = max(time.perf_counter() - self.start, 1e-6)
+        rates = f"{self.docs / elapsed:.1f} docs/s, {self.chunks / elapsed:.1f} chunks/s"
+        self._progress.update(self._task, advance=docs, rates=rates)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class Pipeline:
+    """Ingests files or in-memory Documents into an ``Index``.
+
+    ``flush_chunks``: chunks embedded together (across documents) so small documents still
+    fill the embedder's batches; each document is still committed on its own. ``chunker``
+    replaces ``ingest.chunking.chunk_document`` (same keyword arguments), e.g. for a baseline.
+    """
+
+    index: Index
+    settings: Settings
+    flush_chunks: int = 0
+    chunker: Callable[..., Sequence[Chunk]] | None = None
+    _hooks: _TestHooks = field(default_factory=_TestHooks)
+
+    def __post_init__(self) -> None:
+        if self.flush_chunks <= 0:
+            self.flush_chunks = max(32, 4 * self.settings.embedder.batch_size)
+
+    # -- public API --------------------------------------------------------------------------
+
+    def ingest_paths(
+        self, paths: Sequence[Path], *, prune: bool = False, progress: bool = True
+    ) -> IngestReport:
+        """Ingest files and folders; with ``prune`` remove documents whose files are gone."""
+        start = time.perf_counter()
+        files, failures, folders = discover(paths)
+        force = self._reconcile()
+        reports: list[DocumentReport] = list(failures)
+        known = {r.id: r for r in self.index.catalog.documents()}
+        embedded = 0
+        seen: set[str] = set()
+        pending: list[_Pending] = []
+        bar = _Progress(progress, len(files))
+        with bar.running():
+            for source in files:
+                self._hooks.sleep()
+                if source.doc_id in seen:
+                    reports.append(
+                        DocumentReport(
+                            str(source.path),
+                            "failed",
+                            error=f"document id {source.doc_id!r} is already used by another "
+                            "file in this run: rename one of the folders",
+                        )
+                    )
+                    bar.advance(docs=1)
+                    continue
+                seen.add(source.doc_id)
+                try:
+                    document = load_document(
+                        source.path,
+                        doc_id=source.doc_id,
+                        overrides=source.overrides,
+                        max_bytes=int(self.settings.ingest.max_file_mb * 1024 * 1024),
+                    )
+                except IngestError as exc:
+                    reports.append(DocumentReport(str(source.path), "failed", error=str(exc)))
+                    bar.advance(docs=1)
+                    continue
+                except OSError as exc:
+                    reports.append(
+                        DocumentReport(
+                            str(source.path),
+                            "failed",
+                            error=f"cannot read the file ({exc.strerror or exc}): check it "
+                            "exists and is readable",
+                        )
+                    )
+                    bar.advance(docs=1)
+                    continue
+                self._hooks.reached("loaded")
+                embedded += self._consider(
+                    str(source.path), document, known, force, reports, pending, bar
+                )
+            embedded += self._flush(pending, reports, bar)
+        if prune:
+            reports.extend(self._prune(folders, known, seen))
+        self._finish()
+        return IngestReport(tuple(reports), time.perf_counter() - start, embedded)
+
+    def index_documents(self, documents: Sequence[Document]) -> IngestReport:
+        """Ingest already-loaded Documents (chunk, tag, embed, commit); no discovery, no prune."""
+        start = time.perf_counter()
+        force = self._reconcile()
+        known = {r.id: r for r in self.index.catalog.documents()}
+        reports: list[DocumentReport] = []
+        pending: list[_Pending] = []
+        embedded = 0
+        bar = _Progress(False, 0)
+        for document in documents:
+            embedded += self._consider(
+                document.source or document.id, document, known, force, reports, pending, bar
+            )
+        embedded += self._flush(pending, reports, bar)
+        self._finish()
+        return IngestReport(tuple(reports), time.perf_counter() - start, embedded)
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _reconcile(self) -> set[str]:
+        """Delete vectors the catalogue does not hold; return ids of documents to re-embed
+        (their vectors are missing, or the chunking settings changed since they were built)."""
+        catalog, vectors = self.index.catalog, self.index.vectors
+        catalogued = catalog.all_chunk_ids()
+        held = vectors.ids()
+        orphans = held - catalogued
+        if orphans:
+            vectors.delete(sorted(orphans))
+        force: set[str] = set()
+        missing = catalogued - held
+        chunking = self._chunking_signature()
+        stale_chunking = catalog.get_meta(META_CHUNKING) not in (None, chunking)
+        if missing or stale_chunking:
+            for record in catalog.documents():
+                if stale_chunking or missing.intersection(record.chunk_ids):
+                    force.add(record.id)
+        return force
+
+    def _chunking_signature(self) -> str:
+        s = self.settings.ingest
+        return f"{s.chunk_min_tokens}/{s.chunk_max_tokens}/{s.chunk_overlap_tokens}"
+
+    def _chunk(self, document: Document) -> list[Chunk]:
+        s = self.settings.ingest
+        if self.chunker is None:
+            from ingest.chunking import chunk_document
+
+            self.chunker = chunk_document
+        chunks = self.chunker(
+            document,
+            count_tokens=self.index.embedder.count_tokens,
+            min_tokens=s.chunk_min_tokens,
+            max_tokens=s.chunk_max_tokens,
+            overlap_tokens=s.chunk_overlap_tokens,
+        )
+        tagged = []
+        for chunk in chunks:
+            councils, themes = tag_text(chunk.text)
+            tagged.append(replace(chunk, councils=tuple(councils), themes=tuple(themes)))
+        return tagged
+
+    def _consider(
+        self,
+        source: str,
+        document: Document,
+        known: dict[str, DocumentRecord],
+        force: set[str],
+        reports: list[DocumentReport],
+        pending: list[_Pending],
+        bar: _Progress,
+    ) -> int:
+        """Skip an unchanged document or queue a changed one; flush when enough is queued."""
+        previous = known.get(document.id)
+        if (
+            previous is not None
+            and previous.content_hash == document.content_hash
+            and document.id not in force
+        ):
+            reports.append(
+                DocumentReport(source, "unchanged", len(previous.chunk_ids), None, document.id)
+            )
+            bar.advance(docs=1)
+            return 0
+        try:
+            chunks = self._chunk(document)
+        except IngestError as exc:
+            reports.append(DocumentReport(source, "failed", error=str(exc)))
+            bar.advance(docs=1)
+            return 0
+        if not chunks:
+            reports.append(
+                DocumentReport(
+                    source,
+                    "failed",
+                    error="no text to index after loading: check the file has readable text "
+                    "(scanned PDFs need OCR first)",
+                )
+            )
+            bar.advance(docs=1)
+            return 0
+        pending.append(_Pending(source, document, chunks, previous))
+        if sum(len(p.chunks) for p in pending) >= self.flush_chunks:
+            return self._flush(pending, reports, bar)
+        return 0
+
+    def _flush(self, pending: list[_Pending], reports: list[DocumentReport], bar: _Progress) -> int:
+        """Embed the queued documents together, then commit each one (steps 1-4)."""
+        if not pending:
+            return 0
+        all_chunks = [c for p in pending for c in p.chunks]
+        vectors = self.index.embedder.embed([c.text for c in all_chunks])  # 1
+        self.index.vectors.upsert(all_chunks, vectors)  # 2
+        self._hooks.reached("upserted")
+        now = _now()
+        for item in pending:
+            self._hooks.sleep()
+            doc = item.document
+            record = DocumentRecord(
+                id=doc.id,
+                source=doc.source,
+                title=doc.title,
+                content_hash=doc.content_hash,
+                chunk_ids=tuple(c.id for c in item.chunks),
+                doc_type=doc.doc_type,
+                publisher=doc.publisher,
+                published=doc.published,
+                url=doc.url,
+                ingested_at=now,
+            )
+            self.index.catalog.replace_document(record, item.chunks)  # 3
+            self._hooks.reached("committed")
+            if item.previous is not None:
+                stale = set(item.previous.chunk_ids) - set(record.chunk_ids)
+                if stale:
+                    self.index.vectors.delete(sorted(stale))  # 4
+            self._hooks.reached("stale_deleted")
+            status: Status = "added" if item.previous is None else "updated"
+            reports.append(DocumentReport(item.source, status, len(item.chunks), None, doc.id))
+            bar.advance(docs=1, chunks=len(item.chunks))
+        pending.clear()
+        return len(all_chunks)
+
+    def _prune(
+        self, folders: Sequence[Path], known: Mapping[str, DocumentRecord], seen: set[str]
+    ) -> list[DocumentReport]:
+        """Remove documents from ``folders`` whose files were not found in this run."""
+        prefixes = tuple(f"{folder.name}/" for folder in folders)
+        reports = []
+        for doc_id, record in sorted(known.items()):
+            if prefixes and doc_id.startswith(prefixes) and doc_id not in seen:
+                self.index.catalog.remove_document(doc_id)  # truth first; vectors follow
+                self.index.vectors.delete(list(record.chunk_ids))
+                self._hooks.reached("pruned")
+                reports.append(DocumentReport(record.source, "removed", len(record.chunk_ids)))
+        return reports
+
+    def _finish(self) -> None:
+        self.index.catalog.set_meta(META_CHUNKING, self._chunking_signature())
+        self.index.catalog.set_meta(META_LAST_INGEST, _now())
+
+
+def open_index_for_ingest(
+    settings: Settings,
+    embedder: Any,
+    *,
+    rebuild: bool = False,
+    open_index: Callable[..., Index] = Index.open,
+) -> Index:
+    """Open (creating if needed) the index to ingest into; ``rebuild`` deletes it first."""
+    if rebuild:
+        Index.destroy(settings)
+    try:
+        return open_index(settings, embedder, create=True)
+    except OSError as exc:
+        raise StorageError(
+            f"Cannot open the index in {settings.data_dir} ({exc}): check the data directory is "
+            "writable and the disk has space."
+        ) from exc

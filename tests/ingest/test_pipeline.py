@@ -1,0 +1,466 @@
+"""Pipeline behaviour with the fakes: idempotency, update, prune, bad input, reconcile."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.adapters.fakes import HashEmbedder
+from assistant.errors import EmbeddingModelMismatchError, StorageError
+from assistant.index import Index
+from assistant.settings import Settings
+from assistant.types import Block, Document
+from ingest.pipeline import IngestReport, Pipeline, discover, open_index_for_ingest
+
+
+class CountingEmbedder(HashEmbedder):
+    """The hash embedder, counting how many texts it embedded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return super().embed(texts)
+
+
+def paragraph(topic: str, n: int = 20) -> str:
+    return " ".join(
+        f"The council's {topic} programme step {i} improved outcomes for residents."
+        for i in range(n)
+    )
+
+
+def write_docs(folder: Path, topics: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, topic in topics.items():
+        (folder / name).write_text(
+            f"# {topic.title()}\n\n{paragraph(topic)}\n\n## Results\n\n{paragraph(topic + ' results')}\n",
+            encoding="utf-8",
+        )
+
+
+def run(index: Index, paths: Sequence[Path], **kwargs) -> IngestReport:
+    return Pipeline(index, index.settings).ingest_paths(list(paths), progress=False, **kwargs)
+
+
+def by_status(report: IngestReport) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for d in report.documents:
+        out.setdefault(d.status, []).append(Path(d.source).name)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def assert_consistent(index: Index) -> None:
+    """Catalogue, keyword index and vectors hold exactly the same chunk ids."""
+    ids = index.catalog.all_chunk_ids()
+    assert index.catalog.keyword_ids() == ids  # type: ignore[attr-defined]
+    assert index.vectors.ids() == ids
+    assert sum(len(r.chunk_ids) for r in index.catalog.documents()) == len(ids)
+    assert index.catalog.count_chunks() == len(ids)
+
+
+@pytest.fixture
+def index() -> Index:
+    return Index.in_memory(CountingEmbedder())
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    write_docs(folder, {"housing.md": "housing", "care.md": "adult care", "waste.txt": "waste"})
+    return folder
+
+
+def test_first_run_adds_every_document(index: Index, docs: Path) -> None:
+    report = run(index, [docs])
+    assert by_status(report) == {"added": ["care.md", "housing.md", "waste.txt"]}
+    assert report.exit_code() == 0
+    assert {r.id for r in index.catalog.documents()} == {
+        "docs/housing.md",
+        "docs/care.md",
+        "docs/waste.txt",
+    }
+    assert report.totals["chunks"] == index.catalog.count_chunks() > 3
+    assert_consistent(index)
+    chunk = index.catalog.document_chunks("docs/housing.md")[0]
+    assert chunk.title and chunk.source.endswith("housing.md")
+    assert chunk.id.startswith("docs/housing.md::0000::")
+
+
+def test_second_run_is_all_unchanged_without_embedding(index: Index, docs: Path) -> None:
+    run(index, [docs])
+    ids = index.catalog.all_chunk_ids()
+    embedder = index.embedder
+    assert isinstance(embedder, CountingEmbedder)
+    before = embedder.embedded
+    report = run(index, [docs])
+    assert by_status(report) == {"unchanged": ["care.md", "housing.md", "waste.txt"]}
+    assert embedder.embedded == before
+    assert report.chunks_embedded == 0
+    assert index.catalog.all_chunk_ids() == ids
+    assert report.totals["chunks"] == len(ids)
+    assert_consistent(index)
+
+
+def test_changed_document_is_replaced(index: Index, docs: Path) -> None:
+    run(index, [docs])
+    old = {c.id for c in index.catalog.document_chunks("docs/housing.md")}
+    write_docs(docs, {"housing.md": "libraries"})
+    report = run(index, [docs])
+    assert by_status(report) == {"updated": ["housing.md"], "unchanged": ["care.md", "waste.txt"]}
+    new = {c.id for c in index.catalog.document_chunks("docs/housing.md")}
+    assert new and not (new & old)
+    assert not (old & index.vectors.ids())
+    hits = [cid for cid, _ in index.keyword.search("libraries", 10)]
+    assert hits and all(h in new for h in hits)
+    assert index.keyword.search("housing", 10) == []
+    assert_consistent(index)
+
+
+def test_metadata_change_alone_updates(index: Index, docs: Path) -> None:
+    run(index, [docs])
+    (docs / "sources.csv").write_text("file,title,publisher\nwaste.txt,Waste Review,LGA\n")
+    report = run(index, [docs])
+    assert by_status(report)["updated"] == ["waste.txt"]
+    chunk = index.catalog.document_chunks("docs/waste.txt")[0]
+    assert (chunk.title, chunk.publisher) == ("Waste Review", "LGA")
+
+
+def test_missing_file_is_kept_without_prune_and_removed_with_it(index: Index, docs: Path) -> None:
+    run(index, [docs])
+    (docs / "care.md").unlink()
+    report = run(index, [docs])
+    assert "docs/care.md" in {r.id for r in index.catalog.documents()}
+    assert "removed" not in by_status(report)
+    report = run(index, [docs], prune=True)
+    assert by_status(report)["removed"] == ["care.md"]
+    assert "docs/care.md" not in {r.id for r in index.catalog.documents()}
+    assert_consistent(index)
+
+
+def test_prune_only_touches_the_folders_ingested(index: Index, docs: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    write_docs(other, {"parking.md": "parking"})
+    run(index, [docs, other])
+    report = run(index, [other], prune=True)
+    assert by_status(report) == {"unchanged": ["parking.md"]}
+    assert len(index.catalog.documents()) == 4
+    (other / "parking.md").unlink()
+    report = run(index, [other], prune=True)
+    assert by_status(report) == {"removed": ["parking.md"]}
+    assert len(index.catalog.documents()) == 3
+
+
+def test_prune_keeps_documents_whose_file_now_fails(index: Index, docs: Path) -> None:
+    run(index, [docs])
+    (docs / "care.md").write_bytes(b"")
+    report = run(index, [docs], prune=True)
+    assert by_status(report)["failed"] == ["care.md"]
+    assert "removed" not in by_status(report)
+    assert index.catalog.document("docs/care.md") is not None
+
+
+def test_explicit_file_gets_the_same_id_as_from_its_folder(index: Index, docs: Path) -> None:
+    run(index, [docs / "housing.md"])
+    assert [r.id for r in index.catalog.documents()] == ["docs/housing.md"]
+    report = run(index, [docs])
+    assert by_status(report)["unchanged"] == ["housing.md"]
+
+
+def test_discovery_skips_hidden_and_data_files_and_reports_other_types(docs: Path) -> None:
+    (docs / ".hidden.md").write_text("# secret")
+    (docs / ".git").mkdir()
+    (docs / ".git" / "notes.md").write_text("# x")
+    (docs / "data.json").write_text("{}")
+    (docs / "sheet.xlsx").write_bytes(b"PK")
+    (docs / "sub").mkdir()
+    (docs / "sub" / "nested.md").write_text("# nested")
+    files, failures, folders = discover([docs, docs / "missing.md", docs / "data.json"])
+    assert sorted(f.doc_id for f in files) == [
+        "docs/care.md",
+        "docs/housing.md",
+        "docs/sub/nested.md",
+        "docs/waste.txt",
+    ]
+    reasons = {Path(f.source).name: f.error for f in failures}
+    assert set(reasons) == {"sheet.xlsx", "missing.md", "data.json"}
+    assert "unsupported file type '.xlsx'" in reasons["sheet.xlsx"]
+    assert "no such file" in reasons["missing.md"]
+    assert folders == [docs.resolve()]
+
+
+def _encrypted_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _docx(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Digital strategy", level=1)
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """Good files and every kind of bad input in one folder."""
+    folder = tmp_path / "mixed"
+    write_docs(folder, {"good.md": "housing", "good.txt": "waste"})
+    (folder / "good.docx").write_bytes(_docx(paragraph("digital")))
+    (folder / "good.html").write_text(
+        f"<html><head><title>Good page</title></head><body><nav>Home | About</nav>"
+        f"<main><h1>Good page</h1><p>{paragraph('libraries')}</p></main></body></html>"
+    )
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(300))
+    (folder / "encrypted.pdf").write_bytes(_encrypted_pdf())
+    (folder / "scanned.pdf").write_bytes(_blank_pdf())
+    (folder / "empty.md").write_bytes(b"")
+    (folder / "slides.pptx").write_bytes(b"PK\x03\x04 not really")
+    (folder / "latin.txt").write_bytes(b"caf\xc3 \x81\x8d\x90 broken bytes")
+    (folder / "navonly.html").write_text(
+        "<html><body><nav><a href='/'>Home</a></nav><footer>(c) LGA</footer></body></html>"
+    )
+    (folder / "huge.txt").write_text("word " * 300_000)  # 1.5 MB, over the 1 MB limit below
+    locked = folder / "locked.md"
+    locked.write_text("# Locked\n\nsecret words")
+    locked.chmod(0o000)
+    return folder
+
+
+BAD = {
+    "corrupt.pdf": "pdf",
+    "encrypted.pdf": "encrypt",
+    "scanned.pdf": "text",
+    "empty.md": "empty",
+    "slides.pptx": "unsupported",
+    "latin.txt": "utf-8",
+    "navonly.html": "main text",
+    "huge.txt": "limit",
+    "locked.md": "permission",
+}
+
+
+def test_bad_input_never_stops_the_run(mixed: Path) -> None:
+    settings = Settings.model_validate({"vector_store": "memory", "ingest": {"max_file_mb": 1.0}})
+    index = Index.in_memory(settings=settings)
+    report = run(index, [mixed])
+    statuses = by_status(report)
+    good = ["good.docx", "good.html", "good.md", "good.txt"]
+    expected_bad = dict(BAD)
+    if os.access(mixed / "locked.md", os.R_OK):  # root ignores chmod 000
+        expected_bad.pop("locked.md")
+        good = sorted([*good, "locked.md"])
+    assert statuses["added"] == good
+    failed = {Path(d.source).name: d.error or "" for d in report.failed}
+    assert set(failed) == set(expected_bad)
+    for name, fragment in expected_bad.items():
+        message = failed[name]
+        assert fragment in message.lower(), (name, message)
+        assert "\n" not in message and len(message) < 400
+    assert report.exit_code() == 0
+    assert report.exit_code(strict=True) == 1
+    assert_consistent(index)
+    assert {r.id.split("/", 1)[1] for r in index.catalog.documents()} >= {
+        "good.docx",
+        "good.html",
+        "good.md",
+        "good.txt",
+    }
+
+
+def test_every_file_failing_gives_non_zero_exit(tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.md").write_bytes(b"")
+    (folder / "x.pptx").write_bytes(b"x")
+    report = run(Index.in_memory(), [folder])
+    assert report.count("failed") == 2
+    assert report.exit_code() == 1
+
+
+def test_nothing_to_do_exits_zero(index: Index, docs: Path) -> None:
+    run(index, [docs])
+    report = run(index, [docs])
+    assert report.exit_code(strict=True) == 0
+    assert run(index, [docs.parent / "empty-folder-that-exists-not"]).exit_code() == 1
+
+
+def test_report_json_shape(index: Index, docs: Path) -> None:
+    data = run(index, [docs, docs / "nope.md"]).to_dict()
+    assert set(data) == {"documents", "totals"}
+    assert all(set(d) == {"source", "status", "chunks", "error"} for d in data["documents"])
+    totals = data["totals"]
+    assert (totals["added"], totals["failed"], totals["documents"]) == (3, 1, 4)
+
+
+def test_index_documents_from_memory() -> None:
+    index = Index.in_memory()
+    docs = [
+        Document(
+            id="mem/a",
+            title="Peer review",
+            source="mem/a",
+            blocks=(Block("Peer review", "heading", ("Peer review",), None, 1),)
+            + (Block(paragraph("peer review")),),
+        ),
+        Document(id="mem/b", title="Budget", source="mem/b", blocks=(Block(paragraph("budget")),)),
+    ]
+    pipeline = Pipeline(index, index.settings)
+    report = pipeline.index_documents(docs)
+    assert by_status(report) == {"added": ["a", "b"]}
+    assert by_status(pipeline.index_documents(docs)) == {"unchanged": ["a", "b"]}
+    hits = index.dense_search("peer review programme", 3)
+    assert hits[0][0].startswith("mem/a::")
+    assert_consistent(index)
+
+
+def test_chunks_are_tagged_with_knowledge(monkeypatch: pytest.MonkeyPatch, docs: Path) -> None:
+    import ingest.pipeline as pipeline_module
+
+    monkeypatch.setattr(
+        pipeline_module,
+        "tag_text",
+        lambda text: (("Leeds City Council",), ("housing",)) if "housing" in text else ((), ()),
+    )
+    index = Index.in_memory()
+    run(index, [docs])
+    housing = index.catalog.document_chunks("docs/housing.md")
+    assert all(c.councils == ("Leeds City Council",) and c.themes == ("housing",) for c in housing)
+    assert all(c.themes == () for c in index.catalog.document_chunks("docs/waste.txt"))
+
+
+def test_reconcile_deletes_orphan_vectors_and_restores_missing(index: Index, docs: Path) -> None:
+    run(index, [docs])
+    from assistant.types import Chunk
+
+    orphan = Chunk(id="docs/ghost.md::0000::abc", document_id="docs/ghost.md", position=0, text="x")
+    index.vectors.upsert([orphan], index.embedder.embed(["x"]))
+    lost = index.catalog.document("docs/care.md").chunk_ids
+    index.vectors.delete(list(lost))
+    report = run(index, [docs])
+    assert by_status(report) == {"unchanged": ["housing.md", "waste.txt"], "updated": ["care.md"]}
+    assert_consistent(index)
+
+
+def test_dense_search_ignores_vectors_not_in_the_catalogue(index: Index, docs: Path) -> None:
+    from assistant.types import Chunk
+
+    run(index, [docs])
+    text = "half written document about parking permits"
+    ghost = Chunk(id="docs/ghost.md::0000::abc", document_id="docs/ghost.md", position=0, text=text)
+    index.vectors.upsert([ghost], index.embedder.embed([text]))
+    assert all(cid != ghost.id for cid, _ in index.dense_search(text, 5))
+
+
+# -- SQLite catalogue + memory vectors: persistence, model checks, storage errors ----------------
+
+
+def sqlite_settings(data_dir: Path) -> Settings:
+    return Settings.model_validate({"data_dir": data_dir, "vector_store": "memory"})
+
+
+def test_sqlite_keyword_index_stays_consistent_through_updates_and_prunes(
+    tmp_path: Path, docs: Path
+) -> None:
+    settings = sqlite_settings(tmp_path / "data")
+    index = open_index_for_ingest(settings, HashEmbedder())
+    run(index, [docs])
+    assert_consistent(index)
+    write_docs(docs, {"housing.md": "libraries", "new.md": "parking"})
+    (docs / "waste.txt").unlink()
+    report = run(index, [docs], prune=True)
+    assert by_status(report) == {
+        "added": ["new.md"],
+        "removed": ["waste.txt"],
+        "unchanged": ["care.md"],
+        "updated": ["housing.md"],
+    }
+    assert_consistent(index)
+    assert index.keyword.search("waste", 5) == []
+    found = {cid.split("::")[0] for cid, _ in index.keyword.search("parking libraries", 20)}
+    assert found == {"docs/new.md", "docs/housing.md"}
+    stats = index.stats()
+    assert (stats.documents, stats.chunks) == (3, index.catalog.count_chunks())
+    assert stats.embedding_model == "fake-hash-384" and stats.last_ingest
+    index.close()
+
+
+def test_model_mismatch_is_refused_with_what_to_do(tmp_path: Path, docs: Path) -> None:
+    settings = sqlite_settings(tmp_path / "data")
+    index = open_index_for_ingest(settings, HashEmbedder())
+    run(index, [docs])
+    index.close()
+    other = HashEmbedder(dimension=256)
+    with pytest.raises(EmbeddingModelMismatchError) as info:
+        Index.open(settings, other)
+    message = str(info.value)
+    assert "fake-hash-384" in message and "fake-hash-256" in message
+    assert "ingest --rebuild" in message and "LGA_ASSISTANT_EMBEDDER__" in message
+    with pytest.raises(EmbeddingModelMismatchError):
+        open_index_for_ingest(settings, other)
+    rebuilt = open_index_for_ingest(settings, other, rebuild=True)
+    assert rebuilt.catalog.count_chunks() == 0
+    report = run(rebuilt, [docs])
+    assert report.count("added") == 3
+    assert rebuilt.stats().embedding_model == "fake-hash-256"
+    rebuilt.close()
+
+
+def test_missing_index_says_run_ingest(tmp_path: Path) -> None:
+    from assistant.errors import IndexNotFoundError
+
+    with pytest.raises(IndexNotFoundError, match="lga-assistant ingest"):
+        Index.open(sqlite_settings(tmp_path / "none"), HashEmbedder())
+    assert not (tmp_path / "none").exists()
+
+
+def test_unwritable_data_dir_is_a_storage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StorageError, match="data directory"):
+        open_index_for_ingest(sqlite_settings(blocker / "data"), HashEmbedder())
+
+
+def test_changing_chunk_settings_re_embeds(tmp_path: Path, docs: Path) -> None:
+    settings = sqlite_settings(tmp_path / "data")
+    index = open_index_for_ingest(settings, HashEmbedder())
+    run(index, [docs])
+    index.close()
+    changed = settings.model_copy(
+        update={
+            "ingest": settings.ingest.model_copy(
+                update={"chunk_min_tokens": 40, "chunk_max_tokens": 80}
+            )
+        }
+    )
+    index = open_index_for_ingest(changed, HashEmbedder())
+    report = Pipeline(index, changed).ingest_paths([docs], progress=False)
+    assert report.count("updated") == 3
+    index.close()
