@@ -196,10 +196,11 @@ class TraceStore:
         rating: str,
         reasons: Sequence[str] = (),
         comment: str | None = None,
-    ) -> None:
+    ) -> int:
         """Store a thumbs up/down with optional reasons and comment (comment redacted).
 
-        Raises ``InputError`` for an unknown answer id or a rating other than up/down.
+        Returns the feedback id (for ``amend_feedback``). Raises ``InputError`` for an unknown
+        answer id or a rating other than up/down.
         """
         if rating not in RATINGS:
             raise InputError(f"Rating must be 'up' or 'down', not {rating!r}.")
@@ -209,10 +210,40 @@ class TraceStore:
             )
         clean_reasons = [redact_pii(r.strip())[:100] for r in reasons if r.strip()][:MAX_REASONS]
         clean_comment = redact_pii(comment.strip())[:MAX_COMMENT_CHARS] if comment else None
+        clean_comment = clean_comment or None
+        with self._lock:
+            try:
+                with self._conn:
+                    cur = self._conn.execute(
+                        "INSERT INTO feedback (answer_id, created_at, rating, reasons, comment) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (answer_id, _now(), rating, json.dumps(clean_reasons), clean_comment),
+                    )
+            except sqlite3.Error as exc:
+                raise StorageError(
+                    f"Cannot write to the trace store at {self.path}: {exc}. Check free disk "
+                    "space and permissions on the data directory."
+                ) from exc
+        return int(cur.lastrowid or 0)
+
+    def amend_feedback(
+        self,
+        feedback_id: int,
+        *,
+        rating: str,
+        reasons: Sequence[str] = (),
+        comment: str | None = None,
+    ) -> None:
+        """Replace the rating, reasons and comment of a feedback row (the chat's "tell us more")."""
+        if rating not in RATINGS:
+            raise InputError(f"Rating must be 'up' or 'down', not {rating!r}.")
+        if not self._read("SELECT 1 FROM feedback WHERE id = ?", (feedback_id,)):
+            raise InputError(f"No feedback with id {feedback_id}.")
+        clean_reasons = [redact_pii(r.strip())[:100] for r in reasons if r.strip()][:MAX_REASONS]
+        clean_comment = redact_pii(comment.strip())[:MAX_COMMENT_CHARS] if comment else None
         self._write(
-            "INSERT INTO feedback (answer_id, created_at, rating, reasons, comment) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (answer_id, _now(), rating, json.dumps(clean_reasons), clean_comment or None),
+            "UPDATE feedback SET rating = ?, reasons = ?, comment = ? WHERE id = ?",
+            (rating, json.dumps(clean_reasons), clean_comment or None, feedback_id),
         )
 
     def feedback_rows(self) -> list[dict[str, Any]]:

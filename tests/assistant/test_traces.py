@@ -168,3 +168,14 @@ def test_unwritable_location_gives_storage_error(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(StorageError, match="data directory"):
         TraceStore(blocker / "traces.sqlite3")
+
+
+def test_amend_feedback_replaces_reasons_and_comment(store: TraceStore) -> None:
+    store.record(_answer())
+    feedback_id = store.feedback("a1", "down")
+    store.amend_feedback(feedback_id, rating="down", reasons=["Not accurate"], comment="See a@b.org")
+    rows = store.feedback_rows()
+    assert len(rows) == 1
+    assert rows[0]["reasons"] == ["Not accurate"] and rows[0]["comment"] == "See [EMAIL]"
+    with pytest.raises(InputError):
+        store.amend_feedback(999, rating="up")

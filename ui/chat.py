@@ -1,0 +1,810 @@
+"""The chat UI: Gradio Blocks mounted at ``/`` on the API's FastAPI app.
+
+It calls the same ``Assistant`` object as the API (no HTTP round trip): answers stream in with
+numbered citations that open to show the quoted passage, suggestion cards follow the answer,
+users rate answers, download an evidence pack, find case studies and run a self-assessment.
+
+Styling follows GOV.UK habits: a label on every control, visible focus, strong contrast and
+nothing said by colour alone (refusals carry a heading and an icon, cards a text label). All
+dynamic text is HTML-escaped here before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from assistant.errors import AssistantError  # noqa: E402
+from assistant.types import Answer, Citation, Filters, Suggestion, Turn  # noqa: E402
+from ui.api.officer_tools import TIEX_AREAS, pack_filename  # noqa: E402
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from ui.api.deps import AppState
+
+CSS_PATH = Path(__file__).with_name("theme.css")
+TITLE = "LGA transformation assistant"
+AUDIENCES = [("Councillor", "councillor"), ("Officer", "officer")]
+EXAMPLES = {
+    "councillor": (
+        "What is the LGA doing to support councils with transformation?",
+        "What have councils learned from action learning sets?",
+        "How can councils work with residents to design services?",
+    ),
+    "officer": (
+        "Which councils took part in action learning sets, and what did they learn?",
+        "What does the Transformation Network offer officers?",
+        "What support is in the LGA's sector support programme for 2023-24?",
+    ),
+}
+UP_REASONS = ["Clear and easy to read", "Useful sources", "Helps me act"]
+DOWN_REASONS = [
+    "Not accurate",
+    "Missing information",
+    "Sources don't support it",
+    "Hard to understand",
+    "Not relevant to my council",
+]
+DOC_TYPE_LABELS = {
+    "guidance": "Guidance",
+    "case_study": "Case study",
+    "news": "News",
+    "minutes": "Minutes",
+    "learning_document": "Learning document",
+    "report": "Report",
+    "document": "Other document",
+    "catalogue": "LGA catalogue",
+}
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+# --- rendering (pure) -------------------------------------------------------------------------
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _safe_url(url: str | None) -> str | None:
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def render_text(text: str, anchor: str = "") -> str:
+    """Answer text as HTML: escaped, paragraphs and bullets kept, ``[n]`` as markers."""
+    blocks: list[str] = []
+    items: list[str] = []
+
+    def inline(line: str) -> str:
+        escaped = _e(line)
+        escaped = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+        return _MARKER.sub(
+            lambda m: f'<sup class="lga-cite" title="Source {m.group(1)}">[{m.group(1)}]</sup>',
+            escaped,
+        )
+
+    def flush_items() -> None:
+        if items:
+            blocks.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for para in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        plain: list[str] = []
+        for line in lines:
+            bullet = re.match(r"^(?:[-*•]|\d+[.)])\s+(.*)$", line)
+            if bullet:
+                if plain:
+                    blocks.append(f"<p>{inline(' '.join(plain))}</p>")
+                    plain = []
+                items.append(inline(bullet.group(1)))
+            else:
+                flush_items()
+                plain.append(line)
+        flush_items()
+        if plain:
+            blocks.append(f"<p>{inline(' '.join(plain))}</p>")
+    return "\n".join(blocks)
+
+
+def _where(citation: Citation) -> str:
+    chunk = citation.chunk
+    parts = []
+    if chunk.page_start:
+        parts.append(f"page {chunk.page_start}")
+    if chunk.section:
+        parts.append(chunk.section)
+    return ", ".join(parts)
+
+
+def render_citation(citation: Citation) -> str:
+    """One numbered source that opens to show the quote, title, page/section and a link."""
+    chunk = citation.chunk
+    where = _where(citation)
+    summary = f'<span class="lga-source__n">[{citation.n}]</span> {_e(chunk.title or chunk.source)}'
+    if where:
+        summary += f' <span class="lga-source__where">({_e(where)})</span>'
+    meta = ", ".join(_e(v) for v in (chunk.publisher, chunk.published) if v)
+    url = _safe_url(chunk.url)
+    link = (
+        f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">Open the source '
+        f'document<span class="lga-visually-hidden"> {_e(chunk.title)}</span></a>'
+        if url
+        else f"File: {_e(chunk.source)}"
+    )
+    return (
+        f'<details class="lga-source"><summary>{summary}</summary>'
+        f'<blockquote class="lga-source__quote">{_e(citation.quote or chunk.text)}</blockquote>'
+        f'<p class="lga-source__meta">{meta + ". " if meta else ""}{link}</p></details>'
+    )
+
+
+def render_sources(citations: Sequence[Citation]) -> str:
+    if not citations:
+        return ""
+    items = "\n".join(render_citation(c) for c in citations)
+    return (
+        '<div class="lga-sources"><p class="lga-heading">Sources (select a number to see the '
+        f"passage)</p>\n{items}</div>"
+    )
+
+
+def _source_note(s: Suggestion, citations: Mapping[int, Citation]) -> str:
+    cited = [citations[n] for n in s.citations if n in citations]
+    if not cited:
+        return ""
+    names = "; ".join(f"[{c.n}] {_e(c.chunk.title or c.chunk.source)}" for c in cited)
+    return f'<div class="lga-card__source">Source: {names}</div>'
+
+
+def render_suggestions(answer: Answer) -> str:
+    """Suggestion cards: peer councils, LGA resources and next steps, each with its source."""
+    by_n = {c.n: c for c in answer.citations}
+    sections = []
+    if answer.peers:
+        cards = []
+        for s in answer.peers:
+            meta = " · ".join(_e(v) for v in (s.council_type, s.region) if v)
+            cards.append(
+                '<li class="lga-card lga-card--peer"><div class="lga-card__label">Peer council</div>'
+                f'<div class="lga-card__title">{_e(s.title)}</div>'
+                + (f'<div class="lga-card__meta">{meta}</div>' if meta else "")
+                + f'<div class="lga-card__why">{_e(s.why)}</div>{_source_note(s, by_n)}</li>'
+            )
+        sections.append(
+            '<p class="lga-heading">Councils that have done this</p>'
+            f'<ul class="lga-cards">{"".join(cards)}</ul>'
+        )
+    if answer.resources:
+        cards = []
+        for s in answer.resources:
+            url = _safe_url(s.url)
+            title = (
+                f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(s.title)}</a>'
+                if url
+                else _e(s.title)
+            )
+            cards.append(
+                '<li class="lga-card lga-card--resource"><div class="lga-card__label">LGA resource'
+                f'</div><div class="lga-card__title">{title}</div>'
+                f'<div class="lga-card__why">{_e(s.why)}</div>'
+                f"{_source_note(s, by_n)}</li>"
+            )
+        sections.append(
+            '<p class="lga-heading">Resources that can help</p>'
+            f'<ul class="lga-cards">{"".join(cards)}</ul>'
+        )
+    if answer.next_steps:
+        cards = []
+        for s in answer.next_steps:
+            framework = (
+                f'<div class="lga-card__meta">Framework: {_e(s.framework)}</div>'
+                if s.framework
+                else ""
+            )
+            cards.append(
+                '<li class="lga-card lga-card--step"><div class="lga-card__label">Next step</div>'
+                f'<div class="lga-card__title">{_e(s.title)}</div>{framework}'
+                f'<div class="lga-card__why">{_e(s.why)}</div>'
+                f"{_source_note(s, by_n)}</li>"
+            )
+        sections.append(
+            f'<p class="lga-heading">Next steps</p><ul class="lga-cards">{"".join(cards)}</ul>'
+        )
+    if not sections:
+        return ""
+    return '<div class="lga-suggestions">' + "\n".join(sections) + "</div>"
+
+
+def render_refusal(answer: Answer, covered: Sequence[str] = ()) -> str:
+    """A refusal: a heading and an icon (not colour alone), the reason, what is covered."""
+    parts = [
+        '<div class="lga-refusal" role="note">',
+        '<p class="lga-refusal__heading"><span class="lga-icon" aria-hidden="true">i</span> '
+        "The resources I have don't cover this</p>",
+    ]
+    if answer.refusal_reason:
+        parts.append(f"<p>{_e(answer.refusal_reason)}</p>")
+    if answer.text.strip():
+        parts.append(render_text(answer.text))
+    if covered:
+        items = "".join(f"<li>{_e(t)}</li>" for t in covered)
+        parts.append(f"<p>The resources I can draw on include:</p><ul>{items}</ul>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def render_warnings(warnings: Sequence[str]) -> str:
+    return "".join(
+        '<p class="lga-warning"><strong><span class="lga-icon" aria-hidden="true">!</span> '
+        f"Warning:</strong> {_e(w)}</p>"
+        for w in warnings
+    )
+
+
+def render_answer(answer: Answer, covered: Sequence[str] = ()) -> str:
+    """The full answer message: warnings, answer (or refusal), sources, suggestion cards."""
+    head = render_warnings(answer.warnings)
+    if answer.refused:
+        return head + render_refusal(answer, covered) + "\n" + render_suggestions(answer)
+    return "\n".join(
+        part
+        for part in (
+            head,
+            render_text(answer.text),
+            render_sources(answer.citations),
+            render_suggestions(answer),
+        )
+        if part
+    )
+
+
+def render_partial(text: str, citations: Sequence[Citation]) -> str:
+    """What the user sees while the answer streams in."""
+    body = render_text(text) if text.strip() else '<p class="lga-muted">Writing the answer…</p>'
+    return body + "\n" + render_sources(citations)
+
+
+def render_error(message: str) -> str:
+    return (
+        '<div class="lga-error" role="alert"><p class="lga-refusal__heading">'
+        '<span class="lga-icon" aria-hidden="true">!</span> Something went wrong</p>'
+        f"<p>{_e(message)}</p></div>"
+    )
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _citation_line(c: Any) -> str:
+    """A short "Source" line for a citation given as a Citation dataclass or its dict."""
+    if isinstance(c, Mapping) and "chunk" in c:
+        chunk = c["chunk"]
+        title, quote, url = chunk.get("title"), c.get("quote"), chunk.get("url")
+    elif isinstance(c, Mapping):
+        title, quote, url = c.get("title"), c.get("quote"), c.get("url")
+    else:
+        return ""
+    link = _safe_url(url)
+    label = _e(title or "source")
+    if link:
+        label = f'<a href="{_e(link)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+    out = f'<div class="lga-card__source">Source: {label}</div>'
+    if quote:
+        out = f'<blockquote class="lga-source__quote">{_e(quote)}</blockquote>' + out
+    return out
+
+
+def render_cases(cases: Sequence[Any]) -> str:
+    """Case-study finder results as cards (council, what it did, where, sources)."""
+    if not cases:
+        return (
+            '<p class="lga-muted"><strong>No case studies found.</strong> Try fewer filters or '
+            "other words.</p>"
+        )
+    cards = []
+    for case in cases:
+        data = _plain(case)
+        name = data.get("council") or data.get("name") or data.get("title") or "Council"
+        meta = " · ".join(
+            _e(v) for v in (data.get("council_type") or data.get("type"), data.get("region")) if v
+        )
+        what = data.get("what") or data.get("summary") or data.get("why") or ""
+        cites = data.get("citations") or data.get("evidence") or []
+        source_html = "".join(_citation_line(c) for c in cites[:2])
+        cards.append(
+            '<li class="lga-card lga-card--peer"><div class="lga-card__label">Case study</div>'
+            f'<div class="lga-card__title">{_e(name)}</div>'
+            + (f'<div class="lga-card__meta">{meta}</div>' if meta else "")
+            + (f'<div class="lga-card__why">{_e(what)}</div>' if what else "")
+            + source_html
+            + "</li>"
+        )
+    return f'<ul class="lga-cards lga-cards--wide">{"".join(cards)}</ul>'
+
+
+def render_assessment(result: Any) -> str:
+    """Self-assessment results: for each weak area, next steps, resources and peers."""
+    data = _plain(result)
+    areas = data.get("areas") or data.get("weakest") or []
+    if not areas:
+        return '<p class="lga-muted">No suggestions: all areas are rated strong.</p>'
+    out = []
+    for area in areas:
+        name = area.get("area") or area.get("name") or "Area"
+        rating = area.get("rating")
+        title = _e(name) + (f" (you rated it {_e(rating)} out of 5)" if rating else "")
+        out.append(f'<section class="lga-area"><p class="lga-heading">{title}</p>')
+        for key, label in (
+            ("next_steps", "Next steps"),
+            ("resources", "Resources"),
+            ("peers", "Councils to learn from"),
+        ):
+            items = area.get(key) or []
+            if not items:
+                continue
+            lis = []
+            for item in items:
+                if isinstance(item, Mapping):
+                    text = item.get("text") or item.get("title") or item.get("name") or ""
+                    extra = item.get("framework") or item.get("why") or ""
+                    lis.append(
+                        f"<li>{_e(text)}"
+                        + (f' <span class="lga-muted">({_e(extra)})</span>' if extra else "")
+                        + "</li>"
+                    )
+                else:
+                    lis.append(f"<li>{_e(item)}</li>")
+            out.append(f"<p><strong>{label}</strong></p><ul>{''.join(lis)}</ul>")
+        out.append("".join(_citation_line(c) for c in (area.get("citations") or [])[:3]))
+        out.append("</section>")
+    return "\n".join(out)
+
+
+# --- the Blocks -------------------------------------------------------------------------------
+
+
+def _theme() -> gr.themes.Base:
+    # System fonts only: nothing is fetched from outside the machine.
+    return gr.themes.Default(
+        primary_hue=gr.themes.colors.blue,
+        neutral_hue=gr.themes.colors.gray,
+        font=["Arial", "Helvetica", "sans-serif"],
+        font_mono=["Consolas", "monospace"],
+        radius_size=gr.themes.sizes.radius_none,
+    ).set(
+        body_text_color="#0b0c0c",
+        body_text_color_subdued="#505a5f",
+        link_text_color="#1d70b8",
+        link_text_color_visited="#4c2c92",
+        button_primary_background_fill="#00703c",
+        button_primary_background_fill_hover="#005a30",
+        button_primary_text_color="#ffffff",
+        button_secondary_background_fill="#f3f2f1",
+        button_secondary_background_fill_hover="#dbdad9",
+        button_secondary_text_color="#0b0c0c",
+        block_label_text_color="#0b0c0c",
+        block_title_text_color="#0b0c0c",
+        input_border_color="#0b0c0c",
+        border_color_primary="#b1b4b6",
+    )
+
+
+class ChatHandlers:
+    """The UI's event handlers; plain methods over the app state so they can be unit-tested."""
+
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self._covered: tuple[str, ...] | None = None
+        self._pack_dir = Path(tempfile.mkdtemp(prefix="lga-packs-"))
+
+    # -- helpers ---------------------------------------------------------------------------
+    @property
+    def assistant(self) -> Any:
+        return self.state.require_assistant()
+
+    def covered(self) -> tuple[str, ...]:
+        """A few titles of what is indexed, to show after a refusal."""
+        if self._covered is None:
+            try:
+                records = self.assistant.documents()
+            except Exception:  # noqa: BLE001 - UI layer: a missing list is not worth a failure
+                return ()
+            self._covered = tuple(sorted({r.title for r in records if r.title})[:6])
+        return self._covered
+
+    def filter_choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(document type choices, theme choices) as (label, value) pairs."""
+        doc_types: list[tuple[str, str]] = []
+        try:
+            kinds = sorted({r.doc_type for r in self.assistant.documents()})
+            doc_types = [
+                (DOC_TYPE_LABELS.get(k, k.replace("_", " ").capitalize()), k) for k in kinds
+            ]
+        except Exception:  # noqa: BLE001 - UI layer: an empty filter list is a fine fallback
+            doc_types = []
+        themes: list[tuple[str, str]] = []
+        try:
+            from assistant.knowledge.themes import all_themes
+
+            themes = [(t.label, t.id) for t in all_themes()]
+        except ImportError:
+            themes = []
+        return doc_types, themes
+
+    @staticmethod
+    def turns_from(history: Sequence[Mapping[str, str]] | None) -> list[Turn]:
+        return [Turn(role=h["role"], content=h["content"]) for h in history or ()]  # type: ignore[arg-type]
+
+    # -- chat ------------------------------------------------------------------------------
+    def respond(
+        self,
+        message: str,
+        chat: list[dict[str, Any]] | None,
+        history: list[dict[str, str]] | None,
+        audience: str,
+        doc_types: list[str] | None,
+        themes: list[str] | None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat. Yields (chat, textbox, history, answer, feedback)."""
+        chat = list(chat or [])
+        history = list(history or [])
+        message = (message or "").strip()
+        if not message:
+            yield chat, "", history, None, gr.update()
+            return
+        chat.append({"role": "user", "content": _e(message)})
+        chat.append(
+            {
+                "role": "assistant",
+                "content": '<p class="lga-muted">Searching the LGA resources…</p>',
+            }
+        )
+        yield chat, "", history, None, gr.update(visible=False)
+
+        filters = Filters(doc_types=tuple(doc_types or ()), themes=tuple(themes or ()))
+        max_turns = self.state.settings.api.max_history_turns
+        turns = self.turns_from(history)[-max_turns:] if max_turns else []
+        text, citations = "", ()
+        try:
+            events = self.assistant.stream(
+                message,
+                audience=audience or "councillor",
+                history=turns,
+                filters=None if filters.is_empty() else filters,
+            )
+            for event in events:
+                if event.kind == "sources":
+                    citations = tuple(event.data)
+                elif event.kind == "token":
+                    text += str(event.data)
+                elif event.kind == "error":
+                    data = event.data
+                    msg = data.get("message") if isinstance(data, Mapping) else str(data)
+                    chat[-1] = {"role": "assistant", "content": render_error(str(msg))}
+                    yield chat, "", history, None, gr.update(visible=False)
+                    return
+                elif event.kind == "done":
+                    answer: Answer = event.data
+                    self.state.traces.record(answer, client="chat")
+                    chat[-1] = {
+                        "role": "assistant",
+                        "content": render_answer(answer, self.covered() if answer.refused else ()),
+                    }
+                    history += [
+                        {"role": "user", "content": message},
+                        {"role": "assistant", "content": answer.text},
+                    ]
+                    yield chat, "", history, answer, gr.update(visible=True)
+                    return
+                if event.kind in ("sources", "token"):
+                    chat[-1] = {"role": "assistant", "content": render_partial(text, citations)}
+                    yield chat, "", history, None, gr.update(visible=False)
+        except AssistantError as exc:
+            chat[-1] = {"role": "assistant", "content": render_error(str(exc))}
+            yield chat, message, history, None, gr.update(visible=False)
+
+    def prepare_pack(self, answer: Answer | None) -> Any:
+        """Write the evidence pack for the last answer and show the download button."""
+        if answer is None or answer.refused:
+            return gr.update(visible=False, value=None)
+        try:
+            data = self.state.officer.pack(answer, fmt="docx")
+        except (AssistantError, ImportError) as exc:
+            gr.Warning(f"The evidence pack could not be made: {exc}")
+            return gr.update(visible=False, value=None)
+        folder = Path(tempfile.mkdtemp(dir=self._pack_dir))
+        path = folder / pack_filename(answer.question, "docx")
+        path.write_bytes(data)
+        return gr.update(visible=True, value=str(path))
+
+    # -- feedback --------------------------------------------------------------------------
+    def rate(self, rating: str, answer: Answer | None) -> tuple[Any, ...]:
+        """Store a thumbs up/down at once; then offer reasons and a comment."""
+        if answer is None:
+            return None, None, gr.update(), gr.update(), "Ask a question first."
+        feedback_id = self.state.traces.feedback(answer.id, rating)
+        reasons = UP_REASONS if rating == "up" else DOWN_REASONS
+        label = "What was good?" if rating == "up" else "What was wrong?"
+        note = (
+            "Thank you: your rating is saved. You can add reasons and a comment below."
+            if rating == "up"
+            else "Thank you: your rating is saved. Tell us what was wrong so we can improve it."
+        )
+        return (
+            feedback_id,
+            rating,
+            gr.update(choices=reasons, value=[], label=label, visible=True),
+            gr.update(visible=True),
+            note,
+        )
+
+    def send_details(
+        self,
+        feedback_id: int | None,
+        rating: str | None,
+        reasons: list[str] | None,
+        comment: str | None,
+    ) -> str:
+        if feedback_id is None or rating is None:
+            return "Choose a thumbs up or down first."
+        self.state.traces.amend_feedback(
+            int(feedback_id), rating=rating, reasons=reasons or [], comment=comment
+        )
+        return "Thank you: your feedback is saved."
+
+    # -- officer tools ---------------------------------------------------------------------
+    def find_cases(self, query: str, theme: str | None, council_type: str, region: str) -> str:
+        try:
+            cases = self.state.officer.cases(
+                query=(query or "").strip() or None,
+                theme=theme or None,
+                council_type=(council_type or "").strip() or None,
+                region=(region or "").strip() or None,
+                limit=10,
+            )
+        except AssistantError as exc:
+            return render_error(str(exc))
+        return render_cases(cases)
+
+    def assess(self, *ratings: float) -> str:
+        areas = self.areas()
+        try:
+            result = self.state.officer.assess(
+                {area: int(r) for area, r in zip(areas, ratings, strict=True)}
+            )
+        except AssistantError as exc:
+            return render_error(str(exc))
+        return render_assessment(result)
+
+    def areas(self) -> tuple[str, ...]:
+        officer = self.state._officer
+        if officer is not None:
+            return tuple(officer.areas())
+        try:
+            from assistant import officer as officer_module
+        except ImportError:
+            return TIEX_AREAS
+        return tuple(getattr(officer_module, "TIEX_AREAS", TIEX_AREAS))
+
+
+def build_chat(state: AppState) -> gr.Blocks:
+    """The Blocks for the chat UI, wired to ``state`` (assistant, traces, officer tools)."""
+    h = ChatHandlers(state)
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.HTML(
+            '<header class="lga-header"><p class="lga-header__org">Local Government Association'
+            f"</p><h1>{TITLE}</h1><p>Answers about council transformation from LGA resources. "
+            "Every answer shows its sources: select a number to read the passage it comes "
+            "from.</p></header>"
+        )
+        with gr.Tabs():
+            with gr.Tab("Ask a question", id="ask"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        value=[],
+                        label="Conversation",
+                        show_label=True,
+                        height=620,
+                        layout="panel",
+                        buttons=["copy"],
+                        feedback_options=None,
+                        elem_id="lga-chat",
+                        placeholder=(
+                            "<p><strong>Ask about council transformation.</strong></p><p>"
+                            "Answers come only from LGA resources, with their sources.</p>"
+                        ),
+                    )
+                    question = gr.Textbox(
+                        label="Your question",
+                        placeholder="For example: how have councils used action learning?",
+                        lines=2,
+                        max_lines=6,
+                        max_length=state.settings.api.max_question_chars,
+                        elem_id="lga-question",
+                    )
+                    with gr.Row():
+                        send = gr.Button("Ask", variant="primary", elem_id="lga-ask")
+                        clear = gr.Button("Start a new conversation", variant="secondary")
+                    with gr.Column(visible=False, elem_id="lga-after") as after:
+                        gr.HTML('<p class="lga-heading">Was this answer useful?</p>')
+                        with gr.Row():
+                            up = gr.Button("Yes, useful", elem_id="lga-up", size="sm")
+                            down = gr.Button("No, not useful", elem_id="lga-down", size="sm")
+                            pack = gr.DownloadButton(
+                                "Download evidence pack (Word)",
+                                visible=False,
+                                elem_id="lga-pack",
+                                size="sm",
+                            )
+                        reasons = gr.CheckboxGroup(
+                            choices=DOWN_REASONS,
+                            label="What was wrong?",
+                            visible=False,
+                            elem_id="lga-reasons",
+                        )
+                        with gr.Group(visible=False) as details:
+                            comment = gr.Textbox(
+                                label="Comment (optional; please don't include personal details)",
+                                lines=2,
+                                max_length=2000,
+                                elem_id="lga-comment",
+                            )
+                            send_feedback = gr.Button(
+                                "Send feedback", size="sm", elem_id="lga-send-feedback"
+                            )
+                        feedback_note = gr.Markdown("", elem_id="lga-feedback-note")
+                with gr.Column(scale=1, min_width=260):
+                    audience = gr.Radio(
+                        choices=AUDIENCES,
+                        value="councillor",
+                        label="Who is the answer for?",
+                        info="Councillors get short, plain answers; officers get more detail.",
+                        elem_id="lga-audience",
+                    )
+                    gr.HTML('<p class="lga-heading">Example questions</p>')
+                    example_buttons = [
+                        gr.Button(q, size="sm", elem_classes=["lga-example"])
+                        for q in EXAMPLES["councillor"]
+                    ]
+                    with gr.Accordion("Filter the sources (optional)", open=False):
+                        doc_types = gr.Dropdown(
+                            choices=[],
+                            multiselect=True,
+                            label="Document type",
+                            elem_id="lga-doc-types",
+                        )
+                        themes = gr.Dropdown(
+                            choices=[], multiselect=True, label="Theme", elem_id="lga-themes"
+                        )
+            with gr.Tab("Find case studies", id="cases"):
+                gr.HTML(
+                    "<p>Find councils that have done something similar, with the passages that "
+                    "say so.</p>"
+                )
+                with gr.Row():
+                    case_query = gr.Textbox(label="What are you looking for?", scale=3)
+                    case_theme = gr.Dropdown(choices=[], label="Theme", scale=1)
+                with gr.Row():
+                    case_type = gr.Dropdown(
+                        choices=[
+                            "county",
+                            "district",
+                            "unitary",
+                            "metropolitan district",
+                            "london borough",
+                            "combined authority",
+                        ],
+                        allow_custom_value=True,
+                        label="Council type (optional)",
+                    )
+                    case_region = gr.Textbox(label="Region (optional)")
+                find = gr.Button("Find case studies", variant="primary")
+                cases_out = gr.HTML(elem_id="lga-cases")
+            with gr.Tab("Self-assessment", id="assess"):
+                gr.HTML(
+                    "<p>Rate your council from 1 (just starting) to 5 (strong) on each area. "
+                    "You will get next steps, resources and councils to learn from for the "
+                    "weakest areas.</p>"
+                )
+                sliders = [gr.Slider(1, 5, value=3, step=1, label=area) for area in h.areas()]
+                run_assess = gr.Button("Get suggestions", variant="primary")
+                assess_out = gr.HTML(elem_id="lga-assessment")
+
+        history = gr.State([])
+        last_answer = gr.State(None)
+        feedback_id = gr.State(None)
+        rating = gr.State(None)
+
+        chat_inputs = [question, chatbot, history, audience, doc_types, themes]
+        chat_outputs = [chatbot, question, history, last_answer, after]
+        reset_feedback = [reasons, details, feedback_note]
+
+        def hide_feedback() -> tuple[Any, ...]:
+            return gr.update(visible=False, value=[]), gr.update(visible=False), ""
+
+        for trigger in (send.click, question.submit):
+            trigger(hide_feedback, None, reset_feedback, queue=False).then(
+                h.respond, chat_inputs, chat_outputs
+            ).then(h.prepare_pack, last_answer, pack)
+        for button in example_buttons:
+            button.click(lambda q: q, button, question, queue=False).then(
+                hide_feedback, None, reset_feedback, queue=False
+            ).then(h.respond, chat_inputs, chat_outputs).then(h.prepare_pack, last_answer, pack)
+
+        def new_conversation() -> tuple[Any, ...]:
+            return [], "", [], None, gr.update(visible=False)
+
+        clear.click(new_conversation, None, chat_outputs, queue=False)
+        audience.change(
+            lambda a: [gr.update(value=q) for q in EXAMPLES.get(a, EXAMPLES["councillor"])],
+            audience,
+            example_buttons,
+            queue=False,
+        )
+        up.click(
+            lambda a: h.rate("up", a),
+            last_answer,
+            [feedback_id, rating, reasons, details, feedback_note],
+        )
+        down.click(
+            lambda a: h.rate("down", a),
+            last_answer,
+            [feedback_id, rating, reasons, details, feedback_note],
+        )
+        send_feedback.click(h.send_details, [feedback_id, rating, reasons, comment], feedback_note)
+        find.click(h.find_cases, [case_query, case_theme, case_type, case_region], cases_out)
+        case_query.submit(h.find_cases, [case_query, case_theme, case_type, case_region], cases_out)
+        run_assess.click(h.assess, sliders, assess_out)
+
+        def load_choices() -> tuple[Any, ...]:
+            try:
+                kinds, theme_choices = h.filter_choices()
+            except AssistantError:
+                kinds, theme_choices = [], []
+            return (
+                gr.update(choices=kinds),
+                gr.update(choices=theme_choices),
+                gr.update(choices=theme_choices),
+            )
+
+        demo.load(load_choices, None, [doc_types, themes, case_theme], queue=False)
+    demo.handlers = h  # type: ignore[attr-defined]
+    return demo
+
+
+def mount_chat(app: FastAPI, state: AppState) -> None:
+    """Mount the chat UI at ``/`` on ``app`` (after the API routes, so those take precedence)."""
+    demo = build_chat(state)
+    demo.queue(default_concurrency_limit=state.settings.api.workers)
+    gr.mount_gradio_app(
+        app,
+        demo,
+        path="/",
+        theme=_theme(),
+        css_paths=[CSS_PATH],
+        footer_links=[],
+        run_history=False,
+        show_error=True,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        enable_monitoring=False,
+    )
