@@ -70,7 +70,7 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
 
 @dataclass(frozen=True, slots=True)
 class _Atom:
-    """The smallest piece a chunk is cut from: one sentence (or a short whole block)."""
+    """The smallest piece a chunk is cut from: one sentence, or a whole heading."""
 
     start: int  # offsets into Document.text
     end: int
@@ -150,16 +150,15 @@ def chunk_document(
 def _atomise(
     blocks: Sequence[Block], text: str, count_tokens: Callable[[str], int], max_tokens: int
 ) -> list[list[_Atom]]:
-    """Per block, its atoms: the whole block when it is short, else its sentences."""
+    """Per block, its atoms: its sentences (a heading is one atom)."""
     result: list[list[_Atom]] = []
     offset = 0
     for index, block in enumerate(blocks):
         base = offset
         offset += len(block.text) + len(BLOCK_SEPARATOR)
-        tokens = count_tokens(block.text)
         pieces: list[tuple[int, int, int]] = []
-        if block.kind == "heading" or tokens <= max(1, max_tokens // 4):
-            pieces.append((0, len(block.text), tokens))
+        if block.kind == "heading":
+            pieces.append((0, len(block.text), count_tokens(block.text)))
         else:
             for start, end in split_sentences(block.text):
                 pieces.extend(_fit(block.text, start, end, count_tokens, max_tokens))
