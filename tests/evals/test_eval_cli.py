@@ -1,0 +1,113 @@
+"""``lga-assistant eval run`` end to end with the fake embedder, an in-memory vector store and a
+small fixture corpus: ingest on first use, run files, thresholds and the exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.errors import InputError
+from assistant.settings import Settings
+from ui.cli import app, eval_cmds
+from ui.cli.eval_cmds import apply_overrides
+
+DOCS = {
+    "network.md": "# Transformation Network\n\nThe Transformation Network is a group for officers "
+    "working in change management and transformation in local government. Members meet to share "
+    "good practice and learn about other councils' transformation projects.\n",
+    "tracker.md": "# Benefits tracker\n\nNewcastle Under-Lyme Borough Council presented a benefit "
+    "realisation and impact tracker that estimates savings in staff time, salary cost and carbon "
+    "impact for each transformation project.\n",
+}
+CASES = [
+    {
+        "id": "fact-network",
+        "kind": "fact",
+        "audience": "officer",
+        "question": "What is the Transformation Network for?",
+        "sources": ["network.md"],
+        "facts": ["officers", "change management"],
+        "min_facts": 1,
+    },
+    {
+        "id": "oos-poem",
+        "kind": "out_of_scope",
+        "audience": "councillor",
+        "question": "Write me a poem about council budgets.",
+    },
+]
+
+
+@pytest.fixture
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text)
+    dataset = tmp_path / "cases.jsonl"
+    dataset.write_text("\n".join(json.dumps(c) for c in CASES) + "\n")
+    monkeypatch.setattr(eval_cmds, "SHARED_CORPUS", tmp_path / "no-shared-corpus")
+    args = [
+        "eval",
+        "run",
+        "--dataset",
+        str(dataset),
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--config",
+        "embedder.provider=fake",
+        "--config",
+        "vector_store=memory",
+        "--config",
+        f"corpus_dir={corpus}",
+        "--no-progress",
+    ]
+    return tmp_path, args
+
+
+def test_eval_run_ingests_then_writes_run_and_gates(setup):
+    tmp_path, args = setup
+    ok = tmp_path / "ok.yaml"
+    ok.write_text("min:\n  citations_valid: 0.0\nmax:\n  errors: 0\n")
+    result = CliRunner().invoke(
+        app, [*args, "--out", str(tmp_path / "run1"), "--fail-under", str(ok)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ingesting" in result.output and "All 2 thresholds met" in result.output
+    run = tmp_path / "run1"
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["overall"]["n"] == 2 and summary["baseline"]["overall"]["n"] == 2
+    assert summary["snapshot"]["embedding_model"].startswith("fake-hash")
+    assert summary["snapshot"]["corpus"]["documents"] == 2
+    assert summary["snapshot"]["settings"]["vector_store"] == "memory"
+    case = json.loads((run / "cases" / "fact-network.json").read_text())
+    assert case["answer"]["hits"], "per-case JSON keeps the retrieved hits"
+    assert case["baseline"]["answer"]["hits"]
+    assert (run / "report.html").read_text().count("data:image/png;base64,") >= 3
+
+    strict = tmp_path / "strict.yaml"
+    strict.write_text("min:\n  pass_rate: 1.01\n")
+    result = CliRunner().invoke(
+        app, [*args, "--no-baseline", "--out", str(tmp_path / "run2"), "--fail-under", str(strict)]
+    )
+    assert result.exit_code == 1
+    assert "pass_rate" in result.output and "needs >= 1.01" in result.output
+    assert json.loads((tmp_path / "run2" / "summary.json").read_text())["baseline"] is None
+
+    result = CliRunner().invoke(app, ["eval", "compare", str(run), str(tmp_path / "run2")])
+    assert result.exit_code == 0, result.output
+    assert "facts_pass" in result.output
+
+
+def test_config_overrides_are_typed_and_checked():
+    settings = apply_overrides(Settings(), ["retrieval.top_k=5", "embedder.provider=fake"])
+    assert settings.retrieval.top_k == 5 and settings.embedder.provider == "fake"
+    with pytest.raises(InputError, match="no setting"):
+        apply_overrides(Settings(), ["retrieval.nope=1"])
+    with pytest.raises(InputError, match="KEY=VALUE"):
+        apply_overrides(Settings(), ["retrieval.top_k"])
+    with pytest.raises(InputError, match="top_k"):
+        apply_overrides(Settings(), ["retrieval.top_k=0"])
