@@ -98,7 +98,7 @@ _STOPWORDS_WORDS = """
     """
 _STOPWORDS = frozenset(_STOPWORDS_WORDS.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)*%?")
-_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]?[A-Z]{1,5}s?\b")
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]{1,6}\b")  # looked up: only known acronyms expand
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _MD_LINK_URL = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _MARKERS = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -243,12 +243,13 @@ def known_acronyms(hits: Sequence[Hit]) -> dict[str, str]:
         for match in pattern.finditer(normalise_whitespace(hit.chunk.text)):
             words = match.group(1).split()
             acronym = match.group(2)
-            initials = [w for w in words if w[0].isupper()]
-            letters = [c for c in acronym if c.isupper()]
-            if len(initials) >= len(letters):
-                expansion = " ".join(words[-_span_for(words, len(letters)) :])
-                if expansion and acronym not in found:
-                    found[acronym] = expansion
+            letters = "".join(c for c in acronym if c.isupper())
+            if len(letters) < 2:
+                continue
+            expansion = words[-_span_for(words, len(letters)) :]
+            initials = "".join(w[0] for w in expansion if w[0].isupper())
+            if initials == letters and acronym not in found:
+                found[acronym] = " ".join(expansion)
     return found
 
 

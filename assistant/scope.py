@@ -46,12 +46,20 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:system|initial|hidden|original|developer|secret)\s+(?:prompt|instructions?|message)",
             r"\b(?:print|reveal|show|repeat|output|tell me|display|leak|dump)\b.{0,40}"
             r"\b(?:your|the)\s+(?:instructions|prompt|rules|guidelines|configuration)\b",
+        ),
+    ),
+    ScopeRule(
+        "injection",
+        "I answer questions about council transformation from my sources, and I can't change "
+        "how I work.",
+        _rx(
             r"\bignore\b.{0,30}\b(?:previous|prior|above|earlier|all|your)\b.{0,20}"
             r"\b(?:instructions|rules|prompts?|directions)\b",
             r"\b(?:disregard|forget|override)\b.{0,30}\b(?:instructions|rules|prompt)\b",
             r"\byou are now\b",
             r"\b(?:jailbreak|developer mode|do anything now)\b",
             r"^\s*(?:system|assistant)\s*:",
+            r"\b(?:respond|reply|answer) only with\b",
         ),
     ),
     ScopeRule(
@@ -76,6 +84,7 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:score|result|winner|won|champion|fixture|match|transfer|team)\b",
             r"\bweather\b.{0,25}\b(?:today|tomorrow|tonight|weekend|forecast|like|in)\b",
             r"\bwill it (?:rain|snow|be sunny)\b",
+            r"\b(?:score|result)s?\b.{0,30}\b(?:match|game|fixture|race|derby)\b",
             r"\b(?:celebrity|celebrities|film star|pop star|movie star|kardashian|taylor swift|"
             r"beyonc[eé]|royal family gossip)\b",
             r"\b(?:how old is|net worth of|who is .{1,40} (?:married|dating))\b",
@@ -180,15 +189,18 @@ def check_scope(question: str) -> str | None:
     return rule.reason if rule else None
 
 
-_INSTRUCTION_PATTERNS: tuple[re.Pattern[str], ...] = RULES[0].patterns + _rx(
-    r"\b(?:as an ai|as a language model|large language model)\b",
-    r"\b(?:new|updated|real) instructions\b",
-    r"\bdo not (?:follow|obey)\b.{0,30}\b(?:rules|instructions)\b",
-    r"\b(?:respond|reply|answer) only with\b",
-    r"\bpretend (?:to be|you are)\b",
-    r"\b(?:act|behave) as (?:if|though) you\b",
-    r"^\s*(?:user|human|ai)\s*:",
-    r"<\s*/?\s*(?:system|instructions?|passages|question)\s*>",
+_INSTRUCTION_PATTERNS: tuple[re.Pattern[str], ...] = (
+    RULES[0].patterns
+    + RULES[1].patterns
+    + _rx(
+        r"\b(?:as an ai|as a language model|large language model)\b",
+        r"\b(?:new|updated|real) instructions\b",
+        r"\bdo not (?:follow|obey)\b.{0,30}\b(?:rules|instructions)\b",
+        r"\bpretend (?:to be|you are)\b",
+        r"\b(?:act|behave) as (?:if|though) you\b",
+        r"^\s*(?:user|human|ai)\s*:",
+        r"<\s*/?\s*(?:system|instructions?|passages|question)\s*>",
+    )
 )
 
 

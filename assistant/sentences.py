@@ -69,6 +69,51 @@ _SUFFIXES = (
     "ure",
     "ures",
 )
+# First halves of common hyphenated compounds: "self- assessment" stays hyphenated.
+_COMPOUND_HEADS = frozenset(
+    [
+        "self",
+        "well",
+        "long",
+        "short",
+        "high",
+        "low",
+        "cross",
+        "multi",
+        "non",
+        "co",
+        "re",
+        "pre",
+        "post",
+        "sub",
+        "inter",
+        "anti",
+        "full",
+        "part",
+        "one",
+        "two",
+        "three",
+        "data",
+        "user",
+        "place",
+        "cost",
+        "time",
+        "evidence",
+        "community",
+        "customer",
+        "council",
+        "client",
+        "front",
+        "back",
+        "place-based",
+        "mid",
+        "year",
+        "sector",
+        "peer",
+        "top",
+        "bottom",
+    ]
+)
 _KEEP_HYPHEN_NEXT = frozenset({"and", "or", "to", "nor", "not", "in", "of"})
 _TERMINAL = (".", "!", "?", ":", ";", ".\u201d", ".\u2019", '."', ".'", ".)")
 
@@ -121,6 +166,8 @@ def _dehyphenate(text: str, vocabulary: str) -> str:
         joined = head + tail
         if joined.lower() in vocabulary or tail in _SUFFIXES:
             return joined
+        if head.lower() not in _COMPOUND_HEADS and tail.endswith(_SUFFIXES):
+            return joined  # "trans- formation", "imple- mentation"
         return f"{head}-{tail}"
 
     return _HYPHEN_BREAK.sub(join, text)
@@ -158,7 +205,7 @@ def _is_abbreviation(segment: str, dot_at: int) -> bool:
 
 
 def _looks_like_heading(line: str) -> bool:
-    stripped = _BULLET.sub("", normalise_whitespace(line))
+    stripped = _BULLET.sub("", _MD_HEADING.sub("", normalise_whitespace(line)))
     if not stripped or stripped.endswith(_TERMINAL) or stripped.endswith(","):
         return False
     words = stripped.split()
@@ -217,7 +264,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for seg_start, seg_end in _segments(text):
         segment = text[seg_start:seg_end]
         if segment.count("\n") <= 1 and _looks_like_heading(segment):
-            heading = clean_text(segment)
+            heading = clean_text(segment) or None
             continue
         cuts = [0]
         for match in _BOUNDARY.finditer(segment):
