@@ -127,7 +127,11 @@ def _is_noise(tag: Tag) -> bool:
         + [str(c) for c in (tag.get("class") or [])]
         + [str(tag.get("aria-label", ""))]
     ).lower()
-    return any(word in label for word in _NOISE_WORDS)
+    if not any(word in label for word in _NOISE_WORDS):
+        return False
+    # A "page-banner" or "hero-banner" may carry the page's own title: keep one with a heading.
+    only_banner = not any(word in label for word in _NOISE_WORDS if word != "banner")
+    return not (only_banner and tag.find(["h1", "h2"]) is not None)
 
 
 def _remove_noise(body: Tag) -> None:
@@ -203,7 +207,7 @@ def _walk(node: Tag, blocks: list[RawBlock]) -> None:
                 flush()
                 _walk(child, blocks)
             else:
-                buffer.append(child.get_text())
+                buffer.append(_inline_text(child) if child.find("br") else child.get_text())
             continue
         flush()
         if name in _HEADING_TAGS:
@@ -226,7 +230,7 @@ def _walk(node: Tag, blocks: list[RawBlock]) -> None:
             if child.find(list(_BLOCK_TAGS - {"br"})):
                 _walk(child, blocks)
             else:
-                text = clean_inline(child.get_text())
+                text = _inline_text(child)
                 if text:
                     blocks.append(RawBlock(text))
         elif name != "hr":

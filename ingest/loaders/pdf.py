@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
+from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from assistant.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError
@@ -39,6 +39,7 @@ _PAGE_NUMBER_RE = re.compile(
 _BULLET_ONLY_RE = re.compile(rf"^[{re.escape(BULLET_CHARS)}\-*o]$")
 _BULLET_START_RE = re.compile(rf"^[{re.escape(BULLET_CHARS)}]\s*(?=\S)|^[-*]\s+(?=\S)")
 _SENTENCE_END = '.!?:;”"’)'
+_MAX_HEADING_WORDS = 25
 _EDGE_LINES = 3  # lines at the top and bottom of a page that may be running headers/footers
 
 
@@ -67,6 +68,8 @@ def parse_pdf(data: bytes, path: Path) -> tuple[list[RawBlock], dict[str, str | 
                 f"{path.name}: page {number} cannot be read ({type(exc).__name__}: {exc}); "
                 "re-save or re-export the PDF and re-run."
             ) from exc
+    if not pages:
+        raise EmptyDocumentError(f"{path.name}: the PDF has no pages; check the file or remove it.")
     if not any(pages):
         raise EmptyDocumentError(
             f"{path.name}: the PDF has no text layer (scanned or image-only); it needs OCR first "
@@ -97,10 +100,11 @@ def _clean_meta(value: Any) -> str | None:
     text = clean_inline(value)
     if (
         not text
-        or text.lower() in ("untitled", "(unspecified)", "unknown")
-        or text.endswith((".doc", ".docx", ".pdf", ".indd"))
+        or text.lower() in ("untitled", "(unspecified)", "unknown", "title")
+        or text.lower().endswith((".doc", ".docx", ".pdf", ".indd"))
+        or text.startswith("Microsoft Word - ")
     ):
-        return None
+        return None  # a placeholder or a file name, not a title
     return text
 
 
@@ -109,15 +113,18 @@ def _open(data: bytes, path: Path) -> PdfReader:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                reader.decrypt("")
+                unlocked = reader.decrypt("")
             except DependencyError as exc:
                 raise EncryptedFileError(
                     f"{path.name}: the PDF is encrypted (AES) and cannot be opened here; remove "
                     "the password (or encryption) and re-run."
                 ) from exc
+            if unlocked == PasswordType.NOT_DECRYPTED:
+                raise EncryptedFileError(
+                    f"{path.name}: the PDF is password-protected; remove the password and re-run."
+                )
             try:
                 _ = len(reader.pages)
-                reader.pages[0].extract_text()
             except (FileNotDecryptedError, PyPdfError) as exc:
                 raise EncryptedFileError(
                     f"{path.name}: the PDF is password-protected; remove the password and re-run."
@@ -294,6 +301,8 @@ def _mark_headings(lines: list[_Line], pages: list[list[_Line]]) -> None:
             and not line.text.endswith((".", ":"))
         ):
             line.heading_level = bold_level
+    for page in pages:
+        _demote_text_runs(page)
     # Layout fallback: a short title-like line on its own, between paragraph ends and body text.
     for page in pages:
         body_lines = [line for line in page if not line.heading_level]
@@ -311,6 +320,27 @@ def _mark_headings(lines: list[_Line], pages: list[list[_Line]]) -> None:
             ended = before.heading_level or before.text.endswith(tuple('.!?”"'))
             if ended and (after.heading_level == 0):
                 line.heading_level = min(6, layout_level)
+
+
+def _demote_text_runs(page: list[_Line]) -> None:
+    """Consecutive lines in one large/bold style that read as a paragraph are not headings."""
+    start = 0
+    while start < len(page):
+        end = start + 1
+        while end < len(page):
+            above, below = page[end - 1], page[end]
+            same_style = abs(above.size - below.size) < 0.5 and above.bold == below.bold
+            if not (same_style and 0 < above.y - below.y <= 1.5 * below.size):
+                break
+            end += 1
+        run = page[start:end]
+        if any(line.heading_level for line in run):
+            words = sum(len(line.text.split()) for line in run)
+            sentence = len(run) > 1 and run[-1].text.endswith(".")
+            if words > _MAX_HEADING_WORDS or sentence:
+                for line in run:
+                    line.heading_level = 0
+        start = end
 
 
 # --------------------------------------------------------------------------- blocks
@@ -390,7 +420,14 @@ def _to_blocks(pages: list[list[_Line]]) -> list[RawBlock]:
             pending_bullet = False
             prev = line
     emit()
-    return blocks
+    # A run of large or bold lines that adds up to a paragraph (an intro set in bold, a pull
+    # quote) is text, not a heading.
+    return [
+        RawBlock(b.text, "paragraph", 0, b.page)
+        if b.kind == "heading" and len(b.text.split()) > _MAX_HEADING_WORDS
+        else b
+        for b in blocks
+    ]
 
 
 def _breaks(prev: _Line, line: _Line, leading: float, kind: str, typical: int) -> bool:

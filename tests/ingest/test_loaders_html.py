@@ -133,3 +133,20 @@ def test_cookie_consent_ids_and_classes_are_dropped(tmp_path: Path) -> None:
     )
     assert "Consent manager" not in doc.text and "Promotional banner" not in doc.text
     assert sentences(1, 2) in doc.text
+
+
+def test_line_breaks_inside_paragraphs_keep_words_apart(tmp_path: Path) -> None:
+    doc = load_document(
+        build_html(
+            tmp_path / "br.html", [("h1", "Contact"), ("raw", "<p>Town Hall<br>High Street</p>")]
+        ),
+        doc_id="br",
+    )
+    assert doc.blocks[-1].text == "Town Hall High Street"
+
+
+def test_page_banner_holding_the_title_is_kept(tmp_path: Path) -> None:
+    raw = '<div class="page-banner"><h1>Peer support offer</h1></div><p>' + sentences(1, 2) + "</p>"
+    doc = load_document(build_html(tmp_path / "b.html", [("raw", raw)]), doc_id="b")
+    assert doc.blocks[0].text == "Peer support offer"
+    assert doc.blocks[0].kind == "heading"

@@ -178,3 +178,24 @@ def test_truncated_pdf_never_leaks_a_library_error(tmp_path: Path) -> None:
     except (CorruptFileError, EmptyDocumentError):
         return
     assert doc.blocks  # pypdf recovered some pages: whatever came back is real text
+
+
+def test_bold_paragraph_is_not_a_heading(tmp_path: Path) -> None:
+    intro = sentences(20, 3)  # set in bold over several lines: text, not a heading
+    path = build_pdf(
+        tmp_path / "bold.pdf",
+        [[("h1", "Annual review"), ("h3", intro), ("body", sentences(21, 4))]],
+        line_chars=60,
+    )
+    doc = load_document(path, doc_id="b")
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == ["Annual review"]
+    assert intro.rstrip(".") in doc.text
+
+
+def test_file_name_titles_in_metadata_are_ignored(tmp_path: Path) -> None:
+    path = build_pdf(
+        tmp_path / "t.pdf",
+        [[("h1", "Real heading"), ("body", sentences(1, 2))]],
+        title="Microsoft Word - draft_v3.docx",
+    )
+    assert load_document(path, doc_id="t").title == "Real heading"
