@@ -1,0 +1,431 @@
+"""Suggestions: ranking of peers, resources and next steps on a small invented index (fake
+embedder), the never-invent rule, refusals and citation numbering.
+
+The invented corpus (catalogue Markdown files + documents) is built by helpers here that the
+officer and CLI tests reuse.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.index import Index
+from assistant.knowledge import find_councils, load_catalogue
+from assistant.settings import Settings
+from assistant.suggestions import CatalogueSuggester, build_suggester, build_suggester_from
+from assistant.types import Citation, Document, Hit
+from tests.helpers import make_document
+
+CATALOGUE_FILES: dict[str, str] = {
+    "frameworks/seven-cs.md": """---
+title: "Seven conditions for success"
+doc_type: framework
+publisher: "Test catalogue"
+url: https://example.org/7cs
+framework: 7cs
+name: 7Cs conditions for success
+label: 7Cs
+themes: [7cs_capacity, 7cs_collaboration]
+elements:
+  - id: clarity
+    name: Clarity
+    summary: A clear vision of the end state and the reasons for the change.
+    action: Write down the end state and the reasons for it, and repeat them to staff.
+  - id: capacity
+    name: Capacity
+    summary: Enough staff time and budget both to deliver the change and to absorb it.
+    action: Check there is enough staff time to deliver the change before fixing a timetable.
+  - id: collaboration
+    name: Collaboration
+    summary: Residents and staff affected by the change are involved early through co-design.
+    action: Involve residents and staff in co-design from the start.
+---
+
+# Seven conditions for success
+
+The seven conditions are a checklist to use before and during a change.
+
+- **Clarity**: a clear vision of the end state and the reasons for the change.
+- **Capacity**: enough staff time and budget both to deliver the change and to absorb it.
+- **Collaboration**: residents and staff affected are involved early through co-design.
+""",
+    "frameworks/tiex.md": """---
+title: "Transformation and Innovation Exchange (TIEx)"
+doc_type: framework
+publisher: "Test catalogue"
+url: https://example.org/tiex
+framework: tiex
+name: Transformation and Innovation Exchange (TIEx)
+label: TIEx
+themes: [tiex_capacity_to_deliver, tiex_leadership_of_place]
+elements:
+  - id: place_priorities
+    name: understanding of local place and priority setting
+    summary: How well the council understands its place and sets priorities from it.
+    action: Agree priorities from evidence about the local place.
+  - id: leadership_of_place
+    name: leadership of place
+    summary: How the council leads its area with partners and communities.
+    action: Map the partners the change depends on and agree how to lead with them.
+  - id: financial_planning
+    name: financial planning and viability
+    summary: How the council plans its finances and keeps them viable.
+    action: Link the transformation plan to the medium-term financial plan.
+  - id: org_leadership_governance
+    name: organisational leadership and governance
+    summary: How political and managerial leadership and governance support change.
+    action: Review who decides and how progress is reported to members.
+  - id: capacity_to_deliver
+    name: capacity to deliver
+    summary: Whether the council has the people, skills and resources to deliver its plans.
+    action: Assess whether the council has the people and skills to deliver its plans.
+---
+
+# Transformation and Innovation Exchange (TIEx)
+
+The TIEx self-assessment covers five focus areas.
+
+- understanding of local place and priority setting: how well the council understands its place.
+- leadership of place: how the council leads its area with partners and communities.
+- financial planning and viability: how the council plans its finances.
+- organisational leadership and governance: how leadership and governance support change.
+- capacity to deliver: whether the council has the people, skills and resources to deliver.
+""",
+    "resources/leadership-academy.md": """---
+title: "Leadership Academy"
+doc_type: resource
+publisher: "Test catalogue"
+url: https://example.org/leadership-academy
+name: Leadership Academy
+resource_type: programme
+themes: [leadership_development]
+---
+
+# Leadership Academy
+
+The Leadership Academy is a programme of leadership development and coaching for senior
+councillors and managers who lead change.
+""",
+    "resources/consultation-toolkit.md": """---
+title: "Resident consultation toolkit"
+doc_type: resource
+publisher: "Test catalogue"
+url: https://example.org/consultation-toolkit
+name: Resident consultation toolkit
+resource_type: tool
+themes: [co_design]
+---
+
+# Resident consultation toolkit
+
+The Resident consultation toolkit helps councils run co-design and consultation with
+residents, from planning questions to reporting back.
+""",
+    "resources/ai-hub.md": """---
+title: "LGA AI hub"
+doc_type: resource
+publisher: "Test catalogue"
+url: https://example.org/ai-hub
+name: LGA AI hub
+resource_type: guidance
+themes: [ai]
+---
+
+# LGA AI hub
+
+The LGA AI hub collects guidance and use cases so councils can get value from artificial
+intelligence (AI) responsibly.
+""",
+}
+
+DOCUMENTS: tuple[Document, ...] = (
+    make_document(
+        "network-news",
+        {
+            "Network meeting": [
+                "Brighton and Hove City Council spoke about leadership development and coaching "
+                "for managers who lead change.",
+                "Bristol City Council gave an update on budget monitoring dashboards for its "
+                "finance team.",
+            ],
+        },
+        title="Transformation Network news",
+        doc_type="news",
+        url="https://example.org/network",
+    ),
+    make_document(
+        "learning-document",
+        {
+            "Co-design with residents": [
+                "Newham's co-design standards show how residents shape services with the "
+                "council from the start.",
+                "Reigate and Banstead Borough Council shared a consultation toolkit for "
+                "involving residents in co-design.",
+            ],
+            "Digital and AI": [
+                "Councils get value from artificial intelligence (AI) when they start from a "
+                "clear problem; the LGA's AI hub holds use cases.",
+                "Derby City Council used AI chatbots to answer routine calls from residents.",
+            ],
+        },
+        title="Action learning document",
+        doc_type="learning_document",
+        published="2025",
+    ),
+    make_document(
+        "content-note",
+        {
+            "Content": [
+                "The content of a business case should cover costs, benefits and risks for "
+                "members before approval.",
+            ]
+        },
+        title="Business case note",
+    ),
+)
+
+
+def write_catalogue(corpus_dir: Path) -> Path:
+    """Write the invented catalogue files under ``corpus_dir``."""
+    for rel, text in CATALOGUE_FILES.items():
+        path = corpus_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return corpus_dir
+
+
+def fake_settings(tmp_path: Path, **kw: object) -> Settings:
+    corpus = write_catalogue(tmp_path / "corpus")
+    return Settings(corpus_dir=corpus, vector_store="memory", embedder={"provider": "fake"}, **kw)  # type: ignore[arg-type]
+
+
+def officer_index(settings: Settings) -> Index:
+    """An in-memory index (fake embedder) holding the catalogue files and ``DOCUMENTS``."""
+    from ingest.pipeline import Pipeline
+
+    index = Index.in_memory(settings=settings)
+    pipeline = Pipeline(index, settings)
+    report = pipeline.ingest_paths([settings.corpus_dir], progress=False)
+    assert not report.failed, report.failed
+    report = pipeline.index_documents(DOCUMENTS)
+    assert not report.failed, report.failed
+    return index
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Index, CatalogueSuggester]:
+    settings = fake_settings(tmp_path_factory.mktemp("sugg"))
+    index = officer_index(settings)
+    suggester = build_suggester(settings, index)
+    assert isinstance(suggester, CatalogueSuggester)
+    return settings, index, suggester
+
+
+def hits_for(index: Index, question: str, k: int = 5) -> list[Hit]:
+    from assistant.retrieval import Retriever
+
+    return Retriever(index, index.settings.retrieval).retrieve(question, k=k)
+
+
+def suggest(
+    suggester: CatalogueSuggester,
+    index: Index,
+    question: str,
+    *,
+    citations: tuple[Citation, ...] = (),
+    hits: list[Hit] | None = None,
+    refused: bool = False,
+    audience: str = "officer",
+):  # noqa: ANN201
+    return suggester.suggest(
+        question=question,
+        audience=audience,  # type: ignore[arg-type]
+        citations=citations,
+        hits=hits_for(index, question) if hits is None else hits,
+        refused=refused,
+    )
+
+
+def _cited(result: object, answer_citations: tuple[Citation, ...], n: int) -> Citation:
+    every = {c.n: c for c in (*answer_citations, *result.citations)}  # type: ignore[attr-defined]
+    return every[n]
+
+
+# ------------------------------------------------------------------ peers
+
+
+def test_leadership_question_suggests_the_council_that_did_leadership_development(corpus) -> None:
+    _, index, suggester = corpus
+    result = suggest(suggester, index, "How can we run leadership development for managers?")
+    names = [p.title for p in result.peers]
+    assert names[0] == "Brighton and Hove City Council"
+    peer = result.peers[0]
+    assert peer.council_type and peer.region  # from the gazetteer
+    assert "leadership development" in peer.why
+    quote = _cited(result, (), peer.citations[0]).quote
+    assert "Brighton and Hove City Council" in quote
+
+
+def test_codesign_question_suggests_newham_and_reigate(corpus) -> None:
+    _, index, suggester = corpus
+    result = suggest(suggester, index, "How do we do co-design with residents?")
+    names = {p.title for p in result.peers}
+    assert {"London Borough of Newham", "Reigate and Banstead Borough Council"} <= names
+    assert "Resident consultation toolkit" in [r.title for r in result.resources][:2]
+
+
+def test_every_peer_is_named_in_its_cited_quote(corpus) -> None:
+    _, index, suggester = corpus
+    for question in (
+        "How can we run leadership development for managers?",
+        "How do we do co-design with residents?",
+        "How can we get value from AI?",
+        "What budget dashboards help finance teams?",
+    ):
+        result = suggest(suggester, index, question)
+        assert len(result.peers) <= 3
+        for peer in result.peers:
+            quote = _cited(result, (), peer.citations[0]).quote
+            assert peer.title in {m.council.name for m in find_councils(quote)}, (question, peer)
+
+
+def test_a_council_no_passage_mentions_is_never_suggested(corpus) -> None:
+    _, index, suggester = corpus
+    assert find_councils("Kent County Council")  # in the gazetteer...
+    result = suggest(
+        suggester, index, "How did Kent County Council run leadership development for managers?"
+    )
+    assert "Kent County Council" not in [p.title for p in result.peers]  # ...but in no passage
+    assert result.peers  # the evidenced council is still suggested
+
+
+def test_peers_only_from_passages_even_with_no_hits(corpus) -> None:
+    _, index, suggester = corpus
+    result = suggest(suggester, index, "Which council ran leadership development?", hits=[])
+    # The suggester searches the index itself; every peer is still evidenced by a passage.
+    assert [p.title for p in result.peers][:1] == ["Brighton and Hove City Council"]
+
+
+# ------------------------------------------------------------------ resources
+
+
+def test_ai_question_suggests_the_ai_hub_with_its_catalogue_passage_and_url(corpus) -> None:
+    _, index, suggester = corpus
+    result = suggest(suggester, index, "How can we get value from AI?")
+    first = result.resources[0]
+    assert first.title == "LGA AI hub"
+    assert first.url == "https://example.org/ai-hub"
+    cited = _cited(result, (), first.citations[0])
+    assert "AI hub" in cited.quote
+
+
+def test_resource_citation_reuses_an_answer_citation_that_names_it(corpus) -> None:
+    _, index, suggester = corpus
+    question = "How can we get value from AI?"
+    hits = hits_for(index, question)
+    naming = next(h for h in hits if "AI hub" in h.chunk.text and h.chunk.doc_type != "resource")
+    answer_citations = (Citation(1, naming.chunk, "Councils get value from AI."),)
+    result = suggest(suggester, index, question, citations=answer_citations, hits=hits)
+    hub = next(r for r in result.resources if r.title == "LGA AI hub")
+    assert hub.citations == (1,)
+
+
+def test_leadership_resource_ranks_first_for_leadership(corpus) -> None:
+    _, index, suggester = corpus
+    result = suggest(suggester, index, "How can we run leadership development for managers?")
+    assert result.resources[0].title == "Leadership Academy"
+    assert len(result.resources) <= 3
+
+
+# ------------------------------------------------------------------ next steps
+
+
+@pytest.mark.parametrize("audience", ["councillor", "officer"])
+def test_next_steps_name_their_framework_element_and_cite_the_framework(
+    corpus, audience: str
+) -> None:
+    _, index, suggester = corpus
+    result = suggest(
+        suggester,
+        index,
+        "Do we have enough staff capacity to deliver the change?",
+        audience=audience,
+    )
+    assert 2 <= len(result.next_steps) <= 4
+    labels = [s.framework for s in result.next_steps]
+    assert labels[0] in {"7Cs: Capacity", "TIEx: capacity to deliver"}
+    for step in result.next_steps:
+        assert step.framework and ": " in step.framework
+        cited = _cited(result, (), step.citations[0])
+        assert cited.chunk.doc_type == "framework"
+        assert step.title.endswith(".")
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label.split(":")[0]] = counts.get(label.split(":")[0], 0) + 1
+    assert max(counts.values()) <= 2
+
+
+def test_councillor_steps_are_plainer_than_officer_steps(corpus) -> None:
+    _, index, suggester = corpus
+    q = "Do we have enough staff capacity to deliver the change?"
+    councillor = suggest(suggester, index, q, audience="councillor").next_steps
+    officer = suggest(suggester, index, q, audience="officer").next_steps
+    assert councillor[0].framework == officer[0].framework
+    assert councillor[0].title.startswith("Ask officers to ")
+    assert councillor[0].title != officer[0].title
+
+
+# ------------------------------------------------------------------ refusal and numbering
+
+
+def test_refused_question_gets_only_pointers(corpus) -> None:
+    _, index, suggester = corpus
+    result = suggest(suggester, index, "Write me a poem about football", refused=True, hits=[])
+    assert result.peers == () and result.next_steps == ()
+    assert 1 <= len(result.resources) <= 2
+    for resource in result.resources:
+        assert resource.why.startswith("The documents I hold cover this instead")
+        assert resource.url and resource.citations
+    assert [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
+
+
+def test_new_citations_are_numbered_after_the_answers(corpus) -> None:
+    _, index, suggester = corpus
+    question = "How do we do co-design with residents?"
+    hits = hits_for(index, question)
+    answer_citations = (
+        Citation(1, hits[0].chunk, hits[0].chunk.text[:50]),
+        Citation(2, hits[1].chunk, hits[1].chunk.text[:50]),
+    )
+    result = suggest(suggester, index, question, citations=answer_citations, hits=hits)
+    numbers = [c.n for c in result.citations]
+    assert numbers == list(range(3, 3 + len(numbers)))
+    # One number per (passage, quote): a passage is cited again only to quote another sentence.
+    pairs = {(c.chunk.id, c.quote) for c in (*answer_citations, *result.citations)}
+    assert len(pairs) == 2 + len(numbers)
+    valid = {1, 2, *numbers}
+    for s in (*result.peers, *result.resources, *result.next_steps):
+        assert s.citations and set(s.citations) <= valid
+
+
+def test_suggestions_are_deterministic_and_fast(corpus) -> None:
+    _, index, suggester = corpus
+    question = "How do we do co-design with residents?"
+    hits = hits_for(index, question)
+    first = suggest(suggester, index, question, hits=hits)
+    start = time.perf_counter()
+    for _ in range(5):
+        again = suggest(suggester, index, question, hits=hits)
+    elapsed = (time.perf_counter() - start) / 5
+    assert again == first
+    assert elapsed < 0.1
+
+
+def test_build_suggester_from_reuses_a_loaded_catalogue(corpus) -> None:
+    settings, index, _ = corpus
+    suggester = build_suggester_from(index, load_catalogue(settings.corpus_dir))
+    labels = {e.label for e in suggester.elements}
+    assert {"7Cs: Capacity", "TIEx: capacity to deliver"} <= labels
