@@ -170,9 +170,9 @@ def format_passages(hits: Sequence[Hit]) -> str:
             where.append(chunk.section)
         if chunk.page_start:
             where.append(f"page {chunk.page_start}")
-        body = normalise_whitespace(chunk.text)
         # Delimiters inside a document must not close the data block early.
-        body = re.sub(r"<\s*/?\s*(passages|question)\s*>", "", body, flags=re.IGNORECASE)
+        body = re.sub(r"<\s*/?\s*(passages|question)\s*>", " ", chunk.text, flags=re.IGNORECASE)
+        body = normalise_whitespace(body)
         blocks.append(f"[{n}] " + " | ".join(where) + "\n" + body)
     return "\n\n".join(blocks)
 
@@ -293,7 +293,8 @@ def strip_unknown_urls(text: str, hits: Sequence[Hit]) -> str:
 
     text = _MD_LINK_URL.sub(lambda m: m.group(0) if allowed(m.group(2)) else m.group(1), text)
     text = _URL.sub(lambda m: m.group(0) if allowed(m.group(0)) else "", text)
-    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"\s*\(\s*(?:see|at|via|visit|from)?\s*\)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r",?\s+\b(?:see|at|via|visit)\s*(?=[.;\[]|$)", "", text, flags=re.IGNORECASE)
     return re.sub(r"[ \t]{2,}", " ", text)
 
 
