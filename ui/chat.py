@@ -468,7 +468,7 @@ class ChatHandlers:
         history = list(history or [])
         message = (message or "").strip()
         if not message:
-            yield chat, "", history, None, gr.update()
+            yield list(chat), "", history, None, gr.update()
             return
         chat.append({"role": "user", "content": _e(message)})
         chat.append(
@@ -477,7 +477,7 @@ class ChatHandlers:
                 "content": '<p class="lga-muted">Searching the LGA resources…</p>',
             }
         )
-        yield chat, "", history, None, gr.update(visible=False)
+        yield list(chat), "", history, None, gr.update(visible=False)
 
         filters = Filters(doc_types=tuple(doc_types or ()), themes=tuple(themes or ()))
         max_turns = self.state.settings.api.max_history_turns
@@ -499,7 +499,7 @@ class ChatHandlers:
                     data = event.data
                     msg = data.get("message") if isinstance(data, Mapping) else str(data)
                     chat[-1] = {"role": "assistant", "content": render_error(str(msg))}
-                    yield chat, "", history, None, gr.update(visible=False)
+                    yield list(chat), "", history, None, gr.update(visible=False)
                     return
                 elif event.kind == "done":
                     answer: Answer = event.data
@@ -512,14 +512,14 @@ class ChatHandlers:
                         {"role": "user", "content": message},
                         {"role": "assistant", "content": answer.text},
                     ]
-                    yield chat, "", history, answer, gr.update(visible=True)
+                    yield list(chat), "", history, answer, gr.update(visible=True)
                     return
                 if event.kind in ("sources", "token"):
                     chat[-1] = {"role": "assistant", "content": render_partial(text, citations)}
-                    yield chat, "", history, None, gr.update(visible=False)
+                    yield list(chat), "", history, None, gr.update(visible=False)
         except AssistantError as exc:
             chat[-1] = {"role": "assistant", "content": render_error(str(exc))}
-            yield chat, message, history, None, gr.update(visible=False)
+            yield list(chat), message, history, None, gr.update(visible=False)
 
     def prepare_pack(self, answer: Answer | None) -> Any:
         """Write the evidence pack for the last answer and show the download button."""

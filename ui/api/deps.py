@@ -7,6 +7,7 @@ blocking assistant calls run in worker threads, never on the event loop.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from functools import lru_cache, partial
@@ -23,6 +24,7 @@ from ui.api.errors import ApiError
 from ui.api.officer_tools import OfficerTools
 
 T = TypeVar("T")
+logger = logging.getLogger("lga_assistant.api")
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +85,12 @@ class AppState:
             self.load_error = None
         except AssistantError as exc:
             self.load_error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - keep serving /healthz and say why in /readyz
+            logger.exception("The assistant failed to start")
+            self.load_error = (
+                f"The assistant failed to start ({type(exc).__name__}: {exc}). "
+                "See the server log for details."
+            )
 
     def require_assistant(self) -> Any:
         """The assistant, or a 503 saying why it is not available."""

@@ -1,0 +1,204 @@
+"""The chat UI's rendering and handlers, without a browser (the e2e tests drive the page)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from conftest import CHUNKS, FakeAssistant, FakeOfficer
+from docx import Document as DocxDocument
+from fastapi.testclient import TestClient
+
+from assistant.settings import Settings
+from assistant.traces import TraceStore
+from assistant.types import Answer, Citation, Suggestion
+from ui.api.app import create_app
+from ui.api.deps import AppState
+from ui.chat import (
+    ChatHandlers,
+    render_answer,
+    render_assessment,
+    render_cases,
+    render_citation,
+    render_text,
+)
+
+
+@pytest.fixture
+def handlers(
+    fake_assistant: FakeAssistant, fake_officer: FakeOfficer, api_settings: Settings
+) -> ChatHandlers:
+    state = AppState(api_settings, assistant=fake_assistant, officer=fake_officer)
+    return ChatHandlers(state)
+
+
+def _answer(**kw: object) -> Answer:
+    return FakeAssistant().ask("How have councils used action learning?", **kw)  # type: ignore[arg-type]
+
+
+def test_render_text_escapes_html_and_marks_citations() -> None:
+    out = render_text("Councils <script>x</script> learn [1].\n\n- one [2]\n- two")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert '<sup class="lga-cite" title="Source 1">[1]</sup>' in out
+    assert "<ul><li>one" in out and "<li>two</li>" in out
+
+
+def test_citation_opens_to_quote_title_page_section_and_link() -> None:
+    out = render_citation(Citation(1, CHUNKS[0], "Brighton and Hove ran <b>sets</b>"))
+    assert out.startswith('<details class="lga-source"><summary>')
+    assert "[1]</span> Action learning sets: learning document" in out
+    assert "page 2, Learning &gt; What councils did" in out
+    assert "&lt;b&gt;sets&lt;/b&gt;" in out  # the quote is escaped
+    assert 'href="https://www.local.gov.uk/example/action-learning"' in out
+
+
+def test_unsafe_links_are_not_rendered() -> None:
+    from dataclasses import replace
+
+    chunk = replace(CHUNKS[0], url="javascript:alert(1)")
+    out = render_citation(Citation(1, chunk, "quote"))
+    assert "javascript:" not in out and "File: als.pdf" in out
+
+
+def test_answer_has_sources_and_suggestion_cards_with_their_source() -> None:
+    out = render_answer(_answer())
+    assert "Sources (select a number" in out
+    assert out.count('<details class="lga-source">') == 2
+    assert "Councils that have done this" in out and "Brighton and Hove City Council" in out
+    assert "Resources that can help" in out and "Next steps" in out
+    assert "Framework: 7Cs: Capability" in out
+    assert out.count('class="lga-card__source">Source: [') == 3
+
+
+def test_refusal_is_distinct_by_heading_and_icon_and_lists_coverage() -> None:
+    refused = FakeAssistant().ask("Write me a poem about bins")
+    out = render_answer(refused, ["Action learning sets", "Transformation Network"])
+    assert "The resources I have don't cover this" in out
+    assert 'class="lga-icon"' in out and 'role="note"' in out
+    assert "<li>Transformation Network</li>" in out
+    assert "lga-source" not in out
+
+
+def test_warnings_shown_first() -> None:
+    out = render_answer(
+        _answer(audience="officer").__class__(
+            **{
+                **{f: getattr(_answer(), f) for f in Answer.__slots__},  # type: ignore[attr-defined]
+                "warnings": ("Personal data removed.",),
+            }
+        )
+    )
+    assert out.startswith('<p class="lga-warning">') and "Personal data removed." in out
+
+
+def test_respond_streams_then_renders_final_answer_and_records_trace(
+    handlers: ChatHandlers, fake_assistant: FakeAssistant, api_settings: Settings
+) -> None:
+    steps = list(
+        handlers.respond("How do councils use action learning?", [], [], "officer", [], [])
+    )
+    assert len(steps) > 3  # placeholder, sources, tokens..., final
+    first_chat = steps[0][0]
+    assert first_chat[-1]["content"].startswith('<p class="lga-muted">Searching')
+    chat, box, history, answer, _ = steps[-1]
+    assert box == "" and isinstance(answer, Answer)
+    assert "lga-card" in chat[-1]["content"]
+    assert [h["role"] for h in history] == ["user", "assistant"]
+    assert history[1]["content"] == answer.text
+    assert fake_assistant.calls[-1]["audience"] == "officer"
+    trace = TraceStore(api_settings.traces_path).trace(answer.id)
+    assert trace is not None and trace["client"] == "chat"
+
+
+def test_respond_passes_history_and_filters(
+    handlers: ChatHandlers, fake_assistant: FakeAssistant
+) -> None:
+    history = [
+        {"role": "user", "content": "Tell me about leadership"},
+        {"role": "assistant", "content": "Leadership [1]."},
+    ]
+    list(
+        handlers.respond(
+            "What did they learn?", [], history, "councillor", ["guidance"], ["leadership"]
+        )
+    )
+    call = fake_assistant.calls[-1]
+    assert [t.content for t in call["history"]] == ["Tell me about leadership", "Leadership [1]."]
+    assert call["filters"].doc_types == ("guidance",) and call["filters"].themes == ("leadership",)
+
+
+def test_respond_shows_errors_in_the_chat(handlers: ChatHandlers) -> None:
+    steps = list(handlers.respond("boom", [], [], "councillor", [], []))
+    assert "Something went wrong" in steps[-1][0][-1]["content"]
+    assert steps[-1][3] is None
+    steps = list(handlers.respond("\u200b\u200b", [], [], "councillor", [], []))
+    assert "question is empty" in steps[-1][0][-1]["content"]
+    assert list(handlers.respond("   ", [], [], "councillor", [], []))[-1][0] == []
+
+
+def test_feedback_rate_then_details(handlers: ChatHandlers, api_settings: Settings) -> None:
+    answer = list(handlers.respond("action learning?", [], [], "councillor", [], []))[-1][3]
+    feedback_id, rating, reasons, _, note = handlers.rate("down", answer)
+    assert rating == "down" and "Not accurate" in reasons["choices"][0]
+    assert "saved" in note
+    handlers.send_details(feedback_id, "down", ["Not accurate"], "Wrong council")
+    rows = TraceStore(api_settings.traces_path).feedback_rows()
+    assert [(r["rating"], r["reasons"], r["comment"]) for r in rows] == [
+        ("down", ["Not accurate"], "Wrong council")
+    ]
+    assert handlers.rate("up", None)[-1] == "Ask a question first."
+
+
+def test_pack_file_is_a_docx_named_after_the_question(handlers: ChatHandlers) -> None:
+    answer = list(
+        handlers.respond("How have councils used action learning?", [], [], "officer", [], [])
+    )[-1][3]
+    update = handlers.prepare_pack(answer)
+    path = Path(update["value"])
+    assert update["visible"] is True and path.name.startswith("evidence-pack-how-have-councils")
+    assert path.suffix == ".docx"
+    assert any(
+        p.text == "References" for p in DocxDocument(io.BytesIO(path.read_bytes())).paragraphs
+    )
+    refused = FakeAssistant().ask("a poem please")
+    assert handlers.prepare_pack(refused)["visible"] is False
+
+
+def test_cases_and_assessment_render(handlers: ChatHandlers) -> None:
+    out = handlers.find_cases("co-design", None, "", "London")
+    assert "London Borough of Newham" in out and "Brighton" not in out
+    assert "Source:" in out and "<blockquote" in out
+    assert "No case studies found" in render_cases([])
+    out = handlers.assess(2, 4, 1)
+    assert out.index("Data and digital") < out.index("Leadership and culture")
+    assert "you rated it 1 out of 5" in out and "TIEx: Data and digital" in out
+    assert "all areas are rated strong" in render_assessment({"areas": []})
+
+
+def test_suggestion_without_citation_has_no_source_line() -> None:
+    answer = _answer()
+    bare = Suggestion("peer", "Somewhere Council", "Did things.")
+    out = render_answer(
+        answer.__class__(
+            **{
+                **{f: getattr(answer, f) for f in Answer.__slots__},  # type: ignore[attr-defined]
+                "peers": (bare,),
+            }
+        )
+    )
+    card = out[out.index("Somewhere Council") :]
+    assert card[: card.index("</li>")].count("Source:") == 0
+
+
+def test_chat_is_mounted_at_root_with_api_still_reachable(
+    fake_assistant: FakeAssistant, fake_officer: FakeOfficer, api_settings: Settings
+) -> None:
+    app = create_app(assistant=fake_assistant, settings=api_settings, officer_tools=fake_officer)
+    with TestClient(app) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and "<html" in page.text.lower()
+        config = client.get("/config").json()
+        assert config["title"] == "LGA transformation assistant"
+        assert client.get("/healthz").json()["status"] == "ok"
+        assert client.post("/api/ask", json={"question": "action learning?"}).status_code == 200
