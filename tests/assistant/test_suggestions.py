@@ -139,6 +139,22 @@ themes: [ai]
 The LGA AI hub collects guidance and use cases so councils can get value from artificial
 intelligence (AI) responsibly.
 """,
+    "case-studies/derby.md": """---
+title: "Derby City Council: AI chatbots"
+doc_type: case_study
+publisher: "Test catalogue"
+url: https://example.org/derby
+council: Derby City Council
+council_type: unitary
+region: East Midlands
+themes: [ai]
+---
+
+# Derby City Council: AI chatbots
+
+Derby City Council introduced two AI chatbots that now handle a large share of routine phone
+contacts from residents.
+""",
 }
 
 DOCUMENTS: tuple[Document, ...] = (

@@ -1,0 +1,474 @@
+"""Officer tools: the case-study finder, the TIEx-style self-assessment and evidence packs.
+
+- ``find_cases(index, catalogue, query=..., theme=..., council_type=..., region=...)``: councils
+  and what they did, each with citations, from catalogue case studies and from council mentions
+  in every ingested document; ranked by relevance to the query (or, without one, by the amount
+  of evidence).
+- ``assess(ratings, index=..., catalogue=...)``: ratings 1-5 on the TIEx focus areas (and
+  optionally the 7Cs); for the weakest areas, next steps, resources and peers with citations.
+- ``make_pack(question, assistant=..., index=..., catalogue=...)``: ask, find cases, render the
+  evidence pack (``assistant.pack``).
+
+Only councils named in an indexed passage are ever returned (the gazetteer finds them in the
+passage text); the passage is cited and its sentence naming the council is the quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assistant.errors import InputError
+from assistant.serialize import citation_to_dict, next_step_to_dict, peer_to_dict, resource_to_dict
+from assistant.suggestions import (
+    CatalogueSuggester,
+    CitationNumbering,
+    ElementEntry,
+    Evidence,
+    build_suggester_from,
+    first_sentence,
+)
+from assistant.types import AUDIENCES, Audience, Chunk, Citation, Hit, Suggestion
+
+if TYPE_CHECKING:
+    from assistant.index import Index
+    from assistant.knowledge.catalogue import Catalogue
+    from assistant.pack import PackFormat
+
+CASE_CANDIDATES = 120  # dense and keyword candidates searched for council mentions
+CASE_QUOTES = 3  # citations kept per council
+SCAN_BATCH = 500
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """A council and what it did, with the passages that say so."""
+
+    council: str
+    council_type: str | None
+    region: str | None
+    themes: tuple[str, ...]
+    what: str
+    citations: tuple[Citation, ...]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class AreaResult:
+    """One of the weakest self-assessment areas and what to do about it.
+
+    Citation numbers in ``next_steps``, ``resources`` and ``peers`` refer to ``citations``.
+    """
+
+    area: str  # element id, e.g. "capacity_to_deliver"
+    label: str  # "TIEx: capacity to deliver"
+    rating: int
+    next_steps: tuple[Suggestion, ...]
+    resources: tuple[Suggestion, ...]
+    peers: tuple[Suggestion, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The ratings as understood (area id -> rating) and the weakest areas, weakest first."""
+
+    ratings: tuple[tuple[str, int], ...]
+    weakest: tuple[AreaResult, ...]
+
+
+def _suggester(
+    index: Index, catalogue: Catalogue, suggester: CatalogueSuggester | None
+) -> CatalogueSuggester:
+    if suggester is not None:
+        return suggester
+    return build_suggester_from(index, catalogue)
+
+
+# ------------------------------------------------------------------ case-study finder
+
+
+@dataclass(slots=True)
+class _Council:
+    name: str
+    council_type: str | None
+    region: str | None
+    evidence: list[tuple[float, Chunk, Evidence]]
+    themes: set[str]
+    summary: str | None = None
+    best: float = 0.0
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text).strip().casefold()
+
+
+def _matches(value: str | None, wanted: str | None) -> bool:
+    if not wanted:
+        return True
+    return bool(value) and _norm(wanted) in _norm(value or "")
+
+
+def _theme_matches(themes: set[str], wanted: str | None) -> bool:
+    if not wanted:
+        return True
+    want = _norm(wanted)
+    return any(want == _norm(t) or want in _norm(t) for t in themes)
+
+
+def _candidate_chunks(
+    index: Index, suggester: CatalogueSuggester, query: str | None
+) -> list[tuple[Chunk, float]]:
+    """(chunk, relevance) pairs to look for councils in.
+
+    With a query: dense and keyword candidates (relevance = cosine + a keyword share).
+    Without: every chunk tagged with a council or from a case study (relevance 1).
+    """
+    if query:
+        qvec = suggester.embedder.embed([query])[0]
+        dense = dict(index.vectors.query(np.asarray(qvec), CASE_CANDIDATES))
+        keyword = index.keyword.search(query, CASE_CANDIDATES)
+        top_kw = max((s for _, s in keyword), default=0.0) or 1.0
+        scores = {cid: float(s) for cid, s in dense.items()}
+        for cid, s in keyword:
+            scores[cid] = scores.get(cid, 0.0) + 0.15 * float(s) / top_kw
+        chunks = index.catalog.chunks(list(scores))
+        return [(c, scores[c.id]) for c in chunks]
+    ids = sorted(index.catalog.all_chunk_ids())
+    out: list[tuple[Chunk, float]] = []
+    for i in range(0, len(ids), SCAN_BATCH):
+        for chunk in index.catalog.chunks(ids[i : i + SCAN_BATCH]):
+            if chunk.councils or chunk.doc_type == "case_study":
+                out.append((chunk, 1.0))
+    return out
+
+
+def find_cases(
+    index: Index,
+    catalogue: Catalogue,
+    *,
+    query: str | None = None,
+    theme: str | None = None,
+    council_type: str | None = None,
+    region: str | None = None,
+    limit: int = 10,
+    suggester: CatalogueSuggester | None = None,
+) -> list[CaseResult]:
+    """Councils and what they did, with citations, best first.
+
+    Ranked by the relevance of their best passage to ``query`` (cosine, plus a little for more
+    evidence); without a query, by the number of passages that name them. ``theme`` matches a
+    theme id or label fragment; ``council_type`` and ``region`` match the gazetteer's values
+    (case-insensitive, partial). Citations are numbered 1.. across the whole result list.
+    """
+    if limit < 1:
+        raise InputError("limit must be at least 1.")
+    query = (query or "").strip() or None
+    tool = _suggester(index, catalogue, suggester)
+    councils: dict[str, _Council] = {}
+
+    def council_entry(council: Any) -> _Council:
+        entry = councils.get(council.name)
+        if entry is None:
+            entry = _Council(council.name, council.type, council.region, [], set())
+            councils[council.name] = entry
+        return entry
+
+    for chunk, relevance in _candidate_chunks(index, tool, query):
+        for council, evidence in tool.mentions(chunk):
+            entry = council_entry(council)
+            entry.evidence.append((relevance, chunk, evidence))
+            entry.themes.update(chunk.themes)
+
+    # Catalogue case studies: our own summary of what the council did, cited to its passage.
+    qvec = tool.embedder.embed([query])[0] if query else None
+    for study in catalogue.case_studies:
+        council = tool.get_council(study.council) if tool.get_council else None
+        if council is None:
+            continue
+        chunks = tool.catalogue_chunks((study.path, study.id), study.title or study.council)
+        named = [
+            (chunk, ev)
+            for chunk in chunks
+            for c, ev in tool.mentions(chunk)
+            if c.name == council.name
+        ]
+        if not named:
+            continue  # never cite a case study whose passage does not name the council
+        entry = council_entry(council)
+        relevance = 1.0
+        if qvec is not None:
+            text = f"{study.council}. {study.summary}"
+            relevance = float(tool.embedder.embed([text])[0] @ qvec)
+        chunk, ev = named[0]
+        entry.evidence.append((relevance + 0.05, chunk, ev))
+        entry.summary = study.summary or entry.summary
+        entry.themes.update(study.themes)
+        entry.themes.update(chunk.themes)
+
+    results: list[tuple[float, _Council]] = []
+    for entry in councils.values():
+        if not (
+            _matches(entry.council_type, council_type)
+            and _matches(entry.region, region)
+            and _theme_matches(entry.themes, theme)
+        ):
+            continue
+        if theme:
+            themed = [e for e in entry.evidence if _theme_matches(set(e[1].themes), theme)]
+            entry.evidence = themed or entry.evidence
+        entry.evidence.sort(key=lambda e: (-e[0], e[1].id))
+        distinct = {e[1].id for e in entry.evidence}
+        if query:
+            score = entry.evidence[0][0] + 0.02 * min(len(distinct), 5)
+        else:
+            score = float(len(distinct)) + (0.5 if entry.summary else 0.0)
+        results.append((score, entry))
+    results.sort(key=lambda r: (-r[0], r[1].name))
+
+    numbering = CitationNumbering.after(())
+    out: list[CaseResult] = []
+    for score, entry in results[:limit]:
+        cited: list[Citation] = []
+        seen: set[str] = set()
+        for _, chunk, evidence in entry.evidence:
+            if chunk.id in seen:
+                continue
+            seen.add(chunk.id)
+            n = numbering.cite(chunk, evidence.quote)
+            cited.append(Citation(n=n, chunk=chunk, quote=evidence.quote))
+            if len(cited) == CASE_QUOTES:
+                break
+        what = entry.summary or entry.evidence[0][2].text
+        out.append(
+            CaseResult(
+                council=entry.name,
+                council_type=entry.council_type,
+                region=entry.region,
+                themes=tuple(sorted(entry.themes)),
+                what=what,
+                citations=tuple(cited),
+                score=round(score, 4),
+            )
+        )
+    return out
+
+
+def case_to_dict(case: CaseResult) -> dict[str, Any]:
+    """JSON form of a case result (for the CLI's ``--json`` and the API)."""
+    return {
+        "council": case.council,
+        "type": case.council_type,
+        "region": case.region,
+        "themes": list(case.themes),
+        "what": case.what,
+        "score": case.score,
+        "citations": [citation_to_dict(c) for c in case.citations],
+    }
+
+
+# ------------------------------------------------------------------ self-assessment
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
+
+
+def assessment_areas(suggester: CatalogueSuggester) -> list[ElementEntry]:
+    """The areas a council can rate: the TIEx focus areas, then the 7Cs."""
+    tiex = [e for e in suggester.elements if "tiex" in e.framework_id.casefold()]
+    sevens = [e for e in suggester.elements if "7c" in e.framework_id.casefold()]
+    return tiex + sevens
+
+
+def _area_keys(element: ElementEntry) -> set[str]:
+    fw = _slug(element.framework_id)
+    keys = {_slug(element.id), _slug(element.name), _slug(element.label)}
+    keys |= {f"{fw}_{k}" for k in list(keys)}
+    for k in list(keys):
+        keys.add(re.sub(rf"^{re.escape(fw)}_", "", k))
+    return keys
+
+
+def parse_ratings(
+    ratings: Mapping[str, Any], areas: Sequence[ElementEntry]
+) -> list[tuple[ElementEntry, int]]:
+    """Validate ratings: known areas, integers 1-5, each area once. InputError otherwise."""
+    if not ratings:
+        raise InputError(
+            "No ratings given: rate at least one area from 1 to 5, e.g. "
+            "--rating capacity_to_deliver=2."
+        )
+    lookup: dict[str, ElementEntry] = {}
+    ambiguous: set[str] = set()
+    for element in areas:
+        for key in _area_keys(element):
+            if key in lookup and lookup[key] is not element:
+                ambiguous.add(key)
+            lookup.setdefault(key, element)
+    known = ", ".join(_slug(a.id) for a in areas)
+    out: list[tuple[ElementEntry, int]] = []
+    seen: set[str] = set()
+    for raw_key, raw_value in ratings.items():
+        key = _slug(str(raw_key))
+        if key in ambiguous:
+            raise InputError(
+                f"Area {raw_key!r} is ambiguous: prefix it with its framework, e.g. "
+                f"tiex:{key} or 7cs:{key}."
+            )
+        element = lookup.get(key)
+        if element is None:
+            raise InputError(f"Unknown area {raw_key!r}: use one of {known}.")
+        if isinstance(raw_value, bool):
+            raise InputError(f"Rating for {raw_key!r} must be a whole number from 1 to 5.")
+        if isinstance(raw_value, str) and raw_value.strip().isdigit():
+            raw_value = int(raw_value.strip())
+        if isinstance(raw_value, float) and raw_value.is_integer():
+            raw_value = int(raw_value)
+        if not isinstance(raw_value, int) or not 1 <= raw_value <= 5:
+            raise InputError(
+                f"Rating for {raw_key!r} must be a whole number from 1 to 5, not {raw_value!r}."
+            )
+        uid = f"{element.framework_id}:{element.id}"
+        if uid in seen:
+            raise InputError(f"Area {raw_key!r} is rated twice: give each area one rating.")
+        seen.add(uid)
+        out.append((element, raw_value))
+    return out
+
+
+def weakest_areas(
+    rated: Sequence[tuple[ElementEntry, int]], *, limit: int = 3
+) -> list[tuple[ElementEntry, int]]:
+    """The areas with the lowest rating (ties all kept, in the order given), at most ``limit``."""
+    if not rated:
+        return []
+    low = min(r for _, r in rated)
+    return [(e, r) for e, r in rated if r == low][:limit]
+
+
+def _retrieve(index: Index, suggester: CatalogueSuggester, assistant: Any, query: str) -> list[Hit]:
+    retriever = getattr(assistant, "retriever", None) if assistant is not None else None
+    if retriever is None:
+        from assistant.retrieval import Retriever
+
+        retriever = Retriever(index, index.settings.retrieval, embedder=suggester.embedder)
+    return list(retriever.retrieve(query))
+
+
+def assess(
+    ratings: Mapping[str, Any],
+    *,
+    index: Index,
+    catalogue: Catalogue,
+    assistant: Any = None,
+    audience: Audience = "officer",
+    suggester: CatalogueSuggester | None = None,
+) -> Assessment:
+    """Self-assessment: validate ``ratings`` and advise on the weakest areas (at most three).
+
+    Each weak area gets a retrieval with a query built from its description, then next steps
+    (the area's own framework element first), resources and peers, cited; citation numbers
+    in an ``AreaResult`` refer to its own ``citations``.
+    """
+    if audience not in AUDIENCES:
+        raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
+    if suggester is None and assistant is not None:
+        own = getattr(assistant, "suggester", None)
+        suggester = own if isinstance(own, CatalogueSuggester) else None
+    tool = _suggester(index, catalogue, suggester)
+    areas = assessment_areas(tool)
+    if not areas:
+        raise InputError(
+            "The catalogue has no TIEx focus areas to rate: check that corpus/ holds the "
+            "frameworks and run `lga-assistant ingest`."
+        )
+    rated = parse_ratings(ratings, areas)
+    results: list[AreaResult] = []
+    for element, rating in weakest_areas(rated):
+        query = f"{element.name}: {first_sentence(element.description)}"
+        hits = _retrieve(index, tool, assistant, query)
+        qvec = tool.embedder.embed([query])[0]
+        themes = tool._context_themes(query, hits)
+        numbering = CitationNumbering.after(())
+        steps = tool.next_steps(qvec, themes, hits, audience, numbering, focus=(element.id,))
+        resources = tool.suggest_resources(qvec, themes, hits, numbering)
+        peers = tool.peers(query, qvec, hits, numbering)
+        results.append(
+            AreaResult(
+                area=element.id,
+                label=element.label,
+                rating=rating,
+                next_steps=tuple(steps),
+                resources=tuple(resources),
+                peers=tuple(peers),
+                citations=tuple(numbering.new),
+            )
+        )
+    return Assessment(
+        ratings=tuple((e.id, r) for e, r in rated),
+        weakest=tuple(results),
+    )
+
+
+def area_to_dict(area: AreaResult) -> dict[str, Any]:
+    return {
+        "area": area.area,
+        "label": area.label,
+        "rating": area.rating,
+        "next_steps": [next_step_to_dict(s) for s in area.next_steps],
+        "resources": [resource_to_dict(s) for s in area.resources],
+        "peers": [peer_to_dict(s) for s in area.peers],
+        "citations": [citation_to_dict(c) for c in area.citations],
+    }
+
+
+def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
+    """JSON form of an assessment (for the CLI's ``--json`` and the API)."""
+    return {
+        "ratings": dict(assessment.ratings),
+        "weakest": [area_to_dict(a) for a in assessment.weakest],
+    }
+
+
+# ------------------------------------------------------------------ evidence pack
+
+
+def make_pack(
+    question: str,
+    *,
+    assistant: Any,
+    index: Index,
+    catalogue: Catalogue,
+    audience: Audience = "officer",
+    fmt: PackFormat = "docx",
+    cases: int = 5,
+    suggester: CatalogueSuggester | None = None,
+) -> bytes:
+    """Ask ``question``, find related case studies and render the evidence pack as bytes.
+
+    A refused question gets a pack that says so, with no case studies.
+    """
+    from assistant.pack import build_pack
+
+    answer = assistant.ask(question, audience=audience)
+    found: list[CaseResult] = []
+    if not answer.refused and cases > 0:
+        if suggester is None:
+            own = getattr(assistant, "suggester", None)
+            suggester = own if isinstance(own, CatalogueSuggester) else None
+        found = find_cases(
+            index,
+            catalogue,
+            query=answer.standalone_question or question,
+            limit=cases,
+            suggester=suggester,
+        )
+    return build_pack(answer, found, fmt=fmt)

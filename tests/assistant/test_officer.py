@@ -1,0 +1,225 @@
+"""Case-study finder, self-assessment and pack orchestration on a small invented index."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document as open_docx
+
+from assistant.errors import InputError
+from assistant.index import Index
+from assistant.knowledge import find_councils, load_catalogue
+from assistant.knowledge.catalogue import Catalogue
+from assistant.officer import (
+    assess,
+    assessment_areas,
+    assessment_to_dict,
+    case_to_dict,
+    find_cases,
+    make_pack,
+    parse_ratings,
+)
+from assistant.settings import Settings
+from assistant.suggestions import CatalogueSuggester, build_suggester_from
+from tests.assistant.test_suggestions import fake_settings, officer_index
+
+TIEX = {
+    "place_priorities": 4,
+    "leadership_of_place": 4,
+    "financial_planning": 3,
+    "org_leadership_governance": 5,
+    "capacity_to_deliver": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def world(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Settings, Index, Catalogue, CatalogueSuggester]:
+    settings = fake_settings(tmp_path_factory.mktemp("officer"))
+    index = officer_index(settings)
+    catalogue = load_catalogue(settings.corpus_dir)
+    return settings, index, catalogue, build_suggester_from(index, catalogue)
+
+
+def _names(cases: list) -> list[str]:
+    return [c.council for c in cases]
+
+
+# ------------------------------------------------------------------ case-study finder
+
+
+def test_cases_for_a_query_rank_the_councils_that_did_it_first(world) -> None:
+    _, index, catalogue, suggester = world
+    cases = find_cases(
+        index, catalogue, query="co-design with residents", limit=3, suggester=suggester
+    )
+    assert set(_names(cases)[:2]) == {
+        "London Borough of Newham",
+        "Reigate and Banstead Borough Council",
+    }
+    scores = [c.score for c in cases]
+    assert scores == sorted(scores, reverse=True)
+    newham = cases[_names(cases).index("London Borough of Newham")]
+    assert newham.council_type == "london_borough" and newham.region == "London"
+    assert "co-design standards" in newham.what
+
+
+def test_every_case_is_cited_by_passages_that_name_the_council(world) -> None:
+    _, index, catalogue, suggester = world
+    cases = find_cases(index, catalogue, suggester=suggester)
+    assert cases
+    numbers = []
+    for case in cases:
+        assert case.citations
+        for citation in case.citations:
+            assert case.council in {m.council.name for m in find_councils(citation.quote)}
+            numbers.append(citation.n)
+    assert sorted(set(numbers)) == list(range(1, len(set(numbers)) + 1))
+    assert "Kent County Council" not in _names(cases)  # in the gazetteer, in no passage
+
+
+def test_without_a_query_councils_with_more_evidence_come_first(world) -> None:
+    _, index, catalogue, suggester = world
+    cases = find_cases(index, catalogue, suggester=suggester)
+    # Derby is named in a document and has a catalogue case study: the most evidence.
+    assert cases[0].council == "Derby City Council"
+    assert cases[0].what.startswith("Derby City Council introduced two AI chatbots")
+    assert len(cases[0].citations) == 2
+    assert "ai" in cases[0].themes
+
+
+def test_case_filters(world) -> None:
+    _, index, catalogue, suggester = world
+    districts = find_cases(index, catalogue, council_type="district", suggester=suggester)
+    assert _names(districts) == ["Reigate and Banstead Borough Council"]
+    london = find_cases(index, catalogue, region="london", suggester=suggester)
+    assert _names(london) == ["London Borough of Newham"]
+    codesign = find_cases(index, catalogue, theme="co_design", suggester=suggester)
+    assert set(_names(codesign)) >= {
+        "London Borough of Newham",
+        "Reigate and Banstead Borough Council",
+    }
+    assert "Bristol City Council" not in _names(codesign)
+    assert find_cases(index, catalogue, region="Nowhere", suggester=suggester) == []
+    assert len(find_cases(index, catalogue, limit=1, suggester=suggester)) == 1
+    with pytest.raises(InputError):
+        find_cases(index, catalogue, limit=0, suggester=suggester)
+
+
+def test_case_json_shape(world) -> None:
+    _, index, catalogue, suggester = world
+    data = case_to_dict(find_cases(index, catalogue, limit=1, suggester=suggester)[0])
+    assert set(data) == {"council", "type", "region", "themes", "what", "score", "citations"}
+    assert {"n", "title", "url", "quote", "page", "section"} <= set(data["citations"][0])
+
+
+# ------------------------------------------------------------------ self-assessment
+
+
+def test_areas_are_the_tiex_focus_areas_then_the_7cs(world) -> None:
+    *_, suggester = world
+    areas = assessment_areas(suggester)
+    assert [a.id for a in areas[:5]] == list(TIEX)
+    assert {a.label for a in areas[5:]} == {"7Cs: Clarity", "7Cs: Capacity", "7Cs: Collaboration"}
+
+
+@pytest.mark.parametrize(
+    ("ratings", "message"),
+    [
+        ({}, "No ratings"),
+        ({"happiness": 3}, "Unknown area 'happiness'"),
+        ({"capacity_to_deliver": 0}, "from 1 to 5"),
+        ({"capacity_to_deliver": 6}, "from 1 to 5"),
+        ({"capacity_to_deliver": "two"}, "from 1 to 5"),
+        ({"capacity_to_deliver": 2.5}, "from 1 to 5"),
+        ({"capacity_to_deliver": True}, "whole number"),
+        ({"capacity_to_deliver": 2, "TIEx: capacity to deliver": 3}, "rated twice"),
+    ],
+)
+def test_invalid_ratings_are_refused_with_a_clear_message(world, ratings, message) -> None:
+    _, index, catalogue, suggester = world
+    with pytest.raises(InputError, match=message):
+        assess(ratings, index=index, catalogue=catalogue, suggester=suggester)
+
+
+def test_area_names_can_be_ids_labels_or_qualified(world) -> None:
+    *_, suggester = world
+    areas = assessment_areas(suggester)
+    parsed = parse_ratings(
+        {"tiex:capacity_to_deliver": "2", "Leadership of place": 4, "7cs_capacity": 3.0}, areas
+    )
+    assert [(e.label, r) for e, r in parsed] == [
+        ("TIEx: capacity to deliver", 2),
+        ("TIEx: leadership of place", 4),
+        ("7Cs: Capacity", 3),
+    ]
+
+
+def test_weakest_area_gets_steps_resources_and_peers_with_citations(world) -> None:
+    _, index, catalogue, suggester = world
+    result = assess(TIEX, index=index, catalogue=catalogue, suggester=suggester)
+    assert [a.area for a in result.weakest] == ["capacity_to_deliver"]
+    area = result.weakest[0]
+    assert area.rating == 2 and area.label == "TIEx: capacity to deliver"
+    assert area.next_steps[0].framework == "TIEx: capacity to deliver"
+    assert 2 <= len(area.next_steps) <= 4
+    numbers = {c.n for c in area.citations}
+    assert numbers == set(range(1, len(numbers) + 1))
+    for s in (*area.next_steps, *area.resources, *area.peers):
+        assert s.citations and set(s.citations) <= numbers
+    data = assessment_to_dict(result)
+    assert data["ratings"]["capacity_to_deliver"] == 2
+    assert data["weakest"][0]["next_steps"][0]["framework"] == "TIEx: capacity to deliver"
+
+
+def test_ties_are_all_included_up_to_three(world) -> None:
+    _, index, catalogue, suggester = world
+    two = dict(TIEX, financial_planning=2)
+    result = assess(two, index=index, catalogue=catalogue, suggester=suggester)
+    assert [a.area for a in result.weakest] == ["financial_planning", "capacity_to_deliver"]
+    flat = {k: 1 for k in TIEX}
+    result = assess(flat, index=index, catalogue=catalogue, suggester=suggester)
+    assert len(result.weakest) == 3
+    assert [a.area for a in result.weakest] == list(TIEX)[:3]
+
+
+def test_7cs_ratings_can_be_weakest(world) -> None:
+    _, index, catalogue, suggester = world
+    result = assess(dict(TIEX, capacity=1), index=index, catalogue=catalogue, suggester=suggester)
+    assert [a.label for a in result.weakest] == ["7Cs: Capacity"]
+    assert result.weakest[0].next_steps[0].framework == "7Cs: Capacity"
+
+
+# ------------------------------------------------------------------ pack orchestration
+
+
+def test_make_pack_asks_and_adds_cases(world, tmp_path: Path) -> None:
+    from assistant.service import Assistant
+
+    settings, index, catalogue, suggester = world
+    assistant = Assistant(index=index, settings=settings, suggester=suggester)
+    data = make_pack(
+        "How do we do co-design with residents?",
+        assistant=assistant,
+        index=index,
+        catalogue=catalogue,
+        fmt="docx",
+        suggester=suggester,
+    )
+    doc = open_docx(io.BytesIO(data))
+    texts = [p.text for p in doc.paragraphs]
+    assert "References" in texts
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert any("Newham" in h for h in headings)
+    md = make_pack(
+        "How do we do co-design with residents?",
+        assistant=assistant,
+        index=index,
+        catalogue=catalogue,
+        fmt="md",
+        suggester=suggester,
+    ).decode()
+    assert "## References" in md and "[1]" in md
