@@ -31,35 +31,70 @@ class Theme:
     acronyms: tuple[str, ...] = ()
 
 
-def _phrase_regex(phrase: str) -> str:
+_WORD_RE = re.compile(r"[\w']+")
+
+
+def _normalise(text: str) -> str:
+    # Same length as the input, so match offsets stay valid.
+    return text.lower().replace("\u2019", "'")
+
+
+def _phrase_regex(phrase: str) -> re.Pattern[str]:
     """Lower-case phrase -> regex: flexible spaces/hyphens, optional plural, ``*`` = any ending."""
-    phrase = phrase.strip().lower().replace("\u2019", "'")
+    phrase = _normalise(phrase.strip())
     wildcard = phrase.endswith("*")
-    words = re.split(r"[\s]+", phrase.rstrip("*"))
-    body = r"[\s\-]+".join(re.escape(w).replace("'", "['\u2019]") for w in words)
+    words = [w for w in re.split(r"[\s\-]+", phrase.rstrip("*")) if w]
+    body = r"[\s\-]+".join(re.escape(w) for w in words)
     ending = r"\w*" if wildcard else r"(?:s|es)?"
-    return rf"(?<![\w-]){body}{ending}(?![\w])"
+    return re.compile(rf"{body}{ending}(?![\w])")
+
+
+def _first_word(phrase: str) -> str:
+    match = _WORD_RE.search(_normalise(phrase))
+    return match.group() if match else ""
 
 
 class Taxonomy:
-    """The themes plus one compiled regex per theme."""
+    """The themes plus an index of their phrases by first word (one pass over a text's words)."""
 
     def __init__(self, themes: tuple[Theme, ...]):
         self.themes = themes
         self._by_id = {t.id: t for t in themes}
-        self._regexes: list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]] = []
+        self._order = {t.id: i for i, t in enumerate(themes)}
+        # first word -> [(phrase regex, theme id)]; acronyms: exact token -> theme ids.
+        self._phrases: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        self._acronyms: dict[str, set[str]] = {}
         for theme in themes:
-            lower = (
-                re.compile("|".join(_phrase_regex(p) for p in theme.phrases))
-                if theme.phrases
-                else None
-            )
-            exact = (
-                re.compile("|".join(rf"(?<![\w-]){re.escape(a)}(?![\w])" for a in theme.acronyms))
-                if theme.acronyms
-                else None
-            )
-            self._regexes.append((theme.id, lower, exact))
+            for phrase in theme.phrases:
+                key = _first_word(phrase)
+                if key:
+                    self._phrases.setdefault(key, []).append((_phrase_regex(phrase), theme.id))
+            for acronym in theme.acronyms:
+                self._acronyms.setdefault(acronym, set()).add(theme.id)
+
+    def tag(self, text: str) -> tuple[str, ...]:
+        """Ids of the themes ``text`` mentions, in taxonomy order."""
+        lowered = _normalise(text)
+        found: set[str] = set()
+        phrases, acronyms = self._phrases, self._acronyms
+        for word in _WORD_RE.finditer(lowered):
+            start = word.start()
+            if start and lowered[start - 1] == "-":
+                continue  # inside a hyphenated word ("non-prevention")
+            token = word.group()
+            keys = [token]
+            if token.endswith("s"):
+                keys += [token[:-1], token[:-2]] if token.endswith("es") else [token[:-1]]
+            for key in keys:
+                for regex, theme_id in phrases.get(key, ()):
+                    if theme_id not in found and regex.match(lowered, start):
+                        found.add(theme_id)
+            original = text[start : word.end()]
+            if original.endswith(("'s", "\u2019s")):
+                original = original[:-2]  # "AI's role"
+            if original in acronyms:
+                found.update(acronyms[original])
+        return tuple(sorted(found, key=self._order.__getitem__))
 
     @classmethod
     def from_file(cls, path: Path = THEMES_FILE) -> Taxonomy:
@@ -98,17 +133,6 @@ class Taxonomy:
     def by_family(self, family: str) -> tuple[Theme, ...]:
         """Themes of one family, in taxonomy order."""
         return tuple(t for t in self.themes if t.family == family)
-
-    def tag(self, text: str) -> tuple[str, ...]:
-        """Ids of the themes ``text`` mentions, in taxonomy order."""
-        lowered = text.lower()
-        found: list[str] = []
-        for theme_id, lower, exact in self._regexes:
-            if (lower is not None and lower.search(lowered)) or (
-                exact is not None and exact.search(text)
-            ):
-                found.append(theme_id)
-        return tuple(found)
 
     def resolve(self, name: str) -> Theme | None:
         """A theme by id or label, case-insensitive ("AI", "culture_change", "7Cs: Capacity")."""

@@ -28,6 +28,10 @@ from assistant.knowledge.themes import FAMILIES, Taxonomy
         ("a behaviourally informed mail-out", "behaviour_change"),
         ("Devolution & LGR were popular topics", "devolution_lgr"),
         ("the PMO tracks the portfolio", "pmo"),
+        ("AI's role in customer contact", "ai"),
+        ("two PMOs merged", "pmo"),
+        ("Council chatbots answer calls", "ai"),
+        ("everyone’s business", "people_buy_in"),
         ("leadership development and assured leaders", "leadership_development"),
         ("a culture of testing and learning", "culture_change"),
         ("Systems Thinking and Leadership approaches", "systems_thinking"),
@@ -53,6 +57,8 @@ def test_distinctive_phrases_tag_their_theme(text: str, theme: str) -> None:
         ("We met in the leadership suite.", "leadership_development"),
         ("The prevent duty training", "prevention"),
         ("A tomato was on the table.", "operating_model"),
+        ("A non-prevention budget line", "prevention"),
+        ("The TOMATO sauce", "operating_model"),
     ],
 )
 def test_everyday_words_do_not_tag(text: str, not_theme: str) -> None:
