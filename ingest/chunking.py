@@ -217,15 +217,39 @@ def _section_groups(
         body = [i for i in section if blocks[i].kind != "heading"]
         return tokens < min_tokens // 2 or (len(body) <= 1 and tokens < min_tokens)
 
+    # Sections directly under the document's shared heading prefix (often its title) are the
+    # "top-level" ones: a tiny section joins its neighbour only inside the same one.
+    prefix = _common_prefix(
+        [blocks[s[0]].heading_path for s in sections if blocks[s[0]].heading_path]
+    )
+
+    def top(section: list[int]) -> str | None:
+        path = blocks[section[0]].heading_path
+        return path[len(prefix)] if len(path) > len(prefix) else None
+
     groups: list[list[int]] = []
+    group_tops: list[str | None] = []
     pending: list[int] = []
-    for section in sections:
+    pending_top: str | None = None  # top-level of the pending sections that have body text
+    for index, section in enumerate(sections):
+        body = any(blocks[i].kind != "heading" for i in section)
+        if pending_top is not None and body and top(section) != pending_top:
+            # Do not carry a tiny section into an unrelated one: keep it with its own part.
+            if groups and group_tops[-1] == pending_top:
+                groups[-1].extend(pending)
+            else:
+                groups.append(pending)
+                group_tops.append(pending_top)
+            pending, pending_top = [], None
         group = pending + section
-        if tiny(group) and section is not sections[-1]:
+        if tiny(group) and index < len(sections) - 1:
             pending = group
+            if body:
+                pending_top = top(section)
             continue
         groups.append(group)
-        pending = []
+        group_tops.append(top(section))
+        pending, pending_top = [], None
     return groups
 
 
@@ -297,6 +321,12 @@ def _overlap(previous: list[_Atom], following: _Atom, overlap: int) -> list[_Ato
 def _chunk_path(atoms: Sequence[_Atom]) -> tuple[str, ...]:
     """The common heading path of the chunk's body text (headings count only on their own)."""
     paths = [a.path for a in atoms if a.kind != "heading"] or [a.path for a in atoms]
+    return _common_prefix(paths)
+
+
+def _common_prefix(paths: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    if not paths:
+        return ()
     common = list(paths[0])
     for path in paths[1:]:
         size = 0

@@ -138,16 +138,33 @@ def test_big_sections_are_never_mixed() -> None:
 
 
 def test_tiny_section_merges_forward_with_common_path() -> None:
-    tiny = _section(("Guide", "Background"), [sentences(1, 1)])
-    big = _section(("Guide", "Approach"), [sentences(n, 4) for n in range(2, 8)])
-    doc = _doc(tiny + big)
+    tiny = _section(("Guide", "Housing", "Background"), [sentences(1, 1)])
+    big = _section(("Guide", "Housing", "Approach"), [sentences(n, 4) for n in range(2, 8)])
+    other = _section(("Guide", "Waste"), [sentences(n, 4) for n in range(20, 24)])
+    doc = _doc(tiny + big + other)
     chunks = chunk_document(doc, count_tokens=count)
     _check_invariants(doc, chunks)
     first = chunks[0]
-    assert first.text.startswith("Background\n\n" + sentences(1, 1))
-    assert "Approach" in first.text
-    assert first.heading_path == ("Guide",)  # common prefix of the two sections
-    assert all(c.heading_path == ("Guide", "Approach") for c in chunks[1:])
+    assert first.text.startswith("Background\n\n" + sentences(1, 1) + "\n\nApproach")
+    assert first.heading_path == ("Guide", "Housing")  # common prefix of the two sections
+    housing = [
+        c for c in chunks[1:] if "Waste" not in c.text and c.char_start < doc.text.index("Waste")
+    ]
+    assert housing and all(c.heading_path == ("Guide", "Housing", "Approach") for c in housing)
+
+
+def test_tiny_section_never_joins_an_unrelated_part() -> None:
+    housing = _section(("Guide", "Housing"), [sentences(n, 4) for n in range(6)])
+    tiny = _section(("Guide", "Housing", "Contacts"), [sentences(30, 1)])
+    waste = _section(("Guide", "Waste"), [sentences(n, 4) for n in range(40, 46)])
+    lone = _section(("Guide", "Parks"), [sentences(50, 1)])
+    doc = _doc(housing + tiny + waste + lone)
+    chunks = chunk_document(doc, count_tokens=count)
+    _check_invariants(doc, chunks)
+    contacts = next(c for c in chunks if "Contacts" in c.text)
+    assert "Waste" not in contacts.text  # joined the end of its own part instead
+    assert contacts.heading_path[:2] == ("Guide", "Housing")
+    assert chunks[-1].text.startswith("Parks") and chunks[-1].heading_path == ("Guide", "Parks")
 
 
 def test_heading_only_section_takes_the_next_sections_path() -> None:
