@@ -82,6 +82,8 @@ def _paragraph(paragraph: Paragraph) -> RawBlock | None:
     if not text:
         return None
     style = _style_name(paragraph)
+    if style.lower().startswith("toc"):
+        return None  # table-of-contents entries repeat the headings
     heading = _HEADING_STYLE_RE.match(style.strip())
     if heading:
         return RawBlock(text, kind="heading", level=max(1, min(6, int(heading.group(1)))))

@@ -82,7 +82,7 @@ def parse_pdf(data: bytes, path: Path) -> tuple[list[RawBlock], dict[str, str | 
             f"{path.name}: the PDF holds only headers, footers or page numbers; check the file."
         )
     _mark_headings(lines, pages)
-    blocks = _to_blocks(pages)
+    blocks = _drop_contents(_to_blocks(pages))
     meta: dict[str, str | None] = {}
     try:
         info = reader.metadata
@@ -428,6 +428,23 @@ def _to_blocks(pages: list[list[_Line]]) -> list[RawBlock]:
         else b
         for b in blocks
     ]
+
+
+_CONTENTS_RE = re.compile(r"^(table of )?contents$", re.IGNORECASE)
+
+
+def _drop_contents(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Drop a table of contents: it repeats every heading and would match many searches."""
+    kept: list[RawBlock] = []
+    skipping = False
+    for block in blocks:
+        if block.kind == "heading":
+            skipping = bool(_CONTENTS_RE.match(block.text.strip()))
+            if skipping:
+                continue
+        if not skipping:
+            kept.append(block)
+    return kept
 
 
 def _breaks(prev: _Line, line: _Line, leading: float, kind: str, typical: int) -> bool:

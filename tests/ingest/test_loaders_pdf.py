@@ -199,3 +199,22 @@ def test_file_name_titles_in_metadata_are_ignored(tmp_path: Path) -> None:
         title="Microsoft Word - draft_v3.docx",
     )
     assert load_document(path, doc_id="t").title == "Real heading"
+
+
+def test_table_of_contents_is_dropped(tmp_path: Path) -> None:
+    pages = [
+        [
+            ("h1", "Annual review"),
+            ("h2", "Contents"),
+            ("body", "Introduction\nFindings\nNext steps"),
+        ],
+        [("h2", "Introduction"), ("body", sentences(1, 3))],
+        [("h2", "Findings"), ("body", sentences(2, 3))],
+    ]
+    doc = load_document(build_pdf(tmp_path / "toc.pdf", pages), doc_id="toc")
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == [
+        "Annual review",
+        "Introduction",
+        "Findings",
+    ]
+    assert doc.text.count("Findings") == 1
