@@ -16,6 +16,8 @@ passage text); the passage is cited and its sentence naming the council is the q
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -32,13 +34,22 @@ from assistant.suggestions import (
     build_suggester_from,
     first_sentence,
 )
-from assistant.types import AUDIENCES, Audience, Chunk, Citation, Hit, Suggestion
+from assistant.types import AUDIENCES, Answer, Audience, Chunk, Citation, Hit, Suggestion
 
 if TYPE_CHECKING:
     from assistant.index import Index
     from assistant.knowledge.catalogue import Catalogue
     from assistant.pack import PackFormat
 
+# The five TIEx focus areas as the catalogue names them (rating keys may be these names, the
+# catalogue element ids such as "capacity_to_deliver", or labels like "TIEx: capacity to deliver").
+TIEX_AREAS = (
+    "understanding of local place and priority setting",
+    "leadership of place",
+    "financial planning and viability",
+    "organisational leadership and governance",
+    "capacity to deliver",
+)
 CASE_CANDIDATES = 120  # dense and keyword candidates searched for council mentions
 CASE_QUOTES = 3  # citations kept per council
 SCAN_BATCH = 500
@@ -84,12 +95,51 @@ class Assessment:
     weakest: tuple[AreaResult, ...]
 
 
-def _suggester(
-    index: Index, catalogue: Catalogue, suggester: CatalogueSuggester | None
+_TOOLS: OrderedDict[int, tuple[Index, Catalogue, CatalogueSuggester]] = OrderedDict()
+_TOOLS_LOCK = threading.Lock()
+
+
+def resolve_catalogue(index: Index, catalogue: Any = None) -> Catalogue:
+    """``catalogue`` if it is a loaded ``Catalogue``, else the one in the index's settings
+    (``settings.corpus_dir``), loaded once per process."""
+    from assistant.knowledge.catalogue import Catalogue, default_catalogue
+
+    if isinstance(catalogue, Catalogue):
+        return catalogue
+    return default_catalogue(index.settings.corpus_dir)
+
+
+def officer_suggester(
+    index: Index,
+    catalogue: Any = None,
+    *,
+    suggester: CatalogueSuggester | None = None,
+    assistant: Any = None,
 ) -> CatalogueSuggester:
+    """The suggester the officer tools use: the one given, the assistant's own (same index),
+    or one built once per (index, catalogue) and cached (building embeds the catalogue)."""
     if suggester is not None:
         return suggester
-    return build_suggester_from(index, catalogue)
+    own = getattr(assistant, "suggester", None)
+    if (
+        isinstance(own, CatalogueSuggester)
+        and own.index is index
+        and (catalogue is None or own.catalogue is catalogue)
+    ):
+        return own
+    resolved = resolve_catalogue(index, catalogue)
+    key = id(index)
+    with _TOOLS_LOCK:
+        cached = _TOOLS.get(key)
+        if cached and cached[0] is index and cached[1] is resolved:
+            _TOOLS.move_to_end(key)
+            return cached[2]
+    built = build_suggester_from(index, resolved)
+    with _TOOLS_LOCK:
+        _TOOLS[key] = (index, resolved, built)
+        while len(_TOOLS) > 4:
+            _TOOLS.popitem(last=False)
+    return built
 
 
 # ------------------------------------------------------------------ case-study finder
@@ -152,7 +202,7 @@ def _candidate_chunks(
 
 def find_cases(
     index: Index,
-    catalogue: Catalogue,
+    catalogue: Catalogue | None = None,
     *,
     query: str | None = None,
     theme: str | None = None,
@@ -171,7 +221,7 @@ def find_cases(
     if limit < 1:
         raise InputError("limit must be at least 1.")
     query = (query or "").strip() or None
-    tool = _suggester(index, catalogue, suggester)
+    tool = officer_suggester(index, catalogue, suggester=suggester)
     councils: dict[str, _Council] = {}
 
     def council_entry(council: Any) -> _Council:
@@ -189,7 +239,7 @@ def find_cases(
 
     # Catalogue case studies: our own summary of what the council did, cited to its passage.
     qvec = tool.embedder.embed([query])[0] if query else None
-    for study in catalogue.case_studies:
+    for study in tool.catalogue.case_studies:
         council = tool.get_council(study.council) if tool.get_council else None
         if council is None:
             continue
@@ -367,7 +417,7 @@ def assess(
     ratings: Mapping[str, Any],
     *,
     index: Index,
-    catalogue: Catalogue,
+    catalogue: Catalogue | None = None,
     assistant: Any = None,
     audience: Audience = "officer",
     suggester: CatalogueSuggester | None = None,
@@ -380,10 +430,7 @@ def assess(
     """
     if audience not in AUDIENCES:
         raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
-    if suggester is None and assistant is not None:
-        own = getattr(assistant, "suggester", None)
-        suggester = own if isinstance(own, CatalogueSuggester) else None
-    tool = _suggester(index, catalogue, suggester)
+    tool = officer_suggester(index, catalogue, suggester=suggester, assistant=assistant)
     areas = assessment_areas(tool)
     if not areas:
         raise InputError(
@@ -441,34 +488,55 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
 # ------------------------------------------------------------------ evidence pack
 
 
+def pack_for_answer(
+    answer: Answer,
+    *,
+    index: Index,
+    catalogue: Catalogue | None = None,
+    fmt: PackFormat = "docx",
+    cases: int = 5,
+    assistant: Any = None,
+    suggester: CatalogueSuggester | None = None,
+) -> bytes:
+    """The evidence pack for an answer already given: up to ``cases`` related case studies
+    (none for a refused answer) added to its peers, rendered as DOCX or Markdown bytes."""
+    from assistant.pack import build_pack
+
+    found: list[CaseResult] = []
+    if not answer.refused and cases > 0:
+        tool = officer_suggester(index, catalogue, suggester=suggester, assistant=assistant)
+        found = find_cases(
+            index,
+            tool.catalogue,
+            query=answer.standalone_question or answer.question,
+            limit=cases,
+            suggester=tool,
+        )
+    return build_pack(answer, found, fmt=fmt)
+
+
 def make_pack(
     question: str,
     *,
     assistant: Any,
-    index: Index,
-    catalogue: Catalogue,
+    index: Index | None = None,
+    catalogue: Catalogue | None = None,
     audience: Audience = "officer",
     fmt: PackFormat = "docx",
     cases: int = 5,
     suggester: CatalogueSuggester | None = None,
 ) -> bytes:
-    """Ask ``question``, find related case studies and render the evidence pack as bytes.
+    """Ask ``question`` (``assistant.ask``), then ``pack_for_answer``.
 
     A refused question gets a pack that says so, with no case studies.
     """
-    from assistant.pack import build_pack
-
     answer = assistant.ask(question, audience=audience)
-    found: list[CaseResult] = []
-    if not answer.refused and cases > 0:
-        if suggester is None:
-            own = getattr(assistant, "suggester", None)
-            suggester = own if isinstance(own, CatalogueSuggester) else None
-        found = find_cases(
-            index,
-            catalogue,
-            query=answer.standalone_question or question,
-            limit=cases,
-            suggester=suggester,
-        )
-    return build_pack(answer, found, fmt=fmt)
+    return pack_for_answer(
+        answer,
+        index=index or assistant.index,
+        catalogue=catalogue,
+        fmt=fmt,
+        cases=cases,
+        assistant=assistant,
+        suggester=suggester,
+    )

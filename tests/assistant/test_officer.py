@@ -13,12 +13,15 @@ from assistant.index import Index
 from assistant.knowledge import find_councils, load_catalogue
 from assistant.knowledge.catalogue import Catalogue
 from assistant.officer import (
+    TIEX_AREAS,
     assess,
     assessment_areas,
     assessment_to_dict,
     case_to_dict,
     find_cases,
     make_pack,
+    officer_suggester,
+    pack_for_answer,
     parse_ratings,
 )
 from assistant.settings import Settings
@@ -223,3 +226,41 @@ def test_make_pack_asks_and_adds_cases(world, tmp_path: Path) -> None:
         suggester=suggester,
     ).decode()
     assert "## References" in md and "[1]" in md
+
+
+# ------------------------------------------------------------------ API conveniences
+
+
+def test_catalogue_defaults_to_the_index_settings_and_the_tool_is_cached(world) -> None:
+    settings, index, _, _ = world
+    first = officer_suggester(index)
+    assert officer_suggester(index, index.catalog) is first  # not a Catalogue: resolved
+    cases = find_cases(index, query="co-design with residents", limit=2)
+    assert "London Borough of Newham" in _names(cases)
+    result = assess({"capacity to deliver": 1}, index=index)
+    assert result.weakest[0].label == "TIEx: capacity to deliver"
+
+
+def test_tiex_area_names_match_the_project_catalogue() -> None:
+    from assistant.knowledge.catalogue import default_catalogue
+
+    tiex = default_catalogue().framework("tiex")
+    assert tiex is not None
+    assert tuple(e.name for e in tiex.elements) == TIEX_AREAS
+
+
+def test_pack_for_a_refused_answer_has_no_cases(world) -> None:
+    from assistant.types import Answer
+
+    _, index, _, suggester = world
+    refused = Answer(
+        id="r",
+        question="Write a poem",
+        standalone_question="Write a poem",
+        audience="officer",
+        text="",
+        refused=True,
+        refusal_reason="poems are out of scope",
+    )
+    text = pack_for_answer(refused, index=index, fmt="md", suggester=suggester).decode()
+    assert "poems are out of scope" in text and "### " not in text
