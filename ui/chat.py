@@ -16,7 +16,6 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,7 @@ import gradio as gr  # noqa: E402
 
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.types import Answer, Citation, Filters, Suggestion, Turn  # noqa: E402
-from ui.api.officer_tools import TIEX_AREAS, pack_filename  # noqa: E402
+from ui.api.officer_tools import assessment_area_names, pack_filename  # noqa: E402
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -140,7 +139,7 @@ def render_citation(citation: Citation) -> str:
         f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">Open the source '
         f'document<span class="lga-visually-hidden"> {_e(chunk.title)}</span></a>'
         if url
-        else f"File: {_e(chunk.source)}"
+        else f"File: {_e(Path(chunk.source).name)}"
     )
     return (
         f'<details class="lga-source"><summary>{summary}</summary>'
@@ -169,11 +168,23 @@ def _source_note(s: Suggestion, citations: Mapping[int, Citation]) -> str:
 
 def render_suggestions(answer: Answer) -> str:
     """Suggestion cards: peer councils, LGA resources and next steps, each with its source."""
-    by_n = {c.n: c for c in answer.citations}
+    return render_cards(answer.peers, answer.resources, answer.next_steps, answer.citations)
+
+
+def render_cards(
+    peers: Sequence[Suggestion],
+    resources: Sequence[Suggestion],
+    next_steps: Sequence[Suggestion],
+    citations: Sequence[Citation],
+    *,
+    peers_heading: str = "Councils that have done this",
+) -> str:
+    """Cards for peers, resources and next steps; ``[n]`` in each refers to ``citations``."""
+    by_n = {c.n: c for c in citations}
     sections = []
-    if answer.peers:
+    if peers:
         cards = []
-        for s in answer.peers:
+        for s in peers:
             meta = " · ".join(_e(v) for v in (s.council_type, s.region) if v)
             cards.append(
                 '<li class="lga-card lga-card--peer"><div class="lga-card__label">Peer council</div>'
@@ -182,12 +193,12 @@ def render_suggestions(answer: Answer) -> str:
                 + f'<div class="lga-card__why">{_e(s.why)}</div>{_source_note(s, by_n)}</li>'
             )
         sections.append(
-            '<p class="lga-heading">Councils that have done this</p>'
+            f'<p class="lga-heading">{_e(peers_heading)}</p>'
             f'<ul class="lga-cards">{"".join(cards)}</ul>'
         )
-    if answer.resources:
+    if resources:
         cards = []
-        for s in answer.resources:
+        for s in resources:
             url = _safe_url(s.url)
             title = (
                 f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(s.title)}</a>'
@@ -204,9 +215,9 @@ def render_suggestions(answer: Answer) -> str:
             '<p class="lga-heading">Resources that can help</p>'
             f'<ul class="lga-cards">{"".join(cards)}</ul>'
         )
-    if answer.next_steps:
+    if next_steps:
         cards = []
-        for s in answer.next_steps:
+        for s in next_steps:
             framework = (
                 f'<div class="lga-card__meta">Framework: {_e(s.framework)}</div>'
                 if s.framework
@@ -283,37 +294,8 @@ def render_error(message: str) -> str:
     )
 
 
-def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _citation_line(c: Any) -> str:
-    """A short "Source" line for a citation given as a Citation dataclass or its dict."""
-    if isinstance(c, Mapping) and "chunk" in c:
-        chunk = c["chunk"]
-        title, quote, url = chunk.get("title"), c.get("quote"), chunk.get("url")
-    elif isinstance(c, Mapping):
-        title, quote, url = c.get("title"), c.get("quote"), c.get("url")
-    else:
-        return ""
-    link = _safe_url(url)
-    label = _e(title or "source")
-    if link:
-        label = f'<a href="{_e(link)}" target="_blank" rel="noopener noreferrer">{label}</a>'
-    out = f'<div class="lga-card__source">Source: {label}</div>'
-    if quote:
-        out = f'<blockquote class="lga-source__quote">{_e(quote)}</blockquote>' + out
-    return out
-
-
 def render_cases(cases: Sequence[Any]) -> str:
-    """Case-study finder results as cards (council, what it did, where, sources)."""
+    """Case-study finder results (``assistant.officer.CaseResult``) as cards with quotes."""
     if not cases:
         return (
             '<p class="lga-muted"><strong>No case studies found.</strong> Try fewer filters or '
@@ -321,59 +303,39 @@ def render_cases(cases: Sequence[Any]) -> str:
         )
     cards = []
     for case in cases:
-        data = _plain(case)
-        name = data.get("council") or data.get("name") or data.get("title") or "Council"
-        meta = " · ".join(
-            _e(v) for v in (data.get("council_type") or data.get("type"), data.get("region")) if v
-        )
-        what = data.get("what") or data.get("summary") or data.get("why") or ""
-        cites = data.get("citations") or data.get("evidence") or []
-        source_html = "".join(_citation_line(c) for c in cites[:2])
+        meta = " · ".join(_e(v) for v in (case.council_type, case.region) if v)
+        quotes = "".join(render_citation(c) for c in case.citations[:3])
         cards.append(
             '<li class="lga-card lga-card--peer"><div class="lga-card__label">Case study</div>'
-            f'<div class="lga-card__title">{_e(name)}</div>'
+            f'<div class="lga-card__title">{_e(case.council)}</div>'
             + (f'<div class="lga-card__meta">{meta}</div>' if meta else "")
-            + (f'<div class="lga-card__why">{_e(what)}</div>' if what else "")
-            + source_html
+            + (f'<div class="lga-card__why">{_e(case.what)}</div>' if case.what else "")
+            + quotes
             + "</li>"
         )
     return f'<ul class="lga-cards lga-cards--wide">{"".join(cards)}</ul>'
 
 
 def render_assessment(result: Any) -> str:
-    """Self-assessment results: for each weak area, next steps, resources and peers."""
-    data = _plain(result)
-    areas = data.get("areas") or data.get("weakest") or []
-    if not areas:
-        return '<p class="lga-muted">No suggestions: all areas are rated strong.</p>'
+    """Self-assessment advice (``assistant.officer.Assessment``) for the weakest areas."""
+    if not result.weakest:
+        return '<p class="lga-muted">No suggestions: every area is rated strong.</p>'
     out = []
-    for area in areas:
-        name = area.get("area") or area.get("name") or "Area"
-        rating = area.get("rating")
-        title = _e(name) + (f" (you rated it {_e(rating)} out of 5)" if rating else "")
-        out.append(f'<section class="lga-area"><p class="lga-heading">{title}</p>')
-        for key, label in (
-            ("next_steps", "Next steps"),
-            ("resources", "Resources"),
-            ("peers", "Councils to learn from"),
-        ):
-            items = area.get(key) or []
-            if not items:
-                continue
-            lis = []
-            for item in items:
-                if isinstance(item, Mapping):
-                    text = item.get("text") or item.get("title") or item.get("name") or ""
-                    extra = item.get("framework") or item.get("why") or ""
-                    lis.append(
-                        f"<li>{_e(text)}"
-                        + (f' <span class="lga-muted">({_e(extra)})</span>' if extra else "")
-                        + "</li>"
-                    )
-                else:
-                    lis.append(f"<li>{_e(item)}</li>")
-            out.append(f"<p><strong>{label}</strong></p><ul>{''.join(lis)}</ul>")
-        out.append("".join(_citation_line(c) for c in (area.get("citations") or [])[:3]))
+    for area in result.weakest:
+        out.append(
+            f'<section class="lga-area"><p class="lga-heading">{_e(area.label)} (you rated it '
+            f"{area.rating} out of 5)</p>"
+        )
+        out.append(
+            render_cards(
+                area.peers,
+                area.resources,
+                area.next_steps,
+                area.citations,
+                peers_heading="Councils to learn from",
+            )
+        )
+        out.append(render_sources(area.citations))
         out.append("</section>")
     return "\n".join(out)
 
@@ -595,14 +557,11 @@ class ChatHandlers:
         return render_assessment(result)
 
     def areas(self) -> tuple[str, ...]:
+        """The self-assessment areas; read from the catalogue, so no assistant is needed."""
         officer = self.state._officer
         if officer is not None:
             return tuple(officer.areas())
-        try:
-            from assistant import officer as officer_module
-        except ImportError:
-            return TIEX_AREAS
-        return tuple(getattr(officer_module, "TIEX_AREAS", TIEX_AREAS))
+        return assessment_area_names(self.state.settings)
 
 
 def build_chat(state: AppState) -> gr.Blocks:

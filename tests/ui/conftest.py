@@ -246,10 +246,34 @@ class FakeAssistant:
 
 @dataclass(frozen=True, slots=True)
 class FakeCase:
+    """Shaped like ``assistant.officer.CaseResult``."""
+
     council: str
+    council_type: str | None
+    region: str | None
+    themes: tuple[str, ...]
     what: str
     citations: tuple[Citation, ...]
-    region: str | None = None
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class FakeArea:
+    """Shaped like ``assistant.officer.AreaResult``."""
+
+    area: str
+    label: str
+    rating: int
+    next_steps: tuple[Suggestion, ...]
+    resources: tuple[Suggestion, ...]
+    peers: tuple[Suggestion, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FakeAssessment:
+    ratings: tuple[tuple[str, int], ...]
+    weakest: tuple[FakeArea, ...]
 
 
 class FakeOfficer:
@@ -273,15 +297,21 @@ class FakeOfficer:
         cases = [
             FakeCase(
                 "Brighton and Hove City Council",
+                "unitary",
+                "South East",
+                ("leadership",),
                 "Action learning sets",
                 (Citation(1, CHUNKS[0], CHUNKS[0].text),),
-                "South East",
+                0.9,
             ),
             FakeCase(
                 "London Borough of Newham",
-                "Co-design with residents",
-                (Citation(1, CHUNKS[1], CHUNKS[1].text),),
+                "london borough",
                 "London",
+                ("co_design",),
+                "Co-design with residents",
+                (Citation(2, CHUNKS[1], CHUNKS[1].text),),
+                0.7,
             ),
         ]
         if region:
@@ -290,22 +320,36 @@ class FakeOfficer:
             cases = [c for c in cases if any(w in c.what.lower() for w in query.lower().split())]
         return cases[:limit]
 
-    def assess(self, ratings: Mapping[str, int]) -> dict[str, Any]:
-        weakest = sorted(ratings.items(), key=lambda kv: (kv[1], kv[0]))[:2]
-        return {
-            "ratings": dict(ratings),
-            "areas": [
-                {
-                    "area": area,
-                    "rating": score,
-                    "next_steps": [
-                        {"text": f"Improve {area.lower()}", "framework": f"TIEx: {area}"}
-                    ],
-                    "citations": [Citation(1, CHUNKS[0], CHUNKS[0].text)],
-                }
-                for area, score in weakest
-            ],
-        }
+    def assess(self, ratings: Mapping[str, int]) -> FakeAssessment:
+        low = min(ratings.values())
+        weakest = [(area, r) for area, r in ratings.items() if r == low][:3]
+        return FakeAssessment(
+            ratings=tuple(ratings.items()),
+            weakest=tuple(
+                FakeArea(
+                    area=area.lower().replace(" ", "_"),
+                    label=f"TIEx: {area}",
+                    rating=r,
+                    next_steps=(
+                        Suggestion(
+                            "next_step",
+                            f"Improve {area.lower()}",
+                            "It is the weakest area.",
+                            citations=(1,),
+                            framework=f"TIEx: {area}",
+                        ),
+                    ),
+                    resources=(),
+                    peers=(
+                        Suggestion(
+                            "peer", "Brighton and Hove City Council", "Did it.", citations=(1,)
+                        ),
+                    ),
+                    citations=(Citation(1, CHUNKS[0], CHUNKS[0].text),),
+                )
+                for area, r in weakest
+            ),
+        )
 
     def pack(self, answer: Answer, *, fmt: str = "docx") -> bytes:
         self.packs.append((answer.id, fmt))

@@ -306,8 +306,9 @@ def test_cases_filters_and_citations(client: TestClient) -> None:
     data = client.get("/api/cases", params={"region": "London"}).json()
     assert data["count"] == 1
     case = data["cases"][0]
-    assert case["council"] == "London Borough of Newham"
+    assert case["council"] == "London Borough of Newham" and case["type"] == "london borough"
     assert case["citations"][0]["quote"].startswith("Newham")
+    assert client.get("/api/cases", params={"q": "action"}).json()["count"] == 1
 
 
 def test_pack_docx_and_markdown(client: TestClient, fake_officer: FakeOfficer) -> None:
@@ -338,8 +339,11 @@ def test_pack_for_refused_question_is_422(client: TestClient) -> None:
 def test_assess(client: TestClient) -> None:
     ratings = {"Leadership and culture": 2, "Capacity to deliver": 4, "Data and digital": 1}
     data = client.post("/api/assess", json={"ratings": ratings}).json()
-    assert [a["area"] for a in data["areas"]] == ["Data and digital", "Leadership and culture"]
-    assert data["areas"][0]["citations"][0]["n"] == 1
+    assert [a["label"] for a in data["weakest"]] == ["TIEx: Data and digital"]
+    area = data["weakest"][0]
+    assert area["rating"] == 1 and area["next_steps"][0]["framework"] == "TIEx: Data and digital"
+    assert area["citations"][0]["n"] == 1 and area["peers"][0]["citations"] == [1]
+    assert data["ratings"] == ratings
     bad = client.post("/api/assess", json={"ratings": {"Data and digital": 7}})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_rating"
 

@@ -168,12 +168,18 @@ def test_pack_file_is_a_docx_named_after_the_question(handlers: ChatHandlers) ->
 def test_cases_and_assessment_render(handlers: ChatHandlers) -> None:
     out = handlers.find_cases("co-design", None, "", "London")
     assert "London Borough of Newham" in out and "Brighton" not in out
-    assert "Source:" in out and "<blockquote" in out
+    assert "london borough · London" in out and '<details class="lga-source">' in out
     assert "No case studies found" in render_cases([])
     out = handlers.assess(2, 4, 1)
-    assert out.index("Data and digital") < out.index("Leadership and culture")
-    assert "you rated it 1 out of 5" in out and "TIEx: Data and digital" in out
-    assert "all areas are rated strong" in render_assessment({"areas": []})
+    assert "TIEx: Data and digital (you rated it 1 out of 5)" in out
+    assert "Leadership and culture" not in out
+    assert "Councils to learn from" in out and "Framework: TIEx: Data and digital" in out
+    assert "Source: [1] Action learning sets" in out
+
+    class Empty:
+        weakest = ()
+
+    assert "every area is rated strong" in render_assessment(Empty())
 
 
 def test_suggestion_without_citation_has_no_source_line() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.errors import AssistantError
+from assistant.settings import Settings
 from assistant.types import Answer
 
 PACK_FORMATS = ("docx", "md")
@@ -28,23 +30,40 @@ TIEX_AREAS = (
 )
 
 
+def assessment_area_names(settings: Settings) -> tuple[str, ...]:
+    """Names of the five TIEx focus areas from the catalogue (a built-in list if unreadable)."""
+    try:
+        from assistant.suggestions import element_entries, load_catalogue
+
+        elements = element_entries(load_catalogue(settings))
+    except (ImportError, AssistantError):
+        return TIEX_AREAS
+    names = tuple(e.name for e in elements if "tiex" in e.framework_id.casefold())
+    return names or TIEX_AREAS
+
+
 class OfficerTools:
     """Case studies, self-assessment and evidence packs over the assistant's index."""
 
     def __init__(self, assistant: Any) -> None:
         self.assistant = assistant
 
-    def _index_and_catalogue(self) -> tuple[Any, Any]:
-        index = self.assistant.index
-        return index, getattr(index, "catalog", None)
+    def _context(self) -> dict[str, Any]:
+        """index, catalogue and suggester, as ``assistant.officer``'s functions take them."""
+        suggester = getattr(self.assistant, "suggester", None)
+        catalogue = getattr(suggester, "catalogue", None)
+        if catalogue is None:
+            from assistant.suggestions import load_catalogue
+
+            catalogue = load_catalogue(self.assistant.settings)
+        from assistant.suggestions import CatalogueSuggester
+
+        own = suggester if isinstance(suggester, CatalogueSuggester) else None
+        return {"index": self.assistant.index, "catalogue": catalogue, "suggester": own}
 
     def areas(self) -> tuple[str, ...]:
         """Names of the self-assessment areas (rated 1-5)."""
-        try:
-            from assistant import officer
-        except ImportError:
-            return TIEX_AREAS
-        return tuple(getattr(officer, "TIEX_AREAS", TIEX_AREAS))
+        return assessment_area_names(self.assistant.settings)
 
     def cases(
         self,
@@ -55,33 +74,40 @@ class OfficerTools:
         region: str | None = None,
         limit: int = 10,
     ) -> Sequence[Any]:
-        """Councils and what they did, best match first."""
+        """Councils and what they did (``assistant.officer.CaseResult``), best match first."""
         from assistant.officer import find_cases
 
-        index, catalogue = self._index_and_catalogue()
+        context = self._context()
         return find_cases(
-            index,
-            catalogue,
+            context["index"],
+            context["catalogue"],
             query=query,
             theme=theme,
             council_type=council_type,
             region=region,
             limit=limit,
+            suggester=context["suggester"],
         )
 
     def assess(self, ratings: Mapping[str, int]) -> Any:
-        """Next steps, resources and peers for the weakest areas of a self-assessment."""
+        """``assistant.officer.Assessment``: advice for the weakest areas of a self-assessment."""
         from assistant.officer import assess
 
-        index, catalogue = self._index_and_catalogue()
-        return assess(dict(ratings), index=index, catalogue=catalogue, assistant=self.assistant)
+        context = self._context()
+        return assess(
+            dict(ratings),
+            index=context["index"],
+            catalogue=context["catalogue"],
+            assistant=self.assistant,
+            suggester=context["suggester"],
+        )
 
     def pack(self, answer: Answer, *, fmt: str = "docx") -> bytes:
         """An evidence pack (DOCX or Markdown) for ``answer`` with matching case studies."""
         from assistant.pack import build_pack
 
         cases = self.cases(query=answer.standalone_question or answer.question, limit=5)
-        return build_pack(answer, cases, fmt=fmt)
+        return build_pack(answer, cases, fmt=fmt)  # type: ignore[arg-type]
 
 
 def pack_filename(question: str, fmt: str) -> str:

@@ -6,15 +6,20 @@ of ``POST /api/ask`` is exactly the answer contract the CLI prints, with an Open
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.ports import DocumentRecord
-from assistant.serialize import answer_to_dict, citation_to_dict, hit_to_dict
-from assistant.types import Answer, Chunk, Citation, Filters, Hit, Turn
+from assistant.serialize import (
+    answer_to_dict,
+    citation_to_dict,
+    hit_to_dict,
+    next_step_to_dict,
+    peer_to_dict,
+    resource_to_dict,
+)
+from assistant.types import Answer, Chunk, Filters, Hit, Turn
 
 MAX_TURN_CHARS = 8000
 MAX_FILTER_VALUES = 20
@@ -297,29 +302,29 @@ class GapsResponse(BaseModel):
 # --- officer tools --------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """Dataclasses, tuples and mappings as JSON-ready values."""
-    if is_dataclass(value) and not isinstance(value, type):
-        if isinstance(value, Citation):
-            return citation_to_dict(value)
-        if isinstance(value, Chunk):
-            return ChunkOut.from_chunk(value).model_dump()
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
-    return value
-
-
 class CaseOut(BaseModel):
     """A council and what it did, with the passages that say so."""
 
-    model_config = ConfigDict(extra="allow")
+    council: str
+    type: str | None
+    region: str | None
+    themes: list[str]
+    what: str
+    score: float
+    citations: list[CitationOut]
 
     @classmethod
     def from_case(cls, case: Any) -> CaseOut:
-        return cls.model_validate(_plain(case))
+        """From an ``assistant.officer.CaseResult``."""
+        return cls(
+            council=case.council,
+            type=case.council_type,
+            region=case.region,
+            themes=list(case.themes),
+            what=case.what,
+            score=float(case.score),
+            citations=[CitationOut.model_validate(citation_to_dict(c)) for c in case.citations],
+        )
 
 
 class CasesResponse(BaseModel):
@@ -327,11 +332,45 @@ class CasesResponse(BaseModel):
     cases: list[CaseOut]
 
 
-class AssessmentOut(BaseModel):
-    """For the weakest areas: next steps, resources and peers, with citations."""
+class AreaOut(BaseModel):
+    """One weak area: next steps, resources and peers; citation numbers refer to its own list."""
 
-    model_config = ConfigDict(extra="allow")
+    area: str
+    label: str
+    rating: int
+    next_steps: list[NextStepOut]
+    resources: list[ResourceOut]
+    peers: list[PeerOut]
+    citations: list[CitationOut]
+
+
+class AssessmentOut(BaseModel):
+    """The ratings as understood, and advice for the weakest areas."""
+
+    ratings: dict[str, int]
+    weakest: list[AreaOut]
 
     @classmethod
     def from_result(cls, result: Any) -> AssessmentOut:
-        return cls.model_validate(_plain(result))
+        """From an ``assistant.officer.Assessment``."""
+        return cls(
+            ratings=dict(result.ratings),
+            weakest=[
+                AreaOut(
+                    area=a.area,
+                    label=a.label,
+                    rating=a.rating,
+                    next_steps=[
+                        NextStepOut.model_validate(next_step_to_dict(s)) for s in a.next_steps
+                    ],
+                    resources=[
+                        ResourceOut.model_validate(resource_to_dict(s)) for s in a.resources
+                    ],
+                    peers=[PeerOut.model_validate(peer_to_dict(s)) for s in a.peers],
+                    citations=[
+                        CitationOut.model_validate(citation_to_dict(c)) for c in a.citations
+                    ],
+                )
+                for a in result.weakest
+            ],
+        )
