@@ -274,3 +274,40 @@ def test_readme_and_hidden_files_are_skipped(tmp_path: Path) -> None:
 def test_missing_folder_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="corpus/ folder"):
         load_catalogue(tmp_path / "missing")
+
+
+# --- written in our own words -------------------------------------------------------------
+
+NAMES = (  # lists of official names may be quoted whole
+    "understanding of local place and priority setting; leadership of place; financial planning "
+    "and viability; organisational leadership and governance; and capacity to deliver",
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+
+def test_no_long_passages_copied_from_the_shared_corpus() -> None:
+    names = ["transformation-network.html", "action-learning-sets-learning-document.pdf"]
+    names += [
+        "lga-first-transforming-improvement.txt",
+        "iib-minutes-transformation-support-programme.txt",
+    ]
+    if not all((SHARED / n).exists() for n in names):
+        pytest.skip("shared corpus not present")
+    size = 15
+    shingles: set[tuple[str, ...]] = set()
+    for name in names:
+        words = _words(re.sub(r"<[^>]+>", " ", _document_text(name)))
+        shingles.update(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
+    copied = []
+    for path, _, body in CONTENT:
+        for name_list in NAMES:
+            body = body.replace(name_list, " ")
+        words = _words(body)
+        for i in range(len(words) - size + 1):
+            if tuple(words[i : i + size]) in shingles:
+                copied.append((path.name, " ".join(words[i : i + size])))
+                break
+    assert copied == []
