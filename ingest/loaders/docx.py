@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -17,6 +18,11 @@ from assistant.errors import CorruptFileError, EncryptedFileError
 from ingest.loaders._common import RawBlock, clean_inline, split_bullet
 
 _HEADING_STYLE_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+# What a damaged archive or XML part raises from zipfile, zlib, lxml and python-docx.
+_DOCX_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, ValueError,
+    TypeError, AttributeError, IndexError, LxmlError,
+)  # fmt: skip
 _OLE_MAGIC = (
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected .docx files are OLE containers
 )
@@ -31,14 +37,7 @@ def parse_docx(data: bytes, path: Path) -> tuple[list[RawBlock], dict[str, str |
         )
     try:
         document = docx.Document(io.BytesIO(data))
-    except (
-        PackageNotFoundError,
-        OpcError,
-        zipfile.BadZipFile,
-        KeyError,
-        LxmlError,
-        ValueError,
-    ) as exc:
+    except (PackageNotFoundError, OpcError, *_DOCX_ERRORS) as exc:
         raise CorruptFileError(
             f"{path.name}: not a readable Word document ({type(exc).__name__}); open and re-save "
             "it in Word (as .docx) and re-run."
@@ -61,7 +60,7 @@ def parse_docx(data: bytes, path: Path) -> tuple[list[RawBlock], dict[str, str |
             "title": clean_inline(props.title or "") or None,
             "author": clean_inline(props.author or "") or None,
         }
-    except (KeyError, LxmlError, ValueError) as exc:
+    except _DOCX_ERRORS as exc:
         raise CorruptFileError(
             f"{path.name}: the Word document is damaged ({type(exc).__name__}); open and re-save "
             "it in Word and re-run."

@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from lxml.etree import LxmlError
 
+from assistant.errors import CorruptFileError
 from ingest.loaders._common import RawBlock, clean_inline
 
 # Elements that never hold the page's main text.
@@ -45,7 +47,12 @@ def parse_html(
     data: bytes, path: Path
 ) -> tuple[list[RawBlock], dict[str, str | None], list[tuple[str, str]]]:
     """Blocks of the page's main content, inferred metadata and extra metadata."""
-    soup = BeautifulSoup(data, "lxml")
+    try:
+        soup = BeautifulSoup(data, "lxml")
+    except (ValueError, LookupError, LxmlError) as exc:  # control bytes, unknown charset
+        raise CorruptFileError(
+            f"{path.name}: not readable as HTML ({exc}); re-save it as UTF-8 HTML and re-run."
+        ) from exc
     meta = _metadata(soup)
     extra: list[tuple[str, str]] = []
     description = _meta_content(soup, "description") or _meta_content(soup, "og:description")

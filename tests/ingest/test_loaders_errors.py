@@ -156,3 +156,45 @@ def test_permission_error_maps_to_unreadable(
     with pytest.raises(UnreadableFileError, match="permission denied") as info:
         load_document(path, doc_id="l")
     assert isinstance(info.value.__cause__, PermissionError)
+
+
+def test_damaged_files_only_raise_ingest_errors(tmp_path: Path) -> None:
+    """Randomly damaged PDFs, DOCX and HTML either load or fail with an IngestError."""
+    import random
+
+    from tests.ingest.fixtures import build_docx, build_html
+
+    originals = {
+        ".pdf": build_pdf(
+            tmp_path / "base.pdf",
+            [
+                [("h1", "Head"), ("body", sentences(1, 5))],
+                [("h2", "Two"), ("body", sentences(2, 5))],
+            ],
+            page_numbers="{n}",
+        ).read_bytes(),
+        ".docx": build_docx(
+            tmp_path / "base.docx", [("title", "T"), ("body", sentences(1, 3))]
+        ).read_bytes(),
+        ".html": build_html(
+            tmp_path / "base.html", [("h1", "T"), ("p", sentences(1, 3))]
+        ).read_bytes(),
+    }
+    rng = random.Random(1234)
+    outcomes: set[str] = set()
+    for trial in range(40):
+        for ext, original in originals.items():
+            data = bytearray(original)
+            if trial % 2:
+                data = data[: rng.randrange(1, len(data))]
+            else:
+                for _ in range(rng.randint(1, 15)):
+                    data[rng.randrange(len(data))] = rng.randrange(256)
+            path = tmp_path / f"damaged-{trial}{ext}"
+            path.write_bytes(bytes(data))
+            try:
+                load_document(path, doc_id=path.stem)
+                outcomes.add("loaded")
+            except IngestError as exc:
+                outcomes.add(type(exc).__name__)
+    assert "CorruptFileError" in outcomes  # the damage was real
