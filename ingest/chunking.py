@@ -94,7 +94,8 @@ def chunk_document(
 
     ``count_tokens`` should count with the embedding model's tokenizer (``approx_token_count``
     is a fast approximation). Chunks carry the document's metadata; councils and themes are
-    left empty for the pipeline to tag.
+    left empty for the pipeline to tag. The overlap is capped at a third of ``max_tokens`` and
+    counted inside it, so no chunk exceeds ``max_tokens`` (unless a single word does).
     """
     if max_tokens < 1 or min_tokens > max_tokens:
         raise ValueError("chunk sizes need 1 <= min_tokens <= max_tokens")
@@ -189,15 +190,21 @@ def _fit(
         return [(start, end, tokens)]
     pieces: list[tuple[int, int, int]] = []
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
-    piece_start = words[0][0]
-    last_end = words[0][1]
     budget = max(1, int(max_tokens * 0.9))
-    for word_start, word_end in words[1:]:
-        if count_tokens(text[piece_start:word_end]) > budget:
-            pieces.append((piece_start, last_end, count_tokens(text[piece_start:last_end])))
-            piece_start = word_start
-        last_end = word_end
-    pieces.append((piece_start, last_end, count_tokens(text[piece_start:last_end])))
+    first = 0
+    while first < len(words):
+        # Binary search for the longest run of words within budget (a word is >= 1 token, so
+        # the run never needs more than ``budget`` words): O(log n) tokenizer calls per piece.
+        low, high, best = first, min(len(words) - 1, first + budget), first
+        while low <= high:
+            middle = (low + high) // 2
+            if count_tokens(text[words[first][0] : words[middle][1]]) <= budget:
+                best, low = middle, middle + 1
+            else:
+                high = middle - 1
+        piece = (words[first][0], words[best][1])
+        pieces.append((*piece, count_tokens(text[piece[0] : piece[1]])))
+        first = best + 1
     return pieces
 
 
