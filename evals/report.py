@@ -65,6 +65,11 @@ def _delta_cell(metric: str, ours: Any, base: Any) -> str:
     return f'<td class="{cls}">{delta:+.3f}{word}</td>'
 
 
+def _num(value: Any) -> float:
+    """A plottable number: None (metric does not apply) becomes NaN, which draws no bar."""
+    return float(value) if isinstance(value, int | float) else float("nan")
+
+
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
@@ -125,7 +130,7 @@ def _plots(summary: dict[str, Any]) -> list[tuple[str, str]]:
         for ax, metric in zip(np.atleast_1d(axes), KIND_METRICS, strict=False):
             ax.bar(
                 x - (width / 2 if base_kinds else 0),
-                [summary["by_kind"][k].get(metric) or 0 for k in kinds],
+                [_num(summary["by_kind"][k].get(metric)) for k in kinds],
                 width,
                 color=OURS_COLOUR,
                 label="ours",
@@ -133,7 +138,7 @@ def _plots(summary: dict[str, Any]) -> list[tuple[str, str]]:
             if base_kinds:
                 ax.bar(
                     x + width / 2,
-                    [(base_kinds.get(k) or {}).get(metric) or 0 for k in kinds],
+                    [_num((base_kinds.get(k) or {}).get(metric)) for k in kinds],
                     width,
                     color=BASELINE_COLOUR,
                     label="baseline",
@@ -144,7 +149,7 @@ def _plots(summary: dict[str, Any]) -> list[tuple[str, str]]:
             ax.grid(axis="y", alpha=0.3)
         np.atleast_1d(axes)[0].legend(loc="upper left", fontsize=8)
         fig.tight_layout()
-        plots.append(("By kind of question (n/a plotted as 0)", _png(fig)))
+        plots.append(("By kind of question (no bar: metric does not apply)", _png(fig)))
 
     # 3. Latency per stage.
     lat = ours.get("latency_ms") or {}
@@ -244,9 +249,21 @@ def _answer_block(answer: dict[str, Any] | None) -> str:
         extra += f"<p><strong>Peers:</strong> {peers}</p>"
     if resources:
         extra += f"<p><strong>Resources:</strong> {resources}</p>"
+    rewritten = ""
+    if answer.get("standalone_question") and answer.get("standalone_question") != answer.get(
+        "question"
+    ):
+        rewritten = (
+            f"<p class='note'>Rewritten as: {html.escape(str(answer['standalone_question']))}</p>"
+        )
     return (
-        f"{refused}<div class='answer'>{text}</div>"
-        + (f"<ol class='cites'>{cites}</ol>" if cites else "")
+        f"{rewritten}{refused}<div class='answer'>{text}</div>"
+        + (
+            f"<details><summary>{len(answer.get('citations') or [])} citation(s)</summary>"
+            f"<ul class='cites'>{cites}</ul></details>"
+            if cites
+            else ""
+        )
         + extra
     )
 
@@ -315,7 +332,7 @@ th,td{border:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-alig
 thead th{background:#f3f2f1}.better{color:#00703c;font-weight:bold}
 .worse{color:#d4351c;font-weight:bold}.base{color:#505a5f}.note{color:#505a5f}
 .refused{color:#d4351c;font-weight:bold}.answer{white-space:pre-wrap;max-width:40rem}
-.cites{font-size:.85rem;max-width:40rem}.doc{color:#505a5f}.fails td{max-width:30rem}
+.cites{font-size:.85rem;max-width:40rem;list-style:none;padding-left:0}.doc{color:#505a5f}.fails td{max-width:30rem}
 tr.bad td{background:#fbe9e7}tr.ok td{background:#e8f5e9}.turn{color:#505a5f;font-size:.85rem}
 img{max-width:100%;border:1px solid #f3f2f1}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
 """
