@@ -30,6 +30,12 @@ _CODE_RE = re.compile(r"`([^`]+)`")
 _STRIKE_RE = re.compile(r"~~(.+?)~~")
 _HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 _END_PUNCT = ".!?,;:"
+_HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_HIDDEN_ELEMENT_RE = re.compile(
+    r"<([a-zA-Z][\w-]*)\b[^>]*?(?:\shidden\b|display\s*:\s*none|visibility\s*:\s*hidden|"
+    r"aria-hidden\s*=\s*[\"']?true)[^>]*>.*?</\1\s*>",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 # --------------------------------------------------------------------------- front matter
@@ -113,8 +119,20 @@ def strip_markdown(text: str) -> str:
     return clean_inline(text)
 
 
+def _blank_out(match: re.Match[str]) -> str:
+    return "\n" * match.group().count("\n")  # keep the line structure around it
+
+
+def strip_invisible_html(body: str) -> str:
+    """Remove HTML comments and hidden elements: they do not render, so they are not content
+    (and are a classic place to hide instructions aimed at a language model)."""
+    body = _HTML_COMMENT_RE.sub(_blank_out, body)
+    return _HIDDEN_ELEMENT_RE.sub(_blank_out, body)
+
+
 def parse_markdown(body: str) -> list[RawBlock]:
     """Blocks of a markdown body: ATX/setext headings, lists, pipe tables, paragraphs, code."""
+    body = strip_invisible_html(body)
     blocks: list[RawBlock] = []
     paragraph: list[str] = []
     item: list[str] | None = None
