@@ -219,10 +219,18 @@ def _section_groups(
         else:
             sections[-1].append(index)
 
+    def tokens(section: list[int]) -> int:
+        return sum(a.tokens for i in section for a in atoms_by_block[i])
+
     def tiny(section: list[int]) -> bool:
-        tokens = sum(a.tokens for i in section for a in atoms_by_block[i])
         body = [i for i in section if blocks[i].kind != "heading"]
-        return tokens < min_tokens // 2 or (len(body) <= 1 and tokens < min_tokens)
+        return tokens(section) < min_tokens // 2 or (
+            len(body) <= 1 and tokens(section) < min_tokens
+        )
+
+    def crumb(section: list[int]) -> bool:
+        # Too small to be worth a chunk of its own (a "Sources" heading over one link).
+        return tokens(section) < min_tokens // 4
 
     # Sections directly under the document's shared heading prefix (often its title) are the
     # "top-level" ones: a tiny section joins its neighbour only inside the same one.
@@ -242,7 +250,7 @@ def _section_groups(
         body = any(blocks[i].kind != "heading" for i in section)
         if pending_top is not None and body and top(section) != pending_top:
             # Do not carry a tiny section into an unrelated one: keep it with its own part.
-            if groups and group_tops[-1] == pending_top:
+            if groups and (group_tops[-1] == pending_top or crumb(pending)):
                 groups[-1].extend(pending)
             else:
                 groups.append(pending)
@@ -254,8 +262,11 @@ def _section_groups(
             if body:
                 pending_top = top(section)
             continue
-        groups.append(group)
-        group_tops.append(top(section))
+        if groups and index == len(sections) - 1 and crumb(group):
+            groups[-1].extend(group)  # a crumb at the very end joins the last part
+        else:
+            groups.append(group)
+            group_tops.append(top(section))
         pending, pending_top = [], None
     return groups
 

@@ -157,7 +157,7 @@ def test_tiny_section_never_joins_an_unrelated_part() -> None:
     housing = _section(("Guide", "Housing"), [sentences(n, 4) for n in range(6)])
     tiny = _section(("Guide", "Housing", "Contacts"), [sentences(30, 1)])
     waste = _section(("Guide", "Waste"), [sentences(n, 4) for n in range(40, 46)])
-    lone = _section(("Guide", "Parks"), [sentences(50, 1)])
+    lone = _section(("Guide", "Parks"), [sentences(50, 3)])  # tiny, but worth a chunk
     doc = _doc(housing + tiny + waste + lone)
     chunks = chunk_document(doc, count_tokens=count)
     _check_invariants(doc, chunks)
@@ -165,6 +165,19 @@ def test_tiny_section_never_joins_an_unrelated_part() -> None:
     assert "Waste" not in contacts.text  # joined the end of its own part instead
     assert contacts.heading_path[:2] == ("Guide", "Housing")
     assert chunks[-1].text.startswith("Parks") and chunks[-1].heading_path == ("Guide", "Parks")
+
+
+def test_crumb_at_the_end_joins_the_last_chunk() -> None:
+    doc = _doc(
+        _section(("Case study",), [sentences(n, 3) for n in range(3)])
+        + [
+            Block("Sources", "heading", ("Case study", "Sources"), None, 2),
+            Block("https://example.org/source", "list_item", ("Case study", "Sources")),
+        ]
+    )
+    (chunk,) = chunk_document(doc, count_tokens=count)
+    assert chunk.text.endswith("Sources\n\nhttps://example.org/source")
+    assert chunk.heading_path == ("Case study",)
 
 
 def test_heading_only_section_takes_the_next_sections_path() -> None:
