@@ -122,7 +122,16 @@ def _is_hidden(tag: Tag) -> bool:
     return any(c.lower() in _HIDDEN_CLASSES for c in classes)
 
 
+def _holds_content(tag: Tag) -> bool:
+    """Does a wrapper hold the page's content (ASP.NET pages put everything in one <form>)?"""
+    if tag.find(["main", "article", "h1"]) or tag.find(True, attrs={"role": "main"}):
+        return True
+    return len(tag.find_all("p", limit=3)) >= 3
+
+
 def _is_noise(tag: Tag) -> bool:
+    if tag.name == "form":
+        return not _holds_content(tag)
     if tag.name in _DROP_TAGS:
         return True
     if str(tag.get("role", "")).lower() in _DROP_ROLES:

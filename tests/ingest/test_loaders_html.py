@@ -150,3 +150,20 @@ def test_page_banner_holding_the_title_is_kept(tmp_path: Path) -> None:
     doc = load_document(build_html(tmp_path / "b.html", [("raw", raw)]), doc_id="b")
     assert doc.blocks[0].text == "Peer support offer"
     assert doc.blocks[0].kind == "heading"
+
+
+def test_page_wrapped_in_one_form_keeps_its_content(tmp_path: Path) -> None:
+    # ASP.NET sites (e.g. committee systems) wrap the whole page in a single <form>.
+    path = tmp_path / "aspnet.html"
+    path.write_text(
+        "<html><head><title>Minutes | Invented Council</title></head><body>"
+        '<form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" value="x">'
+        '<div class="content"><h1>Board minutes</h1>'
+        + "".join(f"<p>{sentences(n, 2)}</p>" for n in range(3))
+        + '</div><form class="search"><label>Search this site</label></form></form>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    doc = load_document(path, doc_id="asp")
+    assert doc.title == "Minutes"
+    assert [b.text for b in doc.blocks] == ["Board minutes"] + [sentences(n, 2) for n in range(3)]
