@@ -117,13 +117,20 @@ def render_text(text: str, anchor: str = "") -> str:
 
 
 def _where(citation: Citation) -> str:
+    """Page and the nearest headings, skipping headings that only repeat the title."""
     chunk = citation.chunk
     parts = []
     if chunk.page_start:
         parts.append(f"page {chunk.page_start}")
-    if chunk.section:
-        parts.append(chunk.section)
+    title = (chunk.title or "").strip().casefold()
+    headings = [h for h in chunk.heading_path if h.strip().casefold() != title]
+    if headings:
+        parts.append(" > ".join(headings[-2:]))
     return ", ".join(parts)
+
+
+def _label(value: str | None) -> str:
+    return value.replace("_", " ") if value else ""
 
 
 def render_citation(citation: Citation) -> str:
@@ -185,7 +192,7 @@ def render_cards(
     if peers:
         cards = []
         for s in peers:
-            meta = " · ".join(_e(v) for v in (s.council_type, s.region) if v)
+            meta = " · ".join(_e(_label(v)) for v in (s.council_type, s.region) if v)
             cards.append(
                 '<li class="lga-card lga-card--peer"><div class="lga-card__label">Peer council</div>'
                 f'<div class="lga-card__title">{_e(s.title)}</div>'
@@ -267,17 +274,16 @@ def render_answer(answer: Answer, covered: Sequence[str] = ()) -> str:
     """The full answer message: warnings, answer (or refusal), sources, suggestion cards."""
     head = render_warnings(answer.warnings)
     if answer.refused:
-        return head + render_refusal(answer, covered) + "\n" + render_suggestions(answer)
-    return "\n".join(
-        part
-        for part in (
+        parts = [head, render_refusal(answer, covered), render_suggestions(answer)]
+    else:
+        parts = [
             head,
             render_text(answer.text),
             render_sources(answer.citations),
             render_suggestions(answer),
-        )
-        if part
-    )
+        ]
+    body = "\n".join(p for p in parts if p)
+    return f'<div class="lga-answer" data-answer-id="{_e(answer.id)}">\n{body}\n</div>'
 
 
 def render_partial(text: str, citations: Sequence[Citation]) -> str:
@@ -303,7 +309,7 @@ def render_cases(cases: Sequence[Any]) -> str:
         )
     cards = []
     for case in cases:
-        meta = " · ".join(_e(v) for v in (case.council_type, case.region) if v)
+        meta = " · ".join(_e(_label(v)) for v in (case.council_type, case.region) if v)
         quotes = "".join(render_citation(c) for c in case.citations[:3])
         cards.append(
             '<li class="lga-card lga-card--peer"><div class="lga-card__label">Case study</div>'
@@ -581,7 +587,9 @@ def build_chat(state: AppState) -> gr.Blocks:
                         value=[],
                         label="Conversation",
                         show_label=True,
-                        height=620,
+                        height="auto",
+                        min_height=420,
+                        autoscroll=False,
                         layout="panel",
                         buttons=["copy"],
                         feedback_options=None,
@@ -683,7 +691,10 @@ def build_chat(state: AppState) -> gr.Blocks:
                     "You will get next steps, resources and councils to learn from for the "
                     "weakest areas.</p>"
                 )
-                sliders = [gr.Slider(1, 5, value=3, step=1, label=area) for area in h.areas()]
+                sliders = [
+                    gr.Slider(1, 5, value=3, step=1, label=area[:1].upper() + area[1:])
+                    for area in h.areas()
+                ]
                 run_assess = gr.Button("Get suggestions", variant="primary")
                 assess_out = gr.HTML(elem_id="lga-assessment")
 

@@ -258,11 +258,11 @@ def test_feedback_stored_and_unknown_answer_404(client: TestClient, api_settings
 
 
 def test_traces_redact_personal_data(client: TestClient, api_settings: Settings) -> None:
-    question = "I am jo@example.org, NI QQ123456C, phone 07700 900123: how do I join?"
+    question = "I am jo@example.org, NI JG103759A, phone 07700 900123: how do I join?"
     answer_id = client.post("/api/ask", json={"question": question}).json()["id"]
     trace = TraceStore(api_settings.traces_path).trace(answer_id)
     assert trace is not None
-    for secret in ("jo@example.org", "QQ123456C", "07700 900123"):
+    for secret in ("jo@example.org", "JG103759A", "07700 900123"):
         assert secret not in trace["question"]
     assert "[EMAIL]" in trace["question"] and "[NI NUMBER]" in trace["question"]
 

@@ -89,7 +89,9 @@ def test_warnings_shown_first() -> None:
             }
         )
     )
-    assert out.startswith('<p class="lga-warning">') and "Personal data removed." in out
+    assert '<div class="lga-answer" data-answer-id="ans-' in out
+    body = out.split(">", 1)[1].lstrip()
+    assert body.startswith('<p class="lga-warning">') and "Personal data removed." in body
 
 
 def test_respond_streams_then_renders_final_answer_and_records_trace(
