@@ -110,13 +110,27 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
     return meta
 
 
+_WHITE = r"(?:white|#fff(?:fff)?\b|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*[\d.]+\s*)?\))"
+_WHITE_TEXT_RE = re.compile(r"(?:^|;|\s)color\s*:\s*" + _WHITE, re.IGNORECASE)
+_BACKGROUND_RE = re.compile(r"background(?:-color)?\s*:\s*([^;]+)", re.IGNORECASE)
+
+
+def _white_on_white(style: str) -> bool:
+    """White text with no background or a white one: invisible on the page (an injection
+    vector). White text on a stated dark background is kept."""
+    if not _WHITE_TEXT_RE.search(style):
+        return False
+    background = _BACKGROUND_RE.search(style)
+    return background is None or re.fullmatch(_WHITE, background.group(1).strip(), re.I) is not None
+
+
 def _is_hidden(tag: Tag) -> bool:
     if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
         return True
     if tag.name == "input" and str(tag.get("type", "")).lower() == "hidden":
         return True
     style = tag.get("style")
-    if isinstance(style, str) and _HIDDEN_STYLE_RE.search(style):
+    if isinstance(style, str) and (_HIDDEN_STYLE_RE.search(style) or _white_on_white(style)):
         return True
     classes: list[str] = [str(c) for c in (tag.get("class") or [])]
     return any(c.lower() in _HIDDEN_CLASSES for c in classes)

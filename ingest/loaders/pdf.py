@@ -179,8 +179,10 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
             )
         current.clear()
 
+    ink = _InkTracker()
+
     def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-        if not text:
+        if not text or ink.hidden_text:
             return
         try:
             matrix = _multiply([float(v) for v in tm], [float(v) for v in cm])
@@ -202,9 +204,58 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
             if index < len(pieces) - 1:
                 flush()
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, visitor_operand_before=ink.before)
     flush()
     return lines
+
+
+def _white(operands: list[Any]) -> bool:
+    """Is this fill colour white? 1 operand gray, 3 RGB, 4 CMYK (any colour-space op)."""
+    try:
+        values = [float(v) for v in operands if isinstance(v, (int, float))]
+    except (TypeError, ValueError):
+        return False
+    if len(values) == 4:
+        return all(v <= 0.02 for v in values)
+    return len(values) in (1, 3) and all(v >= 0.98 for v in values)
+
+
+class _InkTracker:
+    """Follows the fill colour and text render mode through a page's content stream so that
+    text nobody can see (white on a blank page, render mode 3 with no image under it) is
+    dropped: it is a classic place to hide instructions aimed at a language model.
+
+    Conservative on purpose: once the page has painted anything that could be a background (a
+    filled shape in a non-white colour, an image or a form), white text is kept, since that is
+    how cover pages and banners set titles. ``hidden_text`` is the state at the latest
+    text-showing operator, which is what pypdf's next ``visitor_text`` call reports.
+    """
+
+    _FILLS = frozenset({b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"})
+    _SHOW = frozenset({b"Tj", b"TJ", b"'", b'"'})
+
+    def __init__(self) -> None:
+        self.white = False
+        self.invisible = False
+        self.background = False
+        self.hidden_text = False
+        self._stack: list[tuple[bool, bool]] = []
+
+    def before(self, op: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        if op in self._SHOW:
+            self.hidden_text = (self.white or self.invisible) and not self.background
+        elif op in (b"rg", b"g", b"k", b"sc", b"scn"):
+            self.white = _white(list(operands))
+        elif op == b"Tr" and operands:
+            self.invisible = operands[0] in (3, 7)
+        elif op in self._FILLS:
+            self.background = self.background or not self.white
+        elif op in (b"Do", b"BI", b"sh"):
+            self.background = True
+        elif op == b"q":
+            self._stack.append((self.white, self.invisible))
+        elif op == b"Q" and self._stack:
+            self.white, self.invisible = self._stack.pop()
 
 
 # --------------------------------------------------------------------------- headers/footers
