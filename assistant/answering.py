@@ -284,9 +284,16 @@ def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
     return _ACRONYM.sub(replace, text)
 
 
+def trusted_text(passage: str) -> str:
+    """A passage without its instruction-like sentences ("ignore previous instructions", "note
+    to AI assistants: ..."): what a generated answer may draw facts and URLs from."""
+    return " ".join(s.text for s in split_sentences(passage) if not looks_like_instruction(s.text))
+
+
 def strip_unknown_urls(text: str, hits: Sequence[Hit]) -> str:
-    """Remove URLs that appear in none of the passages (markdown links keep their text)."""
-    known = " ".join([h.chunk.text for h in hits] + [h.chunk.url or "" for h in hits])
+    """Remove URLs that appear in none of the passages (markdown links keep their text); a URL
+    that only a planted instruction mentions does not count."""
+    known = " ".join([trusted_text(h.chunk.text) for h in hits] + [h.chunk.url or "" for h in hits])
 
     def allowed(url: str) -> bool:
         return url.rstrip(".,;:") in known
@@ -847,6 +854,8 @@ def check_generated(
     owners: list[tuple[int, Sentence]] = []
     for n in cited:
         for s in all_sentences[n - 1]:
+            if looks_like_instruction(s.text):
+                continue  # a planted instruction supports nothing
             source_texts.append(s.text)
             owners.append((n, s))
     source_vecs = (
@@ -855,12 +864,12 @@ def check_generated(
     kept: list[tuple[str, list[int], dict[int, Sentence]]] = []
     for (plain, numbers), vec in zip(parts, vecs, strict=True):
         valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(hits)]
-        if not valid or source_vecs is None:
+        if not valid or source_vecs is None or looks_like_instruction(plain):
             continue
         terms = content_terms(plain)
         support: dict[int, Sentence] = {}
         for n in valid:
-            chunk_text = hits[n - 1].chunk.text
+            chunk_text = trusted_text(hits[n - 1].chunk.text)
             rows = [i for i, (owner, _) in enumerate(owners) if owner == n]
             if not rows:
                 continue

@@ -200,6 +200,11 @@ _INSTRUCTION_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"\b(?:act|behave) as (?:if|though) you\b",
         r"^\s*(?:user|human|ai)\s*:",
         r"<\s*/?\s*(?:system|instructions?|passages|question)\s*>",
+        # Notes addressed to a model, and orders about what to tell users (planted in pages).
+        r"\b(?:note|message|instructions?|reminder)s?\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
+        r"(?:ai|llms?|language models?|chat ?bots?|(?:ai |virtual )?assistants?)\b",
+        r"\b(?:always|must|should)\s+(?:tell|direct|send|ask|instruct|point)\s+(?:the\s+|all\s+)?"
+        r"(?:users?|readers?|visitors?|people)\s+to\b",
     )
 )
 
