@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,13 +48,16 @@ _PROMPTS = Path(__file__).resolve().parent / "prompts"
 MAX_PEERS = 3
 MAX_RESOURCES = 3
 MIN_STEPS, MAX_STEPS = 2, 4
-PEER_CANDIDATES = 30  # extra dense candidates searched for council mentions
+PEER_CANDIDATES = 20  # extra dense candidates searched for council mentions
+PEER_PASSAGES_PER_COUNCIL = 2  # passages per council whose sentences are scored
 # Peer score = passage weight * passage cosine + sentence weight * sentence cosine (+ bonuses).
 PEER_PASSAGE_W, PEER_SENTENCE_W = 0.45, 0.55
 PEER_CITED_BONUS, PEER_HIT_BONUS = 0.04, 0.02
 PEER_RELATIVE_FLOOR = 0.6  # keep peers scoring at least this share of the best peer
 # Resource score = cosine + theme overlap + named-in-evidence bonus.
-RES_THEME_W, RES_NAMED_W = 0.15, 0.25
+RES_THEME_W = 0.15  # times the strongest weight of the resource's themes in the context
+RES_NAMED_CITED_W, RES_NAMED_TOP_W = 0.15, 0.08  # named in a cited passage / a top hit
+RES_NAMED_TOP = 3
 RES_RELATIVE_FLOOR = 0.7
 # Next-step score = cosine to the question + hit theme support.
 STEP_THEME_W = 0.2
@@ -198,6 +201,17 @@ def sentence_naming(text: str, start: int, end: int, surface: str) -> Evidence:
     return Evidence(quote=snippet, text=snippet, needle=folded_surface, whole=False)
 
 
+_TERMINAL = (".", "!", "?", ";", ":", '"', "\u201d", "\u2019", ")")
+
+
+def _in_heading_line(text: str, pos: int) -> bool:
+    """Is ``pos`` on a heading-like line (markdown heading, or short with no end punctuation)?"""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    return line.startswith("#") or (len(line) < 100 and not line.endswith(_TERMINAL))
+
+
 def _compile_names(names: Iterable[str]) -> re.Pattern[str] | None:
     variants: set[str] = set()
     for name in names:
@@ -243,6 +257,13 @@ class CitationNumbering:
     def cited_ids(self) -> set[str]:
         """Chunk ids the answer itself cites."""
         return {c.chunk.id for c in self.answer}
+
+    def quotes(self, chunk_id: str, needle: str) -> bool:
+        """Does one of the answer's citations quote ``needle`` from this passage?"""
+        want = _fold(needle)
+        return bool(want) and any(
+            c.chunk.id == chunk_id and want in _fold(c.quote) for c in self.answer
+        )
 
     def answer_number(self, chunk_id: str) -> int | None:
         return next((c.n for c in self.answer if c.chunk.id == chunk_id), None)
@@ -302,6 +323,7 @@ class CatalogueSuggester:
         self.resources = resource_entries(catalogue)
         self.elements = element_entries(catalogue)
         self._templates = _load_step_templates()
+        self.find_councils("Warm Up Council")  # load the gazetteer now, not on the first answer
         self._resource_patterns = [_compile_names(r.names) for r in self.resources]
         self._element_patterns = [_compile_names((e.name,)) for e in self.elements]
         self._resource_vecs = self._embed_rows([f"{r.name}. {r.summary}" for r in self.resources])
@@ -313,6 +335,15 @@ class CatalogueSuggester:
         self._pointer_order: list[int] | None = None
 
     # ---------------------------------------------------------------- public API
+
+    def use_embedder(self, embedder: Embedder) -> None:
+        """Share another cache of the same model (e.g. the Assistant's ``CachedEmbedder``, which
+        already holds the question and the hits' sentences). Same model id required."""
+        if embedder.model_id != self.embedder.model_id:
+            raise ValueError(
+                f"embedder {embedder.model_id} differs from the suggester's {self.embedder.model_id}"
+            )
+        self.embedder = embedder
 
     def suggest(
         self,
@@ -347,58 +378,97 @@ class CatalogueSuggester:
         return (council.type, council.region) if council else (None, None)
 
     def mentions(self, chunk: Chunk) -> list[tuple[Any, Evidence]]:
-        """(Council, evidence sentence) for each distinct council named in ``chunk``'s text."""
-        out: list[tuple[Any, Evidence]] = []
-        seen: set[str] = set()
+        """(Council, evidence sentence) for each distinct council named in ``chunk``'s text.
+
+        When a council is named several times, a whole sentence outside a heading line wins.
+        """
+        by_council: dict[str, list[tuple[int, Any, Evidence]]] = {}
         for m in self.find_councils(chunk.text):
-            if m.council.name in seen:
-                continue
-            seen.add(m.council.name)
-            out.append((m.council, sentence_naming(chunk.text, m.start, m.end, m.surface)))
+            evidence = sentence_naming(chunk.text, m.start, m.end, m.surface)
+            rank = (0 if evidence.whole else 2) + (
+                1 if _in_heading_line(chunk.text, m.start) else 0
+            )
+            by_council.setdefault(m.council.name, []).append((rank, m.council, evidence))
+        out = []
+        for found in by_council.values():
+            _, council, evidence = min(found, key=lambda f: f[0])
+            out.append((council, evidence))
         return out
 
     def peer_candidates(
         self, question: str, qvec: np.ndarray, hits: Sequence[Hit], cited: set[str]
     ) -> list[_PeerCandidate]:
-        """Every (council, passage) pair in the hits and nearby passages, scored."""
+        """(council, passage) pairs from the hits and nearby passages, scored, best first.
+
+        Passages are scored by their cosine to the question (plus a bonus when the answer
+        cites them or retrieval returned them); each council keeps its best few passages, and
+        only those sentences are embedded to score how well they match the question.
+        """
         dense = dict(self.index.vectors.query(qvec, PEER_CANDIDATES))
         chunks: dict[str, Chunk] = {h.chunk.id: h.chunk for h in hits}
         hit_ids = set(chunks)
         extra_ids = [cid for cid in dense if cid not in chunks]
         for chunk in self.index.catalog.chunks(extra_ids):
             chunks[chunk.id] = chunk
-        passage_cos = {h.chunk.id: h.dense_score for h in hits if h.dense_score is not None}
+        passage: dict[str, float] = {
+            h.chunk.id: h.dense_score for h in hits if h.dense_score is not None
+        }
         for cid, score in dense.items():
-            passage_cos.setdefault(cid, score)
-        found: list[tuple[Chunk, Any, Evidence]] = []
+            passage.setdefault(cid, score)
+
+        def passage_score(chunk_id: str) -> float:
+            bonus = (
+                PEER_CITED_BONUS
+                if chunk_id in cited
+                else PEER_HIT_BONUS
+                if chunk_id in hit_ids
+                else 0.0
+            )
+            return PEER_PASSAGE_W * float(passage.get(chunk_id, 0.0)) + bonus
+
+        per_council: dict[str, list[tuple[float, Chunk, Any, Evidence]]] = {}
         for chunk in chunks.values():
+            score = passage_score(chunk.id)
             for council, evidence in self.mentions(chunk):
-                found.append((chunk, council, evidence))
+                per_council.setdefault(council.name, []).append((score, chunk, council, evidence))
+        found = [
+            item
+            for items in per_council.values()
+            for item in sorted(items, key=lambda i: (-i[0], i[1].id))[:PEER_PASSAGES_PER_COUNCIL]
+        ]
         if not found:
             return []
-        sentence_vecs = self.embedder.embed([e.text for _, _, e in found])
-        sims = _cos(sentence_vecs, qvec)
-        out = []
-        for (chunk, council, evidence), sim in zip(found, sims, strict=True):
-            score = PEER_PASSAGE_W * float(
-                passage_cos.get(chunk.id, 0.0)
-            ) + PEER_SENTENCE_W * float(sim)
-            if chunk.id in cited:
-                score += PEER_CITED_BONUS
-            elif chunk.id in hit_ids:
-                score += PEER_HIT_BONUS
-            out.append(
-                _PeerCandidate(
-                    council=council.name,
-                    council_type=getattr(council, "type", None),
-                    region=getattr(council, "region", None),
-                    chunk=chunk,
-                    evidence=evidence,
-                    score=score,
-                )
+        sims = _cos(self.embedder.embed([e.text for *_, e in found]), qvec)
+        out = [
+            _PeerCandidate(
+                council=council.name,
+                council_type=getattr(council, "type", None),
+                region=getattr(council, "region", None),
+                chunk=chunk,
+                evidence=evidence,
+                score=score + PEER_SENTENCE_W * float(sim),
             )
+            for (score, chunk, council, evidence), sim in zip(found, sims, strict=True)
+        ]
         out.sort(key=lambda c: (-c.score, c.council, c.chunk.id))
         return out
+
+    def case_study_evidence(self, council: str, qvec: np.ndarray) -> tuple[Chunk, Evidence] | None:
+        """The sentence of the council's catalogue case study that names it and best matches
+        the question (the catalogue says what the council did, in plain words)."""
+        study = self.catalogue.case_study(council)
+        if study is None:
+            return None
+        options = [
+            (chunk, evidence)
+            for chunk in self.catalogue_chunks((study.path, study.id), study.title)
+            for c, evidence in self.mentions(chunk)
+            if c.name == council and evidence.whole
+        ]
+        if not options:
+            return None
+        sims = _cos(self.embedder.embed([e.text for _, e in options]), qvec)
+        return options[int(np.argmax(sims))]
 
     def peers(
         self, question: str, qvec: np.ndarray, hits: Sequence[Hit], numbering: CitationNumbering
@@ -415,6 +485,14 @@ class CatalogueSuggester:
         for cand in ranked[:MAX_PEERS]:
             if cand.score < floor:
                 break
+            # The catalogue case study says what the council did in plain words: prefer it,
+            # unless the answer already quotes the council from this passage.
+            if cand.chunk.doc_type != "case_study" and not numbering.quotes(
+                cand.chunk.id, cand.evidence.needle
+            ):
+                better = self.case_study_evidence(cand.council, qvec)
+                if better is not None:
+                    cand = replace(cand, chunk=better[0], evidence=better[1])
             n = numbering.cite(cand.chunk, cand.evidence.quote, needle=cand.evidence.needle)
             out.append(
                 Suggestion(
@@ -543,23 +621,30 @@ class CatalogueSuggester:
         if not self.resources:
             return []
         sims = _cos(self._resource_vecs, qvec)
+        cited = [h for h in hits if h.chunk.id in numbering.cited_ids]
+        top = list(hits[:RES_NAMED_TOP])
         scored = []
         for i, resource in enumerate(self.resources):
-            overlap = sum(themes.get(t, 0.0) for t in resource.themes)
-            theme_score = min(1.0, overlap / max(1.0, len(resource.themes) ** 0.5))
+            theme_score = max((themes.get(t, 0.0) for t in resource.themes), default=0.0)
             pattern = self._resource_patterns[i]
-            named = pattern is not None and any(pattern.search(h.chunk.text) for h in hits[:8])
-            score = float(sims[i]) + RES_THEME_W * theme_score + (RES_NAMED_W if named else 0.0)
-            scored.append((score, i))
+            named = 0.0
+            if pattern is not None:
+                if any(pattern.search(h.chunk.text) for h in cited):
+                    named = RES_NAMED_CITED_W
+                elif any(pattern.search(h.chunk.text) for h in top):
+                    named = RES_NAMED_TOP_W
+            scored.append((float(sims[i]) + RES_THEME_W * theme_score + named, i))
         scored.sort(key=lambda s: (-s[0], s[1]))
-        floor = scored[0][0] * RES_RELATIVE_FLOOR
+        floor: float | None = None  # relative to the best resource that can be cited
         out = []
         for score, i in scored:
-            if len(out) == MAX_RESOURCES or score < floor:
+            if len(out) == MAX_RESOURCES or (floor is not None and score < floor):
                 break
             n = self.resource_citation(i, hits, numbering)
             if n is None:
-                continue
+                continue  # no indexed passage evidences it (catalogue file not ingested)
+            if floor is None:
+                floor = score * RES_RELATIVE_FLOOR
             resource = self.resources[i]
             out.append(
                 Suggestion(

@@ -445,3 +445,51 @@ def test_build_suggester_from_reuses_a_loaded_catalogue(corpus) -> None:
     suggester = build_suggester_from(index, load_catalogue(settings.corpus_dir))
     labels = {e.label for e in suggester.elements}
     assert {"7Cs: Capacity", "TIEx: capacity to deliver"} <= labels
+
+
+def test_peer_why_comes_from_the_catalogue_case_study_when_there_is_one(corpus) -> None:
+    _, index, suggester = corpus
+    result = suggest(suggester, index, "Which councils use AI chatbots for calls from residents?")
+    derby = next(p for p in result.peers if p.title == "Derby City Council")
+    cited = _cited(result, (), derby.citations[0])
+    assert cited.chunk.doc_type == "case_study"
+    assert derby.why.startswith("Derby City Council introduced two AI chatbots")
+
+
+def test_a_catalogue_resource_with_no_indexed_passage_is_not_suggested(
+    corpus, tmp_path: Path
+) -> None:
+    settings, index, _ = corpus
+    extra = write_catalogue(tmp_path / "corpus")
+    (extra / "resources" / "chatbot-guide.md").write_text(
+        "---\ntitle: Chatbot guide\ndoc_type: resource\npublisher: Test\n"
+        "url: https://example.org/chatbots\nname: Chatbot guide\nresource_type: guidance\n"
+        "themes: [ai]\n---\n\n# Chatbot guide\n\nThe Chatbot guide explains how to get value "
+        "from AI chatbots.\n",
+        encoding="utf-8",
+    )
+    suggester = build_suggester_from(index, load_catalogue(extra))
+    assert "Chatbot guide" in [r.name for r in suggester.resources]
+    result = suggest(suggester, index, "How can we get value from AI chatbots?")
+    names = [r.title for r in result.resources]
+    assert "Chatbot guide" not in names  # never ingested: nothing to cite
+    assert names[0] == "LGA AI hub"  # the next best is still offered
+
+
+def test_use_embedder_shares_a_cache_of_the_same_model(corpus) -> None:
+    from assistant.adapters.fakes import HashEmbedder
+
+    class Counting(HashEmbedder):
+        texts = 0
+
+        def embed(self, texts):  # noqa: ANN001, ANN202
+            Counting.texts += len(texts)
+            return super().embed(texts)
+
+    settings, index, _ = corpus
+    suggester = build_suggester_from(index, load_catalogue(settings.corpus_dir))
+    suggester.use_embedder(Counting())
+    suggest(suggester, index, "How do we do co-design with residents?")
+    assert Counting.texts > 0  # the shared embedder is the one used
+    with pytest.raises(ValueError, match="differs"):
+        suggester.use_embedder(HashEmbedder(dimension=64))
