@@ -760,6 +760,19 @@ def build_chat(state: AppState) -> gr.Blocks:
     return demo
 
 
+# Gradio labels each message with its raw HTML source ("bot's message: <p>..."), which screen
+# readers would read out tag by tag; dropping the label lets them read the rendered message.
+HEAD = """<script>
+(() => {
+  const sel = '#lga-chat [data-testid="bot"][aria-label], #lga-chat [data-testid="user"][aria-label]';
+  const fix = () => document.querySelectorAll(sel).forEach((el) => el.removeAttribute("aria-label"));
+  new MutationObserver(fix).observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"],
+  });
+})();
+</script>"""
+
+
 def mount_chat(app: FastAPI, state: AppState) -> None:
     """Mount the chat UI at ``/`` on ``app`` (after the API routes, so those take precedence)."""
     demo = build_chat(state)
@@ -770,6 +783,7 @@ def mount_chat(app: FastAPI, state: AppState) -> None:
         path="/",
         theme=_theme(),
         css_paths=[CSS_PATH],
+        head=HEAD,
         footer_links=[],
         run_history=False,
         show_error=True,

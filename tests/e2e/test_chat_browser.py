@@ -53,6 +53,8 @@ def test_councillor_and_officer_journey(app_page: Page, live_server: dict, artif
     expect(cards.first).to_be_visible()
     expect(answer.get_by_text("Councils that have done this")).to_be_visible()
     assert answer.locator(".lga-card__source").count() >= 1
+    # Messages are read as rendered text, not as their HTML source.
+    assert answer.locator("[data-testid='bot'][aria-label]").count() == 0
     _shot(page, artifacts, "02-answer")
 
     # Open the first citation: the quoted passage and where it comes from.

@@ -473,7 +473,9 @@ def test_unknown_route_is_json_404_and_openapi_documents_routes(client: TestClie
         "/readyz",
     ):
         assert path in paths
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/api/ask/stream" in docs.text
+    assert "cdn" not in docs.text.lower() and "<script" not in docs.text.lower()
 
 
 def test_cors_off_by_default_and_on_for_configured_origins(

@@ -18,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from assistant.settings import Settings
 from assistant.traces import TraceStore
 from ui.api.deps import AppState, get_settings
+from ui.api.docs_page import install_docs
 from ui.api.errors import BodySizeLimit, install_error_handlers
 from ui.api.officer_tools import OfficerTools
 from ui.api.routers import admin, ask, health, library, officer
@@ -56,7 +57,7 @@ def create_app(
         version="0.1.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # Swagger UI needs a CDN; ui.api.docs_page renders /docs offline
         redoc_url=None,
     )
     app.state.lga = state
@@ -69,6 +70,7 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    install_docs(app)
     for router in (health.router, ask.router, library.router, officer.router, admin.router):
         app.include_router(router)
     if chat:
