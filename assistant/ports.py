@@ -44,6 +44,9 @@ class DocumentRecord:
     published: str | None = None
     url: str | None = None
     ingested_at: str = ""  # ISO timestamp
+    # Hash of the source file's bytes + metadata overrides: lets re-ingest skip unchanged files
+    # without parsing them ("" when unknown, e.g. documents indexed from memory).
+    file_hash: str = ""
 
 
 @runtime_checkable

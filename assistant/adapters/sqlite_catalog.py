@@ -170,7 +170,8 @@ CREATE TABLE IF NOT EXISTS documents (
     publisher TEXT,
     published TEXT,
     url TEXT,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    file_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS chunks (
     rid INTEGER PRIMARY KEY,
@@ -296,6 +297,9 @@ class SqliteCatalog:
         conn = self._conn()
         try:
             conn.executescript(_SCHEMA)  # idempotent (IF NOT EXISTS)
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+            if "file_hash" not in columns:  # catalogues written before file hashes existed
+                conn.execute("ALTER TABLE documents ADD COLUMN file_hash TEXT NOT NULL DEFAULT ''")
             rank = f"bm25({', '.join(str(w) for w in _BM25_WEIGHTS)})"
             current = conn.execute("SELECT v FROM chunks_fts_config WHERE k = 'rank'").fetchall()
             if current != [(rank,)]:  # write only when needed: readers should not take locks
@@ -389,11 +393,13 @@ class SqliteCatalog:
             published=row[6],
             url=row[7],
             ingested_at=row[8],
+            file_hash=row[9],
             chunk_ids=tuple(r[0] for r in ids),
         )
 
     _DOC_COLUMNS = (
-        "id, source, title, content_hash, doc_type, publisher, published, url, ingested_at"
+        "id, source, title, content_hash, doc_type, publisher, published, url, ingested_at, "
+        "file_hash"
     )
 
     def document(self, document_id: str) -> DocumentRecord | None:
@@ -418,6 +424,7 @@ class SqliteCatalog:
                 published=r[6],
                 url=r[7],
                 ingested_at=r[8],
+                file_hash=r[9],
                 chunk_ids=tuple(chunk_ids.get(r[0], ())),
             )
             for r in docs
@@ -438,7 +445,7 @@ class SqliteCatalog:
             with self._write() as conn:
                 self._delete_document(conn, record.id)
                 conn.execute(
-                    f"INSERT INTO documents ({self._DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO documents ({self._DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
                         record.id,
                         record.source,
@@ -449,6 +456,7 @@ class SqliteCatalog:
                         record.published,
                         record.url,
                         record.ingested_at,
+                        record.file_hash,
                     ),
                 )
                 for chunk in chunks:

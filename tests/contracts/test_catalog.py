@@ -47,6 +47,7 @@ def make_doc(doc_id: str, texts: list[str], *, title: str = "Title", digest: str
         published="2024",
         url="https://example.org/x",
         ingested_at="2026-01-01T00:00:00+00:00",
+        file_hash="f-" + digest,
     )
     return record, chunks
 

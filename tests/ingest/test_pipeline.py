@@ -464,3 +464,23 @@ def test_changing_chunk_settings_re_embeds(tmp_path: Path, docs: Path) -> None:
     report = Pipeline(index, changed).ingest_paths([docs], progress=False)
     assert report.count("updated") == 3
     index.close()
+
+
+def test_unchanged_files_are_not_even_parsed(
+    index: Index, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.pipeline as pipeline_module
+
+    run(index, [docs])
+    with (docs / "care.md").open("a") as handle:
+        handle.write("\n\n\n")  # new bytes, same content
+    report = run(index, [docs])
+    assert by_status(report) == {"unchanged": ["care.md", "housing.md", "waste.txt"]}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged file was parsed")
+
+    monkeypatch.setattr(pipeline_module, "load_document", refuse)
+    report = run(index, [docs])
+    assert by_status(report) == {"unchanged": ["care.md", "housing.md", "waste.txt"]}
+    assert_consistent(index)
