@@ -58,7 +58,7 @@ PEER_RELATIVE_FLOOR = 0.6  # keep peers scoring at least this share of the best 
 RES_THEME_W = 0.15  # times the strongest weight of the resource's themes in the context
 RES_NAMED_CITED_W, RES_NAMED_TOP_W = 0.15, 0.08  # named in a cited passage / a top hit
 RES_NAMED_TOP = 3
-RES_RELATIVE_FLOOR = 0.7
+RES_RELATIVE_FLOOR = 0.6
 # Next-step score = cosine to the question + hit theme support.
 STEP_THEME_W = 0.2
 STEP_RELATIVE_FLOOR = 0.8
@@ -80,6 +80,7 @@ class ResourceEntry:
     themes: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # name and aliases, for spotting it in passages
     hints: tuple[str, ...] = ()  # ways to find its ingested catalogue document
+    framework: bool = False  # the resource is one of the catalogue's frameworks (TCF, TIEx...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ def resource_entries(catalogue: Catalogue) -> list[ResourceEntry]:
     """The catalogue's resources (frameworks with a resource type are among them)."""
     out: list[ResourceEntry] = []
     seen: set[str] = set()
+    framework_paths = {f.path for f in catalogue.frameworks if f.path}
     for r in catalogue.resources:
         if r.name.casefold() in seen:
             continue
@@ -115,6 +117,7 @@ def resource_entries(catalogue: Catalogue) -> list[ResourceEntry]:
                 themes=tuple(r.themes),
                 names=tuple(dict.fromkeys((r.name, r.title or r.name))),
                 hints=tuple(h for h in (r.path, r.id) if h),
+                framework=bool(r.path) and r.path in framework_paths,
             )
         )
     return out
@@ -682,6 +685,8 @@ class CatalogueSuggester:
         return out
 
     def _pointer_ranking(self) -> list[int]:
+        """Resources to point to when refusing: the LGA frameworks (what the corpus is built
+        around) first, each group ordered by how many indexed passages name it."""
         with self._lock:
             if self._pointer_order is not None:
                 return self._pointer_order
@@ -692,8 +697,8 @@ class CatalogueSuggester:
             named = 0
             if pattern is not None and ids:
                 named = sum(1 for c in self.index.catalog.chunks(ids) if pattern.search(c.text))
-            counts.append((-named, i))
-        order = [i for _, i in sorted(counts)]
+            counts.append((not resource.framework, -named, i))
+        order = [i for *_, i in sorted(counts)]
         with self._lock:
             self._pointer_order = order
         return order

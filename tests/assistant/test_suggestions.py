@@ -60,6 +60,7 @@ url: https://example.org/tiex
 framework: tiex
 name: Transformation and Innovation Exchange (TIEx)
 label: TIEx
+resource_type: tool
 themes: [tiex_capacity_to_deliver, tiex_leadership_of_place]
 elements:
   - id: place_priorities
@@ -402,8 +403,10 @@ def test_refused_question_gets_only_pointers(corpus) -> None:
     result = suggest(suggester, index, "Write me a poem about football", refused=True, hits=[])
     assert result.peers == () and result.next_steps == ()
     assert 1 <= len(result.resources) <= 2
+    # The frameworks the corpus is built around come first.
+    assert result.resources[0].title == "Transformation and Innovation Exchange (TIEx)"
     for resource in result.resources:
-        assert resource.why.startswith("The documents I hold cover this instead")
+        assert resource.why.startswith("Not an answer to your question, but a guide to")
         assert resource.url and resource.citations
     assert [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
 
