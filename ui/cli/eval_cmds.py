@@ -365,7 +365,9 @@ def compare(
         comp = compare_runs(run_a, run_b)
     except AssistantError as exc:
         raise fail(exc) from exc
-    print_comparison(comp, console)
+    from rich.console import Console
+
+    print_comparison(comp, Console())  # the comparison is the command's output: stdout
     if html_out is not None:
         html_out.write_text(comparison_html(comp), encoding="utf-8")
         console.print(f"Comparison written to {html_out}")
