@@ -93,6 +93,8 @@ RULES: tuple[ScopeRule, ...] = (
             r"^\s*(?:what(?:'s| is)\s+)?-?\d+(?:\.\d+)?\s*(?:[-+*/x\u00d7\u00f7^]|plus|minus|"
             r"times|divided by)\s*-?\d+(?:\.\d+)?\s*\??\s*$",
             r"\b(?:recipe|how (?:do i|to) (?:cook|bake))\b",
+            r"\bhow (?:do i|to|can i) make (?:a |an )?[\w\s]{0,30}\b(?:cake|bread|pie|soup|"
+            r"curry|pasta|cocktail)\b",
             r"\b(?:meaning of life|tallest mountain|longest river|speed of light)\b",
             r"\b(?:horoscope|lottery numbers|star sign)\b",
         ),
@@ -103,6 +105,8 @@ RULES: tuple[ScopeRule, ...] = (
         _rx(
             r"\b(?:who|which party|what party)\b.{0,30}\b(?:should i|should we|to)\s+vote\b",
             r"\bshould i vote\b",
+            r"\b(?:which|what)\s+(?:political\s+)?party\b.{0,40}\b(?:best|better|worse|worst|"
+            r"right|should|vote)\b",
             r"\b(?:labour|conservatives?|tor(?:y|ies)|lib ?dems?|liberal democrats?|reform uk|"
             r"green party|snp|plaid cymru)\b.{0,60}\b(?:better|best|worse|worst|right|wrong|"
             r"incompetent|corrupt|useless|to blame|deserve)\b",
@@ -113,6 +117,10 @@ RULES: tuple[ScopeRule, ...] = (
             r"election|politic\w*|prime minister|mp)\b",
             r"\b(?:which|what)\s+(?:councils?|local authorit(?:y|ies))\s+(?:is|are)\s+(?:the\s+)?"
             r"(?:worst|best|most incompetent|failing|useless|most corrupt)\b",
+            r"\b(?:most|least|worst|best)\s+(?:badly|poorly|well)?\s*(?:run|managed)\s+"
+            r"(?:councils?|local authorit(?:y|ies))\b",
+            r"\b(?:councils?|local authorit(?:y|ies))\s+(?:is|are)\s+(?:the\s+)?(?:most|least)\s+"
+            r"(?:badly|poorly|well)\s+(?:run|managed)\b",
             r"\b(?:worst|most incompetent|most corrupt|most useless|rubbish|failing)\s+"
             r"(?:councils?|local authorit(?:y|ies))\b(?! (?:recover|improve|turn))",
             r"\brank(?:ing)?\b.{0,30}\bcouncils?\b.{0,30}\b(?:best|worst|good|bad|failing)\b",
@@ -159,6 +167,8 @@ RULES: tuple[ScopeRule, ...] = (
             r"\bmy (?:symptoms|medication|diagnosis|doctor|gp|pension pot|mortgage|savings|"
             r"investments?|debts?|tax return|credit score)\b",
             r"\b(?:dosage|side effects|diagnose|prescription)\b",
+            r"\b(?:what|which|how much)\s+dose\b",
+            r"\b(?:which|what)\s+(?:shares|stocks|funds)\s+should\b",
             r"\b(?:bitcoin|crypto(?:currency)?|stocks? to buy|shares to buy|stock tips?)\b",
         ),
     ),

@@ -1,0 +1,209 @@
+"""Calibrate the refusal threshold (``min_evidence``) on the eval set; write calibration.json.
+
+    python -m evals.calibrate                      # builds a temporary index of corpus/ + ../shared/corpus
+    python -m evals.calibrate --data-dir data      # uses an existing index
+    python -m evals.calibrate --dry-run            # prints the figures, writes nothing
+
+For every case of the dataset that should be answered (kinds fact, advice, peer, resource) or
+refused (kind out_of_scope) it retrieves passages with the real embedding model and the real
+``Retriever``, computes the answerer's evidence score, and picks the threshold that maximises
+the F1 of refusal for the deployed decision (scope rule fires, or evidence < threshold). Ties go
+to the middle of the tied range. Multi-turn and injection cases are left out: the first need a
+rewrite, the second are scored on whether the injection held, not on refusal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.answering import CALIBRATION_PATH, Answerer
+from assistant.scope import check_scope
+from assistant.settings import PROJECT_ROOT, AnswerSettings, Settings
+
+ANSWERABLE = ("fact", "advice", "peer", "resource")
+REFUSE = ("out_of_scope",)
+DEFAULT_DATASET = PROJECT_ROOT / "evals" / "datasets" / "all.jsonl"
+SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    kind: str
+    question: str
+    should_refuse: bool
+    evidence: float = 0.0
+    scope_refused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    threshold: float
+    precision: float
+    recall: float
+    f1: float
+    true_pos: int
+    false_pos: int
+    false_neg: int
+
+
+def load_cases(path: Path) -> list[Case]:
+    """The dataset's answerable and out-of-scope cases."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        kind = row.get("kind", "")
+        if kind in ANSWERABLE or kind in REFUSE:
+            cases.append(Case(row["id"], kind, row["question"], kind in REFUSE))
+    return cases
+
+
+def score(cases: list[Case], threshold: float, *, use_scope: bool = True) -> Figures:
+    """Refusal precision/recall/F1 when refusing on scope (optional) or evidence < threshold."""
+    tp = fp = fn = 0
+    for case in cases:
+        refused = (use_scope and case.scope_refused) or case.evidence < threshold
+        if refused and case.should_refuse:
+            tp += 1
+        elif refused:
+            fp += 1
+        elif case.should_refuse:
+            fn += 1
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Figures(threshold, precision, recall, f1, tp, fp, fn)
+
+
+def choose_threshold(cases: list[Case]) -> Figures:
+    """The threshold with the best refusal F1 (scope rules included); ties: middle of range."""
+    values = sorted({round(c.evidence, 4) for c in cases})
+    candidates = [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
+    candidates.append(values[-1] + 0.01 if values else 0.5)
+    scored = [score(cases, t) for t in candidates]
+    best = max(f.f1 for f in scored)
+    tied = [f for f in scored if abs(f.f1 - best) < 1e-9]
+    middle = tied[len(tied) // 2]
+    return score(cases, round(middle.threshold, 4))
+
+
+def build_index(data_dir: Path) -> None:
+    """Ingest corpus/ and ../shared/corpus into ``data_dir`` with the real pipeline (CLI)."""
+    folders = [str(PROJECT_ROOT / "corpus")]
+    if SHARED_CORPUS.is_dir():
+        folders.append(str(SHARED_CORPUS))
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_HUB_DISABLE_PROGRESS_BARS="1")
+    subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ingest", *folders, "--data-dir", str(data_dir)],
+        check=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def measure(cases: list[Case], data_dir: Path) -> tuple[list[Case], str]:
+    """Each case with its evidence score and scope decision; and the embedder's model id."""
+    from assistant.app import build_embedder, open_index
+    from assistant.retrieval import CachedEmbedder, Retriever
+
+    settings = Settings(data_dir=data_dir, answer=AnswerSettings(min_evidence=0.0))
+    embedder = CachedEmbedder(build_embedder(settings))
+    index = open_index(settings, embedder)
+    retriever = Retriever(index, settings.retrieval, embedder=embedder)
+    answerer = Answerer(embedder=embedder, chat_model=None, settings=settings)
+    out = []
+    for case in cases:
+        hits = retriever.retrieve(case.question)
+        out.append(
+            Case(
+                case.id,
+                case.kind,
+                case.question,
+                case.should_refuse,
+                answerer.evidence(case.question, hits),
+                check_scope(case.question) is not None,
+            )
+        )
+    return out, embedder.model_id
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    parser.add_argument("--data-dir", type=Path, default=None, help="an existing index")
+    parser.add_argument("--out", type=Path, default=CALIBRATION_PATH)
+    parser.add_argument("--dry-run", action="store_true", help="print figures, write nothing")
+    args = parser.parse_args(argv)
+
+    cases = load_cases(args.dataset)
+    with tempfile.TemporaryDirectory(prefix="lga-calibrate-") as tmp:
+        data_dir = args.data_dir
+        if data_dir is None:
+            data_dir = Path(tmp) / "data"
+            print(f"building a temporary index in {data_dir} ...", flush=True)
+            build_index(data_dir)
+        cases, model_id = measure(cases, data_dir)
+
+    chosen = choose_threshold(cases)
+    evidence_only = score(cases, chosen.threshold, use_scope=False)
+    scope_only = score(cases, -1.0)
+    print(f"\n{'evidence':>8}  {'scope':>5}  {'label':<8} question")
+    for case in sorted(cases, key=lambda c: c.evidence):
+        label = "refuse" if case.should_refuse else "answer"
+        flag = "rule" if case.scope_refused else ""
+        mark = "<" if case.evidence < chosen.threshold else " "
+        print(f"{case.evidence:8.3f}{mark} {flag:>5}  {label:<8} {case.question[:80]}")
+    n_refuse = sum(c.should_refuse for c in cases)
+    print(
+        f"\ncases: {len(cases)} ({n_refuse} out of scope, {len(cases) - n_refuse} answerable); "
+        f"model {model_id}"
+    )
+    for name, f in (
+        ("scope rules + evidence", chosen),
+        ("evidence only", evidence_only),
+        ("scope rules only", scope_only),
+    ):
+        print(
+            f"{name:<24} threshold {f.threshold:.4f}  refusal precision {f.precision:.3f} "
+            f"recall {f.recall:.3f} F1 {f.f1:.3f}  (tp {f.true_pos}, fp {f.false_pos}, "
+            f"fn {f.false_neg})"
+        )
+    if args.dry_run:
+        return 0
+    try:
+        dataset = str(args.dataset.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        dataset = str(args.dataset)
+    record = {
+        "threshold": chosen.threshold,
+        "model_id": model_id,
+        "dataset": dataset,
+        "cases": len(cases),
+        "precision": round(chosen.precision, 4),
+        "recall": round(chosen.recall, 4),
+        "f1": round(chosen.f1, 4),
+        "evidence_only": {
+            "precision": round(evidence_only.precision, 4),
+            "recall": round(evidence_only.recall, 4),
+            "f1": round(evidence_only.f1, 4),
+        },
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+    }
+    args.out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
