@@ -27,6 +27,8 @@ import numpy as np
 from assistant.errors import InputError
 from assistant.serialize import citation_to_dict, next_step_to_dict, peer_to_dict, resource_to_dict
 from assistant.suggestions import (
+    PEER_PASSAGE_W,
+    PEER_SENTENCE_W,
     CatalogueSuggester,
     CitationNumbering,
     ElementEntry,
@@ -52,6 +54,8 @@ TIEX_AREAS = (
 )
 CASE_CANDIDATES = 120  # dense and keyword candidates searched for council mentions
 CASE_QUOTES = 3  # citations kept per council
+CASE_RESCORE = 3  # passages per council whose naming sentence is scored against the query
+CASE_STUDY_RELEVANCE = 1.0  # without a query, every passage counts the same
 SCAN_BATCH = 500
 
 
@@ -233,9 +237,7 @@ def find_cases(
 
     for chunk, relevance in _candidate_chunks(index, tool, query):
         for council, evidence in tool.mentions(chunk):
-            entry = council_entry(council)
-            entry.evidence.append((relevance, chunk, evidence))
-            entry.themes.update(chunk.themes)
+            council_entry(council).evidence.append((relevance, chunk, evidence))
 
     # Catalogue case studies: our own summary of what the council did, cited to its passage.
     qvec = tool.embedder.embed([query])[0] if query else None
@@ -248,35 +250,47 @@ def find_cases(
             (chunk, ev)
             for chunk in chunks
             for c, ev in tool.mentions(chunk)
-            if c.name == council.name
+            if c.name == council.name and ev.whole
         ]
         if not named:
             continue  # never cite a case study whose passage does not name the council
         entry = council_entry(council)
-        relevance = 1.0
+        relevance = CASE_STUDY_RELEVANCE
         if qvec is not None:
-            text = f"{study.council}. {study.summary}"
-            relevance = float(tool.embedder.embed([text])[0] @ qvec)
-        chunk, ev = named[0]
-        entry.evidence.append((relevance + 0.05, chunk, ev))
+            relevance = float(tool.embedder.embed([f"{study.council}. {study.summary}"])[0] @ qvec)
+        if not any(c.id == named[0][0].id for _, c, _ in entry.evidence):
+            entry.evidence.append((relevance, *named[0]))
+        else:  # already found by the search: the case study's own relevance counts
+            entry.evidence = [
+                (max(r, relevance) if c.id == named[0][0].id else r, c, e)
+                for r, c, e in entry.evidence
+            ]
         entry.summary = study.summary or entry.summary
         entry.themes.update(study.themes)
-        entry.themes.update(chunk.themes)
 
-    results: list[tuple[float, _Council]] = []
     for entry in councils.values():
-        if not (
-            _matches(entry.council_type, council_type)
-            and _matches(entry.region, region)
-            and _theme_matches(entry.themes, theme)
-        ):
-            continue
+        for _, _, evidence in entry.evidence:
+            entry.themes.update(tool.tag_themes(evidence.text))
+    kept = [
+        entry
+        for entry in councils.values()
+        if _matches(entry.council_type, council_type)
+        and _matches(entry.region, region)
+        and _theme_matches(entry.themes, theme)
+    ]
+    for entry in kept:
         if theme:
-            themed = [e for e in entry.evidence if _theme_matches(set(e[1].themes), theme)]
+            themed = [
+                e for e in entry.evidence if _theme_matches(set(tool.tag_themes(e[2].text)), theme)
+            ]
             entry.evidence = themed or entry.evidence
-        entry.evidence.sort(key=lambda e: (-e[0], e[1].id))
+        entry.evidence.sort(key=lambda e: (-e[0], e[1].doc_type != "case_study", e[1].id))
+    if qvec is not None:
+        _rescore_by_sentence(tool, kept, qvec)
+    results: list[tuple[float, _Council]] = []
+    for entry in kept:
         distinct = {e[1].id for e in entry.evidence}
-        if query:
+        if qvec is not None:
             score = entry.evidence[0][0] + 0.02 * min(len(distinct), 5)
         else:
             score = float(len(distinct)) + (0.5 if entry.summary else 0.0)
@@ -286,29 +300,43 @@ def find_cases(
     numbering = CitationNumbering.after(())
     out: list[CaseResult] = []
     for score, entry in results[:limit]:
-        cited: list[Citation] = []
-        seen: set[str] = set()
+        cited: dict[int, Citation] = {}
         for _, chunk, evidence in entry.evidence:
-            if chunk.id in seen:
-                continue
-            seen.add(chunk.id)
-            n = numbering.cite(chunk, evidence.quote)
-            cited.append(Citation(n=n, chunk=chunk, quote=evidence.quote))
+            n = numbering.cite(chunk, evidence.quote, needle=evidence.needle or None)
+            if n not in cited:
+                cited[n] = next(c for c in (*numbering.answer, *numbering.new) if c.n == n)
             if len(cited) == CASE_QUOTES:
                 break
-        what = entry.summary or entry.evidence[0][2].text
         out.append(
             CaseResult(
                 council=entry.name,
                 council_type=entry.council_type,
                 region=entry.region,
                 themes=tuple(sorted(entry.themes)),
-                what=what,
-                citations=tuple(cited),
+                what=entry.summary or entry.evidence[0][2].text,
+                citations=tuple(cited.values()),
                 score=round(score, 4),
             )
         )
     return out
+
+
+def _rescore_by_sentence(tool: CatalogueSuggester, entries: list[_Council], qvec: Any) -> None:
+    """Blend each council's best passages' cosine with the cosine of the sentence naming it
+    (a page naming ten councils should not rank all ten alike), then re-sort its evidence."""
+    pool = [(entry, i) for entry in entries for i in range(min(CASE_RESCORE, len(entry.evidence)))]
+    if not pool:
+        return
+    texts = [entry.evidence[i][2].text for entry, i in pool]
+    sims = np.asarray(tool.embedder.embed(texts), dtype=np.float32) @ np.asarray(qvec)
+    for (entry, i), sim in zip(pool, sims, strict=True):
+        relevance, chunk, evidence = entry.evidence[i]
+        blended = PEER_PASSAGE_W * relevance + PEER_SENTENCE_W * float(sim)
+        entry.evidence[i] = (blended, chunk, evidence)
+    for entry in entries:
+        head = sorted(entry.evidence[:CASE_RESCORE], key=lambda e: (-e[0], e[1].id))
+        # Passages beyond the re-scored head keep their order after it.
+        entry.evidence = head + entry.evidence[CASE_RESCORE:]
 
 
 def case_to_dict(case: CaseResult) -> dict[str, Any]:

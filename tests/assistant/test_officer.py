@@ -74,13 +74,15 @@ def test_every_case_is_cited_by_passages_that_name_the_council(world) -> None:
     _, index, catalogue, suggester = world
     cases = find_cases(index, catalogue, suggester=suggester)
     assert cases
-    numbers = []
+    quotes: dict[int, tuple[str, str]] = {}
     for case in cases:
         assert case.citations
         for citation in case.citations:
             assert case.council in {m.council.name for m in find_councils(citation.quote)}
-            numbers.append(citation.n)
-    assert sorted(set(numbers)) == list(range(1, len(set(numbers)) + 1))
+            # One number, one passage and one quote across the whole result list.
+            key = (citation.chunk.id, citation.quote)
+            assert quotes.setdefault(citation.n, key) == key
+    assert sorted(quotes) == list(range(1, len(quotes) + 1))
     assert "Kent County Council" not in _names(cases)  # in the gazetteer, in no passage
 
 

@@ -38,8 +38,8 @@ def _open(settings: Settings) -> tuple[Index, Any, CatalogueSuggester]:
 def _where(citation: Any) -> str:
     chunk = citation.chunk
     parts = [chunk.title or chunk.source]
-    if chunk.section:
-        parts.append(chunk.section)
+    if chunk.section and chunk.section != parts[0]:
+        parts.append(chunk.section.removeprefix(parts[0] + " > "))
     if chunk.page_start is not None:
         parts.append(f"page {chunk.page_start}")
     return ", ".join(parts) + (f" <{chunk.url}>" if chunk.url else "")
