@@ -251,8 +251,9 @@ def render_refusal(answer: Answer, covered: Sequence[str] = ()) -> str:
         '<p class="lga-refusal__heading"><span class="lga-icon" aria-hidden="true">i</span> '
         "The resources I have don't cover this</p>",
     ]
-    if answer.refusal_reason:
-        parts.append(f"<p>{_e(answer.refusal_reason)}</p>")
+    reason = (answer.refusal_reason or "").strip()
+    if reason and not answer.text.strip().startswith(reason):
+        parts.append(f"<p>{_e(reason)}</p>")
     if answer.text.strip():
         parts.append(render_text(answer.text))
     if covered:
@@ -395,7 +396,8 @@ class ChatHandlers:
                 records = self.assistant.documents()
             except Exception:  # noqa: BLE001 - UI layer: a missing list is not worth a failure
                 return ()
-            self._covered = tuple(sorted({r.title for r in records if r.title})[:6])
+            titles = {r.title for r in records if r.title and not r.title.startswith("About ")}
+            self._covered = tuple(sorted(titles)[:6])
         return self._covered
 
     def filter_choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -668,7 +670,9 @@ def build_chat(state: AppState) -> gr.Blocks:
                 )
                 with gr.Row():
                     case_query = gr.Textbox(label="What are you looking for?", scale=3)
-                    case_theme = gr.Dropdown(choices=[], label="Theme", scale=1)
+                    case_theme = gr.Dropdown(
+                        choices=[], value=None, label="Theme (optional)", scale=1
+                    )
                 with gr.Row():
                     case_type = gr.Dropdown(
                         choices=[
@@ -679,6 +683,7 @@ def build_chat(state: AppState) -> gr.Blocks:
                             "london borough",
                             "combined authority",
                         ],
+                        value=None,
                         allow_custom_value=True,
                         label="Council type (optional)",
                     )
@@ -784,6 +789,7 @@ def mount_chat(app: FastAPI, state: AppState) -> None:
         theme=_theme(),
         css_paths=[CSS_PATH],
         head=HEAD,
+        max_file_size="1mb",  # the UI takes no uploads; cap Gradio's upload route anyway
         footer_links=[],
         run_history=False,
         show_error=True,

@@ -107,21 +107,12 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[dict]:
-    """The real app (`lga-assistant serve`) over a freshly ingested data dir."""
-    data_dir = tmp_path_factory.mktemp("e2e-data")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, artifacts: Path, copy_real_index
+) -> Iterator[dict]:
+    """The real app (`lga-assistant serve`) over an index of corpus/ + ../shared/corpus."""
+    data_dir = copy_real_index(tmp_path_factory.mktemp("e2e") / "data")
     env = _server_env(data_dir)
-    sources = [str(ROOT / "corpus")]
-    if SHARED_CORPUS.is_dir():
-        sources.append(str(SHARED_CORPUS))
-    subprocess.run(
-        [sys.executable, "-m", "ui.cli", "ingest", *sources, "--data-dir", str(data_dir)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
     port = _free_port()
     log = artifacts / "server.log"
     with log.open("wb") as out:

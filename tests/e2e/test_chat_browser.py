@@ -121,6 +121,7 @@ def test_refused_question_looks_different(app_page: Page, artifacts: Path) -> No
 def test_case_finder_and_self_assessment_tabs(app_page: Page, artifacts: Path) -> None:
     page = app_page
     page.get_by_role("tab", name="Find case studies").click()
+    expect(page.get_by_label("Council type (optional)")).to_have_value("")
     page.get_by_label("What are you looking for?").fill("co-design with residents")
     page.get_by_role("button", name="Find case studies").click()
     cards = page.locator("#lga-cases li.lga-card")

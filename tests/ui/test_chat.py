@@ -210,3 +210,16 @@ def test_chat_is_mounted_at_root_with_api_still_reachable(
         assert config["title"] == "LGA transformation assistant"
         assert client.get("/healthz").json()["status"] == "ok"
         assert client.post("/api/ask", json={"question": "action learning?"}).status_code == 200
+
+
+def test_refusal_reason_not_repeated_when_the_text_starts_with_it() -> None:
+    from dataclasses import replace
+
+    refused = FakeAssistant().ask("Write me a poem")
+    same = replace(
+        refused,
+        refusal_reason="I don't write poems.",
+        text="I don't write poems. I can help with X.",
+    )
+    assert render_answer(same).count("I don&#x27;t write poems.") == 1
+    assert render_answer(refused).count(refused.refusal_reason or "") == 1
