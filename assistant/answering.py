@@ -341,6 +341,13 @@ def _usable(sentence: Sentence) -> bool:
     return not looks_like_instruction(text)
 
 
+_LINK_LIST_HEADING = re.compile(
+    r"^\s*(?:related(?: \w+)?|see also|useful links?|further (?:reading|information)|links|"
+    r"references|sources|contacts?|contact us|more information)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_doc_question(sentence: Sentence) -> bool:
     return sentence.text.endswith(("?", "?\u201d")) and sentence.words >= 5
 
@@ -550,6 +557,11 @@ class Answerer:
                 if key in seen:
                     continue  # overlapping chunks repeat sentences
                 seen.add(key)
+                inner = sentence.heading or (
+                    hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
+                )
+                if _LINK_LIST_HEADING.match(inner):
+                    continue  # "Related" / "Useful links" lists name resources, they don't answer
                 heads = _headings_of(hit.chunk, sentence)
                 ctx = max([heading_sim.get(h, 0.0) for h in heads] or [0.0])
                 for h in heads:
