@@ -230,7 +230,9 @@ class CachedEmbedder:
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        """Texts currently cached (not ``__len__``: an empty cache must stay truthy)."""
         return len(self._cache)
 
 
@@ -249,7 +251,7 @@ class Retriever:
     ) -> None:
         self.index = index
         self.settings = settings
-        self.embedder = embedder or index.embedder
+        self.embedder = embedder if embedder is not None else index.embedder
 
     def retrieve(
         self, query: str, *, k: int | None = None, filters: Filters | None = None

@@ -211,3 +211,12 @@ def test_pipeline_built_index_answers_each_sample_topic() -> None:
     ]:
         hits = retriever.retrieve(query, k=2)
         assert hits[0].chunk.document_id.startswith(doc), query
+
+
+def test_retriever_embeds_through_the_given_cache() -> None:
+    from assistant.retrieval import CachedEmbedder
+
+    index = build_index(SAMPLE_DOCUMENTS)
+    cache = CachedEmbedder(index.embedder)
+    Retriever(index, RetrievalSettings(), embedder=cache).retrieve("benefits tracker", k=2)
+    assert cache.size > 1  # the query and the candidates' sentences

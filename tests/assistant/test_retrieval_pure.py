@@ -168,7 +168,7 @@ def test_cached_embedder_embeds_each_text_once_and_evicts() -> None:
     np.testing.assert_allclose(cache.embed(["c d"])[0], inner.embed(["c d"])[0])
     assert inner.seen.count("c d") == 2  # once via the cache, once directly above
     cache.embed(["e f"])  # evicts "a b" (least recently used)
-    assert len(cache) == 2
+    assert cache.size == 2
     cache.embed(["a b"])
     assert inner.seen.count("a b") == 2
     assert cache.embed([]).shape == (0, 384)
