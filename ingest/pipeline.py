@@ -30,9 +30,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import signal
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -142,6 +144,14 @@ class SourceFile:
     overrides: Mapping[str, str] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Refresh:
+    """An unchanged document whose file bytes changed: store the new file hash."""
+
+    record: DocumentRecord
+    report: DocumentReport
+
+
 @dataclass(slots=True)
 class _Pending:
     source: str
@@ -149,6 +159,53 @@ class _Pending:
     chunks: list[Chunk]
     previous: DocumentRecord | None
     file_hash: str = ""
+
+
+_Item = DocumentReport | _Refresh | _Pending
+PREFETCH_DOCUMENTS = 32  # documents parsed ahead of the embedder
+
+
+def _prefetch(items: Iterator[_Item], size: int) -> Iterator[_Item]:
+    """Run ``items`` on a helper thread, ``size`` ahead of the consumer.
+
+    An error on the helper thread is re-raised here; if the consumer stops early, the helper is
+    told to stop too."""
+    buffer: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def put(kind: str, value: object) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put("item", item):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which re-raises
+            put("error", exc)
+            return
+        put("done", None)
+
+    thread = threading.Thread(target=work, name="ingest-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = buffer.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                assert isinstance(value, BaseException)
+                raise value
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _is_hidden(relative: Path) -> bool:
@@ -352,101 +409,149 @@ class Pipeline:
     def ingest_paths(
         self, paths: Sequence[Path], *, prune: bool = False, progress: bool = True
     ) -> IngestReport:
-        """Ingest files and folders; with ``prune`` remove documents whose files are gone."""
+        """Ingest files and folders; with ``prune`` remove documents whose files are gone.
+
+        Files are loaded, chunked and tagged on a helper thread while this thread embeds and
+        commits, so parsing overlaps with the model (commits stay on this thread, in order).
+        """
         start = time.perf_counter()
         files, failures, folders = discover(paths)
         force = self._reconcile()
-        reports: list[DocumentReport] = list(failures)
         known = {r.id: r for r in self.index.catalog.documents()}
-        max_bytes = int(self.settings.ingest.max_file_mb * 1024 * 1024)
-        embedded = 0
         seen: set[str] = set()
-        pending: list[_Pending] = []
         bar = _Progress(progress, len(files))
         with bar.running():
-            for source in files:
-                self._hooks.sleep()
-                if source.doc_id in seen:
-                    reports.append(
-                        DocumentReport(
-                            str(source.path),
-                            "failed",
-                            error=f"document id {source.doc_id!r} is already used by another "
-                            "file in this run: rename one of the folders",
-                        )
-                    )
-                    bar.advance(docs=1)
-                    continue
-                seen.add(source.doc_id)
-                file_hash = file_fingerprint(source, max_bytes)
-                previous = known.get(source.doc_id)
-                if (
-                    file_hash
-                    and previous is not None
-                    and previous.file_hash == file_hash
-                    and source.doc_id not in force
-                ):  # same bytes and metadata as last time: skip without parsing
-                    reports.append(
-                        DocumentReport(
-                            str(source.path),
-                            "unchanged",
-                            len(previous.chunk_ids),
-                            None,
-                            previous.id,
-                        )
-                    )
-                    bar.advance(docs=1)
-                    continue
-                try:
-                    document = load_document(
-                        source.path,
-                        doc_id=source.doc_id,
-                        overrides=source.overrides,
-                        max_bytes=max_bytes,
-                    )
-                except IngestError as exc:
-                    reports.append(DocumentReport(str(source.path), "failed", error=str(exc)))
-                    bar.advance(docs=1)
-                    continue
-                except OSError as exc:
-                    reports.append(
-                        DocumentReport(
-                            str(source.path),
-                            "failed",
-                            error=f"cannot read the file ({exc.strerror or exc}): check it "
-                            "exists and is readable",
-                        )
-                    )
-                    bar.advance(docs=1)
-                    continue
-                self._hooks.reached("loaded")
-                embedded += self._consider(
-                    str(source.path), document, known, force, reports, pending, bar, file_hash
-                )
-            embedded += self._flush(pending, reports, bar)
+            items = _prefetch(self._prepare_files(files, known, force, seen), PREFETCH_DOCUMENTS)
+            reports, embedded = self._consume(items, bar)
         if prune:
             reports.extend(self._prune(folders, known, seen))
         self._finish()
-        return IngestReport(tuple(reports), time.perf_counter() - start, embedded)
+        return IngestReport((*failures, *reports), time.perf_counter() - start, embedded)
 
     def index_documents(self, documents: Sequence[Document]) -> IngestReport:
         """Ingest already-loaded Documents (chunk, tag, embed, commit); no discovery, no prune."""
         start = time.perf_counter()
         force = self._reconcile()
         known = {r.id: r for r in self.index.catalog.documents()}
-        reports: list[DocumentReport] = []
-        pending: list[_Pending] = []
-        embedded = 0
-        bar = _Progress(False, 0)
-        for document in documents:
-            embedded += self._consider(
-                document.source or document.id, document, known, force, reports, pending, bar
-            )
-        embedded += self._flush(pending, reports, bar)
+        items = (self._prepare_document(d.source or d.id, d, known, force, "") for d in documents)
+        reports, embedded = self._consume(items, _Progress(False, 0))
         self._finish()
         return IngestReport(tuple(reports), time.perf_counter() - start, embedded)
 
     # -- steps -------------------------------------------------------------------------------
+
+    def _consume(self, items: Iterable[_Item], bar: _Progress) -> tuple[list[DocumentReport], int]:
+        """Record reports, apply hash refreshes, and embed + commit pending documents in
+        batches of about ``flush_chunks`` chunks."""
+        reports: list[DocumentReport] = []
+        pending: list[_Pending] = []
+        queued = embedded = 0
+        for item in items:
+            if isinstance(item, DocumentReport):
+                reports.append(item)
+                bar.advance(docs=1)
+                continue
+            if isinstance(item, _Refresh):
+                self.index.catalog.replace_document(
+                    item.record, self.index.catalog.document_chunks(item.record.id)
+                )
+                reports.append(item.report)
+                bar.advance(docs=1)
+                continue
+            pending.append(item)
+            queued += len(item.chunks)
+            if queued >= self.flush_chunks:
+                embedded += self._flush(pending, reports, bar)
+                queued = 0
+        embedded += self._flush(pending, reports, bar)
+        return reports, embedded
+
+    def _prepare_files(
+        self,
+        files: Sequence[SourceFile],
+        known: Mapping[str, DocumentRecord],
+        force: set[str],
+        seen: set[str],
+    ) -> Iterator[_Item]:
+        """Per file: a final report (failed/unchanged), a hash refresh, or a chunked document.
+        Reads the catalogue only through ``known``; never writes."""
+        max_bytes = int(self.settings.ingest.max_file_mb * 1024 * 1024)
+        for source in files:
+            self._hooks.sleep()
+            path = str(source.path)
+            if source.doc_id in seen:
+                yield DocumentReport(
+                    path,
+                    "failed",
+                    error=f"document id {source.doc_id!r} is already used by another file in "
+                    "this run: rename one of the folders",
+                )
+                continue
+            seen.add(source.doc_id)
+            file_hash = file_fingerprint(source, max_bytes)
+            previous = known.get(source.doc_id)
+            if (
+                file_hash
+                and previous is not None
+                and previous.file_hash == file_hash
+                and source.doc_id not in force
+            ):  # same bytes and metadata as last time: skip without parsing
+                yield DocumentReport(path, "unchanged", len(previous.chunk_ids), None, previous.id)
+                continue
+            try:
+                document = load_document(
+                    source.path,
+                    doc_id=source.doc_id,
+                    overrides=source.overrides,
+                    max_bytes=max_bytes,
+                )
+            except IngestError as exc:
+                yield DocumentReport(path, "failed", error=str(exc))
+                continue
+            except OSError as exc:
+                yield DocumentReport(
+                    path,
+                    "failed",
+                    error=f"cannot read the file ({exc.strerror or exc}): check it exists and "
+                    "is readable",
+                )
+                continue
+            self._hooks.reached("loaded")
+            yield self._prepare_document(path, document, known, force, file_hash)
+
+    def _prepare_document(
+        self,
+        source: str,
+        document: Document,
+        known: Mapping[str, DocumentRecord],
+        force: set[str],
+        file_hash: str,
+    ) -> _Item:
+        """Unchanged (maybe with a hash refresh), failed, or chunked and ready to embed."""
+        previous = known.get(document.id)
+        if (
+            previous is not None
+            and previous.content_hash == document.content_hash
+            and document.id not in force
+        ):
+            report = DocumentReport(source, "unchanged", len(previous.chunk_ids), None, document.id)
+            if file_hash and previous.file_hash != file_hash:
+                # Same content, new bytes (e.g. re-saved): remember them so the next run skips
+                # parsing. Same chunks, so this is as crash-safe as any replace.
+                return _Refresh(replace(previous, file_hash=file_hash), report)
+            return report
+        try:
+            chunks = self._chunk(document)
+        except IngestError as exc:
+            return DocumentReport(source, "failed", error=str(exc))
+        if not chunks:
+            return DocumentReport(
+                source,
+                "failed",
+                error="no text to index after loading: check the file has readable text "
+                "(scanned PDFs need OCR first)",
+            )
+        return _Pending(source, document, chunks, previous, file_hash)
 
     def _reconcile(self) -> set[str]:
         """Delete vectors the catalogue does not hold; return ids of documents to re-embed
@@ -473,11 +578,12 @@ class Pipeline:
 
     def _chunk(self, document: Document) -> list[Chunk]:
         s = self.settings.ingest
-        if self.chunker is None:
+        chunker = self.chunker
+        if chunker is None:
             from ingest.chunking import chunk_document
 
-            self.chunker = chunk_document
-        chunks = self.chunker(
+            chunker = chunk_document
+        chunks = chunker(
             document,
             count_tokens=self.index.embedder.count_tokens,
             min_tokens=s.chunk_min_tokens,
@@ -489,58 +595,6 @@ class Pipeline:
             councils, themes = tag_text(chunk.text)
             tagged.append(replace(chunk, councils=tuple(councils), themes=tuple(themes)))
         return tagged
-
-    def _consider(
-        self,
-        source: str,
-        document: Document,
-        known: dict[str, DocumentRecord],
-        force: set[str],
-        reports: list[DocumentReport],
-        pending: list[_Pending],
-        bar: _Progress,
-        file_hash: str = "",
-    ) -> int:
-        """Skip an unchanged document or queue a changed one; flush when enough is queued."""
-        previous = known.get(document.id)
-        if (
-            previous is not None
-            and previous.content_hash == document.content_hash
-            and document.id not in force
-        ):
-            if file_hash and previous.file_hash != file_hash:
-                # Same content, new bytes (e.g. re-saved): remember them so the next run skips
-                # parsing. Same chunks, so this is as crash-safe as any replace.
-                self.index.catalog.replace_document(
-                    replace(previous, file_hash=file_hash),
-                    self.index.catalog.document_chunks(previous.id),
-                )
-            reports.append(
-                DocumentReport(source, "unchanged", len(previous.chunk_ids), None, document.id)
-            )
-            bar.advance(docs=1)
-            return 0
-        try:
-            chunks = self._chunk(document)
-        except IngestError as exc:
-            reports.append(DocumentReport(source, "failed", error=str(exc)))
-            bar.advance(docs=1)
-            return 0
-        if not chunks:
-            reports.append(
-                DocumentReport(
-                    source,
-                    "failed",
-                    error="no text to index after loading: check the file has readable text "
-                    "(scanned PDFs need OCR first)",
-                )
-            )
-            bar.advance(docs=1)
-            return 0
-        pending.append(_Pending(source, document, chunks, previous, file_hash))
-        if sum(len(p.chunks) for p in pending) >= self.flush_chunks:
-            return self._flush(pending, reports, bar)
-        return 0
 
     def _flush(self, pending: list[_Pending], reports: list[DocumentReport], bar: _Progress) -> int:
         """Embed the queued documents together, then commit each one (steps 1-4)."""

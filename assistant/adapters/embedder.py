@@ -111,7 +111,7 @@ class SentenceTransformerEmbedder:
         if self.dtype == "bfloat16":
             model = model.to(torch.bfloat16)
         model.eval()
-        self._tokenizer = model.tokenizer
+        self._tokenizer = _counting_tokenizer(model.tokenizer)
         return model
 
     def warm_up(self) -> None:
@@ -137,5 +137,23 @@ class SentenceTransformerEmbedder:
         """WordPiece tokens of ``text`` without special tokens (the fast Rust tokenizer)."""
         if self._tokenizer is None:
             _ = self.model
-        ids = self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
-        return len(ids)
+        return self._tokenizer(text)
+
+
+def _counting_tokenizer(tokenizer: Any) -> Any:
+    """A token counter over a private copy of the fast tokenizer, with truncation and padding
+    off. The copy is never reconfigured, so counting from any thread is safe while ``encode``
+    (which reconfigures the model's own tokenizer per call) runs; and it skips transformers'
+    per-call Python overhead (about 2x faster, which matters: the chunker counts every
+    sentence)."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:  # a slow (pure Python) tokenizer: count through it
+        return lambda text: len(
+            tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
+        )
+    from tokenizers import Tokenizer
+
+    counter = Tokenizer.from_str(backend.to_str())
+    counter.no_truncation()
+    counter.no_padding()
+    return lambda text: len(counter.encode(text, add_special_tokens=False).ids)

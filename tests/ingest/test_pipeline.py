@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.adapters.fakes import HashEmbedder
+from assistant.adapters.fakes import HashEmbedder, MemoryVectorStore
 from assistant.errors import EmbeddingModelMismatchError, StorageError
 from assistant.index import Index
 from assistant.settings import Settings
@@ -484,3 +484,26 @@ def test_unchanged_files_are_not_even_parsed(
     report = run(index, [docs])
     assert by_status(report) == {"unchanged": ["care.md", "housing.md", "waste.txt"]}
     assert_consistent(index)
+
+
+def test_a_bug_on_the_parsing_thread_surfaces_in_the_caller(docs: Path) -> None:
+    def broken_chunker(document: Document, **kwargs: object) -> list:
+        raise RuntimeError("chunker bug")
+
+    index = Index.in_memory()
+    pipeline = Pipeline(index, index.settings, chunker=broken_chunker)
+    with pytest.raises(RuntimeError, match="chunker bug"):
+        pipeline.ingest_paths([docs], progress=False)
+    assert index.catalog.count_chunks() == 0
+
+
+def test_storage_failure_stops_the_run_with_a_storage_error(docs: Path) -> None:
+    class FullDisk(MemoryVectorStore):
+        def upsert(self, chunks, vectors) -> None:
+            raise StorageError("Cannot write to the vector index (disk full): free some space.")
+
+    index = Index.in_memory()
+    index.vectors = FullDisk(index.embedder.model_id, index.embedder.dimension)
+    with pytest.raises(StorageError, match="disk full"):
+        run(index, [docs])
+    assert index.catalog.count_chunks() == 0
