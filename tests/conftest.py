@@ -46,3 +46,43 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def _real_index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of corpus/ (+ ../shared/corpus when present) built ONCE per session with the
+    real embedding model, through the real `lga-assistant ingest` command."""
+    import subprocess
+    import sys
+
+    data = tmp_path_factory.mktemp("real-index") / "data"
+    sources = [str(ROOT / "corpus")]
+    if SHARED_CORPUS.is_dir():
+        sources.append(str(SHARED_CORPUS))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LGA_ASSISTANT_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ingest", *sources, "--data-dir", str(data), "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"building the shared test index failed:\n{done.stderr[-3000:]}")
+    return data
+
+
+@pytest.fixture(scope="session")
+def copy_real_index(_real_index_template: Path):  # type: ignore[no-untyped-def]
+    """Factory: ``copy_real_index(dst)`` puts a private copy of the session's real index at
+    ``dst`` (a few MB), so tests that write traces or re-ingest never share state."""
+    import shutil
+
+    def _copy(dst: Path) -> Path:
+        shutil.copytree(_real_index_template, dst)
+        return dst
+
+    return _copy

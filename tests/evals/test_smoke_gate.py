@@ -22,8 +22,8 @@ pytestmark = pytest.mark.integration
     not SHARED_CORPUS.is_dir(),
     reason=f"the shared LGA corpus is not at {SHARED_CORPUS}: the smoke gate needs the real documents",
 )
-def test_smoke_suite_meets_thresholds(tmp_path: Path):
-    settings = Settings.model_validate({"data_dir": tmp_path / "data"})
+def test_smoke_suite_meets_thresholds(tmp_path: Path, copy_real_index):
+    settings = Settings.model_validate({"data_dir": copy_real_index(tmp_path / "data")})
     outcome = execute(
         settings,
         dataset=ROOT / "evals" / "datasets" / "all.jsonl",
