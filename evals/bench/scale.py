@@ -1,0 +1,205 @@
+"""Scale benchmark: synthetic indexes of 100k and 1M chunks; retrieval latency, memory, disk and
+time to open.
+
+    python -m evals.bench.scale                          # 100k and 1M chunks
+    python -m evals.bench.scale --sizes 100000           # one size
+    python -m evals.bench.scale --sizes 100000 --rounds 5 --json out.json
+
+Each index is built once by ``evals.bench.query.synthetic_settings`` (generated texts, random
+unit vectors for the configured embedding model, written straight through ``ChromaVectorStore``
+and ``SqliteCatalog``; cached in the temp dir, so later runs only measure). Chroma adds ~1.5-2k
+vectors/s on 2 cores: 1M chunks take 10-15 minutes to build the first time.
+
+Every size is measured in a fresh child process, so memory and open time are not polluted by
+the previous size: time to open (``Index.open`` plus the first query), resident memory after
+opening and at peak, disk used, and p50/p95 in milliseconds of dense (query embedding + Chroma
+top-40), keyword (SQLite FTS5 top-40) and fused retrieval through the ``Retriever`` (with and
+without the sentence re-score), over the fixed questions of ``evals.bench.query``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evals.bench.query import CACHE, CASES, _env, percentiles, synthetic_settings, time_calls
+
+# Keyword queries made of words the synthetic texts use (the real questions mostly miss them).
+DOMAIN_QUERIES = (
+    "council transformation savings",
+    "adult social care demand",
+    "digital data automation residents",
+    "business case benefits realisation",
+    "leadership culture governance risk",
+    "housing waste planning services",
+    "community engagement consultation co-design",
+    "finance income partnership delivery company",
+)
+
+
+def _rss_mb() -> float:
+    """Current resident set size of this process in MiB (Linux /proc)."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _disk_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def build(size: int) -> Path:
+    """Build (or reuse) the synthetic index of ``size`` chunks; returns its data dir."""
+    from assistant.app import build_embedder
+    from assistant.settings import Settings
+
+    embedder = build_embedder(Settings())
+    t0 = time.perf_counter()
+    settings = synthetic_settings(size, embedder.model_id, embedder.dimension)
+    print(f"index of {size:,} chunks ready in {time.perf_counter() - t0:.0f} s", flush=True)
+    return settings.data_dir
+
+
+def measure(size: int, rounds: int) -> dict[str, Any]:
+    """Open the built index of ``size`` chunks in this process and measure it."""
+    from assistant.app import build_embedder
+    from assistant.index import Index
+    from assistant.retrieval import Retriever
+    from assistant.settings import Settings
+
+    base_rss = _rss_mb()
+    embedder = build_embedder(Settings())
+    embedder.embed(["warm the model"])  # the model's own load is not the index's open time
+    model_rss = _rss_mb()
+    settings = synthetic_settings(size, embedder.model_id, embedder.dimension)
+    questions = [c.question for c in CASES]
+    t0 = time.perf_counter()
+    index = Index.open(settings, embedder)
+    index.vectors.query(embedder.embed([questions[0]])[0], 10)
+    open_ms = (time.perf_counter() - t0) * 1000
+    open_rss = _rss_mb()
+
+    vectors = {q: embedder.embed([q])[0] for q in questions}
+
+    def dense(q: str) -> Any:
+        return index.vectors.query(embedder.embed([q])[0], 40)
+
+    def chroma(q: str) -> Any:
+        return index.vectors.query(vectors[q], 40)
+
+    def keyword(q: str) -> Any:
+        return index.keyword.search(q, 40)
+
+    plain = settings.retrieval.model_copy(update={"sentence_rescore": False})
+    fused = Retriever(index, plain).retrieve
+    configured = Retriever(index, settings.retrieval).retrieve
+    out: dict[str, Any] = {
+        "chunks": index.catalog.count_chunks(),
+        "vectors": index.vectors.count(),
+        "open_ms": round(open_ms, 1),
+        "rss_model_mb": round(model_rss - base_rss, 1),
+        "rss_index_open_mb": round(open_rss - model_rss, 1),
+        "disk_mb": round(_disk_mb(settings.data_dir), 1),
+        "disk_chroma_mb": round(_disk_mb(settings.chroma_dir), 1),
+        "disk_catalog_mb": round(settings.catalog_path.stat().st_size / 2**20, 1),
+    }
+    hits = [len(keyword(q)) for q in DOMAIN_QUERIES]
+    out["keyword_domain_hits_mean"] = round(sum(hits) / len(hits), 1)
+    p50, p95 = percentiles(time_calls(keyword, DOMAIN_QUERIES, rounds))
+    out["keyword_domain_p50_ms"], out["keyword_domain_p95_ms"] = round(p50, 1), round(p95, 1)
+    for name, fn in (
+        ("chroma", chroma),
+        ("dense", dense),
+        ("keyword", keyword),
+        ("fused", fused),
+        ("fused_rescore", configured),
+    ):
+        # The re-score embeds ~200 sentences per question: one pass is enough to time it.
+        n = 1 if name == "fused_rescore" else rounds
+        p50, p95 = percentiles(time_calls(fn, questions, n))
+        out[f"{name}_p50_ms"] = round(p50, 1)
+        out[f"{name}_p95_ms"] = round(p95, 1)
+    out["rss_after_queries_mb"] = round(_rss_mb(), 1)
+    out["rss_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    index.close()
+    return out
+
+
+def report(results: Sequence[dict[str, Any]]) -> str:
+    rows = [
+        ("chunks", "chunks", "{:,}"),
+        ("time to open + first query (ms)", "open_ms", "{:,.0f}"),
+        ("RSS of the open index (MiB)", "rss_index_open_mb", "{:,.0f}"),
+        ("RSS after queries (MiB)", "rss_after_queries_mb", "{:,.0f}"),
+        ("peak RSS (MiB)", "rss_peak_mb", "{:,.0f}"),
+        ("disk total (MiB)", "disk_mb", "{:,.0f}"),
+        ("  Chroma (MiB)", "disk_chroma_mb", "{:,.0f}"),
+        ("  SQLite catalogue + FTS5 (MiB)", "disk_catalog_mb", "{:,.0f}"),
+    ]
+    for name, label in (
+        ("chroma", "Chroma top-40 (vector given)"),
+        ("dense", "dense: embed + Chroma top-40"),
+        ("keyword", "keyword: FTS5 top-40, questions"),
+        ("keyword_domain", "keyword: FTS5 top-40, domain words"),
+        ("fused", "fused (Retriever, no re-score)"),
+        ("fused_rescore", "fused + sentence re-score"),
+    ):
+        rows.append((f"{label} p50 (ms)", f"{name}_p50_ms", "{:,.1f}"))
+        rows.append((f"{label} p95 (ms)", f"{name}_p95_ms", "{:,.1f}"))
+    width = max(len(r[0]) for r in rows) + 2
+    lines = ["".ljust(width) + "".join(f"{r['chunks']:>14,}" for r in results)]
+    for label, key, fmt in rows[1:]:
+        lines.append(label.ljust(width) + "".join(f"{fmt.format(r[key]):>14}" for r in results))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="100000,1000000",
+        help="Comma-separated index sizes in chunks (default 100000,1000000).",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="Passes over the questions.")
+    parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)  # child process mode
+    args = parser.parse_args(argv)
+    _env()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.rounds)))
+        return 0
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    results = []
+    for size in sizes:
+        build(size)
+        child = subprocess.run(
+            [sys.executable, "-m", "evals.bench.scale", "--measure", str(size)]
+            + ["--rounds", str(args.rounds)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if child.returncode != 0:
+            print(child.stderr, file=sys.stderr)
+            return child.returncode
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        results.append(result)
+        print(json.dumps(result), flush=True)
+    print("\nScale benchmark (synthetic chunks, random vectors, real query embeddings):")
+    print(report(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
