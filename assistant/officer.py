@@ -55,6 +55,7 @@ TIEX_AREAS = (
 CASE_CANDIDATES = 120  # dense and keyword candidates searched for council mentions
 CASE_QUOTES = 3  # citations kept per council
 CASE_RESCORE = 3  # passages per council whose naming sentence is scored against the query
+PACK_CASE_RATIO = 0.75  # a pack's extra case studies score at least this share of the best
 CASE_STUDY_RELEVANCE = 1.0  # without a query, every passage counts the same
 SCAN_BATCH = 500
 
@@ -213,6 +214,7 @@ def find_cases(
     council_type: str | None = None,
     region: str | None = None,
     limit: int = 10,
+    min_score_ratio: float = 0.0,
     suggester: CatalogueSuggester | None = None,
 ) -> list[CaseResult]:
     """Councils and what they did, with citations, best first.
@@ -221,6 +223,8 @@ def find_cases(
     evidence); without a query, by the number of passages that name them. ``theme`` matches a
     theme id or label fragment; ``council_type`` and ``region`` match the gazetteer's values
     (case-insensitive, partial). Citations are numbered 1.. across the whole result list.
+    ``min_score_ratio`` drops councils scoring under that share of the best one (the evidence
+    pack uses it to keep only close matches).
     """
     if limit < 1:
         raise InputError("limit must be at least 1.")
@@ -296,12 +300,16 @@ def find_cases(
             score = float(len(distinct)) + (0.5 if entry.summary else 0.0)
         results.append((score, entry))
     results.sort(key=lambda r: (-r[0], r[1].name))
+    if results and min_score_ratio > 0:
+        floor = results[0][0] * min_score_ratio
+        results = [r for r in results if r[0] >= floor]
 
     numbering = CitationNumbering.after(())
     out: list[CaseResult] = []
     for score, entry in results[:limit]:
         cited: dict[int, Citation] = {}
-        for _, chunk, evidence in entry.evidence:
+        # Whole sentences first: a window cut around a name is the quote of last resort.
+        for _, chunk, evidence in sorted(entry.evidence, key=lambda e: not e[2].whole):
             n = numbering.cite(chunk, evidence.quote, needle=evidence.needle or None)
             if n not in cited:
                 cited[n] = next(c for c in (*numbering.answer, *numbering.new) if c.n == n)
@@ -538,6 +546,7 @@ def pack_for_answer(
             tool.catalogue,
             query=answer.standalone_question or answer.question,
             limit=cases,
+            min_score_ratio=PACK_CASE_RATIO,
             suggester=tool,
         )
     return build_pack(answer, found, fmt=fmt)

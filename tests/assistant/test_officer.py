@@ -266,3 +266,14 @@ def test_pack_for_a_refused_answer_has_no_cases(world) -> None:
     )
     text = pack_for_answer(refused, index=index, fmt="md", suggester=suggester).decode()
     assert "poems are out of scope" in text and "### " not in text
+
+
+def test_min_score_ratio_keeps_only_close_matches(world) -> None:
+    _, index, catalogue, suggester = world
+    every = find_cases(index, catalogue, query="co-design with residents", suggester=suggester)
+    close = find_cases(
+        index, catalogue, query="co-design with residents", min_score_ratio=0.9, suggester=suggester
+    )
+    assert 0 < len(close) < len(every)
+    assert all(c.score >= 0.9 * close[0].score for c in close)
+    assert _names(close) == _names(every)[: len(close)]
