@@ -573,7 +573,8 @@ class CatalogueSuggester:
                     if ev.needle.casefold() not in ev.quote.casefold():
                         continue
                     overlap = len(words & set(re.findall(r"[a-z]{4,}", ev.text.lower())))
-                    overlap += 1000 if ev.whole else 0  # a real sentence beats a heading window
+                    if not ev.whole:
+                        continue  # named only in a heading or a broken line: quote a sentence
                     if best is None or overlap > best[0]:
                         best = (overlap, chunk, ev)
             if best is not None:
