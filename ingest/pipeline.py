@@ -208,6 +208,23 @@ def _prefetch(items: Iterator[_Item], size: int) -> Iterator[_Item]:
         thread.join(timeout=5)
 
 
+def _under_any(source: str, folders: Sequence[Path]) -> bool:
+    path = Path(source)
+    return path.is_absolute() and any(path.is_relative_to(folder) for folder in folders)
+
+
+def _other_live_source(recorded: str, path: Path) -> bool:
+    """True when the indexed document with this id came from another file that still exists
+    (two folders with the same name); a moved folder (old file gone) is not a clash."""
+    old = Path(recorded)
+    if not old.is_absolute() or old == path:
+        return False
+    try:
+        return old.exists() and not old.samefile(path)
+    except OSError:
+        return False
+
+
 def _is_hidden(relative: Path) -> bool:
     return any(part.startswith((".", "~$")) for part in relative.parts)
 
@@ -490,10 +507,19 @@ class Pipeline:
             seen.add(source.doc_id)
             file_hash = file_fingerprint(source, max_bytes)
             previous = known.get(source.doc_id)
+            if previous is not None and _other_live_source(previous.source, source.path):
+                yield DocumentReport(
+                    path,
+                    "failed",
+                    error=f"document id {source.doc_id!r} is already used by {previous.source} "
+                    "(another folder with the same name): rename one of the folders",
+                )
+                continue
             if (
                 file_hash
                 and previous is not None
                 and previous.file_hash == file_hash
+                and previous.source == path
                 and source.doc_id not in force
             ):  # same bytes and metadata as last time: skip without parsing
                 yield DocumentReport(path, "unchanged", len(previous.chunk_ids), None, previous.id)
@@ -532,6 +558,7 @@ class Pipeline:
         if (
             previous is not None
             and previous.content_hash == document.content_hash
+            and previous.source == document.source  # chunks carry the source path too
             and document.id not in force
         ):
             report = DocumentReport(source, "unchanged", len(previous.chunk_ids), None, document.id)
@@ -637,11 +664,12 @@ class Pipeline:
     def _prune(
         self, folders: Sequence[Path], known: Mapping[str, DocumentRecord], seen: set[str]
     ) -> list[DocumentReport]:
-        """Remove documents from ``folders`` whose files were not found in this run."""
-        prefixes = tuple(f"{folder.name}/" for folder in folders)
+        """Remove documents whose source file lies under one of ``folders`` but was not found
+        in this run. Decided by source path, not by id prefix: another folder with the same
+        name (e.g. the project's ``corpus/`` and a shared ``corpus``) is never touched."""
         reports = []
         for doc_id, record in sorted(known.items()):
-            if prefixes and doc_id.startswith(prefixes) and doc_id not in seen:
+            if doc_id not in seen and _under_any(record.source, folders):
                 self.index.catalog.remove_document(doc_id)  # truth first; vectors follow
                 self.index.vectors.delete(list(record.chunk_ids))
                 self._hooks.reached("pruned")

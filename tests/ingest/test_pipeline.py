@@ -507,3 +507,41 @@ def test_storage_failure_stops_the_run_with_a_storage_error(docs: Path) -> None:
     with pytest.raises(StorageError, match="disk full"):
         run(index, [docs])
     assert index.catalog.count_chunks() == 0
+
+
+def test_same_folder_name_elsewhere_is_neither_pruned_nor_overwritten(
+    index: Index, tmp_path: Path
+) -> None:
+    project, shared = tmp_path / "project" / "corpus", tmp_path / "shared" / "corpus"
+    write_docs(project, {"README.md": "catalogue", "peers.md": "peer councils"})
+    write_docs(shared, {"README.md": "shared readme", "report.txt": "report"})
+    run(index, [project])
+    report = run(index, [shared], prune=True)
+    statuses = by_status(report)
+    assert statuses == {"added": ["report.txt"], "failed": ["README.md"]}
+    assert "another folder with the same name" in report.failed[0].error
+    assert {r.id for r in index.catalog.documents()} == {
+        "corpus/README.md",
+        "corpus/peers.md",
+        "corpus/report.txt",
+    }
+    assert index.catalog.document("corpus/README.md").source == str(project / "README.md")
+    assert_consistent(index)
+
+
+def test_moved_folder_keeps_its_ids(index: Index, docs: Path, tmp_path: Path) -> None:
+    run(index, [docs])
+    moved = tmp_path / "elsewhere" / "docs"
+    moved.parent.mkdir()
+    docs.rename(moved)
+    report = run(index, [moved], prune=True)
+    assert by_status(report) == {"updated": ["care.md", "housing.md", "waste.txt"]}
+    assert all(
+        c.source.startswith(str(moved))
+        for c in index.catalog.chunks(list(index.catalog.all_chunk_ids()))
+    )
+    assert {r.id for r in index.catalog.documents()} == {
+        "docs/housing.md",
+        "docs/care.md",
+        "docs/waste.txt",
+    }
