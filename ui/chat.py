@@ -25,6 +25,7 @@ import gradio as gr  # noqa: E402
 
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.types import Answer, Citation, Filters, Suggestion, Turn  # noqa: E402
+from ui.api.errors import ApiError  # noqa: E402
 from ui.api.officer_tools import assessment_area_names, pack_filename  # noqa: E402
 
 if TYPE_CHECKING:
@@ -487,7 +488,7 @@ class ChatHandlers:
                 if event.kind in ("sources", "token"):
                     chat[-1] = {"role": "assistant", "content": render_partial(text, citations)}
                     yield list(chat), "", history, None, gr.update(visible=False)
-        except AssistantError as exc:
+        except (AssistantError, ApiError) as exc:
             chat[-1] = {"role": "assistant", "content": render_error(str(exc))}
             yield list(chat), message, history, None, gr.update(visible=False)
 

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import sys
+import threading
+import time
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,13 +76,46 @@ def test_readyz_503_with_reason_when_index_missing(
     monkeypatch.setattr("assistant.app.build_assistant", missing)
     with TestClient(create_app(settings=api_settings, chat=False)) as client:
         assert client.get("/healthz").status_code == 200
-        ready = client.get("/readyz")
+        ready = _wait_for(client, lambda r: "ingest" in (r.json()["reason"] or ""))
         assert ready.status_code == 503
         assert "lga-assistant ingest" in ready.json()["reason"]
         ask = client.post("/api/ask", json={"question": QUESTION})
         assert ask.status_code == 503
         assert ask.json()["error"]["code"] == "not_ready"
         assert "ingest" in ask.json()["error"]["message"]
+
+
+def _wait_for(client: TestClient, done: Any, timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get("/readyz")
+        if done(response) or time.monotonic() > deadline:
+            return response
+        time.sleep(0.02)
+
+
+def test_assistant_loads_in_background_with_healthz_up_meanwhile(
+    api_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    built: list[FakeAssistant] = []
+
+    def slow_build(settings: Settings) -> FakeAssistant:
+        release.wait(10)
+        built.append(FakeAssistant())
+        return built[-1]
+
+    monkeypatch.setattr("assistant.app.build_assistant", slow_build)
+    with TestClient(create_app(settings=api_settings, chat=False)) as client:
+        assert client.get("/healthz").status_code == 200
+        starting = client.get("/readyz")
+        assert starting.status_code == 503 and "starting up" in starting.json()["reason"]
+        busy = client.post("/api/ask", json={"question": QUESTION})
+        assert busy.status_code == 503 and busy.json()["error"]["code"] == "not_ready"
+        release.set()
+        assert _wait_for(client, lambda r: r.status_code == 200).status_code == 200
+        assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
+    assert built[0].warmed == 1
 
 
 def test_readyz_503_when_assistant_not_ready(api_settings: Settings) -> None:

@@ -7,11 +7,14 @@ no assistant, and the lifespan builds the real one from settings and warms it up
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -47,10 +50,22 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Models load once, here, in a worker thread; the server keeps running (and /readyz
-        # says why) if the index is missing or unusable.
-        await state.run(state.load)
-        yield
+        # Models load once, at start-up, in a worker thread; the server keeps running (and
+        # /readyz says why) if the index is missing or unusable.
+        if state.assistant is not None:
+            # Given an assistant (tests, embedding): warm it before serving the first request.
+            await anyio.to_thread.run_sync(state.load)
+            yield
+            return
+        # Built from settings: load in the background, so /healthz answers at once and
+        # /readyz (and every route needing the assistant) says "starting up" until it is warm.
+        loading = asyncio.ensure_future(
+            anyio.to_thread.run_sync(state.load, abandon_on_cancel=True)
+        )
+        try:
+            yield
+        finally:
+            loading.cancel()
 
     app = FastAPI(
         title="LGA transformation assistant",
