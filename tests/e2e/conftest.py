@@ -1,8 +1,8 @@
 """End-to-end fixtures: the real app in a subprocess (real model, real corpus) and Debian's
 chromium driven by Playwright.
 
-The server runs on a free loopback port with a temporary data dir ingested from ``corpus/``
-and, when present, the shared corpus beside the checkout. Screenshots go to
+The server runs on a free loopback port over a private copy of the session's real index
+(``corpus/`` and, when present, the shared corpus beside the checkout). Screenshots go to
 ``test-artifacts/e2e/`` (git-ignored). The tests are skipped, with the reason, when chromium
 is not installed (``make browsers`` installs it).
 """
@@ -108,9 +108,12 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def live_server(
-    tmp_path_factory: pytest.TempPathFactory, artifacts: Path, copy_real_index
+    tmp_path_factory: pytest.TempPathFactory,
+    artifacts: Path,
+    copy_real_index,  # type: ignore[no-untyped-def]
 ) -> Iterator[dict]:
-    """The real app (`lga-assistant serve`) over an index of corpus/ + ../shared/corpus."""
+    """The real app (`lga-assistant serve`) over a private copy of the session's real index
+    (corpus/ plus the shared corpus, ingested once per session by tests/conftest.py)."""
     data_dir = copy_real_index(tmp_path_factory.mktemp("e2e") / "data")
     env = _server_env(data_dir)
     port = _free_port()
