@@ -173,7 +173,9 @@ def test_unwritable_location_gives_storage_error(tmp_path: Path) -> None:
 def test_amend_feedback_replaces_reasons_and_comment(store: TraceStore) -> None:
     store.record(_answer())
     feedback_id = store.feedback("a1", "down")
-    store.amend_feedback(feedback_id, rating="down", reasons=["Not accurate"], comment="See a@b.org")
+    store.amend_feedback(
+        feedback_id, rating="down", reasons=["Not accurate"], comment="See a@b.org"
+    )
     rows = store.feedback_rows()
     assert len(rows) == 1
     assert rows[0]["reasons"] == ["Not accurate"] and rows[0]["comment"] == "See [EMAIL]"
