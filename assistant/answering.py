@@ -199,11 +199,22 @@ def build_messages(
 
 
 def _stem(word: str) -> str:
+    """A light English stemmer: plurals, -ing, -ed and -ation removed ("focuses" and "focus",
+    "programmes" and "programme", "transformation" and "transforming" meet)."""
     word = word.lower().strip("'-")
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s"):
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        word = word[:-1]
+    for suffix in ("ation", "ing", "ed"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word.rstrip("e") if len(word) > 4 else word
 
 
 def content_terms(text: str) -> set[str]:
@@ -231,6 +242,14 @@ def system_prompt_leaked(text: str, *, shingle: int = 6, allowed: int = 1) -> bo
 def _system_shingles(shingle: int) -> frozenset[tuple[str, ...]]:
     words = re.findall(r"[a-z0-9_]+", _load_template("system").lower())
     return frozenset(tuple(words[i : i + shingle]) for i in range(len(words) - shingle + 1))
+
+
+def with_expansions(text: str) -> str:
+    """``text`` with the glossary expansion of each acronym it uses appended, so that "TIEx"
+    and "Transformation and Innovation Exchange" match when scoring (never shown to users)."""
+    found = [GLOSSARY[a] for a in dict.fromkeys(_ACRONYM.findall(text)) if a in GLOSSARY]
+    extra = [e for e in found if e.lower() not in text.lower()]
+    return f"{text} ({'; '.join(extra)})" if extra else text
 
 
 def known_acronyms(hits: Sequence[Hit]) -> dict[str, str]:
@@ -511,9 +530,10 @@ class Answerer:
         )
         new_headings = [h for h in headings if self._headings.get(h) is None]
         # One embedding batch: the question, new sentences, new doc questions, new headings.
-        texts = [question]
+        texts = [with_expansions(question)]
         for _, usable, questions in pending.values():
-            texts += [x.text for x in usable] + [x.text for x in questions]
+            texts += [with_expansions(x.text) for x in usable]
+            texts += [with_expansions(x.text) for x in questions]
         texts += new_headings
         matrix = np.asarray(self.embedder.embed(texts), dtype=np.float32)
         question_vec = matrix[0]
@@ -566,16 +586,15 @@ class Answerer:
                 ctx = max([heading_sim.get(h, 0.0) for h in heads] or [0.0])
                 for h in heads:
                     ctx = max(ctx, section_match.get((hit.chunk.document_id, h), 0.0))
-                candidates.append(
-                    _Candidate(sentence, index, frozenset(content_terms(sentence.text)), heads)
-                )
+                terms = frozenset(content_terms(with_expansions(sentence.text)))
+                candidates.append(_Candidate(sentence, index, terms, heads))
                 rows.append(vec)
                 context.append(ctx)
         dim = question_vec.shape[0]
         vectors = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
         sims = vectors @ question_vec if rows else np.zeros(0, dtype=np.float32)
-        weights = _term_weights(question, candidates)
-        evidence = _evidence_score(sims, set(content_terms(question)), hits)
+        weights = _term_weights(with_expansions(question), candidates)
+        evidence = _evidence_score(sims, set(content_terms(with_expansions(question))), hits)
         return _Analysis(
             question_vec,
             weights,
