@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,6 +65,7 @@ STEP_THEME_W = 0.2
 STEP_RELATIVE_FLOOR = 0.8
 STEPS_PER_FRAMEWORK = 2
 WHY_MAX_CHARS = 320
+DOCS_REFRESH_S = 30.0  # least time between rebuilds of the catalogue-document map on a miss
 
 
 # ------------------------------------------------------------------ catalogue views
@@ -335,7 +337,10 @@ class CatalogueSuggester:
         )
         self._lock = threading.Lock()
         self._docs: dict[str, str] | None = None  # hint -> ingested document id
+        self._docs_at = 0.0
         self._pointer_order: list[int] | None = None
+        self._static: dict[str, np.ndarray] = {}  # precomputed vectors of catalogue sentences
+        self.warm_case_studies()
 
     # ---------------------------------------------------------------- public API
 
@@ -441,7 +446,7 @@ class CatalogueSuggester:
         ]
         if not found:
             return []
-        sims = _cos(self.embedder.embed([e.text for *_, e in found]), qvec)
+        sims = _cos(self.vectors([e.text for *_, e in found]), qvec)
         out = [
             _PeerCandidate(
                 council=council.name,
@@ -456,22 +461,51 @@ class CatalogueSuggester:
         out.sort(key=lambda c: (-c.score, c.council, c.chunk.id))
         return out
 
-    def case_study_evidence(self, council: str, qvec: np.ndarray) -> tuple[Chunk, Evidence] | None:
-        """The sentence of the council's catalogue case study that names it and best matches
-        the question (the catalogue says what the council did, in plain words)."""
+    def _case_study_options(self, council: str) -> list[tuple[Chunk, Evidence]]:
         study = self.catalogue.case_study(council)
         if study is None:
-            return None
-        options = [
+            return []
+        return [
             (chunk, evidence)
             for chunk in self.catalogue_chunks((study.path, study.id), study.title)
             for c, evidence in self.mentions(chunk)
             if c.name == council and evidence.whole
         ]
+
+    def case_study_evidence(self, council: str, qvec: np.ndarray) -> tuple[Chunk, Evidence] | None:
+        """The sentence of the council's catalogue case study that names it and best matches
+        the question (the catalogue says what the council did, in plain words)."""
+        options = self._case_study_options(council)
         if not options:
             return None
-        sims = _cos(self.embedder.embed([e.text for _, e in options]), qvec)
+        sims = _cos(self.vectors([e.text for _, e in options]), qvec)
         return options[int(np.argmax(sims))]
+
+    def warm_case_studies(self) -> int:
+        """Embed the case-study sentences naming each council once, up front (they are what
+        peers quote); returns how many. Safe on an empty index (nothing to embed)."""
+        texts = {
+            evidence.text
+            for study in self.catalogue.case_studies
+            for _, evidence in self._case_study_options(study.council)
+        }
+        missing = sorted(t for t in texts if t not in self._static)
+        if missing:
+            vectors = self._embed_rows(missing)
+            with self._lock:
+                self._static.update(zip(missing, vectors, strict=True))
+        return len(texts)
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for ``texts``: precomputed ones first, the rest embedded in one batch."""
+        with self._lock:
+            found = {t: self._static[t] for t in texts if t in self._static}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            found.update(zip(missing, self._embed_rows(missing), strict=True))
+        if not texts:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.stack([found[t] for t in texts])
 
     def peers(
         self, question: str, qvec: np.ndarray, hits: Sequence[Hit], numbering: CitationNumbering
@@ -522,10 +556,15 @@ class CatalogueSuggester:
         top = max(weights.values(), default=0.0) or 1.0
         return {t: w / top for t, w in weights.items()}
 
-    def _catalogue_documents(self) -> dict[str, str]:
-        """Map each catalogue hint (source path, id, title) to an ingested document id."""
+    def _catalogue_documents(self, *, refresh: bool = False) -> dict[str, str]:
+        """Map each catalogue hint (source path, id, title) to an ingested document id.
+
+        Built once; rebuilt on ``refresh`` (a lookup missed) at most every ``DOCS_REFRESH_S``
+        seconds, so catalogue files ingested after start-up are found without a restart.
+        """
         with self._lock:
-            if self._docs is not None:
+            fresh = bool(self._docs) and time.monotonic() - self._docs_at < DOCS_REFRESH_S
+            if self._docs is not None and (not refresh or fresh):
                 return self._docs
         mapping: dict[str, str] = {}
         records = [
@@ -545,16 +584,20 @@ class CatalogueSuggester:
                 mapping.setdefault(key, record.id)
         with self._lock:
             self._docs = mapping
+            self._docs_at = time.monotonic()
         return mapping
 
     def catalogue_chunks(self, hints: Sequence[str], name: str) -> list[Chunk]:
         """The ingested chunks of the catalogue document for an entry (by path, id or title)."""
-        docs = self._catalogue_documents()
-        for hint in (*hints, name.casefold()):
-            key = hint.replace("\\", "/")
-            doc_id = docs.get(key) or docs.get(Path(key).stem) or docs.get(key.casefold())
-            if doc_id:
-                return self.index.catalog.document_chunks(doc_id)
+        for refresh in (False, True):
+            docs = self._catalogue_documents(refresh=refresh)
+            for hint in (*hints, name.casefold()):
+                key = hint.replace("\\", "/")
+                doc_id = docs.get(key) or docs.get(Path(key).stem) or docs.get(key.casefold())
+                if doc_id:
+                    chunks = self.index.catalog.document_chunks(doc_id)
+                    if chunks:
+                        return chunks
         return []
 
     def best_passage(

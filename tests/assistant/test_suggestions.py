@@ -496,3 +496,20 @@ def test_use_embedder_shares_a_cache_of_the_same_model(corpus) -> None:
     assert Counting.texts > 0  # the shared embedder is the one used
     with pytest.raises(ValueError, match="differs"):
         suggester.use_embedder(HashEmbedder(dimension=64))
+
+
+def test_a_suggester_built_before_ingest_finds_the_catalogue_afterwards(tmp_path: Path) -> None:
+    from ingest.pipeline import Pipeline
+
+    settings = fake_settings(tmp_path)
+    index = Index.in_memory(settings=settings)
+    suggester = build_suggester(settings, index)  # empty index, e.g. the app started first
+    assert suggester is not None
+    empty = suggest(suggester, index, "How can we get value from AI?", hits=[])
+    assert empty.resources == () and empty.next_steps == () and empty.peers == ()
+    pipeline = Pipeline(index, settings)
+    pipeline.ingest_paths([settings.corpus_dir], progress=False)
+    pipeline.index_documents(DOCUMENTS)
+    later = suggest(suggester, index, "How can we get value from AI?")
+    assert later.resources[0].title == "LGA AI hub"
+    assert len(later.next_steps) >= 2
