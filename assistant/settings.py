@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +53,10 @@ class RetrievalSettings(BaseModel):
         True, description="Re-score with the embedding cosine of each passage's best sentence."
     )
     sentence_weight: float = Field(
-        0.5, ge=0, le=1, description="Weight of the best-sentence cosine in the re-score."
+        0.3, ge=0, le=1, description="Weight of the best-sentence cosine in the re-score."
     )
     rescore_candidates: int = Field(
-        16, ge=1, le=200, description="Fused candidates re-scored at sentence level."
+        8, ge=1, le=200, description="Fused candidates re-scored at sentence level."
     )
     max_sentences: int = Field(
         12, ge=1, le=100, description="Sentences per passage scored in the re-score."
@@ -144,6 +144,17 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    admin_token: SecretStr | None = Field(
+        None,
+        description="Shorthand for api.admin_token (LGA_ASSISTANT_ADMIN_TOKEN); the nested "
+        "LGA_ASSISTANT_API__ADMIN_TOKEN wins when both are set.",
+    )
+
+    @model_validator(mode="after")
+    def _admin_token_shorthand(self) -> Settings:
+        if self.admin_token is not None and self.api.admin_token is None:
+            self.api.admin_token = self.admin_token
+        return self
 
     @field_validator("document_dirs", mode="before")
     @classmethod

@@ -26,3 +26,11 @@ def test_invalid_provider_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LGA_ASSISTANT_LLM__PROVIDER", "skynet")
     with pytest.raises(ValueError):
         Settings(_env_file=None)
+
+
+def test_admin_token_shorthand_and_nested_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings(_env_file=None).api.admin_token is None
+    monkeypatch.setenv("LGA_ASSISTANT_ADMIN_TOKEN", "short")
+    assert Settings(_env_file=None).api.admin_token.get_secret_value() == "short"
+    monkeypatch.setenv("LGA_ASSISTANT_API__ADMIN_TOKEN", "nested")
+    assert Settings(_env_file=None).api.admin_token.get_secret_value() == "nested"
