@@ -31,7 +31,13 @@ def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
-_NAME = r"(?:[A-Z][a-z'\-]+|[A-Z]\.)"
+_NAME = r"(?-i:[A-Z][a-z'\-]+|[A-Z]\.)"  # case-sensitive inside the case-insensitive rules
+_PERSONAL_CASE = (
+    r"(?:(?:housing|planning|benefits?|council tax|parking|blue badge|school|care|adoption|"
+    r"licen[cs]e|tenancy)\s+){0,2}(?:application|claim|case|complaint|appeal|record|file|"
+    r"account|bill|arrears|eviction|tenancy|address|phone number|email address|date of birth|"
+    r"personal details)"
+)
 _CASE_TERMS = (
     r"(?:housing|planning|benefits?|council tax|parking|blue badge|school|care|adoption|"
     r"licen[cs]e|tenancy|complaint|claim|case|application|appeal|eviction|arrears|record|file|"
@@ -45,7 +51,8 @@ RULES: tuple[ScopeRule, ...] = (
         _rx(
             r"\b(?:system|initial|hidden|original|developer|secret)\s+(?:prompt|instructions?|message)",
             r"\b(?:print|reveal|show|repeat|output|tell me|display|leak|dump)\b.{0,40}"
-            r"\b(?:your|the)\s+(?:instructions|prompt|rules|guidelines|configuration)\b",
+            r"\b(?:your|the)\s+(?:\w+\s+)?(?:instructions|prompt|rules|guidelines|configuration)\b",
+            r"\brepeat (?:the|all the|everything) (?:text|words|message)s? (?:above|before)\b",
         ),
     ),
     ScopeRule(
@@ -60,6 +67,9 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:jailbreak|developer mode|do anything now)\b",
             r"^\s*(?:system|assistant)\s*:",
             r"\b(?:respond|reply|answer) only with\b",
+            r"\bpretend (?:to be|you are)\b",
+            r"[\"']role[\"']\s*:\s*[\"'](?:system|assistant|developer)[\"']",
+            r"\bnew rule\s*:",
         ),
     ),
     ScopeRule(
@@ -135,7 +145,7 @@ RULES: tuple[ScopeRule, ...] = (
         "council concerned directly.",
         _rx(
             rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+{_NAME}.{{0,60}}\b{_CASE_TERMS}\b",
-            rf"\b{_NAME}\s+{_NAME}'s\s+{_CASE_TERMS}\b",
+            rf"\b{_NAME}\s+{_NAME}'s\s+{_PERSONAL_CASE}\b",
             rf"\b{_CASE_TERMS}\b.{{0,40}}\b(?:of|for|about)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+{_NAME}",
             r"\bmy (?:neighbou?r|landlord|tenant|son|daughter|mother|mum|father|dad|husband|wife|"
             r"partner|child|nan|gran)(?:'s)?\b.{0,60}\b(?:case|complaint|claim|application|"
