@@ -131,7 +131,11 @@ class SentenceTransformerEmbedder:
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        return np.asarray(vectors, dtype=np.float32)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if self.dtype != "float32":  # normalised in low precision: renormalise in float32
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors = vectors / np.where(norms == 0, 1.0, norms)
+        return vectors
 
     def count_tokens(self, text: str) -> int:
         """WordPiece tokens of ``text`` without special tokens (the fast Rust tokenizer)."""

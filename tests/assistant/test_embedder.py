@@ -96,3 +96,12 @@ def test_real_model_ingest_then_query_finds_the_right_document(
     assert top.startswith("docs/libraries.md::")
     assert index.stats().embedding_model == MODEL_ID
     index.close()
+
+
+def test_bfloat16_stays_close_to_float32(embedder: SentenceTransformerEmbedder) -> None:
+    texts = ["Peer challenge helped the council redesign its customer contact centre."] * 2
+    low = SentenceTransformerEmbedder.from_settings(EmbedderSettings(dtype="bfloat16"))
+    a, b = embedder.embed(texts[:1])[0], low.embed(texts[:1])[0]
+    assert low.embed(texts).dtype == np.float32
+    assert abs(float(np.linalg.norm(b)) - 1.0) < 1e-5
+    assert float(a @ b) > 0.99
