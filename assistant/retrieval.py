@@ -14,7 +14,7 @@ The ``Retriever`` runs these steps, each switchable in ``RetrievalSettings``:
    sentence (embedding model; sentence vectors cached, and the cache is shared with answering);
 7. neighbour expansion: a short hit gets the previous/next chunk of the same section attached.
 
-Pure helpers (``fuse``, ``dedupe``, ``split_sentences``, ``merge_neighbours``) are unit-tested
+Pure helpers (``fuse``, ``dedupe``, ``merge_neighbours``) are unit-tested
 on their own.
 """
 
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from assistant.sentences import split_sentences
 from assistant.types import Chunk, Filters, Hit
 
 if TYPE_CHECKING:
@@ -121,21 +122,6 @@ def dedupe(hits: Sequence[Hit], *, threshold: float = 0.8, shingle_size: int = 3
         kept.append(hit)
         kept_shingles.append(sh)
     return kept
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
-
-
-def split_sentences(text: str, *, min_chars: int = 20) -> list[str]:
-    """Split passage text into sentences (and list items / lines); drop fragments < min_chars."""
-    out: list[str] = []
-    for line in re.split(r"\n+", text):
-        line = line.strip(" \t-•*·")
-        if not line:
-            continue
-        out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
-    long = [s for s in out if len(s) >= min_chars]
-    return long or ([text.strip()] if text.strip() else [])
 
 
 def merge_neighbours(prev: Chunk | None, chunk: Chunk, next_: Chunk | None) -> Chunk:
@@ -286,7 +272,7 @@ class Retriever:
             hits = [h for h in hits if filters.matches(h.chunk)]
         if s.dedupe:
             hits = dedupe(
-                hits[: max(top_k * 4, s.rescore_candidates)], threshold=s.dedupe_threshold
+                hits[: max(top_k * 2, s.rescore_candidates)], threshold=s.dedupe_threshold
             )
         if s.sentence_rescore and hits:
             hits = self.rescore(query, hits[: max(top_k, s.rescore_candidates)])
@@ -306,7 +292,12 @@ class Retriever:
         ``settings.sentence_weight``. Sentence vectors go through ``self.embedder`` (cache them).
         """
         w = self.settings.sentence_weight
-        per_hit = [split_sentences(h.chunk.text)[: self.settings.max_sentences] for h in hits]
+        # The answerer embeds the same ``Sentence.text`` strings: with a shared CachedEmbedder,
+        # what is embedded here is not embedded again when the answer is composed.
+        per_hit = [
+            [x.text for x in split_sentences(h.chunk.text)][: self.settings.max_sentences]
+            for h in hits
+        ]
         flat = [s for sents in per_hit for s in sents]
         vectors = self.embedder.embed([query, *flat])
         qv, sv = vectors[0], vectors[1:]

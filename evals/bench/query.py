@@ -293,12 +293,17 @@ def rank_of_first_relevant(doc_ids: Sequence[str], sources: Sequence[str]) -> in
 
 
 def retrieval_quality(
-    index: Any, settings: RetrievalSettings, cases: Sequence[Case], k: int = 8
+    index: Any,
+    settings: RetrievalSettings,
+    cases: Sequence[Case],
+    k: int = 8,
+    embedder: Any = None,
 ) -> dict[str, float]:
     """Document-level hit@1, hit@5 and MRR@k of the retriever with ``settings``."""
     from assistant.retrieval import CachedEmbedder, Retriever
 
-    retriever = Retriever(index, settings, embedder=CachedEmbedder(index.embedder))
+    embedder = embedder if embedder is not None else CachedEmbedder(index.embedder)
+    retriever = Retriever(index, settings, embedder=embedder)
     ranks = []
     times = []
     for case in cases:
@@ -333,12 +338,22 @@ ABLATION: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 
-def run_ablation(index: Any, cases: Sequence[Case], base: RetrievalSettings) -> None:
+def run_ablation(
+    index: Any,
+    cases: Sequence[Case],
+    base: RetrievalSettings,
+    configs: Sequence[tuple[str, dict[str, Any]]] = ABLATION,
+) -> None:
+    """Print hit@1 / hit@5 / MRR@8 per configuration (one sentence cache shared by all, so
+    the median time is the warm-cache retrieval time)."""
+    from assistant.retrieval import CachedEmbedder
+
+    shared = CachedEmbedder(index.embedder)
     print(f"\nRetrieval quality per step ({len(cases)} questions, document-level):")
     print(f"  {'configuration':<44} {'hit@1':>6} {'hit@5':>6} {'MRR@8':>6} {'median':>9}")
-    for label, update in ABLATION:
+    for label, update in configs:
         settings = base.model_copy(update=update)
-        m = retrieval_quality(index, settings, cases)
+        m = retrieval_quality(index, settings, cases, embedder=shared)
         print(
             f"  {label:<44} {m['hit@1']:6.2f} {m['hit@5']:6.2f} {m['mrr@8']:6.2f} {m['ms']:6.1f} ms"
         )

@@ -15,7 +15,6 @@ from assistant.retrieval import (
     merge_neighbours,
     overlap,
     shingles,
-    split_sentences,
 )
 from assistant.types import Chunk, Hit
 
@@ -101,20 +100,6 @@ class TestDedupe:
         assert overlap(a, shingles("six seven eight nine")) == 0.0
         assert overlap(frozenset(), a) == 0.0
         assert shingles("Two words") == frozenset({("two", "words")})
-
-
-def test_split_sentences_handles_lines_bullets_and_fragments() -> None:
-    text = (
-        "The tracker measures savings. It also reports on quality (monthly).\n"
-        "• A list item about residents and services\nok"
-    )
-    assert split_sentences(text) == [
-        "The tracker measures savings.",
-        "It also reports on quality (monthly).",
-        "A list item about residents and services",
-    ]
-    assert split_sentences("tiny") == ["tiny"]
-    assert split_sentences("  ") == []
 
 
 class TestMergeNeighbours:
