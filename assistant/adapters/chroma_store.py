@@ -8,6 +8,7 @@ dimension so a different model is refused at open time.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Sequence
@@ -60,6 +61,11 @@ def make_client(settings: Settings) -> Any:
     try:
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     except (sqlite3.DatabaseError, _chroma_errors()) as exc:
+        if _STORAGE_PROBLEM.search(str(exc)):  # a full or read-only disk, not a broken index
+            raise StorageError(
+                f"Cannot write the vector index at {settings.chroma_dir} ({exc}): free disk "
+                "space or choose a writable folder with --data-dir or LGA_ASSISTANT_DATA_DIR."
+            ) from exc
         raise IndexCorruptError(
             f"The vector index at {settings.chroma_dir} cannot be opened ({exc}): run "
             "`lga-assistant ingest --rebuild` to build it again."
@@ -69,6 +75,11 @@ def make_client(settings: Settings) -> Any:
             f"Cannot open the vector index at {settings.chroma_dir} ({exc}): check the data "
             "directory is writable and the disk has space."
         ) from exc
+
+
+_STORAGE_PROBLEM = re.compile(
+    r"disk is full|no space left|read-?only|permission denied|disk i/o error", re.IGNORECASE
+)
 
 
 def _chroma_errors() -> type[Exception]:
