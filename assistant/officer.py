@@ -409,9 +409,10 @@ def parse_ratings(
                 f"Area {raw_key!r} is ambiguous: prefix it with its framework, e.g. "
                 f"tiex:{key} or 7cs:{key}."
             )
-        element = lookup.get(key)
-        if element is None:
+        found = lookup.get(key)
+        if found is None:
             raise InputError(f"Unknown area {raw_key!r}: use one of {known}.")
+        element = found
         if isinstance(raw_value, bool):
             raise InputError(f"Rating for {raw_key!r} must be a whole number from 1 to 5.")
         if isinstance(raw_value, str) and raw_value.strip().isdigit():

@@ -365,7 +365,9 @@ class CatalogueSuggester:
         """Peers, resources and next steps for one answer (see the module docstring)."""
         numbering = CitationNumbering.after(citations)
         if refused:
-            return SuggestionSet(resources=self.pointers(numbering), citations=tuple(numbering.new))
+            return SuggestionSet(
+                resources=tuple(self.pointers(numbering)), citations=tuple(numbering.new)
+            )
         qvec = self.embedder.embed([question])[0]
         themes = self._context_themes(question, hits)
         peers = self.peers(question, qvec, hits, numbering)
@@ -683,7 +685,7 @@ class CatalogueSuggester:
             scored.append((float(sims[i]) + RES_THEME_W * theme_score + named, i))
         scored.sort(key=lambda s: (-s[0], s[1]))
         floor: float | None = None  # relative to the best resource that can be cited
-        out = []
+        out: list[Suggestion] = []
         for score, i in scored:
             if len(out) == MAX_RESOURCES or (floor is not None and score < floor):
                 break
@@ -707,7 +709,7 @@ class CatalogueSuggester:
     def pointers(self, numbering: CitationNumbering, limit: int = 2) -> list[Suggestion]:
         """For refused questions: the catalogue entries the index holds most evidence about."""
         template = self._templates.get("pointer", "{summary}")
-        out = []
+        out: list[Suggestion] = []
         for i in self._pointer_ranking():
             if len(out) == limit:
                 break
