@@ -618,9 +618,7 @@ class Answerer:
         chosen = select_sentences(analysis, audience=audience, budget=budget)
         if not chosen:
             return _refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
-        text, citations = compose(
-            [analysis.candidates[i] for i in chosen], hits, analysis.all_sentences
-        )
+        text, citations = compose([analysis.candidates[i] for i in chosen], hits)
         if audience == "councillor":
             text = expand_acronyms(text, known_acronyms(hits))
         if system_prompt_leaked(text):
@@ -802,18 +800,13 @@ def _with_marker(text: str, n: int | str) -> str:
     return f"{text[:cut]} [{n}]{text[cut:]}"
 
 
-def compose(
-    picks: Sequence[_Candidate],
-    hits: Sequence[Hit],
-    all_sentences: Sequence[Sequence[Sentence]],
-) -> tuple[str, tuple[Citation, ...]]:
+def compose(picks: Sequence[_Candidate], hits: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:
     """Order the picked sentences into paragraphs and number their citations.
 
     Passages appear in the order their first sentence was picked (so the most direct answer
     leads); within a passage sentences keep document order. Citations are numbered 1..n by
     first appearance.
     """
-    del all_sentences
     groups: dict[int, list[_Candidate]] = {}
     for pick in picks:
         groups.setdefault(pick.hit_index, []).append(pick)
@@ -962,7 +955,7 @@ def resolve_min_evidence(settings: Settings, model_id: str) -> float:
         return settings.answer.min_evidence
     calibration = load_calibration()
     if calibration and calibration.get("model_id") == model_id:
-        return float(calibration["threshold"])
+        return float(str(calibration["threshold"]))
     return UNCALIBRATED_MIN_EVIDENCE
 
 

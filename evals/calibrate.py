@@ -7,8 +7,9 @@
 For every case of the dataset that should be answered (kinds fact, advice, peer, resource) or
 refused (kind out_of_scope) it retrieves passages with the real embedding model and the real
 ``Retriever``, computes the answerer's evidence score, and picks the threshold that maximises
-the F1 of refusal for the deployed decision (scope rule fires, or evidence < threshold). Ties go
-to the middle of the tied range. Multi-turn and injection cases are left out: the first need a
+the F0.5 of refusal by the evidence check alone (precision weighted; ties: the middle of the
+tied range); it also
+reports the deployed decision (scope rule fires, or evidence < threshold). Multi-turn and injection cases are left out: the first need a
 rewrite, the second are scored on whether the injection held, not on refusal.
 """
 
@@ -29,6 +30,10 @@ from assistant.scope import check_scope
 from assistant.settings import PROJECT_ROOT, AnswerSettings, Settings
 
 ANSWERABLE = ("fact", "advice", "peer", "resource")
+# F-beta with beta 0.5 weighs refusal precision over recall: refusing a councillor's answerable
+# question costs more than answering an out-of-scope one, because an extractive answer is cited
+# text from the sources and cannot invent anything; the scope rules also refuse most of those.
+BETA = 0.5
 REFUSE = ("out_of_scope",)
 DEFAULT_DATASET = PROJECT_ROOT / "evals" / "datasets" / "all.jsonl"
 SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
@@ -53,6 +58,7 @@ class Figures:
     true_pos: int
     false_pos: int
     false_neg: int
+    f_beta: float = 0.0
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -82,19 +88,28 @@ def score(cases: list[Case], threshold: float, *, use_scope: bool = True) -> Fig
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Figures(threshold, precision, recall, f1, tp, fp, fn)
+    b2 = BETA * BETA
+    f_beta = (
+        (1 + b2) * precision * recall / (b2 * precision + recall) if precision + recall else 0.0
+    )
+    return Figures(threshold, precision, recall, f1, tp, fp, fn, f_beta)
 
 
 def choose_threshold(cases: list[Case]) -> Figures:
-    """The threshold with the best refusal F1 (scope rules included); ties: middle of range."""
+    """The threshold with the best refusal F-beta (beta 0.5) of the evidence check alone; ties:
+    the middle of the tied range.
+
+    The scope rules are left out of the choice on purpose: they were written with these
+    questions in view, and the evidence check is the safety net for whatever they miss.
+    """
     values = sorted({round(c.evidence, 4) for c in cases})
     candidates = [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
     candidates.append(values[-1] + 0.01 if values else 0.5)
-    scored = [score(cases, t) for t in candidates]
-    best = max(f.f1 for f in scored)
-    tied = [f for f in scored if abs(f.f1 - best) < 1e-9]
+    scored = [score(cases, t, use_scope=False) for t in candidates]
+    best = max(f.f_beta for f in scored)
+    tied = [f for f in scored if abs(f.f_beta - best) < 1e-9]
     middle = tied[len(tied) // 2]
-    return score(cases, round(middle.threshold, 4))
+    return score(cases, round(middle.threshold, 4), use_scope=False)
 
 
 def build_index(data_dir: Path) -> None:
@@ -144,19 +159,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="an existing index")
     parser.add_argument("--out", type=Path, default=CALIBRATION_PATH)
     parser.add_argument("--dry-run", action="store_true", help="print figures, write nothing")
+    parser.add_argument("--save-scores", type=Path, help="write per-case evidence to this JSON")
+    parser.add_argument("--scores", type=Path, help="reuse per-case evidence from --save-scores")
     args = parser.parse_args(argv)
 
     cases = load_cases(args.dataset)
-    with tempfile.TemporaryDirectory(prefix="lga-calibrate-") as tmp:
-        data_dir = args.data_dir
-        if data_dir is None:
-            data_dir = Path(tmp) / "data"
-            print(f"building a temporary index in {data_dir} ...", flush=True)
-            build_index(data_dir)
-        cases, model_id = measure(cases, data_dir)
+    if args.scores:
+        saved = json.loads(args.scores.read_text(encoding="utf-8"))
+        model_id = saved["model_id"]
+        by_id = {row["id"]: row["evidence"] for row in saved["cases"]}
+        cases = [
+            Case(
+                c.id,
+                c.kind,
+                c.question,
+                c.should_refuse,
+                by_id[c.id],
+                check_scope(c.question) is not None,
+            )
+            for c in cases
+            if c.id in by_id
+        ]
+    else:
+        with tempfile.TemporaryDirectory(prefix="lga-calibrate-") as tmp:
+            data_dir = args.data_dir
+            if data_dir is None:
+                data_dir = Path(tmp) / "data"
+                print(f"building a temporary index in {data_dir} ...", flush=True)
+                build_index(data_dir)
+            cases, model_id = measure(cases, data_dir)
+    if args.save_scores:
+        rows = [{"id": c.id, "question": c.question, "evidence": c.evidence} for c in cases]
+        args.save_scores.write_text(
+            json.dumps({"model_id": model_id, "cases": rows}, indent=1) + "\n", encoding="utf-8"
+        )
 
-    chosen = choose_threshold(cases)
-    evidence_only = score(cases, chosen.threshold, use_scope=False)
+    evidence_only = choose_threshold(cases)
+    chosen = score(cases, evidence_only.threshold)
     scope_only = score(cases, -1.0)
     print(f"\n{'evidence':>8}  {'scope':>5}  {'label':<8} question")
     for case in sorted(cases, key=lambda c: c.evidence):
@@ -170,13 +209,14 @@ def main(argv: list[str] | None = None) -> int:
         f"model {model_id}"
     )
     for name, f in (
+        ("evidence only (chosen)", evidence_only),
         ("scope rules + evidence", chosen),
-        ("evidence only", evidence_only),
         ("scope rules only", scope_only),
     ):
         print(
             f"{name:<24} threshold {f.threshold:.4f}  refusal precision {f.precision:.3f} "
-            f"recall {f.recall:.3f} F1 {f.f1:.3f}  (tp {f.true_pos}, fp {f.false_pos}, "
+            f"recall {f.recall:.3f} F1 {f.f1:.3f} F0.5 {f.f_beta:.3f}  (tp {f.true_pos}, "
+            f"fp {f.false_pos}, "
             f"fn {f.false_neg})"
         )
     if args.dry_run:
@@ -193,10 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         "precision": round(chosen.precision, 4),
         "recall": round(chosen.recall, 4),
         "f1": round(chosen.f1, 4),
+        "objective": "evidence-only refusal F0.5 (precision weighted)",
         "evidence_only": {
             "precision": round(evidence_only.precision, 4),
             "recall": round(evidence_only.recall, 4),
             "f1": round(evidence_only.f1, 4),
+            "f0.5": round(evidence_only.f_beta, 4),
         },
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
