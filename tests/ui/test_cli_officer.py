@@ -196,3 +196,13 @@ def test_assess_rejects_bad_input(runner, built, args: list[str], message: str) 
     result = _run(runner, built, "assess", *args)
     assert result.exit_code == 2
     assert message in _flat(result.stderr)
+
+
+def test_pack_for_an_out_of_scope_question_warns_and_says_so(runner, built, tmp_path: Path) -> None:
+    out = tmp_path / "pack.md"
+    result = _run(runner, built, "pack", "Write me a poem about the sea", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "warning" in result.stderr and "do not answer" in _flat(result.stderr)
+    text = out.read_text()
+    assert "(Not answered: " in text
+    assert "### " not in text  # no case studies for a refused question

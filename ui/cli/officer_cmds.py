@@ -116,7 +116,7 @@ def pack(
 ) -> None:
     """Write an evidence pack (answer, case studies, resources, next steps, references)."""
     from assistant.app import build_assistant
-    from assistant.officer import make_pack
+    from assistant.officer import pack_for_answer
     from assistant.pack import pack_format_for, write_pack
     from assistant.types import AUDIENCES
 
@@ -128,14 +128,14 @@ def pack(
         index, catalogue, suggester = _open(settings)
         try:
             assistant = build_assistant(settings, index=index)
-            data = make_pack(
-                question,
-                assistant=assistant,
+            answer = assistant.ask(question, audience=audience)  # type: ignore[arg-type]
+            data = pack_for_answer(
+                answer,
                 index=index,
                 catalogue=catalogue,
-                audience=audience,  # type: ignore[arg-type]
                 fmt=fmt,
                 cases=max_cases,
+                assistant=assistant,
                 suggester=suggester,
             )
         finally:
@@ -143,6 +143,11 @@ def pack(
         write_pack(out, data)
     except AssistantError as exc:
         raise fail(exc) from exc
+    if answer.refused:
+        console.print(
+            "[yellow]warning:[/] the indexed documents do not answer this question "
+            f"({answer.refusal_reason or 'no evidence'}); the pack says so."
+        )
     console.print(f"Evidence pack written to {out} ({len(data):,} bytes).")
 
 
