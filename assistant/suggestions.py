@@ -62,6 +62,7 @@ RES_NAMED_TOP = 3
 RES_RELATIVE_FLOOR = 0.6
 # Next-step score = cosine to the question + hit theme support.
 STEP_THEME_W = 0.2
+STEP_AUDIENCE_W = 0.03
 STEP_RELATIVE_FLOOR = 0.8
 STEPS_PER_FRAMEWORK = 2
 WHY_MAX_CHARS = 320
@@ -99,6 +100,7 @@ class ElementEntry:
     themes: tuple[str, ...] = ()
     url: str | None = None
     hints: tuple[str, ...] = ()
+    for_councillors: bool = False  # the framework is written for councillors only
 
 
 def resource_entries(catalogue: Catalogue) -> list[ResourceEntry]:
@@ -128,9 +130,11 @@ def resource_entries(catalogue: Catalogue) -> list[ResourceEntry]:
 def element_entries(catalogue: Catalogue) -> list[ElementEntry]:
     """Every element of every catalogue framework, labelled "<framework label>: <element>"."""
     out: list[ElementEntry] = []
+    audiences = {r.path: tuple(r.audience) for r in catalogue.resources if r.path}
     for ref in catalogue.elements():
         framework = catalogue.framework(ref.framework_id)
         el = ref.element
+        audience = audiences.get(framework.path, ()) if framework else ()
         out.append(
             ElementEntry(
                 framework_id=ref.framework_id,
@@ -140,7 +144,11 @@ def element_entries(catalogue: Catalogue) -> list[ElementEntry]:
                 label=ref.label,
                 description=el.summary,
                 action=el.action,
+                # The taxonomy tags passages with "<framework>_<element>" ("7cs_capacity").
+                themes=(f"{ref.framework_id}_{el.id}",),
                 url=ref.url,
+                for_councillors=bool(audience)
+                and all(a.casefold().startswith("councillor") for a in audience),
                 hints=tuple(h for h in ((framework.path, framework.id) if framework else ()) if h),
             )
         )
@@ -752,14 +760,23 @@ class CatalogueSuggester:
     # ---------------------------------------------------------------- next steps
 
     def rank_elements(
-        self, qvec: np.ndarray, themes: dict[str, float], hits: Sequence[Hit]
+        self,
+        qvec: np.ndarray,
+        themes: dict[str, float],
+        hits: Sequence[Hit],
+        audience: Audience = "officer",
     ) -> list[tuple[float, int]]:
-        """(score, element index), best first."""
+        """(score, element index), best first: cosine of the question to the element, theme
+        support from the question and hits, and a nudge towards councillor frameworks for
+        councillors (and away from them for officers)."""
         sims = _cos(self._element_vecs, qvec)
         scored = []
         for i, element in enumerate(self.elements):
             support = max((themes.get(t, 0.0) for t in (*element.themes, element.id)), default=0.0)
-            scored.append((float(sims[i]) + STEP_THEME_W * support, i))
+            nudge = 0.0
+            if element.for_councillors:
+                nudge = STEP_AUDIENCE_W if audience == "councillor" else -STEP_AUDIENCE_W
+            scored.append((float(sims[i]) + STEP_THEME_W * support + nudge, i))
         scored.sort(key=lambda s: (-s[0], s[1]))
         return scored
 
@@ -805,7 +822,7 @@ class CatalogueSuggester:
 
         ``focus`` (element ids) puts those elements first (the self-assessment's weak areas).
         """
-        ranked = self.rank_elements(qvec, themes, hits)
+        ranked = self.rank_elements(qvec, themes, hits, audience)
         if focus:
             ranked.sort(key=lambda s: (self.elements[s[1]].id not in focus, -s[0], s[1]))
         if not ranked:

@@ -95,6 +95,28 @@ The TIEx self-assessment covers five focus areas.
 - organisational leadership and governance: how leadership and governance support change.
 - capacity to deliver: whether the council has the people, skills and resources to deliver.
 """,
+    "frameworks/councillor-roles.md": """---
+title: "Councillor roles"
+doc_type: framework
+publisher: "Test catalogue"
+url: https://example.org/councillor-roles
+framework: councillor_roles
+name: Councillor roles in transformation
+label: Councillor role
+resource_type: guidance
+audience: [councillors]
+elements:
+  - id: scrutiny
+    name: scrutiny
+    summary: Scrutiny councillors challenge plans, reports and delivery constructively.
+    action: Put the programme on the scrutiny work plan and challenge its plans and reports.
+---
+
+# Councillor roles in transformation
+
+Councillors can play a scrutiny role: scrutiny councillors challenge plans, reports and delivery
+constructively.
+""",
     "resources/leadership-academy.md": """---
 title: "Leadership Academy"
 doc_type: resource
@@ -385,6 +407,23 @@ def test_next_steps_name_their_framework_element_and_cite_the_framework(
     assert max(counts.values()) <= 2
 
 
+def test_councillor_frameworks_rank_higher_for_councillors(corpus) -> None:
+    _, index, suggester = corpus
+    q = "How should we challenge plans and reports on delivery?"
+    hits = hits_for(index, q)
+    ranks = {}
+    for audience in ("councillor", "officer"):
+        result = suggest(suggester, index, q, hits=hits, audience=audience)
+        labels = [s.framework for s in result.next_steps]
+        ranks[audience] = (
+            labels.index("Councillor role: scrutiny")
+            if ("Councillor role: scrutiny" in labels)
+            else 99
+        )
+    assert ranks["councillor"] == 0
+    assert ranks["officer"] >= ranks["councillor"]
+
+
 def test_councillor_steps_are_plainer_than_officer_steps(corpus) -> None:
     _, index, suggester = corpus
     q = "Do we have enough staff capacity to deliver the change?"
@@ -404,7 +443,10 @@ def test_refused_question_gets_only_pointers(corpus) -> None:
     assert result.peers == () and result.next_steps == ()
     assert 1 <= len(result.resources) <= 2
     # The frameworks the corpus is built around come first.
-    assert result.resources[0].title == "Transformation and Innovation Exchange (TIEx)"
+    assert {r.title for r in result.resources} == {
+        "Transformation and Innovation Exchange (TIEx)",
+        "Councillor roles in transformation",
+    }
     for resource in result.resources:
         assert resource.why.startswith("Not an answer to your question, but a guide to")
         assert resource.url and resource.citations
@@ -513,3 +555,16 @@ def test_a_suggester_built_before_ingest_finds_the_catalogue_afterwards(tmp_path
     later = suggest(suggester, index, "How can we get value from AI?")
     assert later.resources[0].title == "LGA AI hub"
     assert len(later.next_steps) >= 2
+
+
+@pytest.mark.parametrize("audience", ["councillor", "officer"])
+def test_every_element_of_the_project_catalogue_renders_a_step(audience: str) -> None:
+    from assistant.knowledge.catalogue import default_catalogue
+
+    suggester = build_suggester_from(Index.in_memory(), default_catalogue())
+    assert len(suggester.elements) >= 20
+    for element in suggester.elements:
+        text = suggester.step_text(element, audience)  # type: ignore[arg-type]
+        assert "{" not in text and "}" not in text, text
+        assert text.endswith(".") and len(text.split()) >= 6, text
+        assert ".." not in text and " ;" not in text, text
