@@ -24,6 +24,7 @@ Catalogue and element vectors are computed once at construction; sentence vector
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 _PROMPTS = Path(__file__).resolve().parent / "prompts"
+logger = logging.getLogger(__name__)
 
 MAX_PEERS = 3
 MAX_RESOURCES = 3
@@ -907,5 +909,16 @@ def load_catalogue(settings: Settings) -> Catalogue:
 
 
 def build_suggester(settings: Settings, index: Index) -> CatalogueSuggester | None:
-    """The suggester for ``index``, with the catalogue read from ``settings.corpus_dir``."""
+    """The suggester for ``index``, with the catalogue read from ``settings.corpus_dir``.
+
+    ``None`` (answers without suggestions, and a warning in the log) when there is no catalogue
+    folder; a malformed catalogue file still raises ``ConfigurationError`` naming the file.
+    """
+    if not Path(settings.corpus_dir).is_dir():
+        logger.warning(
+            "No catalogue folder at %s: answers will have no suggestions. Set "
+            "LGA_ASSISTANT_CORPUS_DIR to the project's corpus/ folder.",
+            settings.corpus_dir,
+        )
+        return None
     return build_suggester_from(index, load_catalogue(settings))

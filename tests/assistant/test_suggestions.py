@@ -568,3 +568,8 @@ def test_every_element_of_the_project_catalogue_renders_a_step(audience: str) ->
         assert "{" not in text and "}" not in text, text
         assert text.endswith(".") and len(text.split()) >= 6, text
         assert ".." not in text and " ;" not in text, text
+
+
+def test_no_catalogue_folder_means_no_suggester(tmp_path: Path) -> None:
+    settings = Settings(corpus_dir=tmp_path / "missing", vector_store="memory")
+    assert build_suggester(settings, Index.in_memory(settings=settings)) is None
