@@ -335,11 +335,16 @@ def suggestion_matches(
 ) -> tuple[int, int, int, list[str]]:
     """(correct predictions, predictions, expected patterns found, expected patterns missed).
 
-    A predicted name is correct when an expected substring occurs in it (dash/case-insensitive);
-    an expected pattern is found when it occurs in any predicted name.
+    A predicted name is correct when an expected substring occurs in it (dash/case-insensitive;
+    ``a|b`` patterns accept either); an expected pattern is found when it occurs in any
+    predicted name.
     """
-    correct = sum(1 for name in predicted if any(matches_pattern(p, name) for p in expected))
-    missed = [p for p in expected if not any(matches_pattern(p, name) for name in predicted)]
+
+    def hit(pattern: str, name: str) -> bool:
+        return any(matches_pattern(alt, name) for alt in pattern.split("|"))
+
+    correct = sum(1 for name in predicted if any(hit(p, name) for p in expected))
+    missed = [p for p in expected if not any(hit(p, name) for name in predicted)]
     return correct, len(predicted), len(expected) - len(missed), missed
 
 

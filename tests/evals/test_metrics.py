@@ -150,6 +150,15 @@ def test_suggestion_matching_precision_recall_counts():
         ["brighton", "bristol"],
     )
     assert (correct, predicted, found, missed) == (1, 3, 1, ["bristol"])
+    # "a|b" alternatives, as in facts.
+    assert m.suggestion_matches(["Low Income Family Tracker (LIFT)"], ["LIFT|Low Income"])[:3] == (
+        1,
+        1,
+        1,
+    )
+    assert m.suggestion_matches(["LG Inform"], ["TIEx|Innovation Exchange"])[3] == [
+        "TIEx|Innovation Exchange"
+    ]
 
 
 def test_council_checker_handles_variants_and_word_boundaries():
