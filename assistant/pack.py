@@ -292,10 +292,7 @@ def _add_hyperlink(paragraph: object, url: str, text: str | None = None) -> None
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), r_id)
     run = OxmlElement("w:r")
-    props = OxmlElement("w:rPr")
-    style = OxmlElement("w:rStyle")
-    style.set(qn("w:val"), "Hyperlink")
-    props.append(style)
+    props = OxmlElement("w:rPr")  # no rStyle: the default template has no Hyperlink style
     colour = OxmlElement("w:color")
     colour.set(qn("w:val"), "1D70B8")
     props.append(colour)

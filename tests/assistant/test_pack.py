@@ -235,3 +235,13 @@ def test_write_pack_to_unwritable_folder_says_what_to_do(tmp_path: Path) -> None
     blocker.write_text("x")
     with pytest.raises(StorageError, match="--out"):
         write_pack(blocker / "pack.docx", b"data")
+
+
+def test_docx_hyperlinks_resolve_to_external_urls() -> None:
+    from docx.oxml.ns import qn
+
+    doc = open_docx(io.BytesIO(build_pack(_answer(), CASES, fmt="docx")))
+    links = doc.element.body.findall(".//" + qn("w:hyperlink"))
+    targets = {doc.part.rels[link.get(qn("r:id"))].target_ref for link in links}
+    assert {"https://example.org/tcf", "https://example.org/guide"} <= targets
+    assert all(doc.part.rels[link.get(qn("r:id"))].is_external for link in links)
