@@ -229,6 +229,11 @@ def find_cases(
     if limit < 1:
         raise InputError("limit must be at least 1.")
     query = (query or "").strip() or None
+    if theme:
+        from assistant.knowledge.themes import get_theme
+
+        known = get_theme(theme.strip())  # an id or a label ("Co-design and community ...")
+        theme = known.id if known else theme.strip()
     tool = officer_suggester(index, catalogue, suggester=suggester)
     councils: dict[str, _Council] = {}
 

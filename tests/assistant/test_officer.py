@@ -108,6 +108,10 @@ def test_case_filters(world) -> None:
         "Reigate and Banstead Borough Council",
     }
     assert "Bristol City Council" not in _names(codesign)
+    by_label = find_cases(
+        index, catalogue, theme="Co-design and community engagement", suggester=suggester
+    )
+    assert _names(by_label) == _names(codesign)
     assert find_cases(index, catalogue, region="Nowhere", suggester=suggester) == []
     assert len(find_cases(index, catalogue, limit=1, suggester=suggester)) == 1
     with pytest.raises(InputError):
