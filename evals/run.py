@@ -667,3 +667,51 @@ def build_snapshot(
         },
         **(extra or {}),
     }
+
+
+def rescore_run(run_dir: Path, scorer: Scorer) -> dict[str, Any]:
+    """Score a written run's stored answers again (after a metric or dataset fix) without asking
+    the assistant; rewrites ``cases/*.json`` and ``summary.json`` and returns the summary.
+
+    Each case is re-read from its record, so edits to the dataset are not picked up: re-run for
+    those.
+    """
+    run_dir = Path(run_dir)
+    summary, records = load_run(run_dir)
+    ours = RunResult("ours")
+    base = RunResult("baseline")
+    for record in records.values():
+        case = parse_case(record["case"], f"{run_dir}/cases/{record['id']}.json")
+        answer = record.get("answer")
+        error = (record.get("metrics") or {}).get("error")
+        ours.runs.append(
+            CaseRun(case, answer, scorer.score(case, answer, error), record["seconds"])
+        )
+        if record.get("baseline"):
+            b = record["baseline"]
+            berror = (b.get("metrics") or {}).get("error")
+            base.runs.append(
+                CaseRun(
+                    case, b.get("answer"), scorer.score(case, b.get("answer"), berror), b["seconds"]
+                )
+            )
+    order = {c["id"]: i for i, c in enumerate(summary.get("cases") or [])}
+    ours.runs.sort(key=lambda r: order.get(r.case.id, len(order)))
+    base.runs.sort(key=lambda r: order.get(r.case.id, len(order)))
+    checks = [
+        ThresholdCheck(c["metric"], c["bound"], c["limit"], None)
+        for c in summary.get("thresholds") or []
+    ]
+    checks = [
+        ThresholdCheck(c.metric, c.bound, c.limit, lookup(summarise(ours.scores), c.metric))
+        for c in checks
+    ]
+    return write_run(
+        run_dir,
+        ours=ours,
+        baseline=base if base.runs else None,
+        snapshot={**(summary.get("snapshot") or {}), "rescored": datetime.now(UTC).isoformat()},
+        dataset=summary.get("dataset") or "",
+        suite=summary.get("suite"),
+        checks=checks,
+    )

@@ -318,3 +318,23 @@ def test_snapshot_redacts_secrets():
     assert "sk-secret-value" not in json.dumps(snap)
     assert snap["settings"]["llm"]["api_key"] == "<redacted>"
     assert snap["settings"]["retrieval"]["top_k"] == settings.retrieval.top_k
+
+
+def test_rescore_recomputes_metrics_from_stored_answers(dataset: Path, tmp_path: Path):
+    from evals.run import rescore_run
+
+    cases = load_cases(dataset)
+    ours = run_cases(ScriptedAssistant(_script()), cases, _scorer())
+    out = tmp_path / "run"
+    write_run(out, ours=ours, baseline=ours, snapshot={}, dataset="d", suite=None)
+    assert load_run(out)[0]["overall"]["invented_councils"] == 1
+
+    lenient = _scorer()
+    lenient.known_council = lambda name: True
+    summary = rescore_run(out, lenient)
+    assert summary["overall"]["invented_councils"] == 0
+    assert summary["baseline"]["overall"]["invented_councils"] == 0
+    on_disk, records = load_run(out)
+    assert on_disk["overall"]["invented_councils"] == 0
+    assert "invented council" not in " ".join(records["peer-tracker"]["metrics"]["failures"])
+    assert [c["id"] for c in on_disk["cases"]] == [c["id"] for c in CASES]

@@ -110,6 +110,21 @@ def load_indexed_documents(index: Index) -> list[Document]:
     return documents
 
 
+def build_scorer(embedder: Any, index: Index) -> tuple[Any, list[str]]:
+    """The scorer for runs against ``index``: the embedder for citation support, the indexed
+    texts for the invented-council check, the system prompt for leak checks."""
+    from evals import metrics
+    from evals.run import Scorer
+
+    chunk_texts = [c.text for c in index.catalog.chunks(sorted(index.catalog.all_chunk_ids()))]
+    scorer = Scorer(
+        embed=embedder.embed,
+        known_council=metrics.make_council_checker(chunk_texts),
+        system_prompt=SYSTEM_PROMPT.read_text(encoding="utf-8") if SYSTEM_PROMPT.is_file() else "",
+    )
+    return scorer, chunk_texts
+
+
 @dataclass
 class EvalOutcome:
     out_dir: Path
@@ -135,10 +150,8 @@ def execute(
 ) -> EvalOutcome:
     """Run a dataset against the real assistant (and the baseline) and write the run folder."""
     from assistant.app import build_assistant, build_chat_model, build_embedder
-    from evals import metrics
     from evals.report import render_report
     from evals.run import (
-        Scorer,
         build_snapshot,
         check_thresholds,
         default_out_dir,
@@ -155,12 +168,7 @@ def execute(
     index = ensure_index(settings, embedder, say=say, progress=progress)
     assistant = build_assistant(settings, index=index)
 
-    chunk_texts = [c.text for c in index.catalog.chunks(sorted(index.catalog.all_chunk_ids()))]
-    scorer = Scorer(
-        embed=embedder.embed,
-        known_council=metrics.make_council_checker(chunk_texts),
-        system_prompt=SYSTEM_PROMPT.read_text(encoding="utf-8") if SYSTEM_PROMPT.is_file() else "",
-    )
+    scorer, chunk_texts = build_scorer(embedder, index)
 
     runs = [("ours", assistant)]
     base_note = None
@@ -373,9 +381,31 @@ def compare(
         console.print(f"Comparison written to {html_out}")
 
 
+def rescore(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `eval run`.")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Score a run's stored answers again (after a metric fix) and rewrite its report."""
+    from assistant.app import build_embedder, open_index
+    from evals.report import render_report
+    from evals.run import rescore_run
+
+    try:
+        settings = load_settings(data_dir)
+        embedder = build_embedder(settings)
+        scorer, _ = build_scorer(embedder, open_index(settings, embedder))
+        summary = rescore_run(run_dir, scorer)
+    except AssistantError as exc:
+        raise fail(exc) from exc
+    report = render_report(run_dir)
+    print_summary(summary)
+    console.print(f"Rescored {run_dir}; report: {report}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``eval`` command group to ``app``."""
     group = typer.Typer(help="Measure answer quality: run eval suites and compare runs.")
     group.command("run")(run)
     group.command("compare")(compare)
+    group.command("rescore")(rescore)
     app.add_typer(group, name="eval")
