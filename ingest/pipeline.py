@@ -419,7 +419,7 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         if self.flush_chunks <= 0:
-            self.flush_chunks = max(32, 4 * self.settings.embedder.batch_size)
+            self.flush_chunks = max(64, 8 * self.settings.embedder.batch_size)
 
     # -- public API --------------------------------------------------------------------------
 

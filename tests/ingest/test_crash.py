@@ -144,7 +144,6 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "base": base,
         "v1": v1,
         "v2": v2,
-        "clean1_dir": clean1,
         "clean1": snapshot(clean1),
         "clean2": snapshot(clean2),
     }
@@ -185,13 +184,15 @@ def test_killed_first_ingest_then_rerun_equals_clean_run(
 def test_killed_update_then_rerun_equals_clean_run(
     corpora: dict[str, object], crash_at: str, tmp_path: Path
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(corpora["clean1_dir"], data)  # a finished ingest of v1
-    # The same folder name ("corpus") now holds the revised documents.
-    crashed = ingest(corpora["v2"], data, LGA_ASSISTANT_TEST_CRASH_AT=crash_at)
+    data, work = tmp_path / "data", tmp_path / "work" / "corpus"
+    shutil.copytree(corpora["v1"], work)
+    assert ingest(work, data).returncode == 0
+    for path in corpora["v2"].iterdir():  # edit the documents in place
+        (work / path.name).write_text(path.read_text())
+    crashed = ingest(work, data, LGA_ASSISTANT_TEST_CRASH_AT=crash_at)
     assert crashed.returncode == -signal.SIGKILL
     assert_never_half(data)
-    assert ingest(corpora["v2"], data).returncode == 0
+    assert ingest(work, data).returncode == 0
     same_as_clean(data, corpora["clean2"])
 
 
