@@ -103,11 +103,19 @@ class OfficerTools:
         )
 
     def pack(self, answer: Answer, *, fmt: str = "docx") -> bytes:
-        """An evidence pack (DOCX or Markdown) for ``answer`` with matching case studies."""
-        from assistant.pack import build_pack
+        """An evidence pack (DOCX or Markdown) for ``answer`` with closely matching case studies
+        (none for a refused answer)."""
+        from assistant.officer import pack_for_answer
 
-        cases = self.cases(query=answer.standalone_question or answer.question, limit=5)
-        return build_pack(answer, cases, fmt=fmt)  # type: ignore[arg-type]
+        context = self._context()
+        return pack_for_answer(
+            answer,
+            index=context["index"],
+            catalogue=context["catalogue"],
+            fmt=fmt,  # type: ignore[arg-type]
+            assistant=self.assistant,
+            suggester=context["suggester"],
+        )
 
 
 def pack_filename(question: str, fmt: str) -> str:
