@@ -33,7 +33,13 @@ import numpy as np
 
 from assistant.errors import ConfigurationError, ProviderError
 from assistant.ports import ChatMessage, ChatModel, Embedder
-from assistant.scope import CORPUS_COVERS, check_scope, looks_like_instruction, refusal_text
+from assistant.scope import (
+    CORPUS_COVERS,
+    check_scope,
+    looks_like_instruction,
+    looks_partisan,
+    refusal_text,
+)
 from assistant.sentences import Sentence, normalise_whitespace, split_sentences
 from assistant.settings import Settings
 from assistant.types import Audience, Chunk, Citation, Hit
@@ -357,7 +363,7 @@ def _usable(sentence: Sentence) -> bool:
     letters = sum(c.isalpha() for c in text)
     if letters < 0.6 * len(text) or _CALL_TO_ACTION.search(text):
         return False
-    return not looks_like_instruction(text)
+    return not looks_like_instruction(text) and not looks_partisan(text)
 
 
 _LINK_LIST_HEADING = re.compile(
@@ -758,8 +764,9 @@ def select_sentences(analysis: _Analysis, *, audience: Audience, budget: int) ->
 # --------------------------------------------------------------------------- composing
 
 
-def _quote_for(chunk: Chunk, sentences: Sequence[Sentence], max_chars: int = 600) -> str:
-    """The verbatim span of ``chunk`` covering ``sentences``, or the first of them if too long."""
+def _quote_for(chunk: Chunk, sentences: Sequence[Sentence], max_chars: int = 2400) -> str:
+    """The verbatim span of ``chunk`` covering ``sentences`` (so every sentence citing it is
+    inside its quote), or the first of them if the span is unusually long."""
     ordered = sorted(sentences, key=lambda s: s.start)
     span = normalise_whitespace(chunk.text[ordered[0].start : ordered[-1].end])
     if len(span) <= max_chars:
@@ -888,7 +895,12 @@ def check_generated(
     kept: list[tuple[str, list[int], dict[int, Sentence]]] = []
     for (plain, numbers), vec in zip(parts, vecs, strict=True):
         valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(hits)]
-        if not valid or source_vecs is None or looks_like_instruction(plain):
+        if (
+            not valid
+            or source_vecs is None
+            or looks_like_instruction(plain)
+            or looks_partisan(plain)
+        ):
             continue
         terms = content_terms(plain)
         support: dict[int, Sentence] = {}

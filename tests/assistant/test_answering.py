@@ -127,7 +127,7 @@ def test_every_answer_sentence_is_copied_from_its_cited_chunk() -> None:
         hits=hits,
     )
     assert_well_cited(draft, hits)
-    by_number = {c.n: normalise_whitespace(c.chunk.text) for c in draft.citations}
+    by_number = {c.n: c.quote for c in draft.citations}  # each sentence is inside its quote
     for sentence in sentences_of(draft):
         numbers = [int(n) for n in MARKER.findall(sentence)]
         body = MARKER.sub("", sentence).replace(" .", ".").strip()
