@@ -233,3 +233,21 @@ def looks_like_instruction(text: str) -> bool:
     """Is ``text`` addressed to an AI assistant ("ignore previous instructions", "system:",
     "you are now...")? Such sentences inside documents are dropped, never quoted or obeyed."""
     return any(p.search(text) for p in _INSTRUCTION_PATTERNS)
+
+
+_PARTY = (
+    r"(?:labour|conservatives?|tor(?:y|ies)|lib ?dems?|liberal democrats?|reform uk|"
+    r"green party|snp|plaid cymru)"
+)
+_PARTISAN_PATTERNS: tuple[re.Pattern[str], ...] = next(
+    r.patterns for r in RULES if r.name == "political"
+) + _rx(
+    rf"\b(?:vote|voting|voters should|back|support|elect)\b.{{0,20}}\b(?:for\s+)?(?:the\s+)?{_PARTY}",
+    rf"\b{_PARTY}\b.{{0,40}}\b(?:should be voted out|must go|failed)\b",
+)
+
+
+def looks_partisan(text: str) -> bool:
+    """Does ``text`` state a party-political opinion or judge a council as failing or good?
+    Such sentences are never quoted in an answer, whatever the document says."""
+    return any(p.search(text) for p in _PARTISAN_PATTERNS)
