@@ -111,6 +111,12 @@ class ApiSettings(BaseModel):
     max_body_bytes: int = Field(64_000, ge=1024, description="Largest request body accepted.")
     cors_origins: list[str] = Field(default_factory=list, description="CORS origins; off if empty.")
     workers: int = Field(4, ge=1, description="Threads answering requests concurrently.")
+    max_waiting: int = Field(
+        4,
+        ge=0,
+        description="Ask/search requests allowed to wait for a worker; beyond that the API "
+        "answers 503 with Retry-After at once (load shedding keeps latency bounded).",
+    )
 
 
 class Settings(BaseSettings):

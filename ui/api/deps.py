@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache, partial
 from typing import Any, TypeVar
 
@@ -52,6 +53,7 @@ class AppState:
         self._officer = officer
         self.ingest_lock = threading.Lock()
         self._limiter: anyio.CapacityLimiter | None = None
+        self._in_flight = 0
 
     @property
     def traces(self) -> TraceStore:
@@ -120,6 +122,25 @@ class AppState:
         describe = getattr(self.assistant, "describe", None)
         details = describe() if callable(describe) else {}
         return True, None, details if isinstance(details, dict) else {"assistant": str(details)}
+
+    @contextmanager
+    def admission(self) -> Iterator[None]:
+        """Admit one ask/search request, or refuse it at once with 503 + Retry-After when every
+        worker is busy and ``settings.api.max_waiting`` requests already wait (so latency stays
+        bounded under overload instead of growing with the queue)."""
+        api = self.settings.api
+        if self._in_flight >= api.workers + api.max_waiting:
+            raise ApiError(
+                503,
+                "overloaded",
+                "The assistant is busy answering other questions: try again in a moment.",
+                headers={"Retry-After": "1"},
+            )
+        self._in_flight += 1  # only touched on the event loop: no lock needed
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking call in a worker thread, at most ``settings.api.workers`` at once."""

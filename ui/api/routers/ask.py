@@ -96,13 +96,14 @@ def _error_code(type_name: str) -> str:
 async def ask(body: AskRequest, state: AppState = Depends(get_state)) -> AnswerOut:
     check_limits(state, body)
     assistant = state.require_assistant()
-    answer: Answer = await state.run(
-        assistant.ask,
-        body.question,
-        audience=body.audience,
-        history=body.turns(),
-        filters=body.to_filters(),
-    )
+    with state.admission():
+        answer: Answer = await state.run(
+            assistant.ask,
+            body.question,
+            audience=body.audience,
+            history=body.turns(),
+            filters=body.to_filters(),
+        )
     await state.run(state.traces.record, answer, client="api")
     return AnswerOut.from_answer(answer)
 

@@ -48,9 +48,10 @@ async def search(
         years=tuple(year or ()),
         councils=tuple(council or ()),
     )
-    hits = await state.run(
-        assistant.search, q, k=k, filters=None if filters.is_empty() else filters
-    )
+    with state.admission():
+        hits = await state.run(
+            assistant.search, q, k=k, filters=None if filters.is_empty() else filters
+        )
     return SearchResponse(query=q, k=k, results=[HitOut.from_hit(h) for h in hits])
 
 
