@@ -109,6 +109,13 @@ _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _MD_LINK_URL = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _MARKERS = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|He|She|Such|However|Also|But)\b")
+_META = re.compile(
+    r"^(?:This|The|Our)\s+(?:theme|section|chapter|document|report|paper|page|guide|note|"
+    r"summary|discussion)s?\s+(?:explores?|describes?|sets? out|looks? at|covers?|aims?|"
+    r"highlights?|summarises?|outlines?|focus(?:es)? on|considers?)\b"
+    r"|^Challenges (?:that were discussed )?(?:included|covered|described)\b",
+    re.IGNORECASE,
+)
 _SPECIFIC = re.compile(
     r"\d|\u00a3|%|\b(?:[A-Z][a-z]+\s+){1,3}(?:City |Borough |County |District )?Council\b"
     r"|\b(?:for example|such as|case stud(?:y|ies)|pilot|programme)\b"
@@ -708,6 +715,8 @@ def _base_scores(analysis: _Analysis, audience: Audience) -> np.ndarray:
             score -= 0.2  # about another council than the one asked about
         if _ANAPHORA.match(s.text):
             score -= 0.04  # leans on the sentence before it
+        if _META.match(s.text):
+            score -= 0.06  # describes the document ("This theme explores...") more than the topic
         if audience == "officer":
             if _SPECIFIC.search(s.text):
                 score += 0.04
