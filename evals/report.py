@@ -147,8 +147,9 @@ def _plots(summary: dict[str, Any]) -> list[tuple[str, str]]:
             ax.set_xticks(x, kinds, rotation=40, ha="right")
             ax.set_ylim(0, 1.05)
             ax.grid(axis="y", alpha=0.3)
-        np.atleast_1d(axes)[0].legend(loc="upper left", fontsize=8)
-        fig.tight_layout()
+        handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=9)
+        fig.tight_layout(rect=(0, 0, 1, 0.92))
         plots.append(("By kind of question (no bar: metric does not apply)", _png(fig)))
 
     # 3. Latency per stage.
