@@ -115,6 +115,10 @@ RULES: tuple[ScopeRule, ...] = (
         _rx(
             r"\b(?:who|which party|what party)\b.{0,30}\b(?:should i|should we|to)\s+vote\b",
             r"\bshould i vote\b",
+            # Predicting elections is taking sides by another name.
+            r"\b(?:who|which (?:party|candidate))\b.{0,25}\b(?:will|is going to|is likely to|"
+            r"would)\s+win\b",
+            r"\b(?:predict|forecast|odds)\w*\b.{0,40}\belection",
             r"\b(?:which|what)\s+(?:political\s+)?party\b.{0,40}\b(?:best|better|worse|worst|"
             r"right|should|vote)\b",
             r"\b(?:labour|conservatives?|tor(?:y|ies)|lib ?dems?|liberal democrats?|reform uk|"

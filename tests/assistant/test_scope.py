@@ -53,6 +53,8 @@ OUT_OF_SCOPE = [
     ("What is 17 * 23?", "general_knowledge"),
     ("What is the capital of Australia?", "general_knowledge"),
     ("Who should I vote for in the next general election?", "political"),
+    ("Who will win the next general election?", "political"),
+    ("Can you predict the outcome of the local elections in May?", "political"),
     ("Are Labour councils better than Conservative ones?", "political"),
     ("Which council is the worst in England?", "political"),
     ("Is Birmingham City Council failing?", "political"),
