@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from assistant.errors import InputError, ProviderError
+from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import clean_input, strip_invisible
 from assistant.retrieval import CachedEmbedder, Retriever
 from assistant.rewrite import rewrite_question, rewrite_with_model
@@ -157,7 +157,7 @@ class Assistant:
                 },
             )
             yield StreamEvent("done", final)
-        except ProviderError as exc:
+        except AssistantError as exc:  # a provider or storage failure after the stream began
             yield StreamEvent("error", {"type": type(exc).__name__, "message": str(exc)})
 
     def _prepare(

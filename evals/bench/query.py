@@ -133,6 +133,12 @@ def _env() -> None:
 # -- indexes ---------------------------------------------------------------------------------
 
 
+def _serving(settings: Settings, threads: int | None) -> Settings:
+    """Settings as answering uses them: ``threads`` torch threads (None: torch's default)."""
+    embedder = settings.embedder.model_copy(update={"threads": threads})
+    return settings.model_copy(update={"embedder": embedder})
+
+
 def real_settings(data_dir: Path | None) -> Settings:
     """Settings for the real-corpus index, ingesting it into the cache dir when none is given."""
     if data_dir is not None:
@@ -245,21 +251,39 @@ def synthetic_settings(n_chunks: int, model_id: str, dimension: int) -> Settings
 # -- measurements ----------------------------------------------------------------------------
 
 
-def time_calls(fn: Callable[[str], Any], questions: Sequence[str], rounds: int) -> list[float]:
-    """Milliseconds per call of ``fn`` over ``questions`` x ``rounds`` (after one warm call)."""
+@dataclass(frozen=True, slots=True)
+class Timing:
+    wall_ms: tuple[float, ...]
+    cpu_ms: tuple[float, ...]  # process CPU time (all threads): the work, whatever the load
+
+
+def time_calls(
+    fn: Callable[[str], Any], questions: Sequence[str], rounds: int, *, fresh: bool = False
+) -> Timing:
+    """Time ``fn`` over ``questions`` x ``rounds`` (after one untimed call).
+
+    ``fresh``: each round pads the questions with trailing spaces, so text caches (query
+    vectors) miss while the query means the same (for retrieval, which does not strip them).
+    """
     fn(questions[0])
-    times = []
-    for _ in range(rounds):
+    wall, cpu = [], []
+    for r in range(rounds):
         for q in questions:
-            t0 = time.perf_counter()
-            fn(q)
-            times.append((time.perf_counter() - t0) * 1000)
-    return times
+            text = q + " " * (r + 1) if fresh else q
+            t0, c0 = time.perf_counter(), time.process_time()
+            fn(text)
+            wall.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+    return Timing(tuple(wall), tuple(cpu))
 
 
-def _line(label: str, times: Sequence[float]) -> str:
-    p50, p95 = percentiles(times)
-    return f"  {label:<44} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms   (n={len(times)})"
+def _line(label: str, timing: Timing) -> str:
+    p50, p95 = percentiles(timing.wall_ms)
+    c50, c95 = percentiles(timing.cpu_ms)
+    return (
+        f"  {label:<48} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   "
+        f"(cpu p50 {c50:6.1f}, p95 {c95:6.1f}; n={len(timing.wall_ms)})"
+    )
 
 
 def load_cases(path: Path | None) -> list[Case]:
@@ -361,38 +385,45 @@ def run_ablation(
 
 def bench_real(args: argparse.Namespace) -> None:
     from assistant.app import build_assistant, build_embedder, open_index
+    from assistant.retrieval import Retriever
 
-    settings = real_settings(args.data_dir)
+    settings = _serving(real_settings(args.data_dir), args.threads)
     embedder = build_embedder(settings)
     index = open_index(settings, embedder)
     questions = [c.question for c in CASES]
     print(f"\nReal corpus ({index.catalog.count_chunks()} chunks, {embedder.model_id}):")
+    cold = build_assistant(settings, index=index)
+    cold.warm_up()
+    print(_line("full answer, cold caches (first time asked)", time_calls(cold.ask, questions, 1)))
     assistant = build_assistant(settings, index=index)
     assistant.warm_up()
     print(
         _line(
-            "retrieval, cold sentence cache",
-            time_calls(lambda q: assistant.retriever.retrieve(q + " (variant)"), questions, 1),
+            "retrieval, cold caches",
+            time_calls(assistant.retriever.retrieve, questions, 1, fresh=True),
         )
     )
     print(
-        _line("retrieval (warm)", time_calls(assistant.retriever.retrieve, questions, args.rounds))
+        _line(
+            "retrieval, new query, sentence vectors cached",
+            time_calls(assistant.retriever.retrieve, questions, args.rounds, fresh=True),
+        )
     )
     plain = assistant.retriever.settings.model_copy(update={"sentence_rescore": False})
-    from assistant.retrieval import Retriever
-
     no_rescore = Retriever(index, plain, embedder=assistant.embedder)
     print(
         _line(
-            "retrieval without sentence re-score",
-            time_calls(no_rescore.retrieve, questions, args.rounds),
+            "retrieval without re-score, new query",
+            time_calls(no_rescore.retrieve, questions, args.rounds, fresh=True),
         )
     )
     for audience in ("councillor", "officer"):
-        times = time_calls(
+        timing = time_calls(
             lambda q, a=audience: assistant.ask(q, audience=a), questions, args.rounds
         )
-        print(_line(f"full answer ({audience}, {assistant.describe()['chat_model']})", times))
+        print(
+            _line(f"full answer, warm ({audience}, {assistant.describe()['chat_model']})", timing)
+        )
     if args.ablation:
         cases = load_cases(args.dataset)
         run_ablation(index, cases, settings.retrieval)
@@ -402,11 +433,13 @@ def bench_real(args: argparse.Namespace) -> None:
 def bench_synthetic(args: argparse.Namespace) -> None:
     from assistant.app import build_assistant, build_embedder
     from assistant.index import Index
-    from assistant.retrieval import Retriever
+    from assistant.retrieval import CachedEmbedder, Retriever
 
-    base = Settings()
+    base = _serving(Settings(), args.threads)
     embedder = build_embedder(base)
-    settings = synthetic_settings(args.chunks, embedder.model_id, embedder.dimension)
+    settings = _serving(
+        synthetic_settings(args.chunks, embedder.model_id, embedder.dimension), args.threads
+    )
     t0 = time.perf_counter()
     index = Index.open(settings, embedder)
     index.vectors.count()
@@ -415,8 +448,19 @@ def bench_synthetic(args: argparse.Namespace) -> None:
         f"{(time.perf_counter() - t0) * 1000:.0f} ms):"
     )
     questions = [c.question for c in CASES]
-    dense_only = lambda q: index.vectors.query(embedder.embed([q])[0], 40)  # noqa: E731
-    print(_line("embed query + Chroma top-40", time_calls(dense_only, questions, args.rounds)))
+    vector = embedder.embed([questions[0]])[0]
+    print(
+        _line(
+            "embed one query",
+            time_calls(lambda q: embedder.embed([q]), questions, args.rounds),
+        )
+    )
+    print(
+        _line(
+            "Chroma top-40 (vector given)",
+            time_calls(lambda q: index.vectors.query(vector, 40), questions, args.rounds),
+        )
+    )
     print(
         _line(
             "keyword (FTS5) top-40",
@@ -426,19 +470,25 @@ def bench_synthetic(args: argparse.Namespace) -> None:
     plain = settings.retrieval.model_copy(update={"sentence_rescore": False})
     print(
         _line(
-            "retrieval without sentence re-score",
-            time_calls(Retriever(index, plain).retrieve, questions, args.rounds),
+            "retrieval without re-score, new query",
+            time_calls(Retriever(index, plain).retrieve, questions, args.rounds, fresh=True),
+        )
+    )
+    rescoring = Retriever(index, settings.retrieval, embedder=CachedEmbedder(embedder))
+    print(
+        _line(
+            "retrieval with re-score, cold sentence cache",
+            time_calls(rescoring.retrieve, questions, 1, fresh=True),
+        )
+    )
+    print(
+        _line(
+            "retrieval with re-score, new query, warm sentences",
+            time_calls(rescoring.retrieve, questions, args.rounds, fresh=True),
         )
     )
     assistant = build_assistant(settings, index=index)
-    print(
-        _line(
-            "retrieval as configured",
-            time_calls(assistant.retriever.retrieve, questions, args.rounds),
-        )
-    )
-    times = time_calls(assistant.ask, questions, 1)
-    print(_line("full answer (councillor)", times))
+    print(_line("full answer, cold caches", time_calls(assistant.ask, questions, 1)))
     index.close()
 
 
@@ -449,10 +499,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="Passes over the questions.")
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch threads for the embedder (default 1, as the CLI answers; 0: torch default).",
+    )
     parser.add_argument("--ablation", action="store_true", help="Retrieval quality per step.")
     parser.add_argument("--dataset", type=Path, help="Eval JSONL for --ablation.")
     args = parser.parse_args(argv)
+    args.threads = args.threads or None
     _env()
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; threads {args.threads}"
+    )
     CACHE.mkdir(parents=True, exist_ok=True)
     if not args.skip_real:
         bench_real(args)
