@@ -142,6 +142,11 @@ class AppState:
         finally:
             self._in_flight -= 1
 
+    async def run_io(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a short blocking write (traces, feedback) in a thread outside the answering
+        limiter, so storing one answer never waits behind the next question being answered."""
+        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking call in a worker thread, at most ``settings.api.workers`` at once."""
         return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=self.limiter)

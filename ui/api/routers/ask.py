@@ -104,7 +104,7 @@ async def ask(body: AskRequest, state: AppState = Depends(get_state)) -> AnswerO
             history=body.turns(),
             filters=body.to_filters(),
         )
-    await state.run(state.traces.record, answer, client="api")
+    await state.run_io(state.traces.record, answer, client="api")
     return AnswerOut.from_answer(answer)
 
 
@@ -148,7 +148,7 @@ async def ask_stream(body: AskRequest, state: AppState = Depends(get_state)) -> 
                     return
                 yield sse(event.kind, stream_event_payload(event.kind, event.data))
                 if event.kind == "done":
-                    await state.run(state.traces.record, event.data, client="api")
+                    await state.run_io(state.traces.record, event.data, client="api")
                 if event.kind in ("done", "error"):
                     return
         except AssistantError as exc:
@@ -169,11 +169,13 @@ async def ask_stream(body: AskRequest, state: AppState = Depends(get_state)) -> 
     responses={404: {"description": "No answer with this id"}},
 )
 async def feedback(body: FeedbackRequest, state: AppState = Depends(get_state)) -> FeedbackStored:
-    if not await state.run(state.traces.exists, body.answer_id):
+    if not await state.run_io(state.traces.exists, body.answer_id):
         raise ApiError(
             404,
             "answer_not_found",
             f"No answer with id {body.answer_id!r}: feedback must refer to an answer given here.",
         )
-    await state.run(state.traces.feedback, body.answer_id, body.rating, body.reasons, body.comment)
+    await state.run_io(
+        state.traces.feedback, body.answer_id, body.rating, body.reasons, body.comment
+    )
     return FeedbackStored(answer_id=body.answer_id)
