@@ -155,3 +155,11 @@ def test_chat_keeps_history_and_commands(runner: CliRunner, built: Path) -> None
     assert "searched for:" in text and "Newcastle-under-Lyme" in text
     assert "Audience: officer" in text and "Use /audience" in text
     assert "Conversation cleared." in text
+
+
+def test_section_label_drops_a_repeated_title() -> None:
+    from ui.cli.answer_cmds import _section_label
+
+    assert _section_label(("Almanac", "Launch"), "Almanac") == "Launch"
+    assert _section_label(("Almanac",), "Almanac") is None
+    assert _section_label(("Intro", "Context"), "Almanac") == "Intro > Context"

@@ -129,13 +129,19 @@ def render_answer(
         console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
+def _section_label(heading_path: tuple[str, ...], title: str) -> str | None:
+    """The section path without a leading heading that repeats the document title."""
+    path = heading_path[1:] if heading_path and heading_path[0] == title else heading_path
+    return " > ".join(path) or None
+
+
 def render_sources(answer: Answer, console_: Console = out, *, quotes: bool = False) -> None:
     if not answer.citations:
         return
     console_.print("\n[bold]Sources[/]")
     for c in answer.citations:
         chunk = c.chunk
-        where = _location(chunk.page_start, chunk.section)
+        where = _location(chunk.page_start, _section_label(chunk.heading_path, chunk.title))
         meta = " - ".join(p for p in (chunk.publisher, chunk.published) if p)
         line = f"  {escape(f'[{c.n}]')} [bold]{escape(chunk.title or chunk.source)}[/]"
         if where:
