@@ -20,6 +20,8 @@ PROMPT_PATH = Path(__file__).parent / "prompts" / "rewrite.txt"
 
 _PRONOUNS_THING = {"it", "its", "this", "that", "these", "those"}
 _PRONOUNS_AGENT = {"they", "them", "their", "theirs", "he", "she", "his", "her"}
+# Words that point back at the conversation ("what happens next", "the capacity one").
+_CUES = {"next", "afterwards", "else", "one", "ones", "further", "instead"}
 # After "this"/"that"/"these"/"those", these words mean a pronoun ("does this work?"), anything
 # else a determiner ("this programme").
 _VERBS_AFTER = {
@@ -68,6 +70,12 @@ _TOPIC_LEAD = re.compile(
     r"describe|explain|summari[sz]e|give\s+me\s+an?\s+(?:overview|summary)\s+of|"
     r"what\s+do\s+you\s+know\s+about|i\s+want\s+to\s+know\s+about|information\s+(?:on|about))"
     r"\s+(?P<x>.+?)\s*[?.!]*\s*$",
+    re.I,
+)
+# "... about X?": X is the topic when no leading pattern names it.
+_ABOUT_TOPIC = re.compile(r"\babout\s+(?P<x>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
+_ASKS_WHO = re.compile(
+    r"^\s*(?:which|who|what)\s+(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies))\b|^\s*who\b",
     re.I,
 )
 _TRAILING_PREP = re.compile(r"\s+(?:for|about|like|on|of|to)\s*$", re.I)
@@ -163,6 +171,9 @@ def topic_phrase(question: str) -> str | None:
         phrase = _TRAILING_PREP.sub("", match.group("x").strip())
         if 0 < len(phrase.split()) <= 10:
             return phrase
+    about = _ABOUT_TOPIC.search(question)
+    if about and 0 < len(about.group("x").split()) <= 6:
+        return about.group("x").strip()
     return None
 
 
@@ -181,6 +192,8 @@ def is_follow_up(question: str, *, has_history: bool = True) -> bool:
     if any(w in _PRONOUNS_THING or w in _PRONOUNS_AGENT for w in words):
         # A long question naming its own subject usually resolves its own pronouns.
         return not (own_entity and len(words) >= 8)
+    if any(w in _CUES for w in words):
+        return not own_entity
     return len(words) <= SHORT_WORDS and not own_entity
 
 
@@ -213,7 +226,13 @@ def _context(history: Sequence[Turn]) -> tuple[str, list[str], str | None]:
     if _last_user_question(earlier) is not None and is_follow_up(previous):
         previous = rewrite_question(previous, earlier)
         inherited = _context(earlier)[2]
-    return previous, find_entities(previous), topic_phrase(previous) or inherited
+    entities = find_entities(previous)
+    if _ASKS_WHO.match(previous):
+        # "Which council...?": the council is named in the reply, not in the question.
+        replies = [t.content for t in turns[idx + 1 :] if t.role == "assistant"]
+        named = _find_councils(replies[0]) if replies else []
+        entities = named[:1] + [e for e in entities if e not in named[:1]]
+    return previous, entities, topic_phrase(previous) or inherited
 
 
 def rewrite_question(question: str, history: Sequence[Turn]) -> str:

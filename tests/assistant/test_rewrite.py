@@ -147,3 +147,29 @@ def test_model_rewrite_uses_the_prompt_file_and_falls_back() -> None:
     unused = _ScriptedChat("x")
     assert rewrite_with_model("What is the TIEx?", history(TRACKER), unused) == "What is the TIEx?"
     assert unused.prompts == []
+
+
+def test_which_council_takes_the_council_from_the_reply() -> None:
+    turns = [
+        Turn(
+            "user",
+            "Which council spoke to the Transformation Network about leadership development?",
+        ),
+        Turn("assistant", "Brighton and Hove City Council spoke about leadership development [1]."),
+    ]
+    out = rewrite_question("What did they say about it?", turns)
+    assert out.startswith(
+        "What did Brighton and Hove City Council say about leadership development"
+    )
+
+
+def test_cue_words_mark_follow_ups_without_pronouns() -> None:
+    prev = history("What are the 7Cs conditions for success?")
+    assert "7Cs" in rewrite_question("What does the capacity one mean?", prev)
+    prev = history("How did the action learning set help a councillor with digital change?")
+    out = rewrite_question("What did the participant decide to do next?", prev)
+    assert "action learning set" in out and out.endswith("do next?")
+    # A new subject with its own name is not a follow-up, cue or not.
+    assert rewrite_question("What did Cornwall Council do next?", prev) == (
+        "What did Cornwall Council do next?"
+    )
