@@ -50,7 +50,9 @@ class RetrievalSettings(BaseModel):
         0.8, gt=0, le=1, description="Word-shingle overlap above which a passage is a duplicate."
     )
     sentence_rescore: bool = Field(
-        True, description="Re-score with the embedding cosine of each passage's best sentence."
+        False,
+        description="Re-score with the embedding cosine of each passage's best sentence (off: "
+        "on the eval set it cost hit@1; see evals/bench/query.py --ablation).",
     )
     sentence_weight: float = Field(
         0.3, ge=0, le=1, description="Weight of the best-sentence cosine in the re-score."

@@ -218,5 +218,6 @@ def test_retriever_embeds_through_the_given_cache() -> None:
 
     index = build_index(SAMPLE_DOCUMENTS)
     cache = CachedEmbedder(index.embedder)
-    Retriever(index, RetrievalSettings(), embedder=cache).retrieve("benefits tracker", k=2)
+    settings = RetrievalSettings(sentence_rescore=True)
+    Retriever(index, settings, embedder=cache).retrieve("benefits tracker", k=2)
     assert cache.size > 1  # the query and the candidates' sentences
