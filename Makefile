@@ -61,6 +61,9 @@ format: install
 eval: install
 	$(PY) -m ui.cli eval run --dataset evals/datasets/all.jsonl --data-dir $(DATA_DIR)
 
+eval-smoke: install
+	$(PY) -m ui.cli eval run --dataset evals/datasets/all.jsonl --suite smoke --no-baseline --fail-under evals/thresholds.yaml --data-dir $(DATA_DIR)
+
 bench: bench-ingest bench-query
 
 bench-ingest: install
