@@ -12,8 +12,10 @@ export TRANSFORMERS_OFFLINE=1
 export HF_HUB_DISABLE_PROGRESS_BARS=1
 export GRADIO_ANALYTICS_ENABLED=False
 export ANONYMIZED_TELEMETRY=False
-# Ingest the shared corpus by default when it is beside the checkout.
-INGEST_DIRS := $(if $(wildcard $(SHARED_CORPUS)),$(SHARED_CORPUS),)
+# The project's catalogue (corpus/) is always ingested; the shared LGA documents are added as a
+# default document folder when they are beside the checkout (the server's admin ingest uses it too).
+LGA_ASSISTANT_DOCUMENT_DIRS ?= $(if $(wildcard $(SHARED_CORPUS)),$(abspath $(SHARED_CORPUS)),)
+export LGA_ASSISTANT_DOCUMENT_DIRS
 
 .PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-scale browsers clean
 
@@ -27,11 +29,11 @@ install: $(STAMP)
 
 ## Command 1: install, ingest the default corpus, serve the chat UI and API.
 run: install
-	$(PY) -m ui.cli ingest $(INGEST_DIRS) --data-dir $(DATA_DIR)
+	$(PY) -m ui.cli ingest --data-dir $(DATA_DIR)
 	$(PY) -m ui.cli serve --data-dir $(DATA_DIR)
 
 ingest: install
-	$(PY) -m ui.cli ingest $(INGEST_DIRS) --data-dir $(DATA_DIR)
+	$(PY) -m ui.cli ingest --data-dir $(DATA_DIR)
 
 serve: install
 	$(PY) -m ui.cli serve --data-dir $(DATA_DIR)
