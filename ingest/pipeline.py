@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import signal
 import threading
 import time
@@ -229,6 +230,24 @@ def _is_hidden(relative: Path) -> bool:
     return any(part.startswith((".", "~$")) for part in relative.parts)
 
 
+_OPT_OUT = re.compile(r"^ingest:\s*(?:false|no|off)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _opted_out(path: Path) -> bool:
+    """A Markdown file whose front matter says ``ingest: false`` (e.g. a folder's README that
+    documents the format) is not content, so a folder walk passes over it."""
+    if path.suffix.lower() not in (".md", ".markdown"):
+        return False
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False  # unreadable: let the loader report it
+    if not head.startswith("---"):
+        return False
+    end = head.find("\n---", 3)
+    return end != -1 and bool(_OPT_OUT.search(head[3:end]))
+
+
 def _lookup_overrides(
     table: Mapping[str, Mapping[str, str]] | None, relative: Path
 ) -> Mapping[str, str] | None:
@@ -273,6 +292,8 @@ def discover(paths: Sequence[Path]) -> tuple[list[SourceFile], list[DocumentRepo
             for item in sorted(folder.rglob("*")):
                 relative = item.relative_to(folder)
                 if _is_hidden(relative) or item.is_dir() or item.name == SOURCES_CSV:
+                    continue
+                if _opted_out(item):
                     continue
                 suffix = item.suffix.lower()
                 if suffix in SUPPORTED_EXTENSIONS:

@@ -545,3 +545,16 @@ def test_moved_folder_keeps_its_ids(index: Index, docs: Path, tmp_path: Path) ->
         "docs/care.md",
         "docs/waste.txt",
     }
+
+
+def test_markdown_that_opts_out_of_ingest_is_passed_over(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\ntitle: Notes\ningest: false\n---\n\n# Format\n\nText.\n"
+    )
+    (folder / "guide.md").write_text("---\ntitle: Guide\ningest: true\n---\n\n# Guide\n\nText.\n")
+    (folder / "plain.md").write_text("# ingest: false\n\nNot front matter, so still content.\n")
+    files, failures, _ = discover([folder])
+    assert sorted(f.path.name for f in files) == ["guide.md", "plain.md"]
+    assert failures == []
