@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from assistant.index import META_LAST_INGEST
 from assistant.ports import Embedder, SuggestionSet
 from assistant.sentences import normalise_whitespace, split_sentences
 from assistant.types import Audience, Chunk, Citation, Hit, Suggestion
@@ -68,7 +68,6 @@ STEP_AUDIENCE_W = 0.03
 STEP_RELATIVE_FLOOR = 0.8
 STEPS_PER_FRAMEWORK = 2
 WHY_MAX_CHARS = 320
-DOCS_REFRESH_S = 30.0  # least time between rebuilds of the catalogue-document map on a miss
 
 
 # ------------------------------------------------------------------ catalogue views
@@ -347,7 +346,7 @@ class CatalogueSuggester:
         )
         self._lock = threading.Lock()
         self._docs: dict[str, str] | None = None  # hint -> ingested document id
-        self._docs_at = 0.0
+        self._docs_stamp: str | None = None  # last ingest time the map was built at
         self._pointer_order: list[int] | None = None
         self._static: dict[str, np.ndarray] = {}  # precomputed vectors of catalogue sentences
         self.warm_case_studies()
@@ -571,13 +570,15 @@ class CatalogueSuggester:
     def _catalogue_documents(self, *, refresh: bool = False) -> dict[str, str]:
         """Map each catalogue hint (source path, id, title) to an ingested document id.
 
-        Built once; rebuilt on ``refresh`` (a lookup missed) at most every ``DOCS_REFRESH_S``
-        seconds, so catalogue files ingested after start-up are found without a restart.
+        Built once; on ``refresh`` (a lookup missed) rebuilt only if an ingest has finished
+        since, so catalogue files ingested after start-up are found without a restart, and an
+        index without catalogue files is not rescanned on every lookup.
         """
+        stamp = self.index.catalog.get_meta(META_LAST_INGEST) if refresh else None
         with self._lock:
-            fresh = bool(self._docs) and time.monotonic() - self._docs_at < DOCS_REFRESH_S
-            if self._docs is not None and (not refresh or fresh):
+            if self._docs is not None and (not refresh or stamp == self._docs_stamp):
                 return self._docs
+        stamp = self.index.catalog.get_meta(META_LAST_INGEST)
         mapping: dict[str, str] = {}
         records = [
             r
@@ -596,7 +597,7 @@ class CatalogueSuggester:
                 mapping.setdefault(key, record.id)
         with self._lock:
             self._docs = mapping
-            self._docs_at = time.monotonic()
+            self._docs_stamp = stamp
         return mapping
 
     def catalogue_chunks(self, hints: Sequence[str], name: str) -> list[Chunk]:

@@ -420,7 +420,7 @@ def file_fingerprint(source: SourceFile, max_bytes: int) -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass(slots=True)
