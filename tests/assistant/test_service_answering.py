@@ -63,3 +63,8 @@ def test_stream_matches_ask(assistant: Assistant) -> None:
     final = events[-1].data
     assert "".join(e.data for e in events if e.kind == "token") == final.text
     assert not final.refused and final.citations[0].chunk.document_id == "digital-almanac"
+
+
+def test_the_suggester_shares_the_assistants_sentence_cache(assistant: Assistant) -> None:
+    assert assistant.suggester is not None
+    assert assistant.suggester.embedder is assistant.embedder  # type: ignore[attr-defined]
