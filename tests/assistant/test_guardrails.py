@@ -214,3 +214,19 @@ def test_cli_ask_json_carries_the_warning(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("Email jo@example.com: how do councils run peer reviews?")
     assert answer.warnings
     assert answer_to_dict(answer)["warnings"] == list(answer.warnings)
+
+
+def test_cli_ask_shows_the_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from tests.helpers import build_data_dir
+    from ui.cli import app
+
+    data = tmp_path / "data"
+    build_data_dir(data, SAMPLE_DOCUMENTS)
+    monkeypatch.setenv("LGA_ASSISTANT_EMBEDDER__PROVIDER", "fake")
+    monkeypatch.setenv("COLUMNS", "200")
+    question = "My number is 07700 900123: what is the digitalisation almanac for?"
+    result = CliRunner().invoke(app, ["ask", question, "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "personal data" in result.output
