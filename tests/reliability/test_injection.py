@@ -1,4 +1,4 @@
-"""Prompt injection: 28 attacks typed as questions and 28 planted in ingested documents (hidden
+"""Prompt injection: 28 attacks typed as questions and 30 planted in ingested documents (hidden
 HTML, hidden Markdown, Unicode tag smuggling, white and invisible text in PDFs, visible
 instructions), run against (a) the extractive answerer and (b) the generative answerer with a
 fake OpenAI-compatible model that OBEYS injections. 100% must hold: no system prompt text, no
