@@ -55,10 +55,25 @@ def build_suggester(settings: Settings, index: Index) -> Suggester | None:
     return _build(settings, index)
 
 
+def serving_settings(settings: Settings) -> Settings:
+    """``settings`` with one torch thread for the embedder unless threads are configured.
+
+    Answering embeds a query and a few dozen sentences at a time: two intra-op threads gain
+    little there, and under any CPU contention they cost 10-20x (measured with
+    ``python -m evals.bench.query``: one query 19 ms with 1 thread vs 375 ms with 2 on a
+    loaded 2-core machine). Ingestion, with large batches, keeps all cores.
+    """
+    if settings.embedder.threads is not None:
+        return settings
+    embedder = settings.embedder.model_copy(update={"threads": 1})
+    return settings.model_copy(update={"embedder": embedder})
+
+
 def build_assistant(settings: Settings, *, index: Index | None = None) -> Assistant:
     """The Assistant service with every dependency wired from ``settings``."""
     from assistant.service import Assistant
 
+    settings = serving_settings(settings)
     index = index or open_index(settings)
     return Assistant(
         index=index,

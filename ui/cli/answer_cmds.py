@@ -19,7 +19,6 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from assistant.errors import AssistantError, InputError
-from assistant.settings import Settings
 from assistant.types import AUDIENCES, Answer, Turn
 from ui.cli.common import DataDirOption, console, fail, load_settings
 
@@ -49,26 +48,12 @@ def _offline_env() -> None:
         os.environ.setdefault(key, value)
 
 
-def serving_settings(settings: Settings) -> Settings:
-    """``settings`` with one torch thread for the embedder unless threads are configured.
-
-    Answering embeds a query and a few dozen sentences at a time: two intra-op threads gain
-    little there, and under any CPU contention they cost 10-20x (measured with
-    ``python -m evals.bench.query``: one query 19 ms with 1 thread vs 375 ms with 2 on a
-    loaded 2-core machine). Ingestion, with large batches, keeps all cores.
-    """
-    if settings.embedder.threads is not None:
-        return settings
-    embedder = settings.embedder.model_copy(update={"threads": 1})
-    return settings.model_copy(update={"embedder": embedder})
-
-
 def build(data_dir: Path | None) -> Assistant:
     """The Assistant for the configured (or given) data dir, models loaded once."""
     from assistant.app import build_assistant
 
     _offline_env()
-    return build_assistant(serving_settings(load_settings(data_dir)))
+    return build_assistant(load_settings(data_dir))
 
 
 def _check_audience(audience: str) -> str:
