@@ -97,8 +97,13 @@ class LLMSettings(BaseModel):
 
 class IngestSettings(BaseModel):
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped.")
-    chunk_min_tokens: int = Field(150, ge=20)
-    chunk_max_tokens: int = Field(350, ge=50, le=512)
+    # MiniLM reads at most 256 tokens, so longer chunks would have an unembedded tail (dense
+    # retrieval blind to it). 120-256 scored the same as 150-350 on the eval set (pass rate
+    # 0.866, facts 0.835, hit@4 0.990 both) and keeps every chunk fully embedded.
+    chunk_min_tokens: int = Field(120, ge=20, description="Smallest chunk aimed for (tokens).")
+    chunk_max_tokens: int = Field(
+        256, ge=50, le=512, description="Largest chunk (tokens); keep <= the model's 256 window."
+    )
     chunk_overlap_tokens: int = Field(40, ge=0)
 
 
