@@ -119,17 +119,6 @@ def percentiles(times_ms: Sequence[float]) -> tuple[float, float]:
     return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
 
 
-def _env() -> None:
-    for key, value in (
-        ("HF_HUB_OFFLINE", "1"),
-        ("TRANSFORMERS_OFFLINE", "1"),
-        ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
-        ("ANONYMIZED_TELEMETRY", "False"),
-        ("TOKENIZERS_PARALLELISM", "false"),
-    ):
-        os.environ.setdefault(key, value)
-
-
 # -- indexes ---------------------------------------------------------------------------------
 
 
@@ -511,7 +500,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--dataset", type=Path, help="Eval JSONL for --ablation.")
     args = parser.parse_args(argv)
     args.threads = args.threads or None
-    _env()
     print(
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; threads {args.threads}"
     )

@@ -8,7 +8,6 @@ carries JSON only; messages and errors go to stderr.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -37,22 +36,10 @@ AudienceOption = Annotated[
 ]
 
 
-def _offline_env() -> None:
-    for key, value in (
-        ("HF_HUB_OFFLINE", "1"),
-        ("TRANSFORMERS_OFFLINE", "1"),
-        ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
-        ("ANONYMIZED_TELEMETRY", "False"),
-        ("TOKENIZERS_PARALLELISM", "false"),
-    ):
-        os.environ.setdefault(key, value)
-
-
 def build(data_dir: Path | None) -> Assistant:
     """The Assistant for the configured (or given) data dir, models loaded once."""
     from assistant.app import build_assistant
 
-    _offline_env()
     return build_assistant(load_settings(data_dir))
 
 

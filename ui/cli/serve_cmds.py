@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
@@ -25,9 +24,6 @@ def register(app: typer.Typer) -> None:
         log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
     ) -> None:
         """Serve the chat UI and the HTTP API; models load once at start-up."""
-        os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
         import uvicorn
 
         from ui.api.app import create_app
