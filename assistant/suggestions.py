@@ -218,6 +218,24 @@ def sentence_naming(text: str, start: int, end: int, surface: str) -> Evidence:
 _TERMINAL = (".", "!", "?", ";", ":", '"', "\u201d", "\u2019", ")")
 
 
+_COUNCIL_WORDS = re.compile(
+    r"\b(?:council|borough|county|city of|authority|district|MBC|BC|CC|DC|LBC)\b", re.IGNORECASE
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|across|around|outside|within|visit(?:ed|ing)?|held in|based in)\s+"
+    r"(?:the\s+)?(?:city\s+of\s+|centre\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _names_a_place(text: str, start: int, surface: str) -> bool:
+    """True when a bare place name (no council word) follows a locative word such as "in":
+    the sentence says where something happened, which is no evidence of a council's work."""
+    if _COUNCIL_WORDS.search(surface):
+        return False
+    return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 30) : start]))
+
+
 def _in_heading_line(text: str, pos: int) -> bool:
     """Is ``pos`` on a heading-like line (markdown heading, or short with no end punctuation)?"""
     start = text.rfind("\n", 0, pos) + 1
@@ -403,6 +421,8 @@ class CatalogueSuggester:
         """
         by_council: dict[str, list[tuple[int, Any, Evidence]]] = {}
         for m in self.find_councils(chunk.text):
+            if _names_a_place(chunk.text, m.start, m.surface):
+                continue  # "launched in Birmingham" says where, not what a council did
             evidence = sentence_naming(chunk.text, m.start, m.end, m.surface)
             rank = (0 if evidence.whole else 2) + (
                 1 if _in_heading_line(chunk.text, m.start) else 0

@@ -341,6 +341,25 @@ def test_a_council_no_passage_mentions_is_never_suggested(corpus) -> None:
     assert result.peers  # the evidenced council is still suggested
 
 
+def test_a_place_named_as_a_venue_is_not_evidence_of_a_councils_work(corpus) -> None:
+    _, _, suggester = corpus
+    from ingest.chunking import approx_token_count, chunk_document
+
+    venue = make_document(
+        "venue-note",
+        {
+            "Launch": [
+                "The LGA launched the exchange at its annual conference in Birmingham. Sheffield "
+                "City Council simplified its target operating model into four focus areas."
+            ]
+        },
+    )
+    chunk = chunk_document(venue, count_tokens=approx_token_count)[0]
+    named = {council.name for council, _ in suggester.mentions(chunk)}
+    assert "Sheffield City Council" in named
+    assert "Birmingham City Council" not in named  # a venue, not a peer
+
+
 def test_peers_only_from_passages_even_with_no_hits(corpus) -> None:
     _, index, suggester = corpus
     result = suggest(suggester, index, "Which council ran leadership development?", hits=[])
