@@ -311,9 +311,19 @@ def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
             return acronym
         if expansion.lower() in before.lower():
             return acronym
-        return f"{expansion} ({acronym})"
+        return f"\x00{expansion} ({acronym})"
 
-    return _ACRONYM.sub(replace, text)
+    expanded = _ACRONYM.sub(replace, text)
+    # "an LGA hub" becomes "a Local Government Association (LGA) hub": the article follows the
+    # expansion's first sound now, not the acronym's.
+    expanded = re.sub(
+        r"\b([Aa])n?(\s+)\x00(\w)",
+        lambda m: (
+            f"{m.group(1)}{'n' if m.group(3).lower() in 'aeiou' else ''}{m.group(2)}{m.group(3)}"
+        ),
+        expanded,
+    )
+    return expanded.replace("\x00", "")
 
 
 def trusted_text(passage: str) -> str:

@@ -330,3 +330,13 @@ def test_answers_are_deterministic_and_cached() -> None:
     first = answerer.answer("How were residents involved?", audience="officer", hits=hits)
     second = answerer.answer("How were residents involved?", audience="officer", hits=hits)
     assert first == second
+
+
+def test_the_article_before_an_expanded_acronym_follows_the_expansion() -> None:
+    glossary = {"LGA": "Local Government Association", "HR": "human resources"}
+    assert expand_acronyms("It is an LGA hub.", glossary) == (
+        "It is a Local Government Association (LGA) hub."
+    )
+    assert expand_acronyms("A HR team and an LGA hub.", {"HR": "old records"}) == (
+        "An old records (HR) team and an LGA hub."
+    )
