@@ -26,11 +26,11 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.bench.query import CACHE, CASES, _env, percentiles, synthetic_settings, time_calls
+from evals.bench.query import CACHE, CASES, percentiles, synthetic_settings
 
 # Keyword queries made of words the synthetic texts use (the real questions mostly miss them).
 DOMAIN_QUERIES = (
@@ -43,6 +43,29 @@ DOMAIN_QUERIES = (
     "community engagement consultation co-design",
     "finance income partnership delivery company",
 )
+
+
+def _env() -> None:
+    for key, value in (
+        ("HF_HUB_OFFLINE", "1"),
+        ("TRANSFORMERS_OFFLINE", "1"),
+        ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
+        ("ANONYMIZED_TELEMETRY", "False"),
+        ("TOKENIZERS_PARALLELISM", "false"),
+    ):
+        os.environ.setdefault(key, value)
+
+
+def time_calls(fn: Callable[[str], Any], questions: Sequence[str], rounds: int) -> list[float]:
+    """Milliseconds per call of ``fn`` over ``questions`` x ``rounds`` (after one warm call)."""
+    fn(questions[0])
+    times = []
+    for _ in range(rounds):
+        for q in questions:
+            t0 = time.perf_counter()
+            fn(q)
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
 
 
 def _rss_mb() -> float:
