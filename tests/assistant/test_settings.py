@@ -34,3 +34,17 @@ def test_admin_token_shorthand_and_nested_name(monkeypatch: pytest.MonkeyPatch) 
     assert Settings(_env_file=None).api.admin_token.get_secret_value() == "short"
     monkeypatch.setenv("LGA_ASSISTANT_API__ADMIN_TOKEN", "nested")
     assert Settings(_env_file=None).api.admin_token.get_secret_value() == "nested"
+
+
+def test_api_concurrency_defaults_to_half_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert (Settings(_env_file=None).api.workers, Settings(_env_file=None).api.max_waiting) == (
+        4,
+        4,
+    )
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert Settings(_env_file=None).api.workers == 1
+    monkeypatch.setenv("LGA_ASSISTANT_API__WORKERS", "3")
+    assert Settings(_env_file=None).api.workers == 3
