@@ -18,6 +18,7 @@ import pytest
 
 from assistant.errors import InputError
 from assistant.guardrails import clean_input
+from assistant.officer import AreaResult, Assessment, CaseResult
 from assistant.ports import DocumentRecord
 from assistant.settings import Settings
 from assistant.traces import TraceStore
@@ -244,38 +245,6 @@ class FakeAssistant:
         return {"documents": 2, "chunks": len(CHUNKS), "embedding_model": "fake"}
 
 
-@dataclass(frozen=True, slots=True)
-class FakeCase:
-    """Shaped like ``assistant.officer.CaseResult``."""
-
-    council: str
-    council_type: str | None
-    region: str | None
-    themes: tuple[str, ...]
-    what: str
-    citations: tuple[Citation, ...]
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class FakeArea:
-    """Shaped like ``assistant.officer.AreaResult``."""
-
-    area: str
-    label: str
-    rating: int
-    next_steps: tuple[Suggestion, ...]
-    resources: tuple[Suggestion, ...]
-    peers: tuple[Suggestion, ...]
-    citations: tuple[Citation, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FakeAssessment:
-    ratings: tuple[tuple[str, int], ...]
-    weakest: tuple[FakeArea, ...]
-
-
 class FakeOfficer:
     """Officer tools over the fake data: cases, assessment, pack."""
 
@@ -293,9 +262,9 @@ class FakeOfficer:
         council_type: str | None = None,
         region: str | None = None,
         limit: int = 10,
-    ) -> list[FakeCase]:
+    ) -> list[CaseResult]:
         cases = [
-            FakeCase(
+            CaseResult(
                 "Brighton and Hove City Council",
                 "unitary",
                 "South East",
@@ -304,7 +273,7 @@ class FakeOfficer:
                 (Citation(1, CHUNKS[0], CHUNKS[0].text),),
                 0.9,
             ),
-            FakeCase(
+            CaseResult(
                 "London Borough of Newham",
                 "london borough",
                 "London",
@@ -320,13 +289,13 @@ class FakeOfficer:
             cases = [c for c in cases if any(w in c.what.lower() for w in query.lower().split())]
         return cases[:limit]
 
-    def assess(self, ratings: Mapping[str, int]) -> FakeAssessment:
+    def assess(self, ratings: Mapping[str, int]) -> Assessment:
         low = min(ratings.values())
         weakest = [(area, r) for area, r in ratings.items() if r == low][:3]
-        return FakeAssessment(
+        return Assessment(
             ratings=tuple(ratings.items()),
             weakest=tuple(
-                FakeArea(
+                AreaResult(
                     area=area.lower().replace(" ", "_"),
                     label=f"TIEx: {area}",
                     rating=r,
