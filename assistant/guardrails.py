@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from assistant.errors import InputError
+from assistant.types import AUDIENCES, Audience
 
 # Personal data patterns (UK-centred). Each match is then validated (``_valid``) so that years,
 # budgets, reference numbers and bare postcodes (an area, not a person) are not flagged.
@@ -164,3 +165,11 @@ def clean_input(text: str, *, max_chars: int = 1000) -> CleanInput:
         else ()
     )
     return CleanInput(text=cleaned, pii_kinds=kinds, warnings=warnings)
+
+
+def check_audience(audience: str) -> Audience:
+    """``audience`` as an ``Audience``; ``InputError`` naming the choices when it is not one."""
+    for known in AUDIENCES:
+        if audience == known:
+            return known
+    raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")

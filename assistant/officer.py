@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.errors import InputError
+from assistant.guardrails import check_audience
 from assistant.serialize import citation_to_dict, next_step_to_dict, peer_to_dict, resource_to_dict
 from assistant.suggestions import (
     PEER_PASSAGE_W,
@@ -36,7 +37,7 @@ from assistant.suggestions import (
     build_suggester_from,
     first_sentence,
 )
-from assistant.types import AUDIENCES, Answer, Audience, Chunk, Citation, Hit, Suggestion
+from assistant.types import Answer, Audience, Chunk, Citation, Hit, Suggestion
 
 if TYPE_CHECKING:
     from assistant.index import Index
@@ -470,8 +471,7 @@ def assess(
     (the area's own framework element first), resources and peers, cited; citation numbers
     in an ``AreaResult`` refer to its own ``citations``.
     """
-    if audience not in AUDIENCES:
-        raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
+    check_audience(audience)
     tool = officer_suggester(index, catalogue, suggester=suggester, assistant=assistant)
     areas = assessment_areas(tool)
     if not areas:

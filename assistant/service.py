@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from assistant.errors import AssistantError, InputError, ProviderError
-from assistant.guardrails import clean_input, strip_invisible
+from assistant.guardrails import check_audience, clean_input, strip_invisible
 from assistant.retrieval import CachedEmbedder, Retriever
 from assistant.rewrite import rewrite_question, rewrite_with_model
 from assistant.scope import check_scope, refusal_text
-from assistant.types import AUDIENCES, Answer, Audience, Citation, Filters, Hit, Turn
+from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
 
 if TYPE_CHECKING:
     from assistant.answering import Draft
@@ -174,8 +174,7 @@ class Assistant:
         filters: Filters | None,
     ) -> _Prepared:
         started = time.perf_counter()
-        if audience not in AUDIENCES:
-            raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
+        checked = check_audience(audience)
         cleaned = clean_input(question, max_chars=self.settings.api.max_question_chars)
         turns: list[Turn] = []
         for turn in history:
@@ -190,7 +189,7 @@ class Assistant:
         kept = tuple(turns[-limit:]) if limit else ()
         return _Prepared(
             question=cleaned.text,
-            audience=audience,  # type: ignore[arg-type]  # checked against AUDIENCES above
+            audience=checked,
             history=kept,
             filters=filters,
             warnings=cleaned.warnings,

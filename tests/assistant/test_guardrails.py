@@ -230,3 +230,13 @@ def test_cli_ask_shows_the_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(app, ["ask", question, "--data-dir", str(data)])
     assert result.exit_code == 0, result.output
     assert "warning:" in result.output and "personal data" in result.output
+
+
+def test_check_audience_accepts_the_two_audiences_and_names_them_otherwise() -> None:
+    from assistant.errors import InputError
+    from assistant.guardrails import check_audience
+
+    assert check_audience("councillor") == "councillor"
+    assert check_audience("officer") == "officer"
+    with pytest.raises(InputError, match="councillor, officer"):
+        check_audience("mayor")
