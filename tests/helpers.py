@@ -34,6 +34,24 @@ from assistant.ports import DocumentRecord, Embedder
 from assistant.settings import Settings
 from assistant.types import Block, Chunk, Document
 
+# The JSON answer contract's top-level keys (issue 3), as every entry point must return them.
+ANSWER_CONTRACT_KEYS = frozenset(
+    {
+        "id",
+        "question",
+        "standalone_question",
+        "audience",
+        "answer",
+        "refused",
+        "refusal_reason",
+        "citations",
+        "peers",
+        "resources",
+        "next_steps",
+        "timings_ms",
+    }
+)
+
 
 def make_document(
     doc_id: str,

@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from assistant.errors import IndexNotFoundError
 from assistant.settings import Settings
 from assistant.traces import TraceStore
+from tests.helpers import ANSWER_CONTRACT_KEYS
 from ui.api.app import create_app
 from ui.api.deps import AppState
 
@@ -145,20 +146,7 @@ def test_ask_returns_answer_contract_and_records_trace(
     response = client.post("/api/ask", json=body)
     assert response.status_code == 200
     data = response.json()
-    assert set(data) >= {
-        "id",
-        "question",
-        "standalone_question",
-        "audience",
-        "answer",
-        "refused",
-        "refusal_reason",
-        "citations",
-        "peers",
-        "resources",
-        "next_steps",
-        "timings_ms",
-    }
+    assert set(data) >= ANSWER_CONTRACT_KEYS
     assert data["audience"] == "officer" and "[1]" in data["answer"]
     assert data["citations"][0]["page"] == 2 and data["citations"][0]["section"]
     assert data["peers"][0]["name"] == "Brighton and Hove City Council"
