@@ -66,6 +66,8 @@ class EvalCase:
     resources: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
     suites: tuple[str, ...] = ()
+    # The behaviour a held-out case tests ("list", "who", "figure_not_held"...): for reports.
+    category: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -89,6 +91,7 @@ class EvalCase:
             "resources": list(self.resources),
             "forbidden": list(self.forbidden),
             "suites": list(self.suites),
+            "class": self.category,
         }
 
 
@@ -105,6 +108,7 @@ _ALLOWED_KEYS = {
     "resources",
     "forbidden",
     "suites",
+    "class",
 }
 
 
@@ -168,6 +172,7 @@ def parse_case(raw: object, where: str) -> EvalCase:
         resources=_strings(raw, "resources", f"{where} ({case_id})"),
         forbidden=_strings(raw, "forbidden", f"{where} ({case_id})"),
         suites=_strings(raw, "suites", f"{where} ({case_id})"),
+        category=str(raw.get("class") or ""),
     )
 
 
