@@ -31,3 +31,31 @@ def test_split_is_stable_and_ignores_line_order() -> None:
     cases = [{"id": f"c{i}", "kind": "fact" if i % 3 else "advice"} for i in range(50)]
     assert assign_splits(cases) == assign_splits(list(reversed(cases)))
     assert assign_splits(cases) != assign_splits(cases, seed=1)
+
+
+def test_summary_reports_dev_and_test_apart() -> None:
+    from evals.run import summarise
+
+    def score(split: str, facts: bool, cls: str) -> dict:
+        return {
+            "id": f"{split}-{cls}-{facts}",
+            "kind": "fact",
+            "audience": "officer",
+            "answerable": True,
+            "should_refuse": False,
+            "split": split,
+            "class": cls,
+            "refused": False,
+            "facts_pass": facts,
+            "source_cited": 1.0,
+            "failures": [] if facts else ["missing facts"],
+        }
+
+    summary = summarise(
+        [score("dev", True, "list"), score("dev", False, "who"), score("test", True, "who")]
+    )
+    assert summary["by_split"]["dev"]["facts_pass"] == 0.5
+    assert summary["by_split"]["test"]["facts_pass"] == 1.0
+    assert summary["by_split_audience"]["test/officer"]["n"] == 1
+    assert summary["by_class"]["who"]["n"] == 2
+    assert "by_split" not in summarise([{**score("dev", True, "x"), "split": None}])
