@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from assistant.sentences import split_sentences
+from assistant.text.sentences import split_sentences
 from assistant.types import Chunk, Filters, Hit
 
 if TYPE_CHECKING:

@@ -75,7 +75,7 @@ class AnswerSettings(BaseModel):
     min_evidence: float | None = Field(
         None,
         description="Evidence score under which the assistant refuses. Default: the value "
-        "calibrated on the eval set and stored in assistant/calibration.json.",
+        "calibrated on the eval set and stored in assistant/answering/calibration.json.",
     )
     councillor_words: int = Field(120, ge=30, description="Target length of councillor answers.")
     officer_words: int = Field(260, ge=60, description="Target length of officer answers.")

@@ -37,7 +37,7 @@ import yaml
 
 from assistant.index import META_LAST_INGEST
 from assistant.ports import Embedder, SuggestionSet
-from assistant.sentences import normalise_whitespace, split_sentences
+from assistant.text.sentences import normalise_whitespace, split_sentences
 from assistant.types import Audience, Chunk, Citation, Hit, Suggestion
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from assistant.answering import (
     system_prompt_leaked,
 )
 from assistant.scope import CORPUS_COVERS
-from assistant.sentences import normalise_whitespace
+from assistant.text.sentences import normalise_whitespace
 from assistant.settings import AnswerSettings, Settings
 from assistant.types import Chunk, Hit
 
