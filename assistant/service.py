@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import check_audience, clean_input, strip_invisible
+from assistant.guardrails.scope import check_scope, refusal_text
 from assistant.retrieval import CachedEmbedder, Retriever
-from assistant.rewrite import rewrite_question, rewrite_with_model
-from assistant.scope import check_scope, refusal_text
+from assistant.retrieval.rewrite import rewrite_question, rewrite_with_model
 from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from assistant.answering.analysis import Analyser, dedupe_hits
 from assistant.answering.evidence import CALIBRATION_PATH, refusal_score
-from assistant.scope import check_scope
+from assistant.guardrails.scope import check_scope
 from assistant.settings import PROJECT_ROOT, AnswerSettings, Settings
 
 ANSWERABLE = ("fact", "advice", "peer", "resource")

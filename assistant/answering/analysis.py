@@ -17,8 +17,8 @@ from cachetools import LRUCache
 
 from assistant.answering.evidence import refusal_score
 from assistant.answering.weights import WEIGHTS, AnsweringWeights, CandidateRules
+from assistant.guardrails.scope import looks_like_instruction, looks_partisan
 from assistant.ports import Embedder
-from assistant.scope import looks_like_instruction, looks_partisan
 from assistant.text.glossary import with_expansions
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms, question_names

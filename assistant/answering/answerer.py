@@ -16,8 +16,8 @@ from assistant.answering.evidence import resolve_min_evidence
 from assistant.answering.extractive import extract_answer
 from assistant.answering.generative import generate_answer
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
+from assistant.guardrails.scope import check_scope
 from assistant.ports import ChatModel, Embedder
-from assistant.scope import check_scope
 from assistant.settings import Settings
 from assistant.types import Audience, Hit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.scope import refusal_text
+from assistant.guardrails.scope import refusal_text
 from assistant.types import Citation
 
 NOT_IN_SOURCES = "NOT_IN_SOURCES"

@@ -22,8 +22,8 @@ from assistant.answering.extractive import quote_for, with_marker
 from assistant.answering.prompts import build_messages, system_prompt_leaked
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.errors import ProviderError
+from assistant.guardrails.scope import looks_like_instruction, looks_partisan
 from assistant.ports import ChatModel, Embedder
-from assistant.scope import looks_like_instruction, looks_partisan
 from assistant.text.glossary import expand_acronyms, known_acronyms
 from assistant.text.sentences import Sentence, normalise_whitespace, split_sentences
 from assistant.text.terms import content_terms, numbers_in

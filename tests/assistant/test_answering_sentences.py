@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.sentences import clean_text, is_noise_line, normalise_whitespace, split_sentences
+from assistant.text.sentences import (
+    clean_text,
+    is_noise_line,
+    normalise_whitespace,
+    split_sentences,
+)
 
 
 def texts(source: str) -> list[str]:

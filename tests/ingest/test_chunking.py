@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.types import Block, Chunk, Document
 from assistant.text.sentences import sentence_spans
+from assistant.types import Block, Chunk, Document
 from ingest.chunking import approx_token_count, chunk_document
 from ingest.loaders import load_document
 from tests.ingest.fixtures import build_html, build_markdown, build_pdf, sentences
