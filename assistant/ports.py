@@ -153,7 +153,15 @@ class SuggestionSet:
 
 @runtime_checkable
 class Suggester(Protocol):
-    """Suggests peer councils, LGA resources and framework next steps for an answer."""
+    """Suggests peer councils, LGA resources and framework next steps for an answer.
+
+    ``embedder`` and ``use_embedder`` let the Assistant share its sentence cache with it.
+    """
+
+    @property
+    def embedder(self) -> Embedder: ...
+
+    def use_embedder(self, embedder: Embedder) -> None: ...
 
     def suggest(
         self,

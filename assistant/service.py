@@ -99,10 +99,8 @@ class Assistant:
         self.embedder = CachedEmbedder(index.embedder)
         # One sentence cache for retrieval, answering and suggestions: the suggester then finds
         # the question and the hits' sentences already embedded.
-        share = getattr(suggester, "use_embedder", None)
-        own = getattr(suggester, "embedder", None)
-        if share is not None and own is not None and own.model_id == self.embedder.model_id:
-            share(self.embedder)
+        if suggester is not None and suggester.embedder.model_id == self.embedder.model_id:
+            suggester.use_embedder(self.embedder)
         self.retriever = Retriever(index, settings.retrieval, embedder=self.embedder)
         if answerer is None:
             from assistant.answering import Answerer

@@ -92,7 +92,6 @@ class LLMSettings(BaseModel):
     model: str = Field("gpt-4o-mini", description="Model name at the provider.")
     temperature: float = Field(0.0, ge=0, le=2)
     timeout_s: float = Field(60.0, gt=0, description="Request timeout in seconds.")
-    rerank: bool = Field(False, description="Let the LLM rerank retrieved passages.")
 
 
 class IngestSettings(BaseModel):

@@ -27,6 +27,7 @@ from assistant.officer import (
     tiex_area_names,
 )
 from assistant.ports import DocumentRecord
+from assistant.service import split_tokens
 from assistant.settings import Settings
 from assistant.traces import TraceStore
 from assistant.types import Answer, Audience, Chunk, Citation, Filters, Hit, Suggestion, Turn
@@ -190,8 +191,8 @@ class FakeAssistant:
             if "boom" in question:
                 yield FakeEvent("error", {"type": "ProviderError", "message": "Provider down."})
                 return
-            for piece in answer.text.split(" "):
-                yield FakeEvent("token", piece + " ")
+            for piece in split_tokens(answer.text):  # the pieces join back to the text
+                yield FakeEvent("token", piece)
             yield FakeEvent(
                 "suggestions",
                 {
