@@ -6,12 +6,14 @@ torch, chromadb or a provider SDK they do not use.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.index import Index
+    from assistant.officer import OfficerTools
     from assistant.ports import ChatModel, Embedder, Suggester
     from assistant.service import Assistant
 
@@ -50,6 +52,7 @@ def build_chat_model(settings: Settings) -> ChatModel | None:
 
 
 def build_suggester(settings: Settings, index: Index) -> Suggester | None:
+    """The suggester over ``index`` with the catalogue in ``settings.corpus_dir`` (None without)."""
     from assistant.suggestions import build_suggester as _build
 
     return _build(settings, index)
@@ -81,3 +84,39 @@ def build_assistant(settings: Settings, *, index: Index | None = None) -> Assist
         chat_model=build_chat_model(settings),
         suggester=build_suggester(settings, index),
     )
+
+
+def build_officer_tools(assistant: Assistant) -> OfficerTools | None:
+    """The officer tools over the Assistant's own index, suggester and retriever (None when
+    there is no catalogue, as for suggestions)."""
+    from assistant.officer import OfficerTools
+    from assistant.suggestions import CatalogueSuggester
+
+    suggester = assistant.suggester
+    if not isinstance(suggester, CatalogueSuggester):
+        return None
+    return OfficerTools(
+        suggester=suggester, ask=assistant.ask, retrieve=assistant.retriever.retrieve
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the CLI, the API and the chat UI are handed: built once from one ``Settings``.
+
+    The Assistant and the officer tools share one index, catalogue and suggester.
+    """
+
+    assistant: Assistant
+    officer: OfficerTools | None
+    index: Index
+
+    def close(self) -> None:
+        """Release the index (file handles, the Chroma client)."""
+        self.index.close()
+
+
+def build_services(settings: Settings, *, index: Index | None = None) -> Services:
+    """The Assistant and the officer tools, wired from ``settings`` (or around ``index``)."""
+    assistant = build_assistant(settings, index=index)
+    return Services(assistant, build_officer_tools(assistant), assistant.index)

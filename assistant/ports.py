@@ -1,4 +1,6 @@
-"""Protocols for every swappable dependency. Adapters live in ``assistant/adapters``.
+"""Protocols for every swappable dependency, and the services the UI, API and CLI call.
+
+Adapters live in ``assistant/adapters`` (and the index backends in ``assistant/index``).
 
 Each port has an in-package fake (``assistant/adapters/fakes.py``) so tests, the API and evals
 run fast and offline. The composition root (``assistant/app.py``) builds the real or fake
@@ -7,13 +9,16 @@ adapter from ``Settings``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from assistant.types import Audience, Chunk, Citation, Document, Hit, Suggestion
+from assistant.types import Answer, Audience, Chunk, Citation, Filters, Hit, Suggestion, Turn
+
+if TYPE_CHECKING:
+    from assistant.officer.types import Assessment, CaseQuery, CaseResult, PackFormat
 
 
 @runtime_checkable
@@ -111,6 +116,8 @@ class KeywordIndex(Protocol):
         ...
 
 
+# Kept for the LLM reranker being added alongside this layout (nothing calls it yet): it
+# re-orders retrieved hits before answering.
 @runtime_checkable
 class Reranker(Protocol):
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]: ...
@@ -133,13 +140,6 @@ class ChatModel(Protocol):
     def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]: ...
 
 
-@runtime_checkable
-class Loader(Protocol):
-    """Turns one file into a Document (raises IngestError subclasses on bad input)."""
-
-    def load(self, path: str) -> Document: ...
-
-
 @dataclass(frozen=True, slots=True)
 class SuggestionSet:
     """Suggestions for one answer. ``citations`` are extra passages the suggestions cite,
@@ -153,7 +153,15 @@ class SuggestionSet:
 
 @runtime_checkable
 class Suggester(Protocol):
-    """Suggests peer councils, LGA resources and framework next steps for an answer."""
+    """Suggests peer councils, LGA resources and framework next steps for an answer.
+
+    ``embedder`` and ``use_embedder`` let the Assistant share its sentence cache with it.
+    """
+
+    @property
+    def embedder(self) -> Embedder: ...
+
+    def use_embedder(self, embedder: Embedder) -> None: ...
 
     def suggest(
         self,
@@ -164,3 +172,94 @@ class Suggester(Protocol):
         hits: Sequence[Hit],
         refused: bool,
     ) -> SuggestionSet: ...
+
+
+# --------------------------------------------------------------------------- services
+# What the UI, the API and the CLI depend on. ``service.Assistant`` and
+# ``officer.OfficerTools`` implement them; so do the test fakes (tests/contracts checks both).
+
+
+class StreamEventLike(Protocol):
+    """One event of ``AssistantService.stream`` (``service.StreamEvent``)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def data(self) -> Any: ...
+
+
+@runtime_checkable
+class AssistantService(Protocol):
+    """Answers questions with citations and suggestions; lists what is indexed."""
+
+    def ask(
+        self,
+        question: str,
+        *,
+        audience: str = "councillor",
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+    ) -> Answer:
+        """The cited answer (or a refusal). Raises ``InputError`` for bad input."""
+        ...
+
+    def stream(
+        self,
+        question: str,
+        *,
+        audience: str = "councillor",
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+    ) -> Iterator[StreamEventLike]:
+        """``ask`` as events: sources, tokens, suggestions, done (or error)."""
+        ...
+
+    def search(self, query: str, *, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        """Ranked passages for ``query`` (no answer)."""
+        ...
+
+    def documents(self) -> list[DocumentRecord]:
+        """Every indexed document."""
+        ...
+
+    def document(self, document_id: str) -> DocumentRecord | None:
+        """One document's record, or None."""
+        ...
+
+    def document_chunks(self, document_id: str) -> list[Chunk]:
+        """One document's chunks, in order."""
+        ...
+
+    def warm_up(self) -> None:
+        """Load models and touch every store so the first request is fast."""
+        ...
+
+    def ready(self) -> bool:
+        """True once warmed up with a non-empty index."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """Model ids, corpus size and settings, for ``/readyz`` and eval snapshots."""
+        ...
+
+
+@runtime_checkable
+class OfficerService(Protocol):
+    """The officer tools: case-study finder, self-assessment, evidence packs."""
+
+    def areas(self) -> tuple[str, ...]:
+        """Names of the TIEx focus areas a council rates."""
+        ...
+
+    def cases(self, request: CaseQuery) -> Sequence[CaseResult]:
+        """Councils and what they did, best match first."""
+        ...
+
+    def assess(self, ratings: Mapping[str, Any], *, audience: Audience = "officer") -> Assessment:
+        """Advice for the weakest rated areas."""
+        ...
+
+    def pack(self, answer: Answer, *, fmt: PackFormat = "docx", cases: int = 5) -> bytes:
+        """The evidence pack (DOCX or Markdown bytes) for an answer already given."""
+        ...

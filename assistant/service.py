@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import check_audience, clean_input, strip_invisible
+from assistant.guardrails.scope import check_scope, refusal_text
 from assistant.retrieval import CachedEmbedder, Retriever
-from assistant.rewrite import rewrite_question, rewrite_with_model
-from assistant.scope import check_scope, refusal_text
+from assistant.retrieval.rewrite import rewrite_question, rewrite_with_model
 from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
 
 if TYPE_CHECKING:
@@ -99,10 +99,8 @@ class Assistant:
         self.embedder = CachedEmbedder(index.embedder)
         # One sentence cache for retrieval, answering and suggestions: the suggester then finds
         # the question and the hits' sentences already embedded.
-        share = getattr(suggester, "use_embedder", None)
-        own = getattr(suggester, "embedder", None)
-        if share is not None and own is not None and own.model_id == self.embedder.model_id:
-            share(self.embedder)
+        if suggester is not None and suggester.embedder.model_id == self.embedder.model_id:
+            suggester.use_embedder(self.embedder)
         self.retriever = Retriever(index, settings.retrieval, embedder=self.embedder)
         if answerer is None:
             from assistant.answering import Answerer

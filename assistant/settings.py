@@ -75,7 +75,7 @@ class AnswerSettings(BaseModel):
     min_evidence: float | None = Field(
         None,
         description="Evidence score under which the assistant refuses. Default: the value "
-        "calibrated on the eval set and stored in assistant/calibration.json.",
+        "calibrated on the eval set and stored in assistant/answering/calibration.json.",
     )
     councillor_words: int = Field(120, ge=30, description="Target length of councillor answers.")
     officer_words: int = Field(260, ge=60, description="Target length of officer answers.")
@@ -92,7 +92,6 @@ class LLMSettings(BaseModel):
     model: str = Field("gpt-4o-mini", description="Model name at the provider.")
     temperature: float = Field(0.0, ge=0, le=2)
     timeout_s: float = Field(60.0, gt=0, description="Request timeout in seconds.")
-    rerank: bool = Field(False, description="Let the LLM rerank retrieved passages.")
 
 
 class IngestSettings(BaseModel):

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.answering import CALIBRATION_PATH, Answerer
-from assistant.scope import check_scope
+from assistant.answering.analysis import Analyser, dedupe_hits
+from assistant.answering.evidence import CALIBRATION_PATH, refusal_score
+from assistant.guardrails.scope import check_scope
 from assistant.settings import PROJECT_ROOT, AnswerSettings, Settings
 
 ANSWERABLE = ("fact", "advice", "peer", "resource")
@@ -136,17 +137,20 @@ def measure(cases: list[Case], data_dir: Path) -> tuple[list[Case], str]:
     embedder = CachedEmbedder(build_embedder(settings))
     index = open_index(settings, embedder)
     retriever = Retriever(index, settings.retrieval, embedder=embedder)
-    answerer = Answerer(embedder=embedder, chat_model=None, settings=settings)
+    analyser = Analyser(embedder)
     out = []
     for case in cases:
-        hits = retriever.retrieve(case.question)
+        hits = dedupe_hits(retriever.retrieve(case.question))
+        # The same formula the answerer refuses on, over the same sentence analysis.
+        sims = analyser.analyse(case.question, hits).sims if hits else None
+        evidence = refusal_score(case.question, sims, hits) if sims is not None else 0.0
         out.append(
             Case(
                 case.id,
                 case.kind,
                 case.question,
                 case.should_refuse,
-                answerer.evidence(case.question, hits),
+                evidence,
                 check_scope(case.question) is not None,
             )
         )

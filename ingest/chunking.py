@@ -18,54 +18,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.text.sentences import sentence_spans
 from assistant.types import Block, Chunk, Document
 
 BLOCK_SEPARATOR = "\n\n"  # how Document.text joins blocks
-
-# Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset((
-    "e.g", "i.e", "etc", "vs", "cf", "mr", "mrs", "ms", "dr", "prof", "cllr", "rt", "hon", "st",
-    "no", "nos", "para", "paras", "fig", "figs", "approx", "incl", "est", "dept", "govt", "min",
-    "max", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "ltd", "plc", "co",
-))  # fmt: skip
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])|\n+")
 
 
 def approx_token_count(text: str) -> int:
     """A fast stand-in for a tokenizer: about 1.3 tokens per word (for tests and fakes)."""
     words = len(text.split())
     return math.ceil(words * 1.3) if words else 0
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` spans of the sentences in ``text`` (line breaks also end a sentence).
-
-    Spans exclude the whitespace between sentences and together cover every non-space
-    character, so slicing them back out of ``text`` loses nothing.
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
-        end = match.end() if match.group().strip() else match.start()
-        if match.group().startswith("."):
-            word = re.search(r"(\S+)$", text[start : match.start()])
-            token = word.group(1).lower().lstrip("(\"'“‘") if word else ""
-            if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token):
-                continue  # "e.g. The", "Cllr. Smith", "J. Smith"
-        _add_span(text, start, end, spans)
-        start = match.end()
-    _add_span(text, start, len(text), spans)
-    return spans
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +123,7 @@ def _atomise(
         if block.kind == "heading":
             pieces.append((0, len(block.text), count_tokens(block.text)))
         else:
-            for start, end in split_sentences(block.text):
+            for start, end in sentence_spans(block.text):
                 pieces.extend(_fit(block.text, start, end, count_tokens, max_tokens))
         atoms = [
             _Atom(

@@ -24,9 +24,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from assistant.errors import AssistantError  # noqa: E402
+from assistant.officer import CaseQuery, tiex_area_names  # noqa: E402
 from assistant.types import Answer, Citation, Filters, Suggestion, Turn  # noqa: E402
 from ui.api.errors import ApiError  # noqa: E402
-from ui.api.officer_tools import assessment_area_names, pack_filename  # noqa: E402
+from ui.api.officer_tools import pack_filename  # noqa: E402
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -498,7 +499,7 @@ class ChatHandlers:
             return gr.update(visible=False, value=None)
         try:
             data = self.state.officer.pack(answer, fmt="docx")
-        except (AssistantError, ImportError) as exc:
+        except (AssistantError, ApiError, ImportError) as exc:
             gr.Warning(f"The evidence pack could not be made: {exc}")
             return gr.update(visible=False, value=None)
         folder = Path(tempfile.mkdtemp(dir=self._pack_dir))
@@ -544,14 +545,15 @@ class ChatHandlers:
     # -- officer tools ---------------------------------------------------------------------
     def find_cases(self, query: str, theme: str | None, council_type: str, region: str) -> str:
         try:
-            cases = self.state.officer.cases(
+            request = CaseQuery(
                 query=(query or "").strip() or None,
                 theme=theme or None,
                 council_type=(council_type or "").strip() or None,
                 region=(region or "").strip() or None,
                 limit=10,
             )
-        except AssistantError as exc:
+            cases = self.state.officer.cases(request)
+        except (AssistantError, ApiError) as exc:
             return render_error(str(exc))
         return render_cases(cases)
 
@@ -561,16 +563,16 @@ class ChatHandlers:
             result = self.state.officer.assess(
                 {area: int(r) for area, r in zip(areas, ratings, strict=True)}
             )
-        except AssistantError as exc:
+        except (AssistantError, ApiError) as exc:
             return render_error(str(exc))
         return render_assessment(result)
 
     def areas(self) -> tuple[str, ...]:
         """The self-assessment areas; read from the catalogue, so no assistant is needed."""
-        officer = self.state._officer
+        officer = self.state.officer_loaded
         if officer is not None:
             return tuple(officer.areas())
-        return assessment_area_names(self.state.settings)
+        return tiex_area_names(self.state.settings)
 
 
 def build_chat(state: AppState) -> gr.Blocks:

@@ -27,6 +27,7 @@ from assistant.knowledge.gazetteer import (
     council_names,
     find_councils,
     get_council,
+    mention_surfaces,
 )
 from assistant.knowledge.themes import Theme, all_themes, get_theme, tag_themes
 
@@ -50,6 +51,7 @@ __all__ = [
     "get_council",
     "get_theme",
     "load_catalogue",
+    "mention_surfaces",
     "tag_text",
     "tag_themes",
 ]

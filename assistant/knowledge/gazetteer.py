@@ -348,6 +348,11 @@ def find_councils(text: str) -> list[CouncilMention]:
     return default_gazetteer().find(text)
 
 
+def mention_surfaces(text: str) -> list[str]:
+    """The councils ``text`` names, as written there ("Barnet", "Kent CC"), in text order."""
+    return [mention.surface for mention in find_councils(text)]
+
+
 def council_names(text: str) -> tuple[str, ...]:
     """Canonical names of the councils ``text`` mentions, in order of first mention, unique."""
     seen: dict[str, None] = {}

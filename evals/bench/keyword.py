@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.adapters.sqlite_catalog import SqliteCatalog, query_terms
+from assistant.index.sqlite_catalog import SqliteCatalog, query_terms
 from assistant.ports import DocumentRecord
 from assistant.types import Chunk
 

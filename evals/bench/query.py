@@ -179,9 +179,9 @@ def synthetic_texts(n: int, seed: int = 7, words: int = 120) -> list[str]:
 
 def synthetic_settings(n_chunks: int, model_id: str, dimension: int) -> Settings:
     """A cached index of ``n_chunks`` synthetic chunks (random vectors) for ``model_id``."""
-    from assistant.adapters.chroma_store import ChromaVectorStore
-    from assistant.adapters.sqlite_catalog import SqliteCatalog
     from assistant.index import META_DIMENSION, META_MODEL
+    from assistant.index.chroma_store import ChromaVectorStore
+    from assistant.index.sqlite_catalog import SqliteCatalog
     from assistant.ports import DocumentRecord
     from assistant.types import Chunk
 
@@ -277,7 +277,7 @@ def _line(label: str, timing: Timing) -> str:
 
 def load_cases(path: Path | None) -> list[Case]:
     """Eval cases with expected sources (answerable ones), or the built-in questions."""
-    from assistant.rewrite import rewrite_question
+    from assistant.retrieval.rewrite import rewrite_question
     from assistant.types import Turn
 
     if path is None:

@@ -20,9 +20,9 @@ from assistant.answering import (
     resolve_min_evidence,
     system_prompt_leaked,
 )
-from assistant.scope import CORPUS_COVERS
-from assistant.sentences import normalise_whitespace
+from assistant.guardrails.scope import CORPUS_COVERS
 from assistant.settings import AnswerSettings, Settings
+from assistant.text.sentences import normalise_whitespace
 from assistant.types import Chunk, Hit
 
 RIVERTON_DEMAND = (

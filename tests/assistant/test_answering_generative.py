@@ -15,8 +15,8 @@ from assistant.adapters.fakes import HashEmbedder
 from assistant.adapters.llm import OpenAIChatModel, ScriptedChatModel
 from assistant.answering import Answerer, Draft, render_prompt
 from assistant.ports import ChatModel
-from assistant.sentences import normalise_whitespace
 from assistant.settings import AnswerSettings, LLMSettings, Settings
+from assistant.text.sentences import normalise_whitespace
 from assistant.types import Chunk, Hit
 from tests.fake_openai_server import FakeOpenAIServer, Reply
 

@@ -1,10 +1,15 @@
-"""Sentence splitting and extraction clean-up (assistant.sentences)."""
+"""Sentence splitting and extraction clean-up (assistant.text.sentences)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.sentences import clean_text, is_noise_line, normalise_whitespace, split_sentences
+from assistant.text.sentences import (
+    clean_text,
+    is_noise_line,
+    normalise_whitespace,
+    split_sentences,
+)
 
 
 def texts(source: str) -> list[str]:

@@ -13,17 +13,17 @@ from assistant.index import Index
 from assistant.knowledge import find_councils, load_catalogue
 from assistant.knowledge.catalogue import Catalogue
 from assistant.officer import (
-    TIEX_AREAS,
-    assess,
+    CaseQuery,
+    OfficerTools,
+    PackRequest,
     assessment_areas,
     assessment_to_dict,
     case_to_dict,
-    find_cases,
-    make_pack,
-    officer_suggester,
-    pack_for_answer,
     parse_ratings,
+    tiex_area_names,
 )
+from assistant.officer import assess as run_assess
+from assistant.officer import find_cases as run_find_cases
 from assistant.settings import Settings
 from assistant.suggestions import CatalogueSuggester, build_suggester_from
 from tests.assistant.test_suggestions import fake_settings, officer_index
@@ -45,6 +45,29 @@ def world(
     index = officer_index(settings)
     catalogue = load_catalogue(settings.corpus_dir)
     return settings, index, catalogue, build_suggester_from(index, catalogue)
+
+
+def find_cases(index, catalogue=None, *, suggester, **query) -> list:  # type: ignore[no-untyped-def]
+    """The finder with its request built from keywords (what these tests vary)."""
+    return run_find_cases(suggester, CaseQuery(**query))
+
+
+def assess(ratings, *, index, catalogue=None, suggester, audience="officer"):  # type: ignore[no-untyped-def]
+    """The self-assessment retrieving with a plain Retriever over ``index``."""
+    from assistant.retrieval import Retriever
+
+    retriever = Retriever(index, index.settings.retrieval, embedder=suggester.embedder)
+    return run_assess(ratings, suggester=suggester, retrieve=retriever.retrieve, audience=audience)
+
+
+def tools(index, suggester) -> OfficerTools:  # type: ignore[no-untyped-def]
+    """The officer tools as ``assistant.app`` builds them: over the Assistant's own parts."""
+    from assistant.service import Assistant
+
+    assistant = Assistant(index=index, settings=index.settings, suggester=suggester)
+    return OfficerTools(
+        suggester=suggester, ask=assistant.ask, retrieve=assistant.retriever.retrieve
+    )
 
 
 def _names(cases: list) -> list[str]:
@@ -206,45 +229,30 @@ def test_7cs_ratings_can_be_weakest(world) -> None:
 
 
 def test_make_pack_asks_and_adds_cases(world, tmp_path: Path) -> None:
-    from assistant.service import Assistant
-
-    settings, index, catalogue, suggester = world
-    assistant = Assistant(index=index, settings=settings, suggester=suggester)
-    data = make_pack(
-        "How do we do co-design with residents?",
-        assistant=assistant,
-        index=index,
-        catalogue=catalogue,
-        fmt="docx",
-        suggester=suggester,
-    )
+    _, index, _, suggester = world
+    officer = tools(index, suggester)
+    question = "How do we do co-design with residents?"
+    data = officer.make_pack(PackRequest(question, fmt="docx"))
     doc = open_docx(io.BytesIO(data))
     texts = [p.text for p in doc.paragraphs]
     assert "References" in texts
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
     assert any("Newham" in h for h in headings)
-    md = make_pack(
-        "How do we do co-design with residents?",
-        assistant=assistant,
-        index=index,
-        catalogue=catalogue,
-        fmt="md",
-        suggester=suggester,
-    ).decode()
+    md = officer.make_pack(PackRequest(question, fmt="md")).decode()
     assert "## References" in md and "[1]" in md
 
 
-# ------------------------------------------------------------------ API conveniences
+# ------------------------------------------------------------------ the tools object
 
 
-def test_catalogue_defaults_to_the_index_settings_and_the_tool_is_cached(world) -> None:
-    settings, index, _, _ = world
-    first = officer_suggester(index)
-    assert officer_suggester(index, index.catalog) is first  # not a Catalogue: resolved
-    cases = find_cases(index, query="co-design with residents", limit=2)
+def test_officer_tools_share_the_assistants_suggester_and_retrieval(world) -> None:
+    _, index, _, suggester = world
+    officer = tools(index, suggester)
+    cases = officer.cases(CaseQuery(query="co-design with residents", limit=2))
     assert "London Borough of Newham" in _names(cases)
-    result = assess({"capacity to deliver": 1}, index=index)
+    result = officer.assess({"capacity to deliver": 1})
     assert result.weakest[0].label == "TIEx: capacity to deliver"
+    assert officer.areas()[-1] == "capacity to deliver"
 
 
 def test_tiex_area_names_match_the_project_catalogue() -> None:
@@ -252,7 +260,7 @@ def test_tiex_area_names_match_the_project_catalogue() -> None:
 
     tiex = default_catalogue().framework("tiex")
     assert tiex is not None
-    assert tuple(e.name for e in tiex.elements) == TIEX_AREAS
+    assert tuple(e.name for e in tiex.elements) == tiex_area_names(Settings())
 
 
 def test_pack_for_a_refused_answer_has_no_cases(world) -> None:
@@ -268,7 +276,7 @@ def test_pack_for_a_refused_answer_has_no_cases(world) -> None:
         refused=True,
         refusal_reason="poems are out of scope",
     )
-    text = pack_for_answer(refused, index=index, fmt="md", suggester=suggester).decode()
+    text = tools(index, suggester).pack(refused, fmt="md").decode()
     assert "poems are out of scope" in text and "### " not in text
 
 

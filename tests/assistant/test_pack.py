@@ -11,7 +11,7 @@ from docx import Document as open_docx
 
 from assistant.errors import InputError, StorageError
 from assistant.officer import CaseResult
-from assistant.pack import build_pack, pack_format_for, pack_outline, write_pack
+from assistant.officer.pack import build_pack, pack_format_for, pack_outline, write_pack
 from assistant.types import Answer, Chunk, Citation, Suggestion
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from assistant.ports import ChatMessage
-from assistant.rewrite import (
+from assistant.retrieval.rewrite import (
     find_entities,
     is_follow_up,
     rewrite_question,

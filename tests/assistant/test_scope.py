@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.scope import (
+from assistant.guardrails.scope import (
     CORPUS_COVERS,
     check_scope,
     looks_like_instruction,

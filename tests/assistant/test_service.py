@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from assistant.adapters.fakes import HashEmbedder
 from assistant.answering import Draft
 from assistant.errors import InputError, ProviderError
 from assistant.index import Index
-from assistant.ports import SuggestionSet
+from assistant.ports import Embedder, SuggestionSet
 from assistant.service import Assistant, StreamEvent, split_tokens
 from assistant.settings import Settings
 from assistant.types import Audience, Citation, Filters, Hit, Suggestion, Turn
@@ -50,6 +51,10 @@ class ScriptedAnswerer:
 @dataclass
 class ScriptedSuggester:
     calls: list[dict[str, object]] = field(default_factory=list)
+    embedder: Embedder = field(default_factory=HashEmbedder)
+
+    def use_embedder(self, embedder: Embedder) -> None:
+        self.embedder = embedder
 
     def suggest(
         self,

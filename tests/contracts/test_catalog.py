@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.adapters.fakes import MemoryCatalog
-from assistant.adapters.sqlite_catalog import SqliteCatalog
+from assistant.index.sqlite_catalog import SqliteCatalog
 from assistant.ports import Catalog, DocumentRecord, KeywordIndex
 from assistant.types import Chunk
 

@@ -117,14 +117,14 @@ class TestMemoryVectorStore(VectorStoreContract):
 class TestChromaVectorStore(VectorStoreContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> VectorStore:
-        from assistant.adapters.chroma_store import ChromaVectorStore
+        from assistant.index.chroma_store import ChromaVectorStore
         from assistant.settings import Settings
 
         settings = Settings(data_dir=tmp_path / "data")
         return ChromaVectorStore.from_settings(settings, EMBEDDER.model_id, EMBEDDER.dimension)
 
     def test_reopen_keeps_vectors_and_recorded_model(self, store: VectorStore, tmp_path: Path):
-        from assistant.adapters.chroma_store import ChromaVectorStore
+        from assistant.index.chroma_store import ChromaVectorStore
         from assistant.settings import Settings
 
         chunks = make_chunks(TEXTS)

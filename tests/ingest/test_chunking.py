@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.text.sentences import sentence_spans
 from assistant.types import Block, Chunk, Document
-from ingest.chunking import approx_token_count, chunk_document, split_sentences
+from ingest.chunking import approx_token_count, chunk_document
 from ingest.loaders import load_document
 from tests.ingest.fixtures import build_html, build_markdown, build_pdf, sentences
 
@@ -58,7 +59,7 @@ def test_split_sentences_keeps_abbreviations_and_covers_text() -> None:
         "Cllr. Smith opened the meeting, e.g. on budgets. The board agreed (see para. 4). "
         "J. Bloggs asked why? “Because it works.” Next line\nSecond line"
     )
-    spans = split_sentences(text)
+    spans = sentence_spans(text)
     pieces = [text[a:b] for a, b in spans]
     assert pieces == [
         "Cllr. Smith opened the meeting, e.g. on budgets.",

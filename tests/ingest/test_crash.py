@@ -85,7 +85,7 @@ def snapshot(data: Path) -> dict[str, object]:
     from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
 
-    from assistant.adapters.sqlite_catalog import SqliteCatalog
+    from assistant.index.sqlite_catalog import SqliteCatalog
 
     catalog = SqliteCatalog(data / "catalog.sqlite3")
     rows = catalog._read("SELECT id FROM chunks")

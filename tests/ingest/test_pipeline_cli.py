@@ -67,7 +67,7 @@ def test_model_mismatch_and_rebuild(tmp_path: Path) -> None:
     write(docs)
     assert invoke("ingest", str(docs), "--data-dir", str(data)).exit_code == 0
     # Record another model in the catalogue, as if MiniLM had built it.
-    from assistant.adapters.sqlite_catalog import SqliteCatalog
+    from assistant.index.sqlite_catalog import SqliteCatalog
 
     catalog = SqliteCatalog(data / "catalog.sqlite3")
     catalog.set_meta("embedding_model", "sentence-transformers/all-MiniLM-L6-v2")

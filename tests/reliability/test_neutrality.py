@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.adapters.llm import OpenAIChatModel
-from assistant.scope import check_scope, match_scope_rule
+from assistant.guardrails.scope import check_scope, match_scope_rule
 from assistant.service import Assistant
 from assistant.settings import AnswerSettings, LLMSettings, Settings
 from tests.fake_openai_server import FakeOpenAIServer

@@ -18,11 +18,19 @@ import pytest
 
 from assistant.errors import InputError
 from assistant.guardrails import clean_input
-from assistant.officer import AreaResult, Assessment, CaseResult
+from assistant.officer import (
+    AreaResult,
+    Assessment,
+    CaseQuery,
+    CaseResult,
+    PackFormat,
+    tiex_area_names,
+)
 from assistant.ports import DocumentRecord
+from assistant.service import split_tokens
 from assistant.settings import Settings
 from assistant.traces import TraceStore
-from assistant.types import Answer, Chunk, Citation, Filters, Hit, Suggestion, Turn
+from assistant.types import Answer, Audience, Chunk, Citation, Filters, Hit, Suggestion, Turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +191,8 @@ class FakeAssistant:
             if "boom" in question:
                 yield FakeEvent("error", {"type": "ProviderError", "message": "Provider down."})
                 return
-            for piece in answer.text.split(" "):
-                yield FakeEvent("token", piece + " ")
+            for piece in split_tokens(answer.text):  # the pieces join back to the text
+                yield FakeEvent("token", piece)
             yield FakeEvent(
                 "suggestions",
                 {
@@ -252,17 +260,11 @@ class FakeOfficer:
         self.packs: list[tuple[str, str]] = []
 
     def areas(self) -> tuple[str, ...]:
-        return ("Leadership and culture", "Capacity to deliver", "Data and digital")
+        # The one list of TIEx areas: the project's catalogue.
+        return tiex_area_names(Settings())
 
-    def cases(
-        self,
-        *,
-        query: str | None = None,
-        theme: str | None = None,
-        council_type: str | None = None,
-        region: str | None = None,
-        limit: int = 10,
-    ) -> list[CaseResult]:
+    def cases(self, request: CaseQuery) -> list[CaseResult]:
+        query, region, limit = request.query, request.region, request.limit
         cases = [
             CaseResult(
                 "Brighton and Hove City Council",
@@ -289,7 +291,7 @@ class FakeOfficer:
             cases = [c for c in cases if any(w in c.what.lower() for w in query.lower().split())]
         return cases[:limit]
 
-    def assess(self, ratings: Mapping[str, int]) -> Assessment:
+    def assess(self, ratings: Mapping[str, Any], *, audience: Audience = "officer") -> Assessment:
         low = min(ratings.values())
         weakest = [(area, r) for area, r in ratings.items() if r == low][:3]
         return Assessment(
@@ -320,7 +322,7 @@ class FakeOfficer:
             ),
         )
 
-    def pack(self, answer: Answer, *, fmt: str = "docx") -> bytes:
+    def pack(self, answer: Answer, *, fmt: PackFormat = "docx", cases: int = 5) -> bytes:
         self.packs.append((answer.id, fmt))
         if fmt == "md":
             return f"# Evidence pack\n\n{answer.text}\n".encode()

@@ -19,7 +19,9 @@ from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from assistant.app import Services
 from assistant.errors import IndexNotFoundError
+from assistant.index import Index
 from assistant.settings import Settings
 from assistant.traces import TraceStore
 from tests.helpers import ANSWER_CONTRACT_KEYS
@@ -71,10 +73,10 @@ def test_healthz_and_readyz_when_ready(client: TestClient, fake_assistant: FakeA
 def test_readyz_503_with_reason_when_index_missing(
     api_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def missing(settings: Settings) -> None:
+    def missing(settings: Settings, *, index: object = None) -> None:
         raise IndexNotFoundError("No index at data/chroma: run `lga-assistant ingest` first.")
 
-    monkeypatch.setattr("assistant.app.build_assistant", missing)
+    monkeypatch.setattr("assistant.app.build_services", missing)
     with TestClient(create_app(settings=api_settings, chat=False)) as client:
         assert client.get("/healthz").status_code == 200
         ready = _wait_for(client, lambda r: "ingest" in (r.json()["reason"] or ""))
@@ -101,12 +103,12 @@ def test_assistant_loads_in_background_with_healthz_up_meanwhile(
     release = threading.Event()
     built: list[FakeAssistant] = []
 
-    def slow_build(settings: Settings) -> FakeAssistant:
+    def slow_build(settings: Settings, *, index: object = None) -> Services:
         release.wait(10)
         built.append(FakeAssistant())
-        return built[-1]
+        return Services(built[-1], FakeOfficer(), Index.in_memory(settings=settings))  # type: ignore[arg-type]
 
-    monkeypatch.setattr("assistant.app.build_assistant", slow_build)
+    monkeypatch.setattr("assistant.app.build_services", slow_build)
     with TestClient(create_app(settings=api_settings, chat=False)) as client:
         assert client.get("/healthz").status_code == 200
         starting = client.get("/readyz")
@@ -360,14 +362,14 @@ def test_pack_for_refused_question_is_422(client: TestClient) -> None:
 
 
 def test_assess(client: TestClient) -> None:
-    ratings = {"Leadership and culture": 2, "Capacity to deliver": 4, "Data and digital": 1}
+    ratings = {"leadership of place": 2, "capacity to deliver": 4, "financial planning": 1}
     data = client.post("/api/assess", json={"ratings": ratings}).json()
-    assert [a["label"] for a in data["weakest"]] == ["TIEx: Data and digital"]
+    assert [a["label"] for a in data["weakest"]] == ["TIEx: financial planning"]
     area = data["weakest"][0]
-    assert area["rating"] == 1 and area["next_steps"][0]["framework"] == "TIEx: Data and digital"
+    assert area["rating"] == 1 and area["next_steps"][0]["framework"] == "TIEx: financial planning"
     assert area["citations"][0]["n"] == 1 and area["peers"][0]["citations"] == [1]
     assert data["ratings"] == ratings
-    bad = client.post("/api/assess", json={"ratings": {"Data and digital": 7}})
+    bad = client.post("/api/assess", json={"ratings": {"capacity to deliver": 7}})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_rating"
 
 
@@ -464,9 +466,9 @@ def test_admin_ingest_runs_pipeline_on_configured_dirs(
     fake_module = types.ModuleType("ingest.pipeline")
     fake_module.Pipeline = Pipeline  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ingest.pipeline", fake_module)
-    fake_assistant.index = "the-index"  # type: ignore[attr-defined]
     settings = api_settings.model_copy(update={"document_dirs": [docs]})
     with _admin_client(settings, "s3cret", assistant=fake_assistant) as client:
+        client.app.state.lga.index = "the-index"  # type: ignore[attr-defined]  # the services' index
         response = client.post(
             "/api/admin/ingest?prune=true", headers={"Authorization": "Bearer s3cret"}
         )

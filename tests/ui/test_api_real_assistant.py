@@ -12,7 +12,7 @@ import pytest
 from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 
-from assistant.app import build_assistant
+from assistant.app import build_services
 from assistant.index import Index
 from assistant.settings import PROJECT_ROOT, Settings
 from ingest.pipeline import Pipeline
@@ -30,8 +30,14 @@ def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient
     )
     index = Index.in_memory(settings=settings)
     Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
-    assistant = build_assistant(settings, index=index)
-    with TestClient(create_app(assistant=assistant, settings=settings, chat=False)) as client:
+    services = build_services(settings, index=index)
+    app = create_app(
+        assistant=services.assistant,
+        settings=settings,
+        officer_tools=services.officer,
+        chat=False,
+    )
+    with TestClient(app) as client:
         yield client
 
 

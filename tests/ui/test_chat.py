@@ -172,10 +172,11 @@ def test_cases_and_assessment_render(handlers: ChatHandlers) -> None:
     assert "London Borough of Newham" in out and "Brighton" not in out
     assert "london borough · London" in out and '<details class="lga-source">' in out
     assert "No case studies found" in render_cases([])
-    out = handlers.assess(2, 4, 1)
-    assert "TIEx: Data and digital (you rated it 1 out of 5)" in out
-    assert "Leadership and culture" not in out
-    assert "Councils to learn from" in out and "Framework: TIEx: Data and digital" in out
+    out = handlers.assess(2, 4, 1, 3, 5)  # one rating per TIEx area of the catalogue
+    assert "TIEx: financial planning and viability (you rated it 1 out of 5)" in out
+    assert "leadership of place" not in out
+    assert "Councils to learn from" in out
+    assert "Framework: TIEx: financial planning and viability" in out
     assert "Source: [1] Action learning sets" in out
 
     class Empty:

@@ -11,19 +11,18 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from assistant.ports import AssistantService, OfficerService
 from assistant.settings import Settings
 from assistant.traces import TraceStore
 from ui.api.deps import AppState, get_settings
 from ui.api.docs_page import install_docs
 from ui.api.errors import BodySizeLimit, install_error_handlers
-from ui.api.officer_tools import OfficerTools
 from ui.api.routers import admin, ask, health, library, officer
 
 API_DESCRIPTION = """
@@ -33,14 +32,16 @@ resources and next steps. Errors are JSON: `{"error": {"code", "message"}}`.
 
 
 def create_app(
-    assistant: Any | None = None,
+    assistant: AssistantService | None = None,
     settings: Settings | None = None,
     *,
     traces: TraceStore | None = None,
-    officer_tools: OfficerTools | None = None,
+    officer_tools: OfficerService | None = None,
     chat: bool = True,
 ) -> FastAPI:
-    """Build the app. With ``assistant=None`` the lifespan builds it from ``settings``.
+    """Build the app. With ``assistant=None`` the lifespan builds the services (assistant and
+    officer tools) from ``settings`` in the composition root; given an assistant, the officer
+    routes use ``officer_tools`` (503 without).
 
     ``chat=False`` leaves out the Gradio UI (faster API tests).
     """

@@ -12,17 +12,20 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache, partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import anyio.to_thread
 from fastapi import Request
 
 from assistant.errors import AssistantError
+from assistant.ports import AssistantService, OfficerService
 from assistant.settings import Settings
 from assistant.traces import TraceStore
 from ui.api.errors import ApiError
-from ui.api.officer_tools import OfficerTools
+
+if TYPE_CHECKING:
+    from assistant.index import Index
 
 T = TypeVar("T")
 logger = logging.getLogger("lga_assistant.api")
@@ -41,12 +44,13 @@ class AppState:
         self,
         settings: Settings,
         *,
-        assistant: Any | None = None,
+        assistant: AssistantService | None = None,
         traces: TraceStore | None = None,
-        officer: OfficerTools | None = None,
+        officer: OfficerService | None = None,
     ) -> None:
         self.settings = settings
         self.assistant = assistant
+        self.index: Index | None = None  # set when the services are built here (admin ingest)
         self.load_error: str | None = None
         self.warm = False
         self._traces = traces
@@ -69,20 +73,22 @@ class AppState:
             self._limiter = anyio.CapacityLimiter(self.settings.api.workers)
         return self._limiter
 
-    def load(self) -> None:
-        """Build the assistant from settings (if none was given) and warm it up, once.
+    def load(self, index: Index | None = None) -> None:
+        """Build the services from settings (if no assistant was given) and warm up, once.
 
-        A missing or unusable index does not stop the server: the error is kept and reported
-        by ``/readyz`` and by every route that needs the assistant.
+        The assistant and the officer tools come from the composition root together, over one
+        index. A missing or unusable index does not stop the server: the error is kept and
+        reported by ``/readyz`` and by every route that needs the assistant.
         """
         try:
             if self.assistant is None:
-                from assistant.app import build_assistant
+                from assistant.app import build_services
 
-                self.assistant = build_assistant(self.settings)
-            warm_up = getattr(self.assistant, "warm_up", None)
-            if callable(warm_up):
-                warm_up()
+                services = build_services(self.settings, index=index)
+                self.assistant, self.index = services.assistant, services.index
+                if self._officer is None:
+                    self._officer = services.officer
+            self.assistant.warm_up()
             self.warm = True
             self.load_error = None
         except AssistantError as exc:
@@ -94,7 +100,7 @@ class AppState:
                 "See the server log for details."
             )
 
-    def require_assistant(self) -> Any:
+    def require_assistant(self) -> AssistantService:
         """The assistant, or a 503 saying why it is not available."""
         if self.assistant is None:
             reason = self.load_error or "The assistant is starting up: try again in a moment."
@@ -102,9 +108,21 @@ class AppState:
         return self.assistant
 
     @property
-    def officer(self) -> OfficerTools:
+    def officer(self) -> OfficerService:
+        """The officer tools, or a 503 saying why they are not available."""
         if self._officer is None:
-            self._officer = OfficerTools(self.require_assistant())
+            self.require_assistant()  # not loaded yet: say why
+            raise ApiError(
+                503,
+                "no_catalogue",
+                f"The officer tools need the project's catalogue at {self.settings.corpus_dir}: "
+                "set LGA_ASSISTANT_CORPUS_DIR.",
+            )
+        return self._officer
+
+    @property
+    def officer_loaded(self) -> OfficerService | None:
+        """The officer tools if they are built (never raises)."""
         return self._officer
 
     def readiness(self) -> tuple[bool, str | None, dict[str, Any]]:
@@ -113,15 +131,9 @@ class AppState:
             return False, self.load_error or "The assistant is starting up.", {}
         if not self.warm:
             return False, "Models are warming up.", {}
-        ready = getattr(self.assistant, "ready", None)
-        if callable(ready):
-            result = ready()
-            ok, reason = result if isinstance(result, tuple) else (bool(result), None)
-            if not ok:
-                return False, reason or "The index or the models are not loaded.", {}
-        describe = getattr(self.assistant, "describe", None)
-        details = describe() if callable(describe) else {}
-        return True, None, details if isinstance(details, dict) else {"assistant": str(details)}
+        if not self.assistant.ready():
+            return False, "The index or the models are not loaded.", {}
+        return True, None, self.assistant.describe()
 
     @contextmanager
     def admission(self) -> Iterator[None]:

@@ -102,7 +102,7 @@ class AssessRequest(BaseModel):
     """Self-assessment ratings, 1 (weak) to 5 (strong), keyed by area name."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"ratings": {"Leadership and culture": 2}}]}
+        json_schema_extra={"examples": [{"ratings": {"capacity to deliver": 2}}]}
     )
 
     ratings: dict[str, int] = Field(..., min_length=1, max_length=20)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from evals.run import ThresholdCheck
 
 SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
-SYSTEM_PROMPT = PROJECT_ROOT / "assistant" / "prompts" / "system.txt"
+SYSTEM_PROMPT = PROJECT_ROOT / "assistant" / "answering" / "prompts" / "system.txt"
 
 
 def apply_overrides(settings: Settings, overrides: Sequence[str]) -> Settings:

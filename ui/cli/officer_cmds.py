@@ -12,27 +12,31 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, ConfigurationError, InputError
+from assistant.guardrails import check_audience
 from ui.cli.common import DataDirOption, console, fail, load_settings
 
 if TYPE_CHECKING:
-    from assistant.index import Index
+    from assistant.app import Services
     from assistant.officer import Assessment, CaseResult
+    from assistant.ports import OfficerService
     from assistant.settings import Settings
-    from assistant.suggestions import CatalogueSuggester
 
 
-def _open(settings: Settings) -> tuple[Index, Any, CatalogueSuggester]:
-    from assistant.app import open_index
-    from assistant.suggestions import build_suggester_from, load_catalogue
+def _open(settings: Settings) -> Services:
+    """The services, built once by the composition root (``assistant.app``)."""
+    from assistant.app import build_services
 
-    index = open_index(settings)
-    try:
-        catalogue = load_catalogue(settings)
-        return index, catalogue, build_suggester_from(index, catalogue)
-    except BaseException:
-        index.close()
-        raise
+    return build_services(settings)
+
+
+def _officer(services: Services) -> OfficerService:
+    if services.officer is None:
+        raise ConfigurationError(
+            f"No catalogue at {services.assistant.settings.corpus_dir}: the officer tools need "
+            "the project's corpus/ folder (set LGA_ASSISTANT_CORPUS_DIR)."
+        )
+    return services.officer
 
 
 def _where(citation: Any) -> str:
@@ -79,24 +83,18 @@ def cases(
     data_dir: DataDirOption = None,
 ) -> None:
     """Find councils that have done something similar, with the passages that say so."""
-    from assistant.officer import case_to_dict, find_cases
+    from assistant.officer import CaseQuery, case_to_dict
 
     settings = load_settings(data_dir)
+    request = CaseQuery(
+        query=query, theme=theme, council_type=council_type, region=region, limit=limit
+    )
     try:
-        index, catalogue, suggester = _open(settings)
+        services = _open(settings)
         try:
-            found = find_cases(
-                index,
-                catalogue,
-                query=query,
-                theme=theme,
-                council_type=council_type,
-                region=region,
-                limit=limit,
-                suggester=suggester,
-            )
+            found = list(_officer(services).cases(request))
         finally:
-            index.close()
+            services.close()
     except AssistantError as exc:
         raise fail(exc) from exc
     if as_json:
@@ -115,9 +113,7 @@ def pack(
     data_dir: DataDirOption = None,
 ) -> None:
     """Write an evidence pack (answer, case studies, resources, next steps, references)."""
-    from assistant.app import build_assistant
-    from assistant.officer import pack_for_answer
-    from assistant.pack import pack_format_for, write_pack
+    from assistant.officer.pack import pack_format_for, write_pack
     from assistant.types import AUDIENCES
 
     settings = load_settings(data_dir)
@@ -125,21 +121,13 @@ def pack(
         if audience not in AUDIENCES:
             raise InputError(f"Unknown audience {audience!r}: use councillor or officer.")
         fmt = pack_format_for(out)
-        index, catalogue, suggester = _open(settings)
+        services = _open(settings)
         try:
-            assistant = build_assistant(settings, index=index)
-            answer = assistant.ask(question, audience=audience)  # type: ignore[arg-type]
-            data = pack_for_answer(
-                answer,
-                index=index,
-                catalogue=catalogue,
-                fmt=fmt,
-                cases=max_cases,
-                assistant=assistant,
-                suggester=suggester,
-            )
+            officer = _officer(services)
+            answer = services.assistant.ask(question, audience=audience)
+            data = officer.pack(answer, fmt=fmt, cases=max_cases)
         finally:
-            index.close()
+            services.close()
         write_pack(out, data)
     except AssistantError as exc:
         raise fail(exc) from exc
@@ -233,8 +221,7 @@ def assess(
 ) -> None:
     """Rate the council 1-5 on the TIEx focus areas (optionally the 7Cs) and get advice on the
     weakest areas. Without --rating or --file, asks for each TIEx area in turn."""
-    from assistant.officer import assess as run_assessment
-    from assistant.officer import assessment_areas, assessment_to_dict
+    from assistant.officer import assessment_to_dict
 
     settings = load_settings(data_dir)
     try:
@@ -248,21 +235,16 @@ def assess(
             if key in ratings:
                 raise InputError(f"Area {key!r} is rated twice: give each area one rating.")
             ratings[key] = value
-        index, catalogue, suggester = _open(settings)
+        checked = check_audience(audience)
+        services = _open(settings)
         try:
+            officer = _officer(services)
             if not ratings:
-                areas = [a for a in assessment_areas(suggester) if "tiex" in a.framework_id]
-                for area in areas:
-                    ratings[area.id] = _ask_rating(area.label)
-            result = run_assessment(
-                ratings,
-                index=index,
-                catalogue=catalogue,
-                audience=audience,  # type: ignore[arg-type]
-                suggester=suggester,
-            )
+                for area in officer.areas():
+                    ratings[area] = _ask_rating(area)
+            result = officer.assess(ratings, audience=checked)
         finally:
-            index.close()
+            services.close()
     except AssistantError as exc:
         raise fail(exc) from exc
     if as_json:

@@ -50,22 +50,14 @@ def run_ingest(state: AppState, *, prune: bool) -> dict[str, Any]:
     from assistant.app import open_index
     from ingest.pipeline import Pipeline
 
-    assistant = state.assistant
-    index = getattr(assistant, "index", None) if assistant is not None else None
-    if index is None:
-        index = open_index(state.settings, create=True)
+    index = state.index or open_index(state.settings, create=True)
     report = Pipeline(index, state.settings).ingest_paths(
         corpus_paths(state), prune=prune, progress=False
     )
-    if assistant is None:
-        from assistant.app import build_assistant
-
-        state.assistant = build_assistant(state.settings, index=index)
-        state.load()
-    else:
-        refresh = getattr(assistant, "refresh", None)
-        if callable(refresh):
-            refresh()
+    if state.assistant is None:
+        state.load(index)  # the first ingest: build the services over the new index
+    # Otherwise nothing to refresh: the running services read the same index, whose catalogue
+    # is the source of truth, and the suggester re-maps catalogue files after each ingest.
     return report.to_dict()  # type: ignore[no-any-return]
 
 

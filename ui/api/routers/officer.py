@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from assistant.officer.types import CaseQuery
 from assistant.types import Answer
 from ui.api.deps import AppState, get_state
 from ui.api.errors import ApiError
@@ -34,10 +35,8 @@ async def cases(
     region: OptionalText = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> CasesResponse:
-    officer = state.officer
-    found = await state.run(
-        officer.cases, query=q, theme=theme, council_type=council_type, region=region, limit=limit
-    )
+    request = CaseQuery(query=q, theme=theme, council_type=council_type, region=region, limit=limit)
+    found = await state.run(state.officer.cases, request)
     return CasesResponse(count=len(found), cases=[CaseOut.from_case(c) for c in found])
 
 

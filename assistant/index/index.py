@@ -101,7 +101,7 @@ class Index:
         ``EmbeddingModelMismatchError`` when it was built with another model, ``IndexCorruptError``
         when its files cannot be read and ``StorageError`` when the data dir cannot be written.
         """
-        from assistant.adapters.sqlite_catalog import SqliteCatalog
+        from assistant.index.sqlite_catalog import SqliteCatalog
 
         exists = settings.catalog_path.exists()
         if not exists and not create:
@@ -166,7 +166,7 @@ class Index:
     def destroy(settings: Settings) -> None:
         """Delete the index in ``settings.data_dir`` (catalogue, keyword index and vectors)."""
         if settings.vector_store == "chroma":
-            from assistant.adapters.chroma_store import ChromaVectorStore
+            from assistant.index.chroma_store import ChromaVectorStore
 
             ChromaVectorStore.drop(settings)
         for path in _catalog_files(settings):
@@ -233,6 +233,6 @@ def _open_vectors(settings: Settings, embedder: Embedder) -> VectorStore:
         from assistant.adapters.fakes import MemoryVectorStore
 
         return MemoryVectorStore(embedder.model_id, embedder.dimension)
-    from assistant.adapters.chroma_store import ChromaVectorStore
+    from assistant.index.chroma_store import ChromaVectorStore
 
     return ChromaVectorStore.from_settings(settings, embedder.model_id, embedder.dimension)

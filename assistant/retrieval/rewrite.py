@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from assistant.knowledge.gazetteer import mention_surfaces
 from assistant.ports import ChatMessage, ChatModel
 from assistant.types import Turn
 
@@ -121,22 +122,8 @@ SHORT_WORDS = 4
 
 
 def _find_councils(text: str) -> list[str]:
-    """Council names in ``text`` (surface forms), via the gazetteer when it is available."""
-    try:
-        from assistant.knowledge.gazetteer import find_councils  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    found: list[str] = []
-    for item in find_councils(text):
-        name = item if isinstance(item, str) else None
-        for attr in ("surface", "text", "matched", "name", "canonical"):
-            if name is None and isinstance(getattr(item, attr, None), str):
-                candidate = getattr(item, attr)
-                if candidate.lower() in text.lower():
-                    name = candidate
-        if isinstance(item, str) or name:
-            found.append(name or str(item))
-    return found
+    """Council names in ``text``, as written there (the gazetteer's surface forms)."""
+    return mention_surfaces(text)
 
 
 def find_entities(text: str, *, councils: Callable[[str], list[str]] = _find_councils) -> list[str]:

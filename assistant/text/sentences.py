@@ -1,6 +1,8 @@
-"""Sentence splitting and clean-up for passages extracted from PDFs, Word files and web pages.
+"""The one sentence splitter: for chunking (ingest) and for answers, suggestions and evals.
 
-Pure functions. ``split_sentences`` returns each sentence twice: ``quote``, the raw span of the
+Pure functions, one abbreviation rule (``is_abbreviation``). ``sentence_spans`` gives the
+``(start, end)`` spans the chunker packs (line breaks end a sentence there too, and the spans
+cover every non-space character). ``split_sentences`` returns each sentence twice: ``quote``, the raw span of the
 source with whitespace folded (so it is verbatim, and can be shown as the cited quote), and
 ``text``, cleaned for reading (bullets, hyphenation, markdown markers and stray spaces fixed).
 Noise lines (running headers, page numbers) break sentences rather than join them.
@@ -189,6 +191,18 @@ def clean_text(raw: str, vocabulary: str = "") -> str:
     return text
 
 
+def is_abbreviation(token: str) -> bool:
+    """Does a full stop after ``token`` (lower-cased, without the stop) leave the sentence open?
+
+    Known abbreviations ("e.g", "cllr"), single initials ("J. Smith") and dotted acronyms
+    ("U.K.") do.
+    """
+    token = token.rstrip(".")
+    if token in ABBREVIATIONS:
+        return True
+    return bool(re.fullmatch(r"[a-z]", token)) or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
+
+
 def _is_abbreviation(segment: str, dot_at: int) -> bool:
     """Is the full stop at ``dot_at`` the end of an abbreviation, an initial or a number?"""
     if segment[dot_at] != ".":
@@ -197,11 +211,44 @@ def _is_abbreviation(segment: str, dot_at: int) -> bool:
     match = re.search(r"([A-Za-z][A-Za-z.]*)$", before)
     if not match:
         return bool(re.search(r"\d$", before)) and bool(re.match(r"\.\s*\d", segment[dot_at:]))
-    token = match.group(1).lower().rstrip(".")
-    if token in ABBREVIATIONS:
-        return True
-    # Single capital initials ("J. Smith") and dotted acronyms ("U.K.").
-    return bool(re.fullmatch(r"[A-Za-z]", token)) or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
+    return is_abbreviation(match.group(1).lower())
+
+
+# The chunker's boundaries: terminal punctuation before a capital, digit or bullet, or a line
+# break (a chunk never joins two lines into one sentence).
+_SPAN_END = re.compile(
+    r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u2022])|\n+"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the sentences in ``text`` (line breaks also end a sentence).
+
+    Spans exclude the whitespace between sentences and together cover every non-space
+    character, so slicing them back out of ``text`` loses nothing.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SPAN_END.finditer(text):
+        end = match.end() if match.group().strip() else match.start()
+        if match.group().startswith("."):
+            word = re.search(r"(\S+)$", text[start : match.start()])
+            token = word.group(1).lower().lstrip("(\"'\u201c\u2018") if word else ""
+            if is_abbreviation(token):
+                continue  # "e.g. The", "Cllr. Smith", "J. Smith"
+        _add_span(text, start, end, spans)
+        start = match.end()
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
 
 
 def _looks_like_heading(line: str) -> bool:

@@ -1,0 +1,270 @@
+"""Question analysis: the question and its passages split into sentences and embedded once.
+
+Both answerers work from the ``Analysis``: candidate sentences (those that can stand in an
+answer), their vectors and cosines to the question, how well each one's section matches the
+question, the question's weighted terms, and the refusal score.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from cachetools import LRUCache
+
+from assistant.answering.evidence import refusal_score
+from assistant.answering.weights import WEIGHTS, AnsweringWeights, CandidateRules
+from assistant.guardrails.scope import looks_like_instruction, looks_partisan
+from assistant.ports import Embedder
+from assistant.text.glossary import with_expansions
+from assistant.text.sentences import Sentence, split_sentences
+from assistant.text.terms import content_terms, question_names
+from assistant.types import Chunk, Hit
+
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:please visit|click here|find out more|sign up|register (?:now|here)|contact us|"
+    r"email us|visit (?:our|the) website|follow us|download (?:the|our))\b",
+    re.IGNORECASE,
+)
+_LINK_LIST_HEADING = re.compile(
+    r"^\s*(?:related(?: \w+)?|see also|useful links?|further (?:reading|information)|links|"
+    r"references|sources|contacts?|contact us|more information)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence that may stand in an answer, with where it comes from."""
+
+    sentence: Sentence
+    hit_index: int  # 0-based position of the passage in the hits
+    terms: frozenset[str]
+    headings: frozenset[str]  # headings the sentence sits under (chunk path + in-chunk heading)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkInfo:
+    """A chunk's sentences, split and embedded once (cached by chunk id)."""
+
+    sentences: tuple[Sentence, ...]  # every sentence (for quotes and support checks)
+    usable: tuple[Sentence, ...]  # those that may stand in an answer
+    vectors: np.ndarray  # one row per usable sentence
+    questions: tuple[Sentence, ...]  # the document's own questions ("How can councils...?")
+    question_vectors: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The question and passages, embedded once: what both answerers work from."""
+
+    question_vec: np.ndarray
+    question_terms: dict[str, float]  # content term -> weight (rarer in the passages: higher)
+    question_names: frozenset[str]  # stemmed names in the question ("brighton", "hove")
+    candidates: tuple[Candidate, ...]
+    vectors: np.ndarray  # one row per candidate
+    sims: np.ndarray  # cosine of each candidate to the question
+    context: np.ndarray  # how well each candidate's section matches the question
+    all_sentences: tuple[tuple[Sentence, ...], ...]  # per hit, every sentence (for quotes)
+    evidence: float  # the refusal score
+
+
+def usable(sentence: Sentence, rules: CandidateRules = WEIGHTS.candidates) -> bool:
+    """Can this sentence stand in an answer on its own?"""
+    text = sentence.text
+    words = sentence.words
+    if words < rules.min_words or words > rules.max_words:
+        return False
+    if text.endswith(("?", ":", "?\u201d")) or text[:1].islower():
+        return False
+    if not sentence.complete:
+        capitalised = sum(w[:1].isupper() for w in text.split())
+        if (
+            words < rules.fragment_min_words
+            or capitalised > rules.fragment_max_capitalised * words
+            or ":" in text[:40]
+            or "|" in text
+        ):
+            return False  # a title, link text or table cell, not a statement
+    letters = sum(c.isalpha() for c in text)
+    if letters < rules.min_letters * len(text) or _CALL_TO_ACTION.search(text):
+        return False
+    return not looks_like_instruction(text) and not looks_partisan(text)
+
+
+def is_doc_question(sentence: Sentence, rules: CandidateRules = WEIGHTS.candidates) -> bool:
+    """Is this one of the document's own questions ("How can councils...?")?"""
+    return (
+        sentence.text.endswith(("?", "?\u201d")) and sentence.words >= rules.doc_question_min_words
+    )
+
+
+def headings_of(chunk: Chunk, sentence: Sentence) -> frozenset[str]:
+    """The headings ``sentence`` sits under (the document title left out)."""
+    # The first heading is usually the document title: it says nothing about the section.
+    path = chunk.heading_path[1:] if len(chunk.heading_path) > 1 else chunk.heading_path
+    if sentence.heading and path and sentence.heading != path[-1]:
+        # Under a heading met inside the chunk: it may start a new section, so only the
+        # chunk's innermost heading (possibly its parent) still applies.
+        path = path[-1:]
+    heads = set(path)
+    if sentence.heading:
+        heads.add(sentence.heading)
+    return frozenset(h for h in heads if h and h != chunk.title)
+
+
+def term_weights(question: str, candidates: Sequence[Candidate]) -> dict[str, float]:
+    """Question content terms weighted by rarity among the candidate sentences (IDF), names
+    (capitalised mid-question words) counted double."""
+    terms = content_terms(question)
+    if not terms:
+        return {}
+    names = question_names(question)
+    n = max(1, len(candidates))
+    weights = {}
+    for term in terms:
+        df = sum(term in c.terms for c in candidates)
+        weight = float(np.log(1.0 + n / (1.0 + df)))
+        weights[term] = weight * (2.0 if term in names else 1.0)
+    return weights
+
+
+def coverage(terms: frozenset[str] | set[str], weights: dict[str, float]) -> float:
+    """The weighted share of the question's terms that ``terms`` covers."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
+
+
+def dedupe_hits(hits: Sequence[Hit]) -> list[Hit]:
+    """``hits`` without repeated chunks, first occurrence kept."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        if hit.chunk.id not in seen:
+            seen.add(hit.chunk.id)
+            out.append(hit)
+    return out
+
+
+class Analyser:
+    """Builds the ``Analysis`` of a question and its hits, one embedding batch per request.
+
+    Chunks' sentences and headings' vectors are cached (LRU) across requests: the same
+    passages come back for related questions.
+    """
+
+    def __init__(self, embedder: Embedder, weights: AnsweringWeights = WEIGHTS) -> None:
+        self.embedder = embedder
+        self.weights = weights
+        self._chunks: LRUCache[str, ChunkInfo] = LRUCache(weights.cache_size)
+        self._headings: LRUCache[str, np.ndarray] = LRUCache(weights.cache_size)
+        self._lock = threading.Lock()  # cachetools caches are not thread-safe
+
+    def analyse(self, question: str, hits: Sequence[Hit]) -> Analysis:
+        """The analysis of ``question`` over ``hits`` (already de-duplicated)."""
+        rules = self.weights.candidates
+        infos: dict[str, ChunkInfo] = {}
+        pending: dict[str, tuple[list[Sentence], list[Sentence], list[Sentence]]] = {}
+        for hit in hits:
+            cid = hit.chunk.id
+            with self._lock:
+                cached = self._chunks.get(cid)
+            if cached is not None:
+                infos[cid] = cached
+            elif cid not in pending:
+                every = split_sentences(hit.chunk.text)
+                use = [x for x in every if usable(x, rules)]
+                questions = [x for x in every if is_doc_question(x, rules)]
+                pending[cid] = (every, use, questions)
+        headings = sorted(
+            {h for hit in hits for h in hit.chunk.heading_path}
+            | {x.heading for info in pending.values() for x in info[0] if x.heading}
+            | {x.heading for info in infos.values() for x in info.sentences if x.heading}
+        )
+        with self._lock:
+            known = {h: self._headings[h] for h in headings if h in self._headings}
+        new_headings = [h for h in headings if h not in known]
+        # One embedding batch: the question, new sentences, new doc questions, new headings.
+        texts = [with_expansions(question)]
+        for _, use, questions in pending.values():
+            texts += [with_expansions(x.text) for x in use]
+            texts += [with_expansions(x.text) for x in questions]
+        texts += new_headings
+        matrix = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        question_vec = matrix[0]
+        row = 1
+        for cid, (every, use, questions) in pending.items():
+            vecs = matrix[row : row + len(use)]
+            row += len(use)
+            qvecs = matrix[row : row + len(questions)]
+            row += len(questions)
+            info = ChunkInfo(tuple(every), tuple(use), vecs, tuple(questions), qvecs)
+            infos[cid] = info
+        for heading in new_headings:
+            known[heading] = matrix[row]
+            row += 1
+        with self._lock:
+            for cid in pending:
+                self._chunks[cid] = infos[cid]
+            for heading in new_headings:
+                self._headings[heading] = known[heading]
+        heading_sim = {h: float(known[h] @ question_vec) for h in headings}
+
+        # Sections whose own question (a document's "How can councils...?") matches ours:
+        # the sentences that follow it in that section are likely the answer.
+        section_match: dict[tuple[str, str], float] = {}
+        for hit in hits:
+            info = infos[hit.chunk.id]
+            if not info.questions:
+                continue
+            sims = info.question_vectors @ question_vec
+            for qs, sim in zip(info.questions, sims, strict=True):
+                key = qs.heading or (hit.chunk.heading_path[-1] if hit.chunk.heading_path else "")
+                k = (hit.chunk.document_id, key)
+                section_match[k] = max(section_match.get(k, 0.0), float(sim))
+
+        candidates: list[Candidate] = []
+        rows: list[np.ndarray] = []
+        context: list[float] = []
+        seen: set[str] = set()
+        all_sentences = []
+        for index, hit in enumerate(hits):
+            info = infos[hit.chunk.id]
+            all_sentences.append(info.sentences)
+            for sentence, vec in zip(info.usable, info.vectors, strict=True):
+                key = sentence.text.lower()
+                if key in seen:
+                    continue  # overlapping chunks repeat sentences
+                seen.add(key)
+                inner = sentence.heading or (
+                    hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
+                )
+                if _LINK_LIST_HEADING.match(inner):
+                    continue  # "Related" / "Useful links" lists name resources, they don't answer
+                heads = headings_of(hit.chunk, sentence)
+                ctx = max([heading_sim.get(h, 0.0) for h in heads] or [0.0])
+                for h in heads:
+                    ctx = max(ctx, section_match.get((hit.chunk.document_id, h), 0.0))
+                terms = frozenset(content_terms(with_expansions(sentence.text)))
+                candidates.append(Candidate(sentence, index, terms, heads))
+                rows.append(vec)
+                context.append(ctx)
+        dim = question_vec.shape[0]
+        vectors = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+        sims = vectors @ question_vec if rows else np.zeros(0, dtype=np.float32)
+        weights = term_weights(with_expansions(question), candidates)
+        evidence = refusal_score(question, sims, hits, self.weights.evidence)
+        return Analysis(
+            question_vec,
+            weights,
+            frozenset(question_names(question)),
+            tuple(candidates),
+            vectors,
+            sims,
+            np.asarray(context, dtype=np.float32),
+            tuple(all_sentences),
+            evidence,
+        )

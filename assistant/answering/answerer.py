@@ -1,0 +1,81 @@
+"""The Answerer: a question and retrieved hits in, a cited ``Draft`` (or a refusal) out.
+
+The steps, each in its own module: analyse the question and passages (``analysis``), refuse
+when the evidence is weaker than the calibrated threshold (``evidence``), try the generative
+answer with its post-check when a chat model is configured (``generative``), and otherwise, or
+when that fails the check, answer extractively (``extractive``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.answering.analysis import Analyser, Analysis, dedupe_hits
+from assistant.answering.draft import NO_SOURCES_REASON, WEAK_EVIDENCE_REASON, Draft, refusal
+from assistant.answering.evidence import resolve_min_evidence
+from assistant.answering.extractive import extract_answer
+from assistant.answering.generative import generate_answer
+from assistant.answering.weights import WEIGHTS, AnsweringWeights
+from assistant.guardrails.scope import check_scope
+from assistant.ports import ChatModel, Embedder
+from assistant.settings import Settings
+from assistant.types import Audience, Hit
+
+
+class Answerer:
+    """Turns a question and retrieved hits into a cited ``Draft`` (or a refusal)."""
+
+    def __init__(
+        self,
+        *,
+        embedder: Embedder,
+        chat_model: ChatModel | None,
+        settings: Settings,
+        weights: AnsweringWeights = WEIGHTS,
+    ) -> None:
+        self.embedder = embedder
+        self.chat_model = chat_model
+        self.settings = settings
+        self.weights = weights
+        self.min_evidence = resolve_min_evidence(settings, embedder.model_id)
+        self.analyser = Analyser(embedder, weights)
+
+    def answer(self, question: str, *, audience: Audience, hits: Sequence[Hit]) -> Draft:
+        """A cited answer to ``question`` from ``hits`` for ``audience``, or a refusal."""
+        reason = check_scope(question)
+        if reason is not None:
+            return refusal(reason, evidence=0.0)
+        hits = dedupe_hits(hits)
+        if not hits:
+            return refusal(NO_SOURCES_REASON, evidence=0.0)
+        analysis = self.analyser.analyse(question, hits)
+        if analysis.evidence < self.min_evidence or not analysis.candidates:
+            return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
+        words = self._budget(audience)
+        if self.chat_model is not None:
+            draft = generate_answer(
+                question,
+                hits,
+                analysis,
+                audience=audience,
+                words=words,
+                chat_model=self.chat_model,
+                embedder=self.embedder,
+                weights=self.weights,
+            )
+            if draft is not None:
+                return draft
+        return extract_answer(analysis, hits, audience=audience, budget=words, weights=self.weights)
+
+    def analyse(self, question: str, hits: Sequence[Hit]) -> Analysis:
+        """The analysis of ``question`` over ``hits`` (its ``evidence`` is the refusal score)."""
+        return self.analyser.analyse(question, dedupe_hits(hits))
+
+    def evidence(self, question: str, hits: Sequence[Hit]) -> float:
+        """The refusal score alone (``evidence.refusal_score`` over this question's analysis)."""
+        hits = dedupe_hits(hits)
+        return self.analyser.analyse(question, hits).evidence if hits else 0.0
+
+    def _budget(self, audience: Audience) -> int:
+        answer = self.settings.answer
+        return answer.councillor_words if audience == "councillor" else answer.officer_words

@@ -1,0 +1,33 @@
+"""What the answerer produces, and the refusal draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.guardrails.scope import refusal_text
+from assistant.types import Citation
+
+NOT_IN_SOURCES = "NOT_IN_SOURCES"
+WEAK_EVIDENCE_REASON = "I couldn't find enough in the sources I have to answer that reliably."
+NO_SOURCES_REASON = "I couldn't find anything in the sources I have about that."
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the answerer produces; the Assistant adds retrieval, suggestions and timings.
+
+    ``citations`` are numbered 1..n in order of first appearance in ``text``; each quote is the
+    verbatim sentence(s) of its chunk (whitespace folded) that support the text citing it.
+    ``evidence`` is the score compared with the refusal threshold.
+    """
+
+    text: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    refusal_reason: str | None
+    evidence: float
+
+
+def refusal(reason: str, *, evidence: float) -> Draft:
+    """A refusal draft: the plain "I can't answer that" text with its reason."""
+    return Draft(refusal_text(reason), (), True, reason, evidence)

@@ -1,0 +1,108 @@
+"""Every hand-set weight and threshold of answer composition, in one place.
+
+Each field says what it trades. Unless a line says otherwise the value was set by hand and
+kept because the full eval (``lga-assistant eval run --dataset evals/datasets/all.jsonl``) did
+not improve when it moved; change one, rerun that eval and compare with ``eval compare``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceWeights:
+    """The refusal score (``evidence.refusal_score``); ``calibration.json`` depends on these."""
+
+    best_sentence: float = 0.7  # the best sentence's cosine vs the runner-up's: one strong hit
+    second_sentence: float = 0.3  # ...still needs a second supporting sentence to score high
+    sentence_part: float = 0.6  # sentence cosines vs passage scores: sentences are more precise
+    dense_part: float = 0.25  # the best dense passage score: catches paraphrases sentences miss
+    keyword_part: float = 0.15  # share of question words in the top passages: exact-term guard
+    keyword_passages: int = 3  # how many top passages the keyword share looks in
+
+
+@dataclass(frozen=True, slots=True)
+class RelevanceWeights:
+    """How a candidate sentence scores on its own (``extractive.base_scores``)."""
+
+    cosine: float = 0.5  # sentence-to-question cosine: meaning over wording
+    keyword: float = 0.25  # weighted coverage of the question's terms: wording over meaning
+    # Fused retrieval puts the right document first ~85-90% of the time, so its order is worth
+    # more than a sentence's own cosine. 0.35 vs 0.15 on the eval set: facts 0.856 vs 0.835,
+    # pass rate 0.882 vs 0.866, same retrieval.
+    rank_prior: float = 0.35
+    rank_step: float = 0.07  # prior lost per passage rank: later passages count less...
+    rank_floor: float = 0.5  # ...but never below half, so a good sentence deep down still wins
+    section: float = 0.3  # its section heading's match to the question: answers sit under them
+    section_floor: float = (
+        0.35  # heading similarity below this says nothing (all headings share words)
+    )
+    incomplete: float = 0.05  # penalty: no final punctuation (list items, fragments)
+    other_council: float = 0.2  # penalty: names a council the question did not ask about
+    anaphora: float = 0.04  # penalty: starts "This/They/However", leans on the sentence before
+    meta: float = 0.06  # penalty: describes the document ("This theme explores...")
+    officer_specific: float = 0.04  # officers: bonus for numbers, named councils, examples
+    councillor_long_words: int = 30  # councillors: sentences longer than this lose...
+    councillor_long_step: float = 0.01  # ...this much per 3 extra words...
+    councillor_long_cap: float = 10.0  # ...up to this many steps (so a key long fact can still win)
+    councillor_short_words: int = 20  # councillors: sentences this short or shorter gain...
+    councillor_short: float = 0.02  # ...this bonus (plain, quick to read)
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionWeights:
+    """Picking sentences within the word budget (``extractive.select_sentences``, MMR)."""
+
+    floor_ratio: float = 0.65  # a pick must score at least this share of the first pick...
+    floor_gap: float = 0.2  # ...or be within this of it: relevance over filling the budget
+    fill: float = 0.85  # keep adding while under this share of the budget: length vs focus
+    overshoot: float = 1.15  # a pick may take the answer up to this share of the budget
+    max_redundancy: float = 0.88  # cosine to a chosen sentence above this: a near-duplicate
+    coverage_gain: float = 0.12  # bonus for covering question terms not yet covered
+    redundancy: float = 0.3  # penalty per unit of cosine to the chosen sentences...
+    redundancy_free: float = 0.4  # ...above this (sentences on one topic share some meaning)
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRules:
+    """Which sentences may stand in an answer at all (``analysis.usable``)."""
+
+    min_words: int = 5  # shorter: headings and fragments, not statements
+    max_words: int = 90  # longer: a run-on table or list flattened into one "sentence"
+    fragment_min_words: int = 8  # an unpunctuated line must be at least this long...
+    fragment_max_capitalised: float = 0.4  # ...and not Title Case (a title or link text)
+    min_letters: float = 0.6  # share of letters: below it, a table row of figures
+    doc_question_min_words: int = 5  # a document's own question ("How can councils...?")
+    quote_max_chars: int = 2400  # a cited span longer than this is cut to its first sentence
+
+
+@dataclass(frozen=True, slots=True)
+class SupportCheck:
+    """The generative post-check (``generative.check_generated``): faithfulness vs recall."""
+
+    min_cosine: float = 0.45  # generated sentence vs its cited passage's best sentence
+    min_overlap: float = 0.5  # share of its content words found in the cited passage
+    overlap_alone: float = 0.75  # this much overlap supports it whatever the cosine
+    min_kept: float = 0.5  # under this share of sentences kept: answer extractively instead
+    leak_shingle: int = 6  # words per run when checking for a repeated system prompt...
+    leak_allowed: int = 1  # ...and how many shared runs are coincidence
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweringWeights:
+    """All of answer composition's tuning numbers (one frozen value, passed to the Answerer)."""
+
+    evidence: EvidenceWeights = EvidenceWeights()
+    relevance: RelevanceWeights = RelevanceWeights()
+    selection: SelectionWeights = SelectionWeights()
+    candidates: CandidateRules = CandidateRules()
+    support: SupportCheck = SupportCheck()
+    # Used only when no calibration exists for the configured embedder (e.g. the hashing fake
+    # in tests): low, so that only passages with almost nothing in common with the question
+    # refuse.
+    uncalibrated_min_evidence: float = 0.15
+    cache_size: int = 4096  # chunks (and headings) whose sentences stay split and embedded
+
+
+WEIGHTS = AnsweringWeights()

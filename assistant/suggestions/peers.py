@@ -1,0 +1,189 @@
+"""Peer councils: councils named in passages relevant to the question, each cited.
+
+Only councils the gazetteer finds in an indexed passage are ever suggested. Candidate passages
+are the answer's hits plus a dense search of the question over the index; each (council,
+passage) pair is scored by the passage's cosine to the question and the cosine of the sentence
+naming the council, and ``why`` is that sentence (the catalogue case study's, when there is one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from assistant.knowledge.gazetteer import Council
+from assistant.suggestions.evidence import (
+    CitationNumbering,
+    Evidence,
+    cosines,
+    in_heading_line,
+    names_a_place,
+    sentence_naming,
+)
+from assistant.suggestions.sources import CatalogueSources
+from assistant.suggestions.weights import WEIGHTS, PeerWeights
+from assistant.types import Chunk, Hit, Suggestion
+
+
+@dataclass(frozen=True, slots=True)
+class PeerCandidate:
+    """A council named in a passage, with the sentence naming it and its score."""
+
+    council: str
+    council_type: str | None
+    region: str | None
+    chunk: Chunk
+    evidence: Evidence
+    score: float
+
+
+class PeerFinder:
+    """Finds councils named in passages and scores them against a question."""
+
+    def __init__(self, sources: CatalogueSources, weights: PeerWeights = WEIGHTS.peers) -> None:
+        self.sources = sources
+        self.weights = weights
+
+    def mentions(self, chunk: Chunk) -> list[tuple[Council, Evidence]]:
+        """(Council, evidence sentence) for each distinct council named in ``chunk``'s text.
+
+        When a council is named several times, a whole sentence outside a heading line wins.
+        """
+        by_council: dict[str, list[tuple[int, Council, Evidence]]] = {}
+        for m in self.sources.find_councils(chunk.text):
+            if names_a_place(chunk.text, m.start, m.surface):
+                continue  # "launched in Birmingham" says where, not what a council did
+            evidence = sentence_naming(chunk.text, m.start, m.end, m.surface)
+            rank = (0 if evidence.whole else 2) + (1 if in_heading_line(chunk.text, m.start) else 0)
+            by_council.setdefault(m.council.name, []).append((rank, m.council, evidence))
+        out = []
+        for found in by_council.values():
+            _, council, evidence = min(found, key=lambda f: f[0])
+            out.append((council, evidence))
+        return out
+
+    def candidates(
+        self, question: str, qvec: np.ndarray, hits: Sequence[Hit], cited: set[str]
+    ) -> list[PeerCandidate]:
+        """(council, passage) pairs from the hits and nearby passages, scored, best first.
+
+        Passages are scored by their cosine to the question (plus a bonus when the answer
+        cites them or retrieval returned them); each council keeps its best few passages, and
+        only those sentences are embedded to score how well they match the question.
+        """
+        w = self.weights
+        index = self.sources.index
+        dense = dict(index.vectors.query(qvec, w.candidates))
+        chunks: dict[str, Chunk] = {h.chunk.id: h.chunk for h in hits}
+        hit_ids = set(chunks)
+        extra_ids = [cid for cid in dense if cid not in chunks]
+        for chunk in index.catalog.chunks(extra_ids):
+            chunks[chunk.id] = chunk
+        passage: dict[str, float] = {
+            h.chunk.id: h.dense_score for h in hits if h.dense_score is not None
+        }
+        for cid, score in dense.items():
+            passage.setdefault(cid, score)
+
+        def passage_score(chunk_id: str) -> float:
+            bonus = (
+                w.cited_bonus if chunk_id in cited else w.hit_bonus if chunk_id in hit_ids else 0.0
+            )
+            return w.passage * float(passage.get(chunk_id, 0.0)) + bonus
+
+        per_council: dict[str, list[tuple[float, Chunk, Council, Evidence]]] = {}
+        for chunk in chunks.values():
+            score = passage_score(chunk.id)
+            for council, evidence in self.mentions(chunk):
+                per_council.setdefault(council.name, []).append((score, chunk, council, evidence))
+        found = [
+            item
+            for items in per_council.values()
+            for item in sorted(items, key=lambda i: (-i[0], i[1].id))[: w.passages_per_council]
+        ]
+        if not found:
+            return []
+        sims = cosines(self.sources.vectors([e.text for *_, e in found]), qvec)
+        out = [
+            PeerCandidate(
+                council=council.name,
+                council_type=council.type,
+                region=council.region,
+                chunk=chunk,
+                evidence=evidence,
+                score=score + w.sentence * float(sim),
+            )
+            for (score, chunk, council, evidence), sim in zip(found, sims, strict=True)
+        ]
+        out.sort(key=lambda c: (-c.score, c.council, c.chunk.id))
+        return out
+
+    def case_study_options(self, council: str) -> list[tuple[Chunk, Evidence]]:
+        """The sentences of the council's catalogue case study that name it."""
+        study = self.sources.catalogue.case_study(council)
+        if study is None:
+            return []
+        return [
+            (chunk, evidence)
+            for chunk in self.sources.catalogue_chunks((study.path, study.id), study.title)
+            for c, evidence in self.mentions(chunk)
+            if c.name == council and evidence.whole
+        ]
+
+    def case_study_evidence(self, council: str, qvec: np.ndarray) -> tuple[Chunk, Evidence] | None:
+        """The sentence of the council's catalogue case study that names it and best matches
+        the question (the catalogue says what the council did, in plain words)."""
+        options = self.case_study_options(council)
+        if not options:
+            return None
+        sims = cosines(self.sources.vectors([e.text for _, e in options]), qvec)
+        return options[int(np.argmax(sims))]
+
+    def warm_case_studies(self) -> int:
+        """Embed the case-study sentences naming each council once, up front (they are what
+        peers quote); returns how many. Safe on an empty index (nothing to embed)."""
+        texts = {
+            evidence.text
+            for study in self.sources.catalogue.case_studies
+            for _, evidence in self.case_study_options(study.council)
+        }
+        self.sources.precompute(sorted(texts))
+        return len(texts)
+
+    def suggest(
+        self, question: str, qvec: np.ndarray, hits: Sequence[Hit], numbering: CitationNumbering
+    ) -> list[Suggestion]:
+        """Up to ``max_peers`` councils named in relevant passages, each cited."""
+        best: dict[str, PeerCandidate] = {}
+        for cand in self.candidates(question, qvec, hits, numbering.cited_ids):
+            best.setdefault(cand.council, cand)
+        ranked = sorted(best.values(), key=lambda c: (-c.score, c.council))
+        if not ranked:
+            return []
+        floor = ranked[0].score * self.weights.relative_floor
+        out = []
+        for cand in ranked[: self.weights.max_peers]:
+            if cand.score < floor:
+                break
+            # The catalogue case study says what the council did in plain words: prefer it,
+            # unless the answer already quotes the council from this passage.
+            if cand.chunk.doc_type != "case_study" and not numbering.quotes(
+                cand.chunk.id, cand.evidence.needle
+            ):
+                better = self.case_study_evidence(cand.council, qvec)
+                if better is not None:
+                    cand = replace(cand, chunk=better[0], evidence=better[1])
+            n = numbering.cite(cand.chunk, cand.evidence.quote, needle=cand.evidence.needle)
+            out.append(
+                Suggestion(
+                    kind="peer",
+                    title=cand.council,
+                    why=cand.evidence.text,
+                    citations=(n,),
+                    council_type=cand.council_type,
+                    region=cand.region,
+                )
+            )
+        return out

@@ -1,0 +1,156 @@
+"""LGA resources: catalogue resources relevant to the question, each cited.
+
+Scored by the cosine of the question to the resource's name + summary, theme overlap with the
+question and hits, and whether a hit names it; cited to the resource's own catalogue passage
+(the catalogue is ingested) or a passage naming it. For refused questions, ``pointers`` name
+what the corpus covers instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.suggestions.evidence import (
+    CitationNumbering,
+    compile_names,
+    cosines,
+    first_sentence,
+)
+from assistant.suggestions.sources import CatalogueSources
+from assistant.suggestions.weights import WEIGHTS, ResourceWeights
+from assistant.types import Hit, Suggestion
+
+
+class ResourceSuggester:
+    """Ranks and cites the catalogue's resources."""
+
+    def __init__(
+        self,
+        sources: CatalogueSources,
+        templates: dict[str, Any],
+        weights: ResourceWeights = WEIGHTS.resources,
+    ) -> None:
+        self.sources = sources
+        self.weights = weights
+        self.entries = sources.resources
+        self._pointer_template: str = templates.get("pointer", "{summary}")
+        self._patterns = [compile_names(r.names) for r in self.entries]
+        self._vectors = sources.embed_rows([f"{r.name}. {r.summary}" for r in self.entries])
+        self._lock = threading.Lock()
+        self._pointer_order: list[int] | None = None
+
+    def citation(self, i: int, hits: Sequence[Hit], numbering: CitationNumbering) -> int | None:
+        """Citation for resource ``i``: an answer passage naming it, else its catalogue
+        passage, else another hit naming it; ``None`` when no indexed passage evidences it."""
+        resource, pattern = self.entries[i], self._patterns[i]
+        named: list[Hit] = [h for h in hits if pattern is not None and pattern.search(h.chunk.text)]
+        for hit in named:
+            known = numbering.answer_number(hit.chunk.id)
+            if known is not None:
+                return known
+        own = self.sources.best_passage(
+            self.sources.catalogue_chunks(resource.hints, resource.name), pattern, resource.summary
+        )
+        if own is not None:
+            return numbering.cite(own[0], own[1].quote, needle=own[1].needle)
+        for hit in named:
+            found = self.sources.best_passage([hit.chunk], pattern, resource.summary)
+            if found is not None:
+                return numbering.cite(found[0], found[1].quote, needle=found[1].needle)
+        return None
+
+    def suggest(
+        self,
+        qvec: np.ndarray,
+        themes: dict[str, float],
+        hits: Sequence[Hit],
+        numbering: CitationNumbering,
+    ) -> list[Suggestion]:
+        """Up to ``max_resources`` catalogue resources relevant to the question, each cited."""
+        w = self.weights
+        if not self.entries:
+            return []
+        sims = cosines(self._vectors, qvec)
+        cited = [h for h in hits if h.chunk.id in numbering.cited_ids]
+        top = list(hits[: w.named_top_hits])
+        scored = []
+        for i, resource in enumerate(self.entries):
+            theme_score = max((themes.get(t, 0.0) for t in resource.themes), default=0.0)
+            pattern = self._patterns[i]
+            named = 0.0
+            if pattern is not None:
+                if any(pattern.search(h.chunk.text) for h in cited):
+                    named = w.named_cited
+                elif any(pattern.search(h.chunk.text) for h in top):
+                    named = w.named_top
+            scored.append((float(sims[i]) + w.theme * theme_score + named, i))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        floor: float | None = None  # relative to the best resource that can be cited
+        out: list[Suggestion] = []
+        for score, i in scored:
+            if len(out) == w.max_resources or (floor is not None and score < floor):
+                break
+            n = self.citation(i, hits, numbering)
+            if n is None:
+                continue  # no indexed passage evidences it (catalogue file not ingested)
+            if floor is None:
+                floor = score * w.relative_floor
+            resource = self.entries[i]
+            out.append(
+                Suggestion(
+                    kind="resource",
+                    title=resource.name,
+                    why=first_sentence(resource.summary) or resource.name,
+                    citations=(n,),
+                    url=resource.url,
+                )
+            )
+        return out
+
+    def pointers(self, numbering: CitationNumbering, limit: int | None = None) -> list[Suggestion]:
+        """For refused questions: the catalogue entries the index holds most evidence about."""
+        limit = self.weights.pointers if limit is None else limit
+        out: list[Suggestion] = []
+        for i in self._pointer_ranking():
+            if len(out) == limit:
+                break
+            n = self.citation(i, (), numbering)
+            if n is None:
+                continue
+            resource = self.entries[i]
+            out.append(
+                Suggestion(
+                    kind="resource",
+                    title=resource.name,
+                    why=self._pointer_template.format(
+                        name=resource.name, summary=first_sentence(resource.summary)
+                    ).strip(),
+                    citations=(n,),
+                    url=resource.url,
+                )
+            )
+        return out
+
+    def _pointer_ranking(self) -> list[int]:
+        """Resources to point to when refusing: the LGA frameworks (what the corpus is built
+        around) first, each group ordered by how many indexed passages name it."""
+        with self._lock:
+            if self._pointer_order is not None:
+                return self._pointer_order
+        index = self.sources.index
+        counts = []
+        for i, resource in enumerate(self.entries):
+            pattern = self._patterns[i]
+            ids = [cid for cid, _ in index.keyword.search(resource.name, 100)]
+            named = 0
+            if pattern is not None and ids:
+                named = sum(1 for c in index.catalog.chunks(ids) if pattern.search(c.text))
+            counts.append((not resource.framework, -named, i))
+        order = [i for *_, i in sorted(counts)]
+        with self._lock:
+            self._pointer_order = order
+        return order

@@ -1,0 +1,114 @@
+"""Acronyms: the glossary, and spelling them out for councillors (pure functions)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.text.sentences import normalise_whitespace
+from assistant.types import Hit
+
+# Acronyms spelled out for councillors when the passages don't define them themselves.
+GLOSSARY: dict[str, str] = {
+    "LGA": "Local Government Association",
+    "TIEx": "Transformation and Innovation Exchange",
+    "TCF": "Transformation Capability Framework",
+    "DLUHC": "Department for Levelling Up, Housing and Communities",
+    "MHCLG": "Ministry of Housing, Communities and Local Government",
+    "CPC": "corporate peer challenge",
+    "LGR": "local government reorganisation",
+    "PMO": "programme management office",
+    "ALMO": "arms-length management organisation",
+    "ALS": "action learning set",
+    "ALSs": "action learning sets",
+    "IIB": "Improvement and Innovation Board",
+    "SEND": "special educational needs and disabilities",
+    "ASC": "adult social care",
+    "ICS": "integrated care system",
+    "NHS": "National Health Service",
+    "AI": "artificial intelligence",
+    "CRM": "customer relationship management",
+    "KPI": "key performance indicator",
+    "KPIs": "key performance indicators",
+    "ROI": "return on investment",
+    "MTFS": "medium-term financial strategy",
+    "ICT": "information and communications technology",
+    "SME": "small and medium-sized enterprise",
+    "SMEs": "small and medium-sized enterprises",
+    "VCS": "voluntary and community sector",
+    "VCSE": "voluntary, community and social enterprise",
+    "CIPFA": "Chartered Institute of Public Finance and Accountancy",
+    "Socitm": "Society for Innovation, Technology and Modernisation",
+    "GDS": "Government Digital Service",
+}
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]{1,6}\b")  # looked up: only known acronyms expand
+
+
+def with_expansions(text: str) -> str:
+    """``text`` with the glossary expansion of each acronym it uses appended, so that "TIEx"
+    and "Transformation and Innovation Exchange" match when scoring (never shown to users)."""
+    found = [GLOSSARY[a] for a in dict.fromkeys(_ACRONYM.findall(text)) if a in GLOSSARY]
+    extra = [e for e in found if e.lower() not in text.lower()]
+    return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+def known_acronyms(hits: Sequence[Hit]) -> dict[str, str]:
+    """The glossary plus acronyms the passages define, e.g. "Shared Intelligence (Si)"."""
+    found = dict(GLOSSARY)
+    pattern = re.compile(
+        r"((?:[A-Z][\w\-]*\s+(?:(?:and|of|for|the|in|&)\s+)*){1,8})\(([A-Z][A-Za-z]{1,6})\)"
+    )
+    for hit in hits:
+        for match in pattern.finditer(normalise_whitespace(hit.chunk.text)):
+            words = match.group(1).split()
+            acronym = match.group(2)
+            letters = "".join(c for c in acronym if c.isupper())
+            if len(letters) < 2:
+                continue
+            expansion = words[-_span_for(words, len(letters)) :]
+            initials = "".join(w[0] for w in expansion if w[0].isupper())
+            if initials == letters and acronym not in found:
+                found[acronym] = " ".join(expansion)
+    return found
+
+
+def _span_for(words: list[str], capitals: int) -> int:
+    """How many trailing words hold ``capitals`` capitalised words (joining words included)."""
+    seen = 0
+    for i in range(len(words) - 1, -1, -1):
+        if words[i][0].isupper():
+            seen += 1
+            if seen == capitals:
+                return len(words) - i
+    return len(words)
+
+
+def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
+    """Spell out each known acronym at its first use, unless its expansion is already there."""
+    done: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        acronym = match.group(0)
+        expansion = acronyms.get(acronym)
+        if not expansion or acronym in done:
+            return acronym
+        done.add(acronym)
+        before = text[max(0, match.start() - len(expansion) - 3) : match.start()]
+        if expansion.lower() in text[: match.start()].lower() or before.endswith("("):
+            return acronym
+        if expansion.lower() in before.lower():
+            return acronym
+        return f"\x00{expansion} ({acronym})"
+
+    expanded = _ACRONYM.sub(replace, text)
+    # "an LGA hub" becomes "a Local Government Association (LGA) hub": the article follows the
+    # expansion's first sound now, not the acronym's.
+    expanded = re.sub(
+        r"\b([Aa])n?(\s+)\x00(\w)",
+        lambda m: (
+            f"{m.group(1)}{'n' if m.group(3).lower() in 'aeiou' else ''}{m.group(2)}{m.group(3)}"
+        ),
+        expanded,
+    )
+    return expanded.replace("\x00", "")

@@ -1,0 +1,76 @@
+"""Words: the one stopword list, a light stemmer and the content terms scoring compares.
+
+Pure functions. Keyword search drops ``FUNCTION_WORDS`` only; answer and suggestion scoring
+drop ``STOPWORDS``, which adds the words every question here uses ("council", "help", "make"),
+so that what is left is what the question is about.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Common English function words: they match most passages and only add noise and cost.
+_FUNCTION_WORDS = """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves tell give show please
+    """
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+# Question filler and words of this domain that every passage shares.
+_DOMAIN_WORDS = """
+    also may might must shall us get got make made use used using way ways within without
+    across explain describe know want need like one two many much well good council councils
+    local authority authorities lga keep keeping making take taking help helping things
+    thing able
+    """
+STOPWORDS = FUNCTION_WORDS | frozenset(_DOMAIN_WORDS.split())
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)*%?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals, -ing, -ed and -ation removed ("focuses" and "focus",
+    "programmes" and "programme", "transformation" and "transforming" meet)."""
+    word = word.lower().strip("'-")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        word = word[:-1]
+    for suffix in ("ation", "ing", "ed"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return word.rstrip("e") if len(word) > 4 else word
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed content words of ``text`` (stopwords and very short words removed)."""
+    return {
+        stem(w)
+        for w in WORD.findall(text)
+        if w.lower() not in STOPWORDS and (len(w) > 2 or w.isdigit())
+    }
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers ``text`` states, thousands separators removed ("1,200" -> "1200")."""
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def question_names(question: str) -> set[str]:
+    """Stemmed capitalised words inside the question (names of councils, places, people)."""
+    return {
+        stem(w)
+        for i, w in enumerate(WORD.findall(question))
+        if i > 0 and w[:1].isupper() and w.lower() not in STOPWORDS and not w.isupper()
+    }
