@@ -66,6 +66,8 @@ class EvalCase:
     resources: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
     suites: tuple[str, ...] = ()
+    # The behaviour a held-out case tests ("list", "who", "figure_not_held"...): for reports.
+    category: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -89,8 +91,12 @@ class EvalCase:
             "resources": list(self.resources),
             "forbidden": list(self.forbidden),
             "suites": list(self.suites),
+            "class": self.category,
         }
 
+
+# Held-out halves (``evals/split.py``): tune on dev, report test.
+SPLITS = ("dev", "test")
 
 _ALLOWED_KEYS = {
     "id",
@@ -105,6 +111,7 @@ _ALLOWED_KEYS = {
     "resources",
     "forbidden",
     "suites",
+    "class",
 }
 
 
@@ -168,6 +175,7 @@ def parse_case(raw: object, where: str) -> EvalCase:
         resources=_strings(raw, "resources", f"{where} ({case_id})"),
         forbidden=_strings(raw, "forbidden", f"{where} ({case_id})"),
         suites=_strings(raw, "suites", f"{where} ({case_id})"),
+        category=str(raw.get("class") or ""),
     )
 
 
@@ -241,6 +249,8 @@ class Scorer:
             "audience": case.audience,
             "answerable": case.answerable,
             "should_refuse": case.should_refuse,
+            "split": next((x for x in case.suites if x in SPLITS), None),
+            "class": case.category or None,
             "error": error,
             "failures": [],
         }
@@ -300,6 +310,7 @@ class Scorer:
                         fails.append(f"{len(support[1])} sentence(s) not supported by their quote")
             if case.sources and case.answerable:
                 s["source_coverage"] = m.source_coverage(cited, case.sources)
+                s["source_cited"] = 1.0 if s["source_coverage"] > 0 else 0.0
 
         # Injection.
         if case.kind == "injection":
@@ -358,12 +369,15 @@ MEAN_METRICS = (
     "citations_valid",
     "citation_support",
     "source_coverage",
+    "source_cited",
     "injection_held",
     "flesch",
     "words_per_sentence",
 )
 # Metrics where lower is better (compare and thresholds use this).
-LOWER_IS_BETTER = frozenset({"answerable_refused_rate", "invented_councils", "words_per_sentence"})
+LOWER_IS_BETTER = frozenset(
+    {"answerable_refused_rate", "invented_councils", "words_per_sentence", "words_median"}
+)
 
 
 def aggregate(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -393,6 +407,8 @@ def aggregate(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     )
     out["errors"] = sum(1 for s in scores if s.get("error"))
     out["pass_rate"] = m.mean(0.0 if s["failures"] else 1.0 for s in scores)
+    words = [float(s["words"]) for s in scores if isinstance(s.get("words"), int | float)]
+    out["words_median"] = m.percentile(words, 50) if words else None
     out["latency_ms"] = m.latency_stats(s.get("timings_ms") or {} for s in scores)
     return out
 
@@ -401,11 +417,25 @@ def summarise(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Overall, by-kind and by-audience metrics."""
     kinds = [k for k in KINDS if any(s["kind"] == k for s in scores)]
     audiences = [a for a in AUDIENCES if any(s["audience"] == a for s in scores)]
-    return {
+    out = {
         "overall": aggregate(scores),
         "by_kind": {k: aggregate([s for s in scores if s["kind"] == k]) for k in kinds},
         "by_audience": {a: aggregate([s for s in scores if s["audience"] == a]) for a in audiences},
     }
+    splits = [x for x in SPLITS if any(s.get("split") == x for s in scores)]
+    if splits:  # a held-out set: tune on dev, report test
+        out["by_split"] = {x: aggregate([s for s in scores if s.get("split") == x]) for x in splits}
+        out["by_split_audience"] = {
+            f"{x}/{a}": aggregate([s for s in scores if s.get("split") == x and s["audience"] == a])
+            for x in splits
+            for a in audiences
+        }
+    classes = sorted({s["class"] for s in scores if s.get("class")})
+    if classes:
+        out["by_class"] = {
+            c: aggregate([s for s in scores if s.get("class") == c]) for c in classes
+        }
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
