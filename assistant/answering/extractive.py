@@ -214,8 +214,21 @@ def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
 
 # "How many people...": counted people go by many names in the documents.
 _PEOPLE = frozenset(
-    "people persons participants attendees delegates members staff officers councillors "
-    "employees individuals colleagues peers".split()
+    [
+        "people",
+        "persons",
+        "participants",
+        "attendees",
+        "delegates",
+        "members",
+        "staff",
+        "officers",
+        "councillors",
+        "employees",
+        "individuals",
+        "colleagues",
+        "peers",
+    ]
 )
 _PEOPLE_STEMS = frozenset(stem(w) for w in _PEOPLE)
 
