@@ -105,7 +105,12 @@ class Assistant:
         if answerer is None:
             from assistant.answering import Answerer
 
-            answerer = Answerer(embedder=self.embedder, chat_model=chat_model, settings=settings)
+            answerer = Answerer(
+                embedder=self.embedder,
+                chat_model=chat_model,
+                settings=settings,
+                document_chunks=index.catalog.document_chunks,
+            )
         self.answerer = answerer
         self._warm = threading.Event()
 

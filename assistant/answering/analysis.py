@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from cachetools import LRUCache
 
 from assistant.answering.evidence import refusal_score
+from assistant.answering.question import QuestionAnalysis, analyse_question
+from assistant.answering.structure import (
+    Person,
+    Role,
+    defined_initials,
+    document_roles,
+    role_at,
+    role_spans,
+)
 from assistant.answering.weights import WEIGHTS, AnsweringWeights, CandidateRules
 from assistant.guardrails.scope import looks_like_instruction, looks_partisan
 from assistant.ports import Embedder
@@ -36,6 +45,12 @@ _LINK_LIST_HEADING = re.compile(
 )
 
 
+_SAID_LINE = re.compile(
+    r"^(?:Cllr|Councillor|Dr|Mr|Mrs|Ms|Sir|Dame|Lord|Baroness)?\s*[A-Z][a-z]+ [A-Z][a-z]+,"
+    r"[^,]{3,120},\s*(?:said|says|added)\s*:$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A sentence that may stand in an answer, with where it comes from."""
@@ -44,6 +59,9 @@ class Candidate:
     hit_index: int  # 0-based position of the passage in the hits
     terms: frozenset[str]
     headings: frozenset[str]  # headings the sentence sits under (chunk path + in-chunk heading)
+    role: Role | None = None  # the section role it sits in (challenge, suggestion...)
+    catalogue: bool = False  # from the project's own catalogue, not a primary document
+    document_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +88,8 @@ class Analysis:
     context: np.ndarray  # how well each candidate's section matches the question
     all_sentences: tuple[tuple[Sentence, ...], ...]  # per hit, every sentence (for quotes)
     evidence: float  # the refusal score
+    question: QuestionAnalysis = field(default_factory=lambda: analyse_question(""))
+    people: dict[str, Person] = field(default_factory=dict)  # initials the documents define
 
 
 def usable(sentence: Sentence, rules: CandidateRules = WEIGHTS.candidates) -> bool:
@@ -78,6 +98,8 @@ def usable(sentence: Sentence, rules: CandidateRules = WEIGHTS.candidates) -> bo
     words = sentence.words
     if words < rules.min_words or words > rules.max_words:
         return False
+    if text.endswith(":") and _SAID_LINE.match(text):
+        return True  # "Cllr A B, Chair of the Board, said:": who someone is
     if text.endswith(("?", ":", "?\u201d")) or text[:1].islower():
         return False
     if not sentence.complete:
@@ -138,6 +160,11 @@ def coverage(terms: frozenset[str] | set[str], weights: dict[str, float]) -> flo
     return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
 
 
+def is_catalogue(chunk: Chunk) -> bool:
+    """Is ``chunk`` from the project's own catalogue (corpus/), a paraphrase of LGA sources?"""
+    return (chunk.publisher or "").startswith("lga-assistant")
+
+
 def dedupe_hits(hits: Sequence[Hit]) -> list[Hit]:
     """``hits`` without repeated chunks, first occurrence kept."""
     seen: set[str] = set()
@@ -156,9 +183,18 @@ class Analyser:
     passages come back for related questions.
     """
 
-    def __init__(self, embedder: Embedder, weights: AnsweringWeights = WEIGHTS) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        weights: AnsweringWeights = WEIGHTS,
+        document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
+    ) -> None:
         self.embedder = embedder
         self.weights = weights
+        # The catalogue's chunks of a document, in order: section roles and defined initials
+        # are read across the whole document, not just the retrieved chunk.
+        self.document_chunks = document_chunks
+        self._documents: LRUCache[str, _DocumentStructure] = LRUCache(256)
         self._chunks: LRUCache[str, ChunkInfo] = LRUCache(weights.cache_size)
         self._headings: LRUCache[str, np.ndarray] = LRUCache(weights.cache_size)
         self._lock = threading.Lock()  # cachetools caches are not thread-safe
@@ -231,9 +267,14 @@ class Analyser:
         context: list[float] = []
         seen: set[str] = set()
         all_sentences = []
+        people: dict[str, Person] = {}
         for index, hit in enumerate(hits):
             info = infos[hit.chunk.id]
             all_sentences.append(info.sentences)
+            structure = self._structure(hit.chunk)
+            for abbr, person in structure.people.items():
+                people.setdefault(abbr, person)
+            spans = role_spans(hit.chunk.text, structure.roles.get(hit.chunk.id))
             for sentence, vec in zip(info.usable, info.vectors, strict=True):
                 key = sentence.text.lower()
                 if key in seen:
@@ -249,7 +290,18 @@ class Analyser:
                 for h in heads:
                     ctx = max(ctx, section_match.get((hit.chunk.document_id, h), 0.0))
                 terms = frozenset(content_terms(with_expansions(sentence.text)))
-                candidates.append(Candidate(sentence, index, terms, heads))
+                role = role_at(spans, sentence.start)
+                candidates.append(
+                    Candidate(
+                        sentence,
+                        index,
+                        terms,
+                        heads,
+                        role,
+                        is_catalogue(hit.chunk),
+                        hit.chunk.document_id,
+                    )
+                )
                 rows.append(vec)
                 context.append(ctx)
         dim = question_vec.shape[0]
@@ -267,4 +319,32 @@ class Analyser:
             np.asarray(context, dtype=np.float32),
             tuple(all_sentences),
             evidence,
+            analyse_question(question),
+            people,
         )
+
+    def _structure(self, chunk: Chunk) -> _DocumentStructure:
+        """Roles and defined initials of ``chunk``'s document (cached until it changes)."""
+        with self._lock:
+            cached = self._documents.get(chunk.document_id)
+        if cached is not None and chunk.id in cached.roles:
+            return cached
+        chunks: Sequence[Chunk] = ()
+        if self.document_chunks is not None:
+            chunks = self.document_chunks(chunk.document_id)
+        if not any(c.id == chunk.id for c in chunks):
+            chunks = [chunk]
+        people: dict[str, Person] = {}
+        for c in chunks:
+            for abbr, person in defined_initials(c.text).items():
+                people.setdefault(abbr, person)
+        structure = _DocumentStructure(document_roles(chunks), people)
+        with self._lock:
+            self._documents[chunk.document_id] = structure
+        return structure
+
+
+@dataclass(frozen=True, slots=True)
+class _DocumentStructure:
+    roles: dict[str, Role | None]  # chunk id -> role in force where the chunk starts
+    people: dict[str, Person]

@@ -8,18 +8,18 @@ when that fails the check, answer extractively (``extractive``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.answering.analysis import Analyser, Analysis, dedupe_hits
 from assistant.answering.draft import NO_SOURCES_REASON, WEAK_EVIDENCE_REASON, Draft, refusal
 from assistant.answering.evidence import resolve_min_evidence
-from assistant.answering.extractive import extract_answer
+from assistant.answering.extractive import extract_answer, missing_specific
 from assistant.answering.generative import generate_answer
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.guardrails.scope import check_scope
 from assistant.ports import ChatModel, Embedder
 from assistant.settings import Settings
-from assistant.types import Audience, Hit
+from assistant.types import Audience, Chunk, Hit
 
 
 class Answerer:
@@ -32,13 +32,14 @@ class Answerer:
         chat_model: ChatModel | None,
         settings: Settings,
         weights: AnsweringWeights = WEIGHTS,
+        document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
     ) -> None:
         self.embedder = embedder
         self.chat_model = chat_model
         self.settings = settings
         self.weights = weights
         self.min_evidence = resolve_min_evidence(settings, embedder.model_id)
-        self.analyser = Analyser(embedder, weights)
+        self.analyser = Analyser(embedder, weights, document_chunks)
 
     def answer(self, question: str, *, audience: Audience, hits: Sequence[Hit]) -> Draft:
         """A cited answer to ``question`` from ``hits`` for ``audience``, or a refusal."""
@@ -51,6 +52,9 @@ class Answerer:
         analysis = self.analyser.analyse(question, hits)
         if analysis.evidence < self.min_evidence or not analysis.candidates:
             return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
+        missing = missing_specific(analysis, hits)
+        if missing is not None:  # a figure, date or name the passages do not hold
+            return refusal(missing, evidence=analysis.evidence)
         words = self._budget(audience)
         if self.chat_model is not None:
             draft = generate_answer(

@@ -13,15 +13,38 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.answering.analysis import Analysis, Candidate, coverage
+from assistant.answering.analysis import Analysis, Candidate, coverage, is_catalogue
 from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal
 from assistant.answering.prompts import system_prompt_leaked
+from assistant.answering.question import QuestionAnalysis
+from assistant.answering.structure import (
+    ListBlock,
+    Person,
+    expand_initials,
+    has_date,
+    has_money,
+    has_number,
+    has_person,
+    has_role_title,
+    list_blocks,
+)
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.text.glossary import expand_acronyms, known_acronyms
 from assistant.text.sentences import Sentence, normalise_whitespace
+from assistant.text.terms import content_terms, stem
 from assistant.types import Audience, Chunk, Citation, Hit
 
 ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|He|She|Such|However|Also|But)\b")
+# A subject that names nothing on its own: it needs the sentence before it.
+UNRESOLVED = re.compile(
+    r"^(?:(?:This|These|That|Those|It|They|He|She|Such)\b(?!\s+(?:is|are)\s+(?:a|an|the)\s)"
+    r"|The\s+(?:council|authority|participant|theme|programme|project|company|organisation|"
+    r"group|issue|tool|model|approach)\b)"
+)
+PRONOUN_SUBJECT = re.compile(r"^(?:This|These|That|Those|It|They|He|She)\b")
+_SAID = re.compile(r"^(?P<who>[^,]{3,60}),\s*(?P<role>[^,]{3,120}),\s*(?:said|says|added)\s*:$")
+LEAD_IN_WORDS = 4  # a source's lead-in ("Action Learning Sets (2025) suggests:")
+_DEFINES = re.compile(r"\b(?:is|are|means|refers to|was|were)\s+(?:a|an|the)?\b", re.I)
 _META = re.compile(
     r"^(?:This|The|Our)\s+(?:theme|section|chapter|document|report|paper|page|guide|note|"
     r"summary|discussion)s?\s+(?:explores?|describes?|sets? out|looks? at|covers?|aims?|"
@@ -51,11 +74,21 @@ def extract_answer(
     weights: AnsweringWeights = WEIGHTS,
 ) -> Draft:
     """The extractive answer within ``budget`` words, or a refusal if nothing fits."""
+    if analysis.question.type == "list":
+        found = best_list(analysis, hits, weights)
+        if found is not None:
+            text, citations = compose_list(*found, hits)
+            if audience == "councillor":
+                text = expand_acronyms(text, known_acronyms(hits))
+            return Draft(text, citations, False, None, analysis.evidence)
     chosen = select_sentences(analysis, audience=audience, budget=budget, weights=weights)
     if not chosen:
         return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
     text, citations = compose(
-        [analysis.candidates[i] for i in chosen], hits, max_chars=weights.candidates.quote_max_chars
+        [analysis.candidates[i] for i in chosen],
+        hits,
+        max_chars=weights.candidates.quote_max_chars,
+        people=analysis.people,
     )
     if audience == "councillor":
         text = expand_acronyms(text, known_acronyms(hits))
@@ -95,6 +128,9 @@ def base_scores(
             score -= w.anaphora  # leans on the sentence before it
         if _META.match(s.text):
             score -= w.meta  # describes the document ("This theme explores...") more than the topic
+        score += type_bonus(analysis.question, cand, weights)
+        if UNRESOLVED.match(s.text):
+            score -= weights.answer_type.unresolved_reference  # given back if its antecedent is in
         if audience == "officer":
             if _SPECIFIC.search(s.text):
                 score += w.officer_specific
@@ -106,7 +142,129 @@ def base_scores(
             elif s.words <= w.councillor_short_words:
                 score += w.councillor_short
         scores[i] = score
-    return scores
+    return scores - catalogue_echo(analysis, hits_primary(analysis), weights)
+
+
+def hits_primary(analysis: Analysis) -> np.ndarray:
+    """Which candidates come from a primary document (not the project's own catalogue)."""
+    return np.array([not c.catalogue for c in analysis.candidates], dtype=bool)
+
+
+def catalogue_echo(
+    analysis: Analysis, primary: np.ndarray, weights: AnsweringWeights = WEIGHTS
+) -> np.ndarray:
+    """Penalty for a catalogue sentence that a primary document's sentence also says: the
+    LGA's own document is cited instead of our paraphrase of it."""
+    w = weights.answer_type
+    out = np.zeros(len(analysis.candidates), dtype=np.float32)
+    if not primary.any() or primary.all():
+        return out
+    sims = analysis.vectors[~primary] @ analysis.vectors[primary].T
+    out[~primary] = np.where(sims.max(axis=1) >= w.catalogue_echo_cosine, w.catalogue_echo, 0.0)
+    return out
+
+
+def type_bonus(
+    question: QuestionAnalysis, cand: Candidate, weights: AnsweringWeights = WEIGHTS
+) -> float:
+    """How much more (or less) a sentence suits the kind of answer the question asks for."""
+    w = weights.answer_type
+    text = cand.sentence.text
+    kind = question.type
+    bonus = 0.0
+    if kind == "person":
+        if has_person(text) or re.search(r"\b[A-Z]{2,4}\b\s+(?:reported|said|ran|thanked)", text):
+            bonus += w.person
+            if question.wants_role and has_role_title(text):
+                bonus += w.person_role
+    elif kind == "number":
+        money = has_money(text) if question.money else has_number(text)
+        if money and focus_near(question, cand):
+            bonus += w.number
+        elif has_number(text):
+            bonus += w.number_loose
+    elif kind == "date":
+        if has_date(text) or (question.frequency and has_number(text)):
+            bonus += w.date
+    elif kind in ("advice", "comparison"):
+        if cand.role in ("suggestion", "action"):
+            bonus += w.suggestion
+        elif cand.role in ("challenge", "example"):
+            bonus -= w.challenge
+    elif kind == "definition":
+        if _DEFINES.search(text) and focus_near(question, cand):
+            bonus += w.definition
+    elif kind == "organisation" and _COUNCIL_NAME.search(text):
+        bonus += w.organisation
+    if question.mode and re.search(r"\b(?:online|in person|face to face|virtual|Teams)\b", text):
+        bonus += w.date
+    return bonus
+
+
+def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
+    """Does the sentence mention what the question counts or defines (or is there no focus)?"""
+    if not question.focus:
+        return True
+    words = {stem(w) for w in re.findall(r"[A-Za-z][\w'-]*", cand.sentence.text.lower())}
+    for focus in question.focus:
+        if stem(focus) in words or (focus in _PEOPLE and words & _PEOPLE_STEMS):
+            return True
+    return False
+
+
+# "How many people...": counted people go by many names in the documents.
+_PEOPLE = frozenset(
+    [
+        "people",
+        "persons",
+        "participants",
+        "attendees",
+        "delegates",
+        "members",
+        "staff",
+        "officers",
+        "councillors",
+        "employees",
+        "individuals",
+        "colleagues",
+        "peers",
+    ]
+)
+_PEOPLE_STEMS = frozenset(stem(w) for w in _PEOPLE)
+
+
+def missing_specific(analysis: Analysis, hits: Sequence[Hit]) -> str | None:
+    """A refusal reason when the question asks for a figure or date that no passage holds
+    beside the thing asked about (rather than answering around it), else None."""
+    question = analysis.question
+    if question.type not in ("number", "date") or question.frequency or question.mode:
+        return None
+    names = analysis.question_names
+    for cand in analysis.candidates:
+        text = cand.sentence.text
+        if names and not (cand.terms & names):
+            sentences = analysis.all_sentences[cand.hit_index]
+            before = sentences[cand.sentence.index - 1].text if cand.sentence.index > 0 else ""
+            if not (UNRESOLVED.match(text) and content_terms(before) & names):
+                continue  # about something else than the council / programme asked about
+        if question.type == "number":
+            held = has_money(text) if question.money else has_number(text)
+            if held and focus_near(question, cand):
+                return None
+        elif has_date(text):
+            return None
+    what = {
+        "number": "that figure" if not question.money else "that amount",
+        "date": "that date",
+    }[question.type]
+    titles = list(dict.fromkeys(h.chunk.title for h in hits[:3] if h.chunk.title))
+    covers = f" They do cover related material in {_and(titles[:2])}." if titles else ""
+    return f"The sources I have don't give {what}.{covers}"
+
+
+def _and(items: Sequence[str]) -> str:
+    items = [f"\u201c{x}\u201d" for x in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def select_sentences(
@@ -116,7 +274,8 @@ def select_sentences(
 
     Each step takes the candidate with the best relevance + new coverage of the question's
     content words - redundancy with what is already chosen, among those that fit the word
-    budget and are not much weaker than the first choice.
+    budget and are not much weaker than the first choice. A sentence whose subject leans on
+    the one before it ("It...", "The council...") comes with that sentence or not at all.
     """
     w = weights.selection
     n = len(analysis.candidates)
@@ -125,21 +284,49 @@ def select_sentences(
     base = base_scores(analysis, audience, weights)
     term_weights = analysis.question_terms
     q_terms = set(term_weights)
-    first = int(np.argmax(base))
-    floor = max(w.floor_ratio * float(base[first]), float(base[first]) - w.floor_gap)
-    chosen = [first]
-    words = analysis.candidates[first].sentence.words
-    covered = set(analysis.candidates[first].terms & q_terms)
+    position = {(c.hit_index, c.sentence.index): i for i, c in enumerate(analysis.candidates)}
+
+    def antecedent(i: int) -> int | None:
+        """The candidate a dangling sentence needs before it (None: it needs none; -1: it
+        needs one that cannot be shown). "The council..." may stand alone at a passage's
+        start (the passage names it); "It..." never does."""
+        cand = analysis.candidates[i]
+        if not UNRESOLVED.match(cand.sentence.text):
+            return None
+        found = position.get((cand.hit_index, cand.sentence.index - 1))
+        if found is not None:
+            return found
+        return -1 if PRONOUN_SUBJECT.match(cand.sentence.text) else None
+
+    order = [int(i) for i in np.argsort(-base)]
+    first = next((i for i in order if antecedent(i) != -1), order[0])
+    gap = w.floor_gap_advice if analysis.question.type in ("advice", "comparison") else w.floor_gap
+    floor = max(w.floor_ratio * float(base[first]), float(base[first]) - gap)
+    before = antecedent(first)
+    chosen = [before, first] if before is not None and before >= 0 else [first]
+    words = sum(analysis.candidates[i].sentence.words for i in chosen)
+    covered = {t for i in chosen for t in analysis.candidates[i].terms & q_terms}
     limit = int(budget * w.overshoot)
+    documents = {analysis.candidates[i].document_id for i in chosen}
     while words < budget * w.fill:
         best, best_score = -1, -1e9
         chosen_vecs = analysis.vectors[chosen]
         redundancy = (analysis.vectors @ chosen_vecs.T).max(axis=1)
         for i in range(n):
-            if i in chosen or base[i] < floor:
+            if i in chosen:
+                continue
+            needs = antecedent(i)
+            # A dangling sentence's penalty is given back once its antecedent is shown.
+            given_back = weights.answer_type.unresolved_reference if needs in chosen else 0.0
+            if base[i] + given_back < floor:
                 continue
             cand = analysis.candidates[i]
-            if words + cand.sentence.words > limit or redundancy[i] > w.max_redundancy:
+            extra = LEAD_IN_WORDS if cand.document_id not in documents else 0
+            if needs is not None and needs not in chosen:
+                if needs < 0:
+                    continue  # its antecedent cannot be shown: it would dangle
+                extra += analysis.candidates[needs].sentence.words
+            if words + cand.sentence.words + extra > limit or redundancy[i] > w.max_redundancy:
                 continue
             new = coverage((cand.terms & q_terms) - covered, term_weights)
             score = (
@@ -147,13 +334,23 @@ def select_sentences(
                 + w.coverage_gain * new
                 - w.redundancy * max(0.0, float(redundancy[i]) - w.redundancy_free)
             )
+            score += given_back
             if score > best_score:
                 best, best_score = i, score
         if best < 0:
             break
+        needs = antecedent(best)
+        if needs is not None and needs >= 0 and needs not in chosen:
+            chosen.append(needs)
+            words += analysis.candidates[needs].sentence.words
+            covered |= analysis.candidates[needs].terms & q_terms
         chosen.append(best)
         words += analysis.candidates[best].sentence.words
         covered |= analysis.candidates[best].terms & q_terms
+        if analysis.candidates[best].document_id not in documents:
+            # A second source adds a lead-in naming each source ("X (2025) suggests:").
+            words += LEAD_IN_WORDS * (2 if len(documents) == 1 else 1)
+            documents.add(analysis.candidates[best].document_id)
     return chosen
 
 
@@ -171,6 +368,9 @@ def readable(sentence: Sentence, *, follows_previous: bool = False) -> str:
     """The sentence as shown: a dangling connective ("For example, ...") dropped when the
     sentence it connected to is not shown, unbalanced quote marks removed, a full stop added."""
     text = sentence.text
+    said = _SAID.match(text)
+    if said:  # "Cllr A B, Chair of the Board, said:" introduces a quote: state who they are
+        return f"{said.group('who')} is {said.group('role')}."
     if not follows_previous:
         stripped = _LEADING_CONNECTIVE.sub("", text)
         if stripped != text:
@@ -195,33 +395,115 @@ def with_marker(text: str, n: int | str) -> str:
 
 
 def compose(
-    picks: Sequence[Candidate], hits: Sequence[Hit], *, max_chars: int = 2400
+    picks: Sequence[Candidate],
+    hits: Sequence[Hit],
+    *,
+    max_chars: int = 2400,
+    people: dict[str, Person] | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
-    """Order the picked sentences into paragraphs and number their citations.
+    """Order the picked sentences into one paragraph per document and number their citations.
 
-    Passages appear in the order their first sentence was picked (so the most direct answer
-    leads); within a passage sentences keep document order. Citations are numbered 1..n by
-    first appearance.
+    Documents appear in the order their first sentence was picked (so the most direct answer
+    leads); within a document sentences keep document order, the first pick first. When the
+    answer draws on more than one document, each paragraph opens by naming its source ("The
+    action learning document (2025) suggests: ..."). Citations are numbered 1..n by first
+    appearance; each passage has one number.
     """
-    groups: dict[int, list[Candidate]] = {}
+    groups: dict[str, list[Candidate]] = {}
     for pick in picks:
-        groups.setdefault(pick.hit_index, []).append(pick)
+        groups.setdefault(hits[pick.hit_index].chunk.document_id, []).append(pick)
+    numbers: dict[int, int] = {}
     paragraphs = []
-    citations = []
-    for n, (hit_index, members) in enumerate(groups.items(), start=1):
-        members.sort(key=lambda c: c.sentence.index)
-        lead = next(c for c in picks if c.hit_index == hit_index)
+    spelled: set[str] = set()  # initials already spelled out ("Susan Attard (SA)")
+    for members in groups.values():
+        lead = members[0]
+        members = sorted(
+            members, key=lambda c: (hits[c.hit_index].chunk.position, c.sentence.index)
+        )
         if members[0] is not lead and not ANAPHORA.match(lead.sentence.text):
             members.remove(lead)  # the most direct answer first, the rest in document order
             members.insert(0, lead)
-        shown = {c.sentence.index for c in members}
-        paragraphs.append(
-            " ".join(
-                with_marker(readable(c.sentence, follows_previous=c.sentence.index - 1 in shown), n)
-                for c in members
+        shown = {(c.hit_index, c.sentence.index) for c in members}
+        sentences = []
+        for c in members:
+            n = numbers.setdefault(c.hit_index, len(numbers) + 1)
+            follows = (c.hit_index, c.sentence.index - 1) in shown
+            text = expand_initials(
+                readable(c.sentence, follows_previous=follows), people or {}, spelled
             )
-        )
+            sentences.append(with_marker(text, n))
+        paragraph = " ".join(sentences)
+        if len(groups) > 1:
+            paragraph = f"{source_lead_in(hits[lead.hit_index].chunk, members)} {paragraph}"
+        paragraphs.append(paragraph)
+    citations = []
+    for hit_index, n in numbers.items():
         chunk = hits[hit_index].chunk
         best_first = [c.sentence for c in picks if c.hit_index == hit_index]
         citations.append(Citation(n=n, chunk=chunk, quote=quote_for(chunk, best_first, max_chars)))
     return "\n\n".join(paragraphs), tuple(citations)
+
+
+def source_label(chunk: Chunk) -> str:
+    """A short name for a passage's document: its title up to a colon, with its year."""
+    title = (chunk.title or "the source").strip()
+    head, _, rest = title.partition(":")
+    if rest and len(head.split()) >= 2:
+        title = head.strip()
+    if chunk.doc_type == "case_study" and is_catalogue(chunk):
+        title = f"The {title} case study"
+    year = re.match(r"\d{4}", chunk.published or "")
+    return f"{title} ({year.group(0)})" if year else title
+
+
+def source_lead_in(chunk: Chunk, members: Sequence[Candidate]) -> str:
+    """ "<Source> suggests:" for suggested approaches, "<Source>:" otherwise."""
+    label = source_label(chunk)
+    if any(c.role in ("suggestion", "action") for c in members):
+        return f"{label} suggests:"
+    return f"{label}:"
+
+
+def best_list(
+    analysis: Analysis, hits: Sequence[Hit], weights: AnsweringWeights = WEIGHTS
+) -> tuple[ListBlock, int] | None:
+    """The list in the top passages that best answers a list question, with its hit index."""
+    w = weights.answer_type
+    expected = analysis.question.expected_count
+    best: tuple[float, ListBlock, int] | None = None
+    for index, hit in enumerate(hits[:4]):
+        for block in list_blocks(hit.chunk.text):
+            if re.match(
+                r"^\s*(?:useful links|related|resources from|outputs from)", block.lead, re.I
+            ):
+                continue
+            heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
+            terms = content_terms(" ".join([block.lead, heading, *block.items]))
+            score = coverage(frozenset(terms), analysis.question_terms)
+            if expected is not None and len(block.items) == expected:
+                score += w.list_count_match
+            elif expected is not None:
+                score -= w.list_count_match / 2
+            score -= 0.03 * index  # retrieval rank still counts
+            if is_catalogue(hit.chunk):
+                score -= w.catalogue_echo  # the LGA's own document's list first
+            if score >= w.list_min_coverage and (best is None or score > best[0]):
+                best = (score, block, index)
+    return (best[1], best[2]) if best else None
+
+
+def compose_list(
+    block: ListBlock, hit_index: int, hits: Sequence[Hit]
+) -> tuple[str, tuple[Citation, ...]]:
+    """A list answer: its lead line, then one cited line per item."""
+    chunk = hits[hit_index].chunk
+    lead = normalise_whitespace(block.lead).rstrip(":").strip()
+    if lead and len(lead.split()) < 4:  # "These are" leans on the sentence before it
+        before = chunk.text[: block.start].strip().splitlines()
+        if before:
+            lead = f"{normalise_whitespace(before[-1])} {lead}"
+    items = [normalise_whitespace(x).rstrip(".;,") for x in block.items]
+    lines = [f"{lead}:" if lead else f"There are {len(items)}:"]
+    lines += [f"- {item} [1]" for item in items]
+    quote = normalise_whitespace(chunk.text[block.start : block.end])
+    return "\n".join(lines), (Citation(n=1, chunk=chunk, quote=quote),)

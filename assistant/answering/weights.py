@@ -56,6 +56,9 @@ class SelectionWeights:
 
     floor_ratio: float = 0.65  # a pick must score at least this share of the first pick...
     floor_gap: float = 0.2  # ...or be within this of it: relevance over filling the budget
+    # Advice: several suggested approaches answer together; the second and third rarely score
+    # as high as the first (held-out dev: 0.2 kept only 1-2 sentences of a suggestions list).
+    floor_gap_advice: float = 0.3
     fill: float = 0.85  # keep adding while under this share of the budget: length vs focus
     overshoot: float = 1.15  # a pick may take the answer up to this share of the budget
     max_redundancy: float = 0.88  # cosine to a chosen sentence above this: a near-duplicate
@@ -90,6 +93,29 @@ class SupportCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerTypeWeights:
+    """What the question asks for (``question.analyse_question``) shifts sentence scores
+    (``extractive.type_bonus``). Set by hand on the held-out dev split (issue 11)."""
+
+    person: float = 0.15  # "who" questions: a sentence naming a person (or defined initials)
+    person_role: float = 0.05  # ...and giving a job title, when the question asks for one
+    number: float = 0.15  # "how many/much": a sentence with a figure beside the thing asked
+    number_loose: float = 0.05  # ...a figure, but not beside the thing asked
+    date: float = 0.15  # "when/how often": a sentence with a date, month, year or frequency
+    suggestion: float = 0.15  # advice: a sentence in a suggested-approach or action section...
+    challenge: float = 0.12  # ...penalty: one in a challenge/problem description
+    definition: float = 0.08  # "what is X": a sentence that says "X is/means/refers to"
+    organisation: float = 0.06  # "which councils": a sentence naming a council
+    list_min_coverage: float = 0.2  # a list answers a list question when its lead/items cover
+    # this share of the question's terms (or its item count matches the one asked for)
+    list_count_match: float = 0.3  # bonus for a list with exactly the number of items asked for
+    catalogue_echo: float = 0.12  # penalty: a catalogue sentence a primary document also says
+    catalogue_echo_cosine: float = 0.8  # ...judged by cosine to a primary document's sentence
+    unresolved_reference: float = 0.1  # penalty: "It/They/The council..." with its antecedent
+    # (the sentence before) not in the answer
+
+
+@dataclass(frozen=True, slots=True)
 class AnsweringWeights:
     """All of answer composition's tuning numbers (one frozen value, passed to the Answerer)."""
 
@@ -98,6 +124,7 @@ class AnsweringWeights:
     selection: SelectionWeights = SelectionWeights()
     candidates: CandidateRules = CandidateRules()
     support: SupportCheck = SupportCheck()
+    answer_type: AnswerTypeWeights = AnswerTypeWeights()
     # Used only when no calibration exists for the configured embedder (e.g. the hashing fake
     # in tests): low, so that only passages with almost nothing in common with the question
     # refuse.

@@ -83,6 +83,7 @@ def make_answerer(**answer: object) -> Answerer:
 
 
 MARKER = re.compile(r"\[(\d+)\]")
+LEAD_IN = re.compile(r"^[^:\[\]]{1,80}?(?: suggests)?: ")
 
 
 def sentences_of(draft: Draft) -> list[str]:
@@ -132,6 +133,7 @@ def test_every_answer_sentence_is_copied_from_its_cited_chunk() -> None:
         numbers = [int(n) for n in MARKER.findall(sentence)]
         body = MARKER.sub("", sentence).replace(" .", ".").strip()
         body = re.sub(r"\s+([.!?])", r"\1", body)
+        body = LEAD_IN.sub("", body)  # "Doc 1 (2024) suggests: " names the source: not quoted
         assert any(body.rstrip(".") in by_number[n] for n in numbers), body
 
 

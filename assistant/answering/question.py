@@ -1,0 +1,223 @@
+"""Question analysis: what kind of answer a question asks for, and about what.
+
+Pure and rule-based (no model): the expected answer type (a person, an organisation, a number,
+a date or period, a list, a definition, advice, yes/no, a comparison or a description) and its
+focus (the words the asked-for thing must sit beside: "staff" in "How many staff does Derby
+employ?"). Retrieval, sentence selection and the refusal decision read it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+AnswerType = Literal[
+    "person",
+    "organisation",
+    "number",
+    "date",
+    "list",
+    "definition",
+    "advice",
+    "yes_no",
+    "comparison",
+    "description",
+]
+
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_COUNT = r"(?:\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+_PLURAL_LIST_NOUNS = (
+    r"themes|topics|areas|offers|steps|elements|capabilities|conditions|priorities|principles|"
+    r"outcomes|stages|phases|types|kinds|categories|groups|strands|pillars|questions|roles|"
+    r"components|parts|items|headings|domains|tools|resources|programmes|projects|benefits|"
+    r"challenges|lessons|recommendations|actions|things|ways|options|measures|factors|features|"
+    r"criteria|objectives|aims|goals|activities|sessions|services|cs|skills|behaviours|models"
+)
+
+_COMPARISON = re.compile(
+    r"\b(?:difference|differ|differs|compare|compared|comparison|versus|vs\.?|contrast)\b"
+    r"|\b(?:more|less|better|worse)\b.*\bthan\b|\bor\b.+\bmore\b",
+    re.I,
+)
+_LIST = re.compile(
+    rf"^\s*(?:(?:so|ok|okay|and)\s*,?\s*)?(?:what|which)\s+(?:are|were|is|was)?\s*(?:the\s+)?"
+    rf"(?:{_COUNT}\s+)?(?:main\s+|key\s+|different\s+|other\s+)?(?:[\w-]+\s+){{0,3}}?(?:{_PLURAL_LIST_NOUNS})\b"
+    rf"|\b(?:list|name)\s+(?:the|all|every)\b"
+    rf"|\bthe\s+{_COUNT}\s+(?:[\w-]+\s+){{0,2}}(?:{_PLURAL_LIST_NOUNS})\b"
+    rf"|^\s*(?:what|which)\b.*\b(?:include|includes|included|cover|covers|covered|made up of)\b",
+    re.I,
+)
+_PERSON = re.compile(
+    r"^\s*(?:(?:and|so|ok)\s*,?\s*)?who\b(?!\s+(?:is|are)\s+(?:it|this|that|they)\s+(?:for|aimed))"
+    r"|\bwhich\s+(?:person|people|officer|councillor|minister|member|speaker)\b"
+    r"|\bwhose\b|\bname\s+of\s+the\s+(?:person|chair|officer)\b"
+    r"|\b(?:job\s+title|role)\s+(?:of|does|did)\b",
+    re.I,
+)
+# "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
+_AUDIENCE = re.compile(
+    r"^\s*who\s+(?:is|are)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+"
+    r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for)\s*\??\s*$",
+    re.I,
+)
+_ORGANISATION = re.compile(
+    r"\b(?:which|what)\s+(?:council|councils|local\s+authorit(?:y|ies)|organisations?|"
+    r"organizations?|bod(?:y|ies)|department|company|companies|firm|partner|partners|"
+    r"government\s+department)\b",
+    re.I,
+)
+_NUMBER = re.compile(
+    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|proportion|share|per\s*cent|"
+    r"amount|figure|total)\b|\bhow\s+big\b|\bwhat\s+size\b"
+    r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:total\s+|annual\s+|overall\s+)?(?:budget|cost|"
+    r"price|salary|headcount|population|turnover|spend|value)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"^\s*(?:(?:and|so|ok)\s*,?\s*)?when\b|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
+    r"|\bwhich\s+(?:year|month|date)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"
+    r"|\bwhen\s+(?:did|was|were|is|will)\b",
+    re.I,
+)
+_ADVICE = re.compile(
+    r"^\s*(?:(?:and|so|ok)\s*,?\s*)?how\s+(?:can|could|should|do|might|would|to)\s+"
+    r"(?:we|i|you|councils?|a\s+council|my\s+council|our\s+council|councillors|members|"
+    r"officers|leaders|colleagues|other\s+councils|they|one)\b"
+    r"|\bwhat\s+(?:can|could|should|might|would)\s+(?:we|i|councils?|a\s+council|my|our)\b"
+    r"|\b(?:tips|advice|suggest(?:ed|ions?)?|recommend(?:ed|ations?)?|approaches|"
+    r"best\s+way|ways\s+to|what\s+works|lessons|how\s+do\s+other)\b"
+    r"|\bis\s+there\s+a\s+better\s+way\b",
+    re.I,
+)
+_YES_NO = re.compile(
+    r"^\s*(?:is|are|does|do|did|can|could|was|were|has|have|had|will|would|should)\s+"
+    r"(?!you\s+(?:tell|give|explain|show|list|describe|summari[sz]e))",
+    re.I,
+)
+_DEFINITION = re.compile(
+    r"^\s*(?:(?:so|ok)\s*,?\s*)?(?:what(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?(?P<x>[^?]{2,60}?)"
+    r"(?:\s+for)?\s*\??\s*$|what\s+does\s+.+\s+mean|\bdefin(?:e|ition)\b|\bmeaning\s+of\b"
+    r"|^\s*what\s+(?:actually\s+)?is\s+)",
+    re.I,
+)
+_FREQUENCY = re.compile(r"\bhow\s+often\b|\bhow\s+many\s+times\b|\bhow\s+regularly\b", re.I)
+_MODE = re.compile(r"\bonline\b|\bin\s+person\b|\bface\s+to\s+face\b|\bvirtual(?:ly)?\b", re.I)
+_MONEY = re.compile(
+    r"\bhow\s+much\b|\b(?:cost|budget|spend|spent|saved|save|savings|funding|grant|money|raise)\b",
+    re.I,
+)
+_WANTS_ROLE = re.compile(
+    r"\b(?:role|job|title|position|works?\s+for|which\s+council\s+does\s+(?:she|he)|where\s+do(?:es)?\s+(?:she|he|they)\s+work)\b",
+    re.I,
+)
+_FOCUS_AFTER = re.compile(
+    r"\bhow\s+(?:many|much)\s+(?P<x>(?:[\w'-]+\s+){0,2}?[\w'-]+?)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|took|take|in|of|on|at|for)\b",
+    re.I,
+)
+_FOCUS_NOUN_AFTER_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<x>[\w'-]+)", re.I)
+_FOCUS_WHAT_X = re.compile(
+    r"\bwhat\s+(?:is|was|are|were)\s+the\s+(?P<x>(?:total\s+)?[\w'-]+(?:\s+[\w'-]+)?)\b",
+    re.I,
+)
+_COUNT_IN_QUESTION = re.compile(
+    rf"\b(?:the\s+)?(?P<n>{_COUNT})\s+(?:[\w-]+\s+){{0,2}}(?:{_PLURAL_LIST_NOUNS})\b", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnalysis:
+    """What a question asks for.
+
+    ``focus`` holds the words the asked-for item must appear beside (lower case); for a number
+    question, the thing counted or measured ("staff", "councils", "council tax").
+    """
+
+    type: AnswerType
+    focus: tuple[str, ...] = ()
+    expected_count: int | None = None  # "the eight themes" -> 8
+    wants_role: bool = False  # a "who" question that also asks for a job title or employer
+    frequency: bool = False  # "how often" / "how many times"
+    mode: bool = False  # "online or in person?"
+    money: bool = False  # a number question about money
+
+    @property
+    def wants_specific(self) -> bool:
+        """Does the answer hinge on one specific item the sources may not hold?"""
+        return self.type in ("person", "number", "date")
+
+
+def analyse_question(question: str) -> QuestionAnalysis:
+    """The expected answer type and focus of ``question`` (rules, first match wins)."""
+    q = " ".join(question.strip().split())
+    count = _expected_count(q)
+    common = {
+        "frequency": bool(_FREQUENCY.search(q)),
+        "mode": bool(_MODE.search(q)),
+        "wants_role": bool(_WANTS_ROLE.search(q)),
+    }
+    if _ADVICE.search(q) and not _NUMBER.search(q) and not _PERSON.search(q):
+        return QuestionAnalysis("advice", _focus(q), count, **common)
+    if _COMPARISON.search(q) and not _NUMBER.search(q):
+        return QuestionAnalysis("comparison", _focus(q), count, **common)
+    if _PERSON.search(q) and not _LIST.search(q) and not _AUDIENCE.search(q):
+        return QuestionAnalysis("person", _focus(q), count, **common)
+    if _NUMBER.search(q) and not _FREQUENCY.search(q):
+        return QuestionAnalysis("number", _focus(q), count, money=bool(_MONEY.search(q)), **common)
+    if _DATE.search(q):
+        return QuestionAnalysis("date", _focus(q), count, **common)
+    if _LIST.search(q) or count is not None:
+        return QuestionAnalysis("list", _focus(q), count, **common)
+    if _ORGANISATION.search(q):
+        return QuestionAnalysis("organisation", _focus(q), count, **common)
+    if _YES_NO.search(q):
+        return QuestionAnalysis("yes_no", _focus(q), count, **common)
+    if _DEFINITION.search(q):
+        return QuestionAnalysis("definition", _focus(q), count, **common)
+    return QuestionAnalysis("description", _focus(q), count, **common)
+
+
+def _expected_count(question: str) -> int | None:
+    match = _COUNT_IN_QUESTION.search(question)
+    if not match:
+        return None
+    n = match.group("n").lower()
+    return int(n) if n.isdigit() else NUMBER_WORDS.get(n)
+
+
+_FOCUS_STOP_TEXT = """a an the of in on at for to by with and or is are was were be been do does did has have
+    had will would can could should may might what which who whom whose when where why how many
+    much does council's councils council lga local our my we i you they it this that these those
+    there any some all exactly actually roughly about approximately total number"""
+_FOCUS_STOP = frozenset(_FOCUS_STOP_TEXT.split())
+
+
+def _focus(question: str) -> tuple[str, ...]:
+    """The head words of the thing asked about (after "how many", "what is the ...")."""
+    for pattern in (_FOCUS_AFTER, _FOCUS_NOUN_AFTER_HOW_MANY, _FOCUS_WHAT_X):
+        match = pattern.search(question)
+        if match:
+            words = [
+                w.lower()
+                for w in re.findall(r"[A-Za-z][\w'-]*", match.group("x"))
+                if w.lower() not in _FOCUS_STOP
+            ]
+            if words:
+                return tuple(words)
+    return ()
+
+
+__all__ = ["AnswerType", "QuestionAnalysis", "analyse_question", "NUMBER_WORDS"]

@@ -1,0 +1,48 @@
+"""Question analysis: the kind of answer a question asks for, and its focus."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.question import analyse_question
+
+
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("Who chairs the regional network, and where does she work?", "person"),
+        ("who opened the meeting?", "person"),
+        ("Which organisation runs the scheme?", "organisation"),
+        ("Which councils have spoken about prevention?", "organisation"),
+        ("How many councils took part in the pilot?", "number"),
+        ("How much did the county spend on its new website?", "number"),
+        ("What is the total budget for the programme?", "number"),
+        ("When did the toolkit launch?", "date"),
+        ("On what exact date did the board meet?", "date"),
+        ("How often did the groups meet?", "date"),
+        ("What are the five areas of the framework?", "list"),
+        ("Which topics did members ask to discuss?", "list"),
+        ("How can we get staff on board with change?", "advice"),
+        ("What could my council do about falling income?", "advice"),
+        ("What have other councils suggested for data quality?", "advice"),
+        ("Is the toolkit free to use?", "yes_no"),
+        ("What's the difference between the cabinet and scrutiny roles?", "comparison"),
+        ("What is an operating model?", "definition"),
+    ],
+)
+def test_answer_types(question: str, kind: str) -> None:
+    assert analyse_question(question).type == kind
+
+
+def test_focus_count_role_and_money() -> None:
+    staff = analyse_question("How many staff does the borough employ?")
+    assert staff.type == "number" and "staff" in staff.focus and not staff.money
+    saved = analyse_question("How much money has the district saved with its tracker?")
+    assert saved.type == "number" and saved.money
+    themes = analyse_question("What were the eight themes of the sessions?")
+    assert themes.type == "list" and themes.expected_count == 8
+    chair = analyse_question("Who chairs the network and which council does she work for?")
+    assert chair.type == "person" and chair.wants_role
+    often = analyse_question("How often did they meet, and was it online or in person?")
+    assert often.frequency and often.mode
+    assert analyse_question("Who is the toolkit aimed at?").type != "person"

@@ -1,0 +1,81 @@
+"""Passage structure: names, initials, figures, dates, section roles and lists."""
+
+from __future__ import annotations
+
+from assistant.answering.structure import (
+    cue_role,
+    defined_initials,
+    document_roles,
+    expand_initials,
+    has_date,
+    has_money,
+    has_number,
+    list_blocks,
+    person_names,
+    role_at,
+    role_spans,
+)
+from assistant.types import Chunk
+
+MINUTES = (
+    "Agenda item\n\nThe Chair invited Priya Okafor (PO), Director of Change, to present.\n\n"
+    "PO said the offer had six parts.\n"
+)
+
+
+def test_people_and_initials() -> None:
+    people = defined_initials(MINUTES)
+    assert people["PO"].name == "Priya Okafor" and people["PO"].role == "Director of Change"
+    assert "Priya Okafor" in person_names(MINUTES)
+    assert person_names("The Local Government Association said so.") == []
+    done: set[str] = set()
+    first = expand_initials("PO said the offer had six parts.", people, done)
+    assert first.startswith("Priya Okafor (PO), Director of Change, said")
+    assert expand_initials("PO thanked members.", people, done) == "PO thanked members."
+
+
+def test_figures_and_dates() -> None:
+    assert has_number("Twelve councils took part") and has_number("up 4%")
+    assert not has_number("Councils took part in sessions")
+    assert has_money("a budget of \u00a32.5m") and not has_money("three councils")
+    assert has_date("It launched in July") and has_date("between 2024 and 2025")
+    assert has_date("the groups met monthly") and not has_date("the groups met online")
+
+
+def test_roles_from_cue_lines_carry_across_chunks() -> None:
+    assert cue_role("Challenges include:") == "challenge"
+    assert cue_role("Practical suggestions and steps:") == "suggestion"
+    assert cue_role("Solutions suggested by other participants:") == "suggestion"
+    assert cue_role("The participant planned to:") == "action"
+    assert (
+        cue_role(
+            "A long sentence that happens to mention suggestions in passing, not a cue, at all."
+        )
+        is None
+    )
+    first = "Theme one\n\nChallenges include:\n\nStaff feel left out.\n\nPractical suggestions and steps:\n\nHold open forums."
+    second = "Run joint away days for leaders.\n\nShare stories of change."
+    third = "Theme two\n\nThis theme covers data."
+    chunks = [
+        Chunk(id=f"d::{i}", document_id="d", position=i, text=t, heading_path=("Doc", h))
+        for i, (t, h) in enumerate([(first, "One"), (second, "One"), (third, "Two")])
+    ]
+    spans = role_spans(first)
+    assert role_at(spans, first.index("Staff")) == "challenge"
+    assert role_at(spans, first.index("Hold")) == "suggestion"
+    roles = document_roles(chunks)
+    assert roles["d::1"] == "suggestion"  # the section's suggestions continue in chunk 2
+    assert roles["d::2"] is None  # a new section resets the role
+
+
+def test_list_blocks() -> None:
+    text = (
+        "The review looked at four areas. These are:\n\n1. Leadership\n\n2. Money\n\n"
+        "3. Skills\n\n4. Data\n\nAfterwards the board met."
+    )
+    [block] = list_blocks(text)
+    assert block.items == ("Leadership", "Money", "Skills", "Data")
+    assert block.lead == "The review looked at four areas. These are:"
+    colon = "To work well a group should:\n\nMeet often\n\nHave a chair\n\nKeep notes"
+    assert list_blocks(colon)[0].items == ("Meet often", "Have a chair", "Keep notes")
+    assert list_blocks("No list here. Just prose.") == []

@@ -1,0 +1,118 @@
+"""Question-aware extraction: lists, names, figures the sources lack, advice, dangling subjects.
+
+Hashing fake embedder and invented passages, as in test_answering.py.
+"""
+
+from __future__ import annotations
+
+from assistant.adapters.fakes import HashEmbedder
+from assistant.answering import Answerer
+from assistant.settings import AnswerSettings, Settings
+from assistant.types import Chunk, Hit
+
+THEMES = (
+    "The review met with twenty councils over a year. It grouped what it heard into five "
+    "themes. These are:\n\n1. Leadership and culture\n\n2. Money and savings\n\n"
+    "3. Skills for change\n\n4. Data and insight\n\n5. Working with residents\n\n"
+    "Each theme has its own chapter in the review."
+)
+MINUTES = (
+    "Agenda item\n\nThe Chair invited Priya Okafor (PO), Director of Change, to introduce "
+    "the report on the resilience programme.\n\nPO said the resilience programme had six parts "
+    "and would be delivered with regional partners.\n\nMembers welcomed the programme."
+)
+ADVICE = (
+    "Keeping staff engaged in change\n\nChallenges include:\n\nStaff see change as a job for "
+    "the transformation team alone and ignore the programme.\n\nPractical suggestions and "
+    "steps:\n\nRun open forums where staff can question senior leaders about the programme.\n\n"
+    "Share short stories of teams whose work got easier after the programme changed things."
+)
+HOLDER = (
+    "Marlow District Council runs a resilience programme with its voluntary sector partners. "
+    "The programme focuses on prevention and early help for families."
+)
+DANGLING = (
+    "Marlow District Council set up a lettings agency in 2020. "
+    "It now manages four hundred homes for local landlords in the district."
+)
+
+
+def _hits(*texts: str) -> list[Hit]:
+    out = []
+    for i, text in enumerate(texts):
+        chunk = Chunk(
+            id=Chunk.make_id(f"doc-{i}", 0, text),
+            document_id=f"doc-{i}",
+            position=0,
+            text=text,
+            title=f"Document {i}",
+            source=f"doc-{i}.txt",
+        )
+        out.append(Hit(chunk=chunk, score=1.0 / (i + 1), dense_rank=i + 1))
+    return out
+
+
+def _answerer() -> Answerer:
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05))
+    return Answerer(embedder=HashEmbedder(), chat_model=None, settings=settings)
+
+
+def test_a_list_question_is_answered_with_the_whole_list() -> None:
+    draft = _answerer().answer(
+        "What are the five themes of the review?", audience="officer", hits=_hits(THEMES, HOLDER)
+    )
+    assert not draft.refused
+    for item in ("Leadership and culture", "Money and savings", "Working with residents"):
+        assert f"- {item} [1]" in draft.text
+    assert draft.text.splitlines()[0].endswith("These are:")
+    assert "1. Leadership and culture 2. Money" in draft.citations[0].quote
+
+
+def test_who_question_gets_the_full_name_and_role_for_initials() -> None:
+    draft = _answerer().answer(
+        "Who introduced the report on the resilience programme?",
+        audience="officer",
+        hits=_hits(MINUTES, HOLDER),
+    )
+    assert "Priya Okafor" in draft.text
+    assert "Director of Change" in draft.text
+
+
+def test_a_figure_the_passages_do_not_hold_is_refused_plainly() -> None:
+    draft = _answerer().answer(
+        "How much money has Marlow saved from its resilience programme?",
+        audience="councillor",
+        hits=_hits(HOLDER, MINUTES),
+    )
+    assert draft.refused
+    assert "don't give that amount" in (draft.refusal_reason or "")
+    answered = _answerer().answer(
+        "How many homes does the Marlow lettings agency manage?",
+        audience="officer",
+        hits=_hits(DANGLING, HOLDER),
+    )
+    assert not answered.refused and "four hundred homes" in answered.text
+
+
+def test_advice_prefers_suggested_approaches_to_the_problem() -> None:
+    draft = _answerer().answer(
+        "How can we keep staff engaged in the change programme?",
+        audience="councillor",
+        hits=_hits(ADVICE),
+    )
+    assert not draft.refused
+    assert "open forums" in draft.text
+    assert draft.text.index("open forums") < draft.text.find("job for the transformation") or (
+        "job for the transformation" not in draft.text
+    )
+
+
+def test_a_sentence_leaning_on_its_antecedent_comes_with_it() -> None:
+    draft = _answerer().answer(
+        "How many homes does the lettings agency manage for landlords?",
+        audience="officer",
+        hits=_hits(DANGLING),
+    )
+    assert "four hundred homes" in draft.text
+    assert "Marlow District Council set up a lettings agency" in draft.text
+    assert draft.text.index("Marlow District Council") < draft.text.index("It now manages")
