@@ -51,6 +51,8 @@ class LiveServer:
     def __init__(self, app: Any) -> None:
         import uvicorn
 
+        self.app = app
+
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -78,9 +80,25 @@ class LiveServer:
         self.thread.join(timeout=30)
 
 
+class Fake(FakeAssistant):
+    """The API tests' fake; a question saying "slowly" streams one piece per 0.2 s."""
+
+    def stream(self, question: str, **kw: Any) -> Iterator[Any]:
+        events = super().stream(question, **kw)
+        if "slowly" not in question:
+            return events
+
+        def slow() -> Iterator[Any]:
+            for event in events:
+                time.sleep(0.2)
+                yield event
+
+        return slow()
+
+
 @pytest.fixture(scope="module")
 def fake() -> FakeAssistant:
-    return FakeAssistant()
+    return Fake()
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +278,25 @@ def test_stream_wire_format_ends_with_done(server: LiveServer) -> None:
         "finish_reason": "stop",
         "logprobs": None,
     }
+
+
+def test_client_leaving_mid_stream_gives_the_admission_slot_back(server: LiveServer) -> None:
+    state = server.app.state.lga
+    body = {
+        "model": COUNCILLOR,
+        "messages": [{"role": "user", "content": f"{QUESTION} Answer slowly."}],
+        "stream": True,
+    }
+    headers = {"Authorization": f"Bearer {KEY}"}
+    url = f"{server.url}/v1/chat/completions"
+    with httpx.stream("POST", url, json=body, headers=headers) as response:
+        first = next(response.iter_lines())
+        assert json.loads(first[6:])["choices"][0]["delta"]["role"] == "assistant"
+        assert state._in_flight == 1  # held while the answer streams
+    deadline = time.monotonic() + 10
+    while state._in_flight and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert state._in_flight == 0
 
 
 def test_stream_failure_mid_way_raises_in_the_sdk(client: openai.OpenAI) -> None:

@@ -189,3 +189,48 @@ def test_not_ready_and_assistant_input_errors_in_openai_shape(api_settings: Sett
     assert response.status_code == 503
     assert response.json()["error"]["type"] == "server_error"
     assert "lga-assistant ingest" in response.json()["error"]["message"]
+
+
+def test_real_assistant_plain_and_stream_agree(tmp_path: Any) -> None:
+    """The real Assistant (fake embedder, the project's catalogue): its stream events map to the
+    same message as the plain answer, with citations, Sources and the extra field."""
+    from assistant.app import build_assistant
+    from assistant.index import Index
+    from assistant.settings import PROJECT_ROOT
+    from ingest.pipeline import Pipeline
+
+    settings = Settings(
+        data_dir=tmp_path,
+        embedder={"provider": "fake"},
+        vector_store="memory",
+        corpus_dir=PROJECT_ROOT / "corpus",
+    )
+    index = Index.in_memory(settings=settings)
+    Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
+    app = create_app(
+        assistant=build_assistant(settings, index=index), settings=settings, chat=False
+    )
+    body = {
+        "model": "lga-assistant-officer",
+        "messages": [
+            {"role": "user", "content": "How can councils co-design services with residents?"}
+        ],
+    }
+    with TestClient(app) as client:
+        plain = client.post(CHAT, json=body).json()
+        frames = client.post(CHAT, json={**body, "stream": True}).text.strip().split("\n\n")
+        refused = client.post(
+            CHAT, json={**body, "messages": [{"role": "user", "content": "Write me a poem"}]}
+        ).json()
+    content = plain["choices"][0]["message"]["content"]
+    lga = plain["lga"]
+    assert not lga["refused"] and lga["citations"]
+    assert "[1]" in content and "\n\n**Sources**\n- [1] " in content
+    assert frames[-1] == "data: [DONE]"
+    chunks = [json.loads(f.removeprefix("data: ")) for f in frames[:-1]]
+    streamed = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert streamed == content
+    assert chunks[-1]["lga"]["citations"] == lga["citations"]
+    assert refused["choices"][0]["finish_reason"] == "stop"
+    assert refused["lga"]["refused"] is True and refused["lga"]["refusal_reason"]
+    assert "**Sources**" not in refused["choices"][0]["message"]["content"]

@@ -15,13 +15,12 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import ExitStack
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.background import BackgroundTask
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.errors import AssistantError
@@ -160,7 +159,7 @@ async def _stream(call: ChatCall, assistant: Any, state: AppState) -> StreamingR
     def chunk(delta: dict[str, Any] | None, **kw: Any) -> bytes:
         return _sse(chunk_body(chunk_id, model=call.model, created=created, delta=delta, **kw))
 
-    async def frames() -> AsyncIterator[bytes]:
+    async def frames() -> AsyncGenerator[bytes, None]:
         try:
             yield chunk({"role": "assistant", "content": ""})
             sent: list[str] = []
@@ -189,18 +188,32 @@ async def _stream(call: ChatCall, assistant: Any, state: AppState) -> StreamingR
                     return
         except AssistantError as exc:
             yield _sse(_stream_error(exc))
-        finally:
-            gate.close()
 
-    async def release() -> None:  # runs on the event loop, where the gate's count lives
-        gate.close()
-
-    return StreamingResponse(
+    return _GatedStream(
         frames(),
+        gate,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        background=BackgroundTask(release),
     )
+
+
+class _GatedStream(StreamingResponse):
+    """A streaming response that gives back its admission slot when it ends however it ends
+    (done, failed, client gone), on the event loop where the gate counts."""
+
+    def __init__(self, content: AsyncGenerator[bytes, None], gate: ExitStack, **kw: Any) -> None:
+        super().__init__(content, **kw)
+        self._frames = content
+        self._gate = gate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            try:
+                await self._frames.aclose()
+            finally:
+                self._gate.close()
 
 
 def _stream_error(data: Any) -> dict[str, Any]:
