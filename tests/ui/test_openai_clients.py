@@ -572,3 +572,8 @@ def test_other_openai_routes_are_openai_404s(client: openai.OpenAI) -> None:
     with pytest.raises(openai.NotFoundError) as err:
         client.embeddings.create(model=COUNCILLOR, input="hello")
     assert _error(err.value)["code"] == "unknown_url"
+    wrong_method = httpx.get(
+        f"{client.base_url}chat/completions", headers={"Authorization": f"Bearer {KEY}"}
+    )
+    assert wrong_method.status_code == 405 and wrong_method.headers["Allow"] == "POST"
+    assert wrong_method.json()["error"]["code"] == "method_not_allowed"

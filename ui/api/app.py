@@ -28,7 +28,8 @@ from ui.api.routers import admin, ask, health, library, officer, openai_compat
 
 API_DESCRIPTION = """
 Answers about council transformation from the LGA's resources, with citations, peer councils,
-resources and next steps. Errors are JSON: `{"error": {"code", "message"}}`.
+resources and next steps. Errors are JSON: `{"error": {"code", "message"}}`. An
+OpenAI-compatible chat endpoint is under `/v1` (errors there in OpenAI's shape).
 """
 
 

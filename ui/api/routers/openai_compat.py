@@ -45,6 +45,7 @@ from ui.api.openai_schemas import (
 
 PREFIX = "/v1"
 TRACE_CLIENT = "openai"
+_OFFERED = {"chat/completions": "POST", "models": "GET"}  # for 405s from the catch-all route
 _STREAM_DONE = object()
 
 
@@ -124,7 +125,16 @@ async def chat_completions(request: Request, state: AppState = Depends(get_state
     "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
 )
 async def not_here(path: str) -> None:
-    """Other OpenAI routes (embeddings, completions...) are not offered: an OpenAI-shaped 404."""
+    """Other OpenAI routes (embeddings, completions...) are not offered: an OpenAI-shaped 404
+    (405 for a route offered with another method)."""
+    method = _OFFERED.get(path.rstrip("/"))
+    if method is not None:
+        raise OpenAIError(
+            405,
+            f"{PREFIX}/{path} takes {method} requests.",
+            code="method_not_allowed",
+            headers={"Allow": method},
+        )
     raise OpenAIError(
         404,
         f"{PREFIX}/{path} is not offered: this server has /v1/chat/completions and /v1/models.",
