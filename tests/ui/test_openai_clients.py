@@ -215,7 +215,9 @@ def test_openai_sdk_refusal_is_a_normal_message(client: openai.OpenAI) -> None:
     assert lga["citations"] == []
 
 
-def test_openai_sdk_streaming(client: openai.OpenAI, fake: FakeAssistant) -> None:
+def test_openai_sdk_streaming(
+    client: openai.OpenAI, fake: FakeAssistant, settings: Settings
+) -> None:
     stream = client.chat.completions.create(
         model=COUNCILLOR, messages=[{"role": "user", "content": QUESTION}], stream=True
     )
@@ -232,6 +234,8 @@ def test_openai_sdk_streaming(client: openai.OpenAI, fake: FakeAssistant) -> Non
     lga = (chunks[-1].model_extra or {})["lga"]
     assert lga["citations"][0]["n"] == 1 and lga["peers"]
     assert all("lga" not in (c.model_extra or {}) for c in chunks[:-1])
+    trace = TraceStore(settings.traces_path).trace(lga["id"])
+    assert trace is not None and trace["client"] == "openai"
 
     follow = client.chat.completions.create(
         model=COUNCILLOR,

@@ -182,6 +182,8 @@ async def _stream(call: ChatCall, assistant: Any, state: AppState) -> StreamingR
                     yield chunk({"content": sent[-1]})
                 elif event.kind == "done":
                     answer: Answer = event.data
+                    # Stored before the last frames: a client may hang up right after [DONE].
+                    await state.run_io(state.traces.record, answer, client=TRACE_CLIENT)
                     sources = sources_block(answer)
                     if sources:
                         sent.append(sources)
@@ -191,7 +193,6 @@ async def _stream(call: ChatCall, assistant: Any, state: AppState) -> StreamingR
                         pieces = count_pieces("".join(sent))
                         yield chunk(None, usage=usage_body(call.prompt_pieces, pieces))
                     yield b"data: [DONE]\n\n"
-                    await state.run_io(state.traces.record, answer, client=TRACE_CLIENT)
                     return
                 elif event.kind == "error":
                     yield _sse(_stream_error(event.data))
