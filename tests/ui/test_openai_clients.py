@@ -397,6 +397,7 @@ def _llm(home: Path, *args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.integration  # subprocesses
 def test_llm_cli_answer_follow_up_and_refusal(llm_home: Path, fake: FakeAssistant) -> None:
     streamed = _llm(llm_home, "-m", "lga", QUESTION)
     _assert_cited(streamed)

@@ -30,7 +30,7 @@ QUESTION = "How have councils used action learning sets?"
 CHAT = "/v1/chat/completions"
 
 
-def _body(*messages: tuple[str, str], **extra: Any) -> bytes:
+def _body(*messages: tuple[str, Any], **extra: Any) -> bytes:
     data = {
         "model": "lga-assistant-officer",
         "messages": [{"role": r, "content": c} for r, c in messages],
@@ -71,6 +71,12 @@ def test_parse_errors_name_the_param() -> None:
     with pytest.raises(OpenAIError) as err:
         parse_chat_request(b"[1, 2]", Settings())
     assert err.value.code == "invalid_json"
+    with pytest.raises(OpenAIError) as err:
+        parse_chat_request(_body(("user", [{"type": "text"}])), Settings())
+    assert (err.value.code, err.value.param) == ("invalid_value", "messages[0].content")
+    with pytest.raises(OpenAIError) as err:
+        parse_chat_request(_body(("user", "q"), stream="maybe"), Settings())
+    assert (err.value.code, err.value.param) == ("invalid_value", "stream")
 
 
 def _answer(text: str, *, refused: bool = False) -> Answer:

@@ -325,7 +325,14 @@ def _text(message: ChatMessageIn, i: int) -> str:
         return content
     texts = []
     for part in content:
-        if part.get("type") != "text" or not isinstance(part.get("text"), str):
+        if part.get("type") == "text" and not isinstance(part.get("text"), str):
+            raise OpenAIError(
+                400,
+                f"messages[{i}] has a text part without a 'text' string.",
+                code="invalid_value",
+                param=f"messages[{i}].content",
+            )
+        if part.get("type") != "text":
             raise OpenAIError(
                 400,
                 f"messages[{i}] has a '{part.get('type')}' content part: only text is supported.",
