@@ -120,6 +120,10 @@ class ApiSettings(BaseModel):
     max_history_turns: int = Field(20, ge=0, description="Most history turns accepted.")
     max_body_bytes: int = Field(64_000, ge=1024, description="Largest request body accepted.")
     cors_origins: list[str] = Field(default_factory=list, description="CORS origins; off if empty.")
+    openai_key: SecretStr | None = Field(
+        None,
+        description="Bearer key the OpenAI-compatible endpoint (/v1) requires; open when unset.",
+    )
     # Answering is CPU-bound: more concurrent answers than half the cores only add contention.
     # On 2 cores, 1 worker + 1 waiting kept p95 at 2.3x the single-user p95 with 50 clients
     # (4 + 4: 8.1x), shedding the excess at once with 503 + Retry-After (`make bench-load`).

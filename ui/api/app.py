@@ -23,11 +23,12 @@ from assistant.traces import TraceStore
 from ui.api.deps import AppState, get_settings
 from ui.api.docs_page import install_docs
 from ui.api.errors import BodySizeLimit, install_error_handlers
-from ui.api.routers import admin, ask, health, library, officer
+from ui.api.routers import admin, ask, health, library, officer, openai_compat
 
 API_DESCRIPTION = """
 Answers about council transformation from the LGA's resources, with citations, peer councils,
-resources and next steps. Errors are JSON: `{"error": {"code", "message"}}`.
+resources and next steps. Errors are JSON: `{"error": {"code", "message"}}`. An
+OpenAI-compatible chat endpoint is under `/v1` (errors there in OpenAI's shape).
 """
 
 
@@ -89,6 +90,7 @@ def create_app(
     install_docs(app)
     for router in (health.router, ask.router, library.router, officer.router, admin.router):
         app.include_router(router)
+    openai_compat.install(app)  # /v1: OpenAI-compatible chat for existing clients
     if chat:
         from ui.chat import mount_chat
 
