@@ -82,3 +82,36 @@ def test_unknown_assessment_area_is_a_clear_422(real_client: TestClient, tmp_pat
     response = real_client.post("/api/assess", json={"ratings": {"juggling": 2}})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
+
+
+# -- hardening (#15.5): no server path in anything a user sees -----------------------------------
+
+
+def _assert_no_server_path(text: str) -> None:
+    for fragment in (str(PROJECT_ROOT), "/work/", "/tmp/", "/home/", "/root/"):
+        assert fragment not in text, f"server path {fragment!r} leaked: {text[:300]}"
+
+
+def test_no_server_path_in_answers_streams_search_documents_or_packs(
+    real_client: TestClient,
+) -> None:
+    question = {"question": "How can councils co-design services with residents?"}
+    answer = real_client.post("/api/ask", json=question)
+    assert answer.json()["citations"]
+    _assert_no_server_path(answer.text)
+    assert all(c["source"] == c["document_id"] for c in answer.json()["citations"] if not c["url"])
+    _assert_no_server_path(real_client.post("/api/ask/stream", json=question).text)
+    search = real_client.get("/api/search", params={"q": "co-design", "k": 10})
+    assert search.json()["results"]
+    _assert_no_server_path(search.text)
+    documents = real_client.get("/api/documents")
+    _assert_no_server_path(documents.text)
+    first = documents.json()["documents"][0]["id"]
+    _assert_no_server_path(real_client.get(f"/api/documents/{first}").text)
+    _assert_no_server_path(real_client.get("/api/cases", params={"q": "co-design"}).text)
+    pack = real_client.post("/api/pack", json=question)
+    doc = DocxDocument(io.BytesIO(pack.content))
+    _assert_no_server_path("\n".join(p.text for p in doc.paragraphs))
+    markdown = real_client.post("/api/pack", params={"format": "md"}, json=question)
+    assert "## References" in markdown.text
+    _assert_no_server_path(markdown.text)

@@ -115,14 +115,16 @@ def render_sources(answer: Answer, console_: Console = out, *, quotes: bool = Fa
         chunk = c.chunk
         where = _location(chunk.page_start, _section_label(chunk.heading_path, chunk.title))
         meta = " - ".join(p for p in (chunk.publisher, chunk.published) if p)
-        line = f"  {escape(f'[{c.n}]')} [bold]{escape(chunk.title or chunk.source)}[/]"
+        line = f"  {escape(f'[{c.n}]')} [bold]{escape(chunk.title or chunk.public_source)}[/]"
         if where:
             line += f", {escape(where)}"
         if meta:
             line += f" ({escape(meta)})"
         console_.print(line)
-        if chunk.url or chunk.source:
-            console_.print(f"      {escape(chunk.url or chunk.source)}", style="dim")
+        if chunk.url or chunk.public_source:
+            console_.print(
+                f"      {escape(chunk.url or chunk.public_source)}", style="dim", soft_wrap=True
+            )
         if quotes and c.quote:
             console_.print(f'      "{escape(c.quote)}"', style="italic")
 

@@ -37,7 +37,7 @@ def _open(settings: Settings) -> tuple[Index, Any, CatalogueSuggester]:
 
 def _where(citation: Any) -> str:
     chunk = citation.chunk
-    parts = [chunk.title or chunk.source]
+    parts = [chunk.title or chunk.public_source]
     if chunk.section and chunk.section != parts[0]:
         parts.append(chunk.section.removeprefix(parts[0] + " > "))
     if chunk.page_start is not None:
