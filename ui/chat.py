@@ -23,6 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from assistant import traces  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.types import Answer, Citation, Filters, Suggestion, Turn  # noqa: E402
 from ui.api.errors import ApiError  # noqa: E402
@@ -48,14 +49,8 @@ EXAMPLES = {
         "What support is in the LGA's sector support programme for 2023-24?",
     ),
 }
-UP_REASONS = ["Clear and easy to read", "Useful sources", "Helps me act"]
-DOWN_REASONS = [
-    "Not accurate",
-    "Missing information",
-    "Sources don't support it",
-    "Hard to understand",
-    "Not relevant to my council",
-]
+UP_REASONS = list(traces.UP_REASONS)  # the reasons the trace store accepts
+DOWN_REASONS = list(traces.DOWN_REASONS)
 DOC_TYPE_LABELS = {
     "guidance": "Guidance",
     "case_study": "Case study",

@@ -17,6 +17,7 @@ from assistant.serialize import (
     peer_to_dict,
     resource_to_dict,
 )
+from assistant.traces import check_reasons
 from assistant.types import Answer
 from ui.api.deps import AppState, get_state
 from ui.api.errors import ApiError, error_body, status_for
@@ -169,6 +170,7 @@ async def ask_stream(body: AskRequest, state: AppState = Depends(get_state)) -> 
     responses={404: {"description": "No answer with this id"}},
 )
 async def feedback(body: FeedbackRequest, state: AppState = Depends(get_state)) -> FeedbackStored:
+    check_reasons(body.reasons)  # 422 naming the known reasons, before anything is looked up
     if not await state.run_io(state.traces.exists, body.answer_id):
         raise ApiError(
             404,
