@@ -71,6 +71,18 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# Characters the chat's Markdown renderer acts on (links, images, emphasis, code, headings,
+# lists, tables, autolinks): written as numeric entities in the user's own text, so it shows
+# exactly as typed and "![x](http://host/pixel.png)" fetches nothing.
+_MARKDOWN_CHARS = frozenset("\\`*_{}[]()<>#+-.!|~:=&\"'$")
+
+
+def render_question(text: str) -> str:
+    """The user's question as plain text (no Markdown, no HTML), line breaks kept."""
+    escaped = "".join(f"&#{ord(ch)};" if ch in _MARKDOWN_CHARS else ch for ch in text)
+    return '<p class="lga-question">' + escaped.replace("\n", "<br>") + "</p>"
+
+
 def _safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
@@ -436,7 +448,7 @@ class ChatHandlers:
         if not message:
             yield list(chat), "", history, None, gr.update()
             return
-        chat.append({"role": "user", "content": _e(message)})
+        chat.append({"role": "user", "content": render_question(message)})
         chat.append(
             {
                 "role": "assistant",
