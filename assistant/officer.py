@@ -231,10 +231,9 @@ def find_cases(
         raise InputError("limit must be at least 1.")
     query = (query or "").strip() or None
     if theme:
-        from assistant.knowledge.themes import get_theme
+        from assistant.knowledge.filters import theme_for_cases
 
-        known = get_theme(theme.strip())  # an id or a label ("Co-design and community ...")
-        theme = known.id if known else theme.strip()
+        theme = theme_for_cases(theme)  # an id, label or id fragment; unknown -> InputError
     tool = officer_suggester(index, catalogue, suggester=suggester)
     councils: dict[str, _Council] = {}
 

@@ -115,3 +115,59 @@ def test_no_server_path_in_answers_streams_search_documents_or_packs(
     markdown = real_client.post("/api/pack", params={"format": "md"}, json=question)
     assert "## References" in markdown.text
     _assert_no_server_path(markdown.text)
+
+
+# -- hardening (#15.10): filters as people type them ---------------------------------------------
+
+
+def test_theme_filters_match_in_any_case_and_by_label(real_client: TestClient) -> None:
+    def search(themes: list[str]) -> list[str]:
+        response = real_client.get(
+            "/api/search", params={"q": "artificial intelligence", "theme": themes}
+        )
+        assert response.status_code == 200, response.text
+        return [h["chunk_id"] for h in response.json()["results"]]
+
+    lower = search(["ai"])
+    assert lower
+    assert search(["AI"]) == lower
+    asked = real_client.post(
+        "/api/ask",
+        json={"question": "How are councils using AI?", "filters": {"themes": ["AI"]}},
+    )
+    assert asked.status_code == 200 and asked.json()["citations"], asked.text
+
+
+def test_council_filters_go_through_the_gazetteer(real_client: TestClient) -> None:
+    def search(council: str) -> list[str]:
+        response = real_client.get("/api/search", params={"q": "Derby", "council": [council]})
+        assert response.status_code == 200, response.text
+        return [h["chunk_id"] for h in response.json()["results"]]
+
+    by_name = search("Derby City Council")
+    assert by_name
+    assert search("Derby") == search("derby") == by_name
+
+
+@pytest.mark.parametrize(
+    ("request_", "field", "value"),
+    [
+        ({"filters": {"themes": ["Quantum"]}}, "themes", "Quantum"),
+        ({"filters": {"councils": ["Narnia"]}}, "councils", "Narnia"),
+    ],
+)
+def test_an_unknown_filter_value_is_a_422_naming_it_and_the_choices(
+    real_client: TestClient, request_: dict, field: str, value: str
+) -> None:
+    body = {"question": "How are councils using AI?", **request_}
+    for path in ("/api/ask", "/api/ask/stream"):
+        response = real_client.post(path, json=body)
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["code"] == "unknown_filter"
+        assert (error["field"], error["value"]) == (field, value)
+        assert repr(value) in error["message"]
+    themes = real_client.get("/api/search", params={"q": "ai", "theme": ["Quantum"]})
+    assert themes.status_code == 422
+    assert "ai" in themes.json()["error"]["choices"]
+    assert "culture_change" in themes.json()["error"]["message"]

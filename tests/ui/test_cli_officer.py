@@ -83,6 +83,18 @@ def test_cases_filters_and_readable_output(runner, built) -> None:
     assert "No council in the indexed documents matches" in empty.stdout
 
 
+def test_cases_theme_in_any_case_and_unknown_theme_named(runner, built) -> None:  # #15.10
+    lower = _run(runner, built, "cases", "--theme", "co_design", "--json")
+    upper = _run(runner, built, "cases", "--theme", "CO_DESIGN", "--json")
+    assert lower.exit_code == upper.exit_code == 0, lower.stderr
+    assert json.loads(upper.stdout) == json.loads(lower.stdout) != []
+    unknown = _run(runner, built, "cases", "--theme", "Quantum")
+    assert unknown.exit_code == 2
+    message = _flat(unknown.stderr)
+    assert "Unknown theme 'Quantum'" in message and "co_design" in message
+    assert "try fewer filters" not in unknown.stdout
+
+
 # ------------------------------------------------------------------ pack
 
 

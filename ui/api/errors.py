@@ -24,6 +24,7 @@ from assistant.errors import (
     InputError,
     ProviderError,
     StorageError,
+    UnknownFilterError,
 )
 
 
@@ -46,6 +47,8 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def status_for(exc: AssistantError) -> tuple[int, str]:
     """(HTTP status, error code) for an assistant error."""
+    if isinstance(exc, UnknownFilterError):
+        return 422, "unknown_filter"
     if isinstance(exc, InputError):
         return 422, "invalid_input"
     if isinstance(exc, IndexNotFoundError):
@@ -88,7 +91,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
         status, code = status_for(exc)
-        return JSONResponse(error_body(code, str(exc)), status_code=status)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, UnknownFilterError):
+            extra = {"field": exc.field, "value": exc.value, "choices": list(exc.choices)}
+        return JSONResponse(error_body(code, str(exc), **extra), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
