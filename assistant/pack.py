@@ -18,11 +18,12 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from assistant.errors import InputError, StorageError
+from assistant.knowledge.gazetteer import council_type_label
 from assistant.types import Answer, Chunk, Citation, Suggestion
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ def write_pack(path: Path, data: bytes) -> Path:
 
 
 def _council_heading(case: PackCase) -> str:
-    meta = ", ".join(p for p in (case.council_type, case.region) if p)
+    meta = ", ".join(p for p in (council_type_label(case.council_type), case.region) if p)
     return f"{case.council} ({meta})" if meta else case.council
 
 
@@ -335,6 +336,12 @@ def render_docx(outline: PackOutline) -> bytes:
     doc.core_properties.title = outline.title[:250]
     doc.core_properties.author = "lga-assistant"
     doc.core_properties.subject = "Evidence pack"
+    # python-docx's template carries its own 2013 dates; the pack is made now.
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    doc.core_properties.created = now
+    doc.core_properties.modified = now
+    doc.core_properties.last_modified_by = "lga-assistant"
+    doc.core_properties.revision = 1
     doc.add_heading(outline.title, level=0)
     doc.add_paragraph(outline.intro)
     doc.add_paragraph(f"Prepared {outline.generated} for the {outline.audience} audience.")

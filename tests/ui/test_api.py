@@ -244,13 +244,28 @@ def test_stream_bad_input_is_4xx_before_streaming(client: TestClient) -> None:
     assert response.status_code == 422
 
 
-def test_stream_input_error_from_assistant_is_422(client: TestClient) -> None:
-    # The assistant's own check (a question of invisible characters only) maps to a JSON 422.
-    response = client.post("/api/ask", json={"question": "\u200b"})
+@pytest.mark.parametrize("question", ["", "   ", "\u200b", "\u200b\u200d\ufeff", "\u2800 \n"])
+def test_empty_and_invisible_only_questions_get_the_same_422(  # #15.17
+    client: TestClient, question: str
+) -> None:
+    for path in ("/api/ask", "/api/ask/stream", "/api/pack"):
+        response = client.post(path, json={"question": question})
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["error"]["code"] == "question_empty", (path, response.text)
+
+
+def test_malformed_json_names_the_body_not_a_number(client: TestClient) -> None:  # #15.17
+    response = client.post(
+        "/api/ask",
+        content=b'{"question": "x",, "audience": "officer"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 422
-    response = client.post("/api/ask/stream", json={"question": "\u200b"})
-    assert response.status_code == 422
-    assert response.json()["error"]["code"] == "invalid_input"
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["details"] == [{"field": "body", "problem": error["details"][0]["problem"]}]
+    assert error["message"].startswith("The request body is not valid JSON at character 17")
+    assert not error["message"].startswith("17")
 
 
 # --- feedback ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from assistant.errors import AssistantError
+from assistant.guardrails import strip_invisible
 from assistant.serialize import (
     answer_to_dict,
     citation_to_dict,
@@ -38,7 +39,7 @@ def check_limits(state: AppState, body: AskRequest) -> None:
             f"The question is {len(body.question):,} characters long; the limit is "
             f"{limits.max_question_chars:,}. Shorten it or split it into separate questions.",
         )
-    if not body.question.strip():
+    if not strip_invisible(body.question).strip():  # "", "  " and "\u200b" alike
         raise ApiError(422, "question_empty", "The question is empty: type a question.")
     if len(body.history) > limits.max_history_turns:
         raise ApiError(
