@@ -31,6 +31,16 @@ class InputError(AssistantError):
     """A request is malformed or over a limit (too long, empty, bad audience...)."""
 
 
+class UnknownFilterError(InputError):
+    """A filter value (theme, council) that names nothing known; says what is accepted."""
+
+    def __init__(self, message: str, *, field: str, value: str, choices: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+        self.choices = choices
+
+
 class ProviderError(AssistantError):
     """A remote model provider failed (connection, timeout, bad response)."""
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import check_audience, clean_input, strip_invisible
 from assistant.guardrails.scope import check_scope, refusal_text
+from assistant.knowledge.filters import resolve_filters
 from assistant.retrieval import CachedEmbedder, Retriever
 from assistant.retrieval.rewrite import rewrite_question, rewrite_with_model
 from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
@@ -194,7 +195,7 @@ class Assistant:
             question=cleaned.text,
             audience=checked,
             history=kept,
-            filters=filters,
+            filters=resolve_filters(filters),
             warnings=cleaned.warnings,
             started=started,
         )
@@ -286,7 +287,7 @@ class Assistant:
         cleaned = clean_input(query, max_chars=self.settings.api.max_question_chars)
         if not 1 <= k <= 100:
             raise InputError(f"k={k} is out of range: ask for 1 to 100 passages.")
-        return self.retriever.retrieve(cleaned.text, k=k, filters=filters)
+        return self.retriever.retrieve(cleaned.text, k=k, filters=resolve_filters(filters))
 
     def documents(self) -> list[DocumentRecord]:
         """Every indexed document, as the catalogue records it."""

@@ -104,6 +104,14 @@ class IngestSettings(BaseModel):
         256, ge=50, le=512, description="Largest chunk (tokens); keep <= the model's 256 window."
     )
     chunk_overlap_tokens: int = Field(40, ge=0)
+    # 5,000 chunks of 120-256 tokens is roughly a 2,000-page report; a 20 MB page of one
+    # paragraph repeated made 16,009 chunks (624 s of embedding) before duplicates collapsed.
+    max_chunks_per_document: int = Field(
+        5000,
+        ge=1,
+        description="A document that still makes more chunks than this after exact and "
+        "near-duplicate chunks are collapsed is refused with a message (split it or raise this).",
+    )
 
 
 def _half_the_cores() -> int:

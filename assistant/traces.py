@@ -29,6 +29,45 @@ Rating = Literal["up", "down"]
 RATINGS: tuple[Rating, ...] = ("up", "down")
 MAX_COMMENT_CHARS = 2000
 MAX_REASONS = 10
+# The reasons a user can tick under an answer (the chat offers these; the API accepts only these).
+UP_REASONS = ("Clear and easy to read", "Useful sources", "Helps me act")
+DOWN_REASONS = (
+    "Not accurate",
+    "Missing information",
+    "Sources don't support it",
+    "Hard to understand",
+    "Not relevant to my council",
+)
+FEEDBACK_REASONS = UP_REASONS + DOWN_REASONS
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ tab or CR gets a
+    leading ' (OWASP's advice), so "=HYPERLINK(...)" or "=cmd|..." is never run."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+_KNOWN_REASONS = {r.casefold(): r for r in FEEDBACK_REASONS}
+
+
+def check_reasons(reasons: Sequence[str]) -> list[str]:
+    """``reasons`` as the known reasons they name (any case); ``InputError`` naming any other
+    one, so free text (and formulas) cannot be stored as a reason."""
+    out = []
+    for reason in reasons:
+        known = _KNOWN_REASONS.get(" ".join(reason.split()).casefold())
+        if known is None:
+            raise InputError(
+                f"Unknown feedback reason {reason!r}: use any of "
+                + ", ".join(repr(r) for r in FEEDBACK_REASONS)
+                + "."
+            )
+        out.append(known)
+    return out
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS traces (
@@ -208,7 +247,7 @@ class TraceStore:
             raise InputError(
                 f"No answer with id {answer_id!r}: feedback must refer to an answer given here."
             )
-        clean_reasons = [redact_pii(r.strip())[:100] for r in reasons if r.strip()][:MAX_REASONS]
+        clean_reasons = check_reasons([r for r in reasons if r.strip()])[:MAX_REASONS]
         clean_comment = redact_pii(comment.strip())[:MAX_COMMENT_CHARS] if comment else None
         clean_comment = clean_comment or None
         with self._lock:
@@ -239,7 +278,7 @@ class TraceStore:
             raise InputError(f"Rating must be 'up' or 'down', not {rating!r}.")
         if not self._read("SELECT 1 FROM feedback WHERE id = ?", (feedback_id,)):
             raise InputError(f"No feedback with id {feedback_id}.")
-        clean_reasons = [redact_pii(r.strip())[:100] for r in reasons if r.strip()][:MAX_REASONS]
+        clean_reasons = check_reasons([r for r in reasons if r.strip()])[:MAX_REASONS]
         clean_comment = redact_pii(comment.strip())[:MAX_COMMENT_CHARS] if comment else None
         self._write(
             "UPDATE feedback SET rating = ?, reasons = ?, comment = ? WHERE id = ?",
@@ -268,20 +307,19 @@ class TraceStore:
         writer = csv.writer(buffer)
         writer.writerow(FEEDBACK_CSV_COLUMNS)
         for item in self.feedback_rows():
-            writer.writerow(
-                [
-                    item["answer_id"],
-                    item["feedback_at"],
-                    item["rating"],
-                    "; ".join(item["reasons"]),
-                    item["comment"] or "",
-                    item["audience"],
-                    item["question"],
-                    "yes" if item["refused"] else "no",
-                    item["answer"],
-                    "; ".join(f"[{c['n']}] {c['title']}" for c in item["citations"]),
-                ]
-            )
+            row = [
+                item["answer_id"],
+                item["feedback_at"],
+                item["rating"],
+                "; ".join(item["reasons"]),
+                item["comment"] or "",
+                item["audience"],
+                item["question"],
+                "yes" if item["refused"] else "no",
+                item["answer"],
+                "; ".join(f"[{c['n']}] {c['title']}" for c in item["citations"]),
+            ]
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
         return buffer.getvalue()
 
     def gaps(self, *, limit_per_theme: int = 20) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ Data flows one way: loaders make ``Document``s, the chunker makes ``Chunk``s, re
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -114,6 +115,24 @@ class Chunk:
     @property
     def section(self) -> str | None:
         return " > ".join(self.heading_path) if self.heading_path else None
+
+    @property
+    def public_source(self) -> str:
+        """Where the passage came from, safe to show anyone (see ``public_source``)."""
+        return public_source(self.source, self.document_id)
+
+
+_SERVER_PATH = re.compile(r"^(?:/|\\|~|[A-Za-z]:[\\/]|file:)")
+
+
+def public_source(source: str, document_id: str) -> str:
+    """What users may see of a document's origin: never a path on the server.
+
+    ``source`` is the file the document was read from (an absolute path, kept in the catalogue
+    for re-ingest and prune); the document id is ``<ingest folder>/<path inside it>``, i.e. the
+    path relative to its ingest root, so that is shown instead. Other sources (relative
+    references, in-memory documents) are already safe and shown as they are."""
+    return document_id if _SERVER_PATH.match(source) else source
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,6 +179,12 @@ def parse_case(raw: object, where: str) -> EvalCase:
     )
 
 
+def suite_label(dataset: Path, suite: str | None) -> str:
+    """The suite a run is of: ``--suite`` when given, else the dataset's name (``smoke.jsonl``
+    is the smoke suite), ``all`` for the whole dataset ``all.jsonl``."""
+    return suite or Path(dataset).stem or "all"
+
+
 def load_cases(path: Path, suite: str | None = None) -> list[EvalCase]:
     """Read a JSONL dataset, validating every line and id uniqueness.
 

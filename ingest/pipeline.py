@@ -48,10 +48,13 @@ from assistant.knowledge import tag_text
 from assistant.ports import DocumentRecord
 from assistant.settings import Settings
 from assistant.types import Chunk, Document
+from ingest.capture import captured_notes, summarise
+from ingest.dedupe import Collapsed, collapse_duplicates
 from ingest.loaders import SOURCES_CSV, SUPPORTED_EXTENSIONS, load_document, read_sources_csv
+from ingest.names import safe_name, safe_path
 
-Status = Literal["added", "updated", "unchanged", "removed", "failed"]
-STATUSES: tuple[Status, ...] = ("added", "updated", "unchanged", "removed", "failed")
+Status = Literal["added", "updated", "unchanged", "removed", "skipped", "failed"]
+STATUSES: tuple[Status, ...] = ("added", "updated", "unchanged", "removed", "skipped", "failed")
 META_CHUNKING = "chunking_settings"
 
 # Files in document folders that are data or configuration, not documents: skipped silently.
@@ -89,6 +92,14 @@ class DocumentReport:
     chunks: int = 0
     error: str | None = None
     document_id: str | None = None
+    notes: tuple[str, ...] = ()  # what was done or said on the way (library warnings, ...)
+
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 must not make the report unprintable (JSON, terminal).
+        object.__setattr__(self, "source", safe_name(self.source))
+        if self.error is not None:
+            object.__setattr__(self, "error", safe_name(self.error))
+        object.__setattr__(self, "notes", tuple(safe_name(n) for n in self.notes))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +107,7 @@ class DocumentReport:
             "status": self.status,
             "chunks": self.chunks,
             "error": self.error,
+            "notes": list(self.notes),
         }
 
 
@@ -160,6 +172,7 @@ class _Pending:
     chunks: list[Chunk]
     previous: DocumentRecord | None
     file_hash: str = ""
+    notes: tuple[str, ...] = ()
 
 
 _Item = DocumentReport | _Refresh | _Pending
@@ -274,6 +287,64 @@ def _unsupported(path: Path) -> str:
     )
 
 
+def _walk(folder: Path, failures: list[DocumentReport]) -> list[Path]:
+    """Every file under ``folder`` (not hidden folders), sorted; linked folders are followed.
+
+    A link that loops back to a folder already on the way down, a broken link and a folder
+    that cannot be read each get one line in ``failures`` (status ``skipped`` or ``failed``)
+    instead of being passed over in silence."""
+    files: list[Path] = []
+
+    def visit(directory: Path, ancestors: frozenset[Path]) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            failures.append(
+                DocumentReport(
+                    str(directory),
+                    "failed",
+                    error=f"cannot read this folder ({exc.strerror or exc}): make it readable "
+                    "(chmod +rx) or move it out, then re-run",
+                )
+            )
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith((".", "~$")):
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows links
+                if not is_dir and entry.is_symlink():
+                    path.stat()  # raises for a broken or looping link to a file
+            except OSError as exc:
+                failures.append(
+                    DocumentReport(
+                        str(path),
+                        "skipped",
+                        error=f"broken or looping link ({exc.strerror or exc}): fix or remove it",
+                    )
+                )
+                continue
+            if not is_dir:
+                files.append(path)
+                continue
+            real = path.resolve()
+            if real in ancestors:
+                failures.append(
+                    DocumentReport(
+                        str(path),
+                        "skipped",
+                        error=f"link loop: points back to {safe_path(real.name)}/, which is "
+                        "already being read; remove the link or point it elsewhere",
+                    )
+                )
+                continue
+            visit(path, ancestors | {real})
+
+    visit(folder, frozenset({folder.resolve()}))
+    return files
+
+
 def discover(paths: Sequence[Path]) -> tuple[list[SourceFile], list[DocumentReport], list[Path]]:
     """(files to ingest, failures found while looking, folders walked) for ``paths``.
 
@@ -289,9 +360,9 @@ def discover(paths: Sequence[Path]) -> tuple[list[SourceFile], list[DocumentRepo
             folder = path.resolve()
             folders.append(folder)
             table = _sources_table(folder, failures)
-            for item in sorted(folder.rglob("*")):
+            for item in _walk(folder, failures):
                 relative = item.relative_to(folder)
-                if _is_hidden(relative) or item.is_dir() or item.name == SOURCES_CSV:
+                if _is_hidden(relative) or item.name == SOURCES_CSV:
                     continue
                 if _opted_out(item):
                     continue
@@ -300,7 +371,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[SourceFile], list[DocumentRepo
                     files.append(
                         SourceFile(
                             path=item,
-                            doc_id=f"{folder.name}/{relative.as_posix()}",
+                            doc_id=safe_name(f"{folder.name}/{relative.as_posix()}"),
                             root=folder,
                             overrides=_lookup_overrides(table, relative),
                         )
@@ -316,7 +387,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[SourceFile], list[DocumentRepo
             files.append(
                 SourceFile(
                     path=resolved,
-                    doc_id=f"{resolved.parent.name}/{resolved.name}",
+                    doc_id=safe_name(f"{resolved.parent.name}/{resolved.name}"),
                     root=None,
                     overrides=_lookup_overrides(table, Path(resolved.name)),
                 )
@@ -361,6 +432,8 @@ class _Progress:
         self.start = time.perf_counter()
         self._progress: Any = None
         self._task: Any = None
+        self._file_task: Any = None
+        self._file_name = ""
 
     @contextmanager
     def running(self) -> Iterator[_Progress]:
@@ -377,7 +450,7 @@ class _Progress:
         )
 
         self._progress = Progress(
-            TextColumn("ingest"),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rates]}"),
@@ -388,6 +461,25 @@ class _Progress:
         with self._progress:
             self._task = self._progress.add_task("ingest", total=self.total, rates="")
             yield self
+
+    def file(self, name: str, done: int, total: int) -> None:
+        """A second line for a big file being embedded: its chunks done out of its total."""
+        if self._progress is None:
+            return
+        if self._file_task is None or self._file_name != name:
+            self._end_file()
+            label = name if len(name) <= 40 else "..." + name[-37:]
+            self._file_task = self._progress.add_task(f"  {label}", total=total, rates="chunks")
+            self._file_name = name
+        self._progress.update(self._file_task, completed=done)
+        if done >= total:
+            self._end_file()
+
+    def _end_file(self) -> None:
+        if self._progress is not None and self._file_task is not None:
+            self._progress.remove_task(self._file_task)
+        self._file_task = None
+        self._file_name = ""
 
     def advance(self, docs: int = 0, chunks: int = 0) -> None:
         self.docs += docs
@@ -428,7 +520,8 @@ class Pipeline:
     """Ingests files or in-memory Documents into an ``Index``.
 
     ``flush_chunks``: chunks embedded together (across documents) so small documents still
-    fill the embedder's batches; each document is still committed on its own. ``chunker``
+    fill the embedder's batches; each document is still committed on its own.
+    ``progress_chunks``: chunks embedded per call when a batch is bigger (progress of big files). ``chunker``
     replaces ``ingest.chunking.chunk_document`` (same keyword arguments), e.g. for a baseline.
     """
 
@@ -436,6 +529,7 @@ class Pipeline:
     settings: Settings
     flush_chunks: int = 0
     chunker: Callable[..., Sequence[Chunk]] | None = None
+    progress_chunks: int = 256  # a file with more chunks shows its own progress line
     _hooks: _TestHooks = field(default_factory=_TestHooks)
 
     def __post_init__(self) -> None:
@@ -516,7 +610,7 @@ class Pipeline:
         max_bytes = int(self.settings.ingest.max_file_mb * 1024 * 1024)
         for source in files:
             self._hooks.sleep()
-            path = str(source.path)
+            path = safe_path(source.path)
             if source.doc_id in seen:
                 yield DocumentReport(
                     path,
@@ -545,15 +639,17 @@ class Pipeline:
             ):  # same bytes and metadata as last time: skip without parsing
                 yield DocumentReport(path, "unchanged", len(previous.chunk_ids), None, previous.id)
                 continue
+            messages: list[str] = []
             try:
-                document = load_document(
-                    source.path,
-                    doc_id=source.doc_id,
-                    overrides=source.overrides,
-                    max_bytes=max_bytes,
-                )
+                with captured_notes() as messages:
+                    document = load_document(
+                        source.path,
+                        doc_id=source.doc_id,
+                        overrides=source.overrides,
+                        max_bytes=max_bytes,
+                    )
             except IngestError as exc:
-                yield DocumentReport(path, "failed", error=str(exc))
+                yield DocumentReport(path, "failed", error=str(exc), notes=summarise(messages))
                 continue
             except OSError as exc:
                 yield DocumentReport(
@@ -561,10 +657,13 @@ class Pipeline:
                     "failed",
                     error=f"cannot read the file ({exc.strerror or exc}): check it exists and "
                     "is readable",
+                    notes=summarise(messages),
                 )
                 continue
             self._hooks.reached("loaded")
-            yield self._prepare_document(path, document, known, force, file_hash)
+            yield self._prepare_document(
+                path, document, known, force, file_hash, notes=summarise(messages)
+            )
 
     def _prepare_document(
         self,
@@ -573,6 +672,7 @@ class Pipeline:
         known: Mapping[str, DocumentRecord],
         force: set[str],
         file_hash: str,
+        notes: tuple[str, ...] = (),
     ) -> _Item:
         """Unchanged (maybe with a hash refresh), failed, or chunked and ready to embed."""
         previous = known.get(document.id)
@@ -582,24 +682,41 @@ class Pipeline:
             and previous.source == document.source  # chunks carry the source path too
             and document.id not in force
         ):
-            report = DocumentReport(source, "unchanged", len(previous.chunk_ids), None, document.id)
+            report = DocumentReport(
+                source, "unchanged", len(previous.chunk_ids), None, document.id, notes
+            )
             if file_hash and previous.file_hash != file_hash:
                 # Same content, new bytes (e.g. re-saved): remember them so the next run skips
                 # parsing. Same chunks, so this is as crash-safe as any replace.
                 return _Refresh(replace(previous, file_hash=file_hash), report)
             return report
         try:
-            chunks = self._chunk(document)
+            collapsed = self._chunk(document)
         except IngestError as exc:
-            return DocumentReport(source, "failed", error=str(exc))
+            return DocumentReport(source, "failed", error=str(exc), notes=notes)
+        chunks = collapsed.chunks
+        note = collapsed.note()
+        if note:
+            notes = (*notes, note)
+        limit = self.settings.ingest.max_chunks_per_document
+        if len(chunks) > limit:
+            return DocumentReport(
+                source,
+                "failed",
+                error=f"{len(chunks):,} chunks (after collapsing duplicates), over the limit of "
+                f"{limit:,} per document: split the file, or raise "
+                "LGA_ASSISTANT_INGEST__MAX_CHUNKS_PER_DOCUMENT and re-run",
+                notes=notes,
+            )
         if not chunks:
             return DocumentReport(
                 source,
                 "failed",
                 error="no text to index after loading: check the file has readable text "
                 "(scanned PDFs need OCR first)",
+                notes=notes,
             )
-        return _Pending(source, document, chunks, previous, file_hash)
+        return _Pending(source, document, chunks, previous, file_hash, notes)
 
     def _reconcile(self) -> set[str]:
         """Delete vectors the catalogue does not hold; return ids of documents to re-embed
@@ -624,36 +741,46 @@ class Pipeline:
         s = self.settings.ingest
         return f"{s.chunk_min_tokens}/{s.chunk_max_tokens}/{s.chunk_overlap_tokens}"
 
-    def _chunk(self, document: Document) -> list[Chunk]:
+    def _chunk(self, document: Document) -> Collapsed:
+        """Chunk, collapse duplicate chunks (before tagging, which costs per chunk), tag."""
         s = self.settings.ingest
         chunker = self.chunker
         if chunker is None:
             from ingest.chunking import chunk_document
 
             chunker = chunk_document
-        chunks = chunker(
-            document,
-            count_tokens=self.index.embedder.count_tokens,
-            min_tokens=s.chunk_min_tokens,
-            max_tokens=s.chunk_max_tokens,
-            overlap_tokens=s.chunk_overlap_tokens,
+        collapsed = collapse_duplicates(
+            chunker(
+                document,
+                count_tokens=self.index.embedder.count_tokens,
+                min_tokens=s.chunk_min_tokens,
+                max_tokens=s.chunk_max_tokens,
+                overlap_tokens=s.chunk_overlap_tokens,
+            )
         )
         tagged = []
-        for chunk in chunks:
+        for chunk in collapsed.chunks:
             councils, themes = tag_text(chunk.text)
             tagged.append(replace(chunk, councils=tuple(councils), themes=tuple(themes)))
-        return tagged
+        return replace(collapsed, chunks=tagged)
 
     def _flush(self, pending: list[_Pending], reports: list[DocumentReport], bar: _Progress) -> int:
-        """Embed the queued documents together, then commit each one (steps 1-4)."""
+        """Embed the queued documents together, then commit each one (steps 1-4).
+
+        A document whose vectors or rows the stores refuse (bad data, not a full disk) is
+        reported as failed; the others in the batch are still committed."""
         if not pending:
             return 0
         all_chunks = [c for p in pending for c in p.chunks]
-        vectors = self.index.embedder.embed([c.text for c in all_chunks])  # 1
-        self.index.vectors.upsert(all_chunks, vectors)  # 2
+        vectors = self._embed(pending, bar)  # 1
+        try:
+            self.index.vectors.upsert(all_chunks, vectors)  # 2
+            stored = list(pending)
+        except (ValueError, TypeError):  # one document's data, not the store: try one by one
+            stored = self._upsert_each(pending, vectors, reports, bar)
         self._hooks.reached("upserted")
         now = _now()
-        for item in pending:
+        for item in stored:
             self._hooks.sleep()
             doc = item.document
             record = DocumentRecord(
@@ -669,7 +796,11 @@ class Pipeline:
                 ingested_at=now,
                 file_hash=item.file_hash,
             )
-            self.index.catalog.replace_document(record, item.chunks)  # 3
+            try:
+                self.index.catalog.replace_document(record, item.chunks)  # 3
+            except (ValueError, TypeError) as exc:
+                self._discard(item, reports, bar, exc, "catalogue")
+                continue
             self._hooks.reached("committed")
             if item.previous is not None:
                 stale = set(item.previous.chunk_ids) - set(record.chunk_ids)
@@ -677,10 +808,85 @@ class Pipeline:
                     self.index.vectors.delete(sorted(stale))  # 4
             self._hooks.reached("stale_deleted")
             status: Status = "added" if item.previous is None else "updated"
-            reports.append(DocumentReport(item.source, status, len(item.chunks), None, doc.id))
+            reports.append(
+                DocumentReport(item.source, status, len(item.chunks), None, doc.id, item.notes)
+            )
             bar.advance(docs=1, chunks=len(item.chunks))
         pending.clear()
         return len(all_chunks)
+
+    def _embed(self, pending: Sequence[_Pending], bar: _Progress) -> Any:
+        """Vectors for every queued chunk, in slices of ``progress_chunks`` so a big file shows
+        its own progress (chunks done of its total) while it is embedded."""
+        texts = [c.text for p in pending for c in p.chunks]
+        step = self.progress_chunks
+        if len(texts) <= step:
+            return self.index.embedder.embed(texts)
+        spans = []  # (first chunk index, document) of the documents big enough to show
+        first = 0
+        for item in pending:
+            if len(item.chunks) > step:
+                spans.append((first, item))
+            first += len(item.chunks)
+        parts = []
+        for start in range(0, len(texts), step):
+            stop = min(start + step, len(texts))
+            parts.append(self.index.embedder.embed(texts[start:stop]))
+            for first, item in spans:  # big documents this slice reached into
+                if first < stop and start < first + len(item.chunks):
+                    done = min(stop - first, len(item.chunks))
+                    bar.file(item.source, done, len(item.chunks))
+        import numpy as np
+
+        return np.concatenate(parts)
+
+    def _upsert_each(
+        self,
+        pending: Sequence[_Pending],
+        vectors: Any,
+        reports: list[DocumentReport],
+        bar: _Progress,
+    ) -> list[_Pending]:
+        """Upsert document by document; the ones the store refuses are reported as failed."""
+        stored: list[_Pending] = []
+        start = 0
+        for item in pending:
+            end = start + len(item.chunks)
+            try:
+                self.index.vectors.upsert(item.chunks, vectors[start:end])
+            except (ValueError, TypeError) as exc:
+                self._discard(item, reports, bar, exc, "vector index")
+            else:
+                stored.append(item)
+            start = end
+        return stored
+
+    def _discard(
+        self,
+        item: _Pending,
+        reports: list[DocumentReport],
+        bar: _Progress,
+        exc: BaseException,
+        store: str,
+    ) -> None:
+        """Report a document the stores refused, and remove any vectors it left (a new
+        document's only; an updated one keeps its previous version)."""
+        fresh = [c.id for c in item.chunks]
+        if item.previous is not None:
+            fresh = [cid for cid in fresh if cid not in set(item.previous.chunk_ids)]
+        if fresh:
+            self.index.vectors.delete(fresh)
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reports.append(
+            DocumentReport(
+                item.source,
+                "failed",
+                error=f"the {store} refused this document ({reason[:200]}): rename or re-save "
+                "the file and re-run; the other documents were kept",
+                notes=item.notes,
+            )
+        )
+        bar.advance(docs=1)
 
     def _prune(
         self, folders: Sequence[Path], known: Mapping[str, DocumentRecord], seen: set[str]

@@ -23,6 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from assistant import traces  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.officer import CaseQuery, tiex_area_names  # noqa: E402
 from assistant.types import Answer, Citation, Filters, Suggestion, Turn  # noqa: E402
@@ -49,14 +50,8 @@ EXAMPLES = {
         "What support is in the LGA's sector support programme for 2023-24?",
     ),
 }
-UP_REASONS = ["Clear and easy to read", "Useful sources", "Helps me act"]
-DOWN_REASONS = [
-    "Not accurate",
-    "Missing information",
-    "Sources don't support it",
-    "Hard to understand",
-    "Not relevant to my council",
-]
+UP_REASONS = list(traces.UP_REASONS)  # the reasons the trace store accepts
+DOWN_REASONS = list(traces.DOWN_REASONS)
 DOC_TYPE_LABELS = {
     "guidance": "Guidance",
     "case_study": "Case study",
@@ -75,6 +70,18 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+# Characters the chat's Markdown renderer acts on (links, images, emphasis, code, headings,
+# lists, tables, autolinks): written as numeric entities in the user's own text, so it shows
+# exactly as typed and "![x](http://host/pixel.png)" fetches nothing.
+_MARKDOWN_CHARS = frozenset("\\`*_{}[]()<>#+-.!|~:=&\"'$")
+
+
+def render_question(text: str) -> str:
+    """The user's question as plain text (no Markdown, no HTML), line breaks kept."""
+    escaped = "".join(f"&#{ord(ch)};" if ch in _MARKDOWN_CHARS else ch for ch in text)
+    return '<p class="lga-question">' + escaped.replace("\n", "<br>") + "</p>"
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -442,7 +449,7 @@ class ChatHandlers:
         if not message:
             yield list(chat), "", history, None, gr.update()
             return
-        chat.append({"role": "user", "content": _e(message)})
+        chat.append({"role": "user", "content": render_question(message)})
         chat.append(
             {
                 "role": "assistant",

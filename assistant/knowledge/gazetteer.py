@@ -42,6 +42,24 @@ COUNCIL_TYPES = (
     "district",
     "combined_authority",
 )
+# How each type reads in a pack or a terminal (the ids stay in the API and filters).
+COUNCIL_TYPE_LABELS = {
+    "county": "County council",
+    "unitary": "Unitary authority",
+    "metropolitan": "Metropolitan borough",
+    "london_borough": "London borough",
+    "district": "District council",
+    "combined_authority": "Combined authority",
+}
+
+
+def council_type_label(council_type: str | None) -> str:
+    """``"london_borough"`` -> ``"London borough"``; an unknown id is made readable."""
+    if not council_type:
+        return ""
+    return COUNCIL_TYPE_LABELS.get(council_type, council_type.replace("_", " ").capitalize())
+
+
 REGIONS = (
     "North East",
     "North West",

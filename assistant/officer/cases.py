@@ -106,10 +106,9 @@ def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseRe
     query = (request.query or "").strip() or None
     theme = request.theme
     if theme:
-        from assistant.knowledge.themes import get_theme
+        from assistant.knowledge.filters import theme_for_cases
 
-        known = get_theme(theme.strip())  # an id or a label ("Co-design and community ...")
-        theme = known.id if known else theme.strip()
+        theme = theme_for_cases(theme)  # an id, label or id fragment; unknown -> InputError
     tool = suggester
     councils: dict[str, _Council] = {}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assistant.errors import CorruptFileError
 from assistant.types import Block, BlockKind, Document
+from ingest.names import readable_stem, safe_path
 
 METADATA_KEYS = ("title", "publisher", "doc_type", "published", "url")
 
@@ -83,7 +84,7 @@ def first_heading(blocks: Iterable[Block]) -> str | None:
 
 def stem_title(path: Path) -> str:
     """A readable title from a file name: ``sector-support_2023.pdf`` -> ``Sector support 2023``."""
-    words = re.sub(r"[-_.]+", " ", path.stem).strip()
+    words = re.sub(r"[-_.]+", " ", readable_stem(path)).strip()
     return words[:1].upper() + words[1:] if words else path.name
 
 
@@ -107,7 +108,7 @@ def build_document(
     return Document(
         id=doc_id,
         title=title,
-        source=str(path),
+        source=safe_path(path),
         blocks=blocks,
         doc_type=meta.get("doc_type") or "document",
         publisher=meta.get("publisher") or None,

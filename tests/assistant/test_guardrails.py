@@ -186,7 +186,7 @@ def test_api_warns_and_stores_only_redacted_text(
             json={
                 "answer_id": answer["id"],
                 "rating": "down",
-                "reasons": ["call 07700 900123"],
+                "reasons": ["Not accurate"],
                 "comment": "reach me at jo.bloggs@example.com or 12 Acacia Avenue, Stockton TS18 1AA",
             },
         )

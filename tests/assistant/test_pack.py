@@ -140,8 +140,9 @@ def test_docx_has_heading_styles_answer_and_references_with_urls() -> None:
         "References",
     ):
         assert headings[section] == "Heading 1", section
-    assert headings["Exampleton Council (unitary, South East)"] == "Heading 2"
-    assert headings["Otherbury Council (district, North West)"] == "Heading 2"
+    # council types as words, not ids (#15.17)
+    assert headings["Exampleton Council (Unitary authority, South East)"] == "Heading 2"
+    assert headings["Otherbury Council (District council, North West)"] == "Heading 2"
     texts = [t for _, t in styles]
     assert "Baseline benefits in the business case [1]." in texts
     bold = [r.text for p in doc.paragraphs for r in p.runs if r.bold]
@@ -181,7 +182,7 @@ def test_markdown_has_the_same_sections_and_numbering() -> None:
         )
     ]
     assert positions == sorted(positions)
-    assert "### Otherbury Council (district, North West)" in text
+    assert "### Otherbury Council (District council, North West)" in text
     assert "Redesigned its back office. [4][1]" in text
     assert (
         "- **Transformation Capability Framework**: What good looks like. [3] <https://example.org/tcf>"

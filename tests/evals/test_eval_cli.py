@@ -111,3 +111,17 @@ def test_config_overrides_are_typed_and_checked():
         apply_overrides(Settings(), ["retrieval.top_k"])
     with pytest.raises(InputError, match="top_k"):
         apply_overrides(Settings(), ["retrieval.top_k=0"])
+
+
+def test_a_suite_file_run_without_suite_is_labelled_by_its_name(setup):  # #15.16
+    tmp_path, args = setup
+    smoke = tmp_path / "smoke.jsonl"
+    (tmp_path / "cases.jsonl").rename(smoke)
+    args = [str(smoke) if a.endswith("cases.jsonl") else a for a in args]
+    run = tmp_path / "run-smoke"
+    result = CliRunner().invoke(app, [*args, "--no-baseline", "--out", str(run)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((run / "summary.json").read_text())["suite"] == "smoke"
+    report = (run / "report.html").read_text()
+    assert "<dt>suite</dt><dd>smoke</dd>" in report
+    assert "(smoke)" in result.output and "(all)" not in result.output

@@ -40,6 +40,7 @@ def paragraph(topic: str, n: int = 20) -> str:
 def write_docs(folder: Path, topics: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, topic in topics.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(
             f"# {topic.title()}\n\n{paragraph(topic)}\n\n## Results\n\n{paragraph(topic + ' results')}\n",
             encoding="utf-8",
@@ -315,7 +316,9 @@ def test_nothing_to_do_exits_zero(index: Index, docs: Path) -> None:
 def test_report_json_shape(index: Index, docs: Path) -> None:
     data = run(index, [docs, docs / "nope.md"]).to_dict()
     assert set(data) == {"documents", "totals"}
-    assert all(set(d) == {"source", "status", "chunks", "error"} for d in data["documents"])
+    assert all(
+        set(d) == {"source", "status", "chunks", "error", "notes"} for d in data["documents"]
+    )
     totals = data["totals"]
     assert (totals["added"], totals["failed"], totals["documents"]) == (3, 1, 4)
 
@@ -558,3 +561,192 @@ def test_markdown_that_opts_out_of_ingest_is_passed_over(tmp_path: Path) -> None
     files, failures, _ = discover([folder])
     assert sorted(f.path.name for f in files) == ["guide.md", "plain.md"]
     assert failures == []
+
+
+# -- hardening (#15.1): names that are not UTF-8, one bad document never costs the others --------
+
+
+def test_a_latin1_file_name_is_ingested_under_a_safe_reversible_id(tmp_path: Path) -> None:
+    from ingest.names import restore_name
+
+    folder = tmp_path / "docs"
+    write_docs(folder, {"good.md": "housing"})
+    raw = os.path.join(os.fsencode(folder), b"caf\xe9-report.md")  # Latin-1, not UTF-8
+    with open(raw, "wb") as handle:
+        handle.write(f"# Cafe report\n\n{paragraph('cafe')}\n".encode())
+    settings = Settings.model_validate({"data_dir": tmp_path / "data", "vector_store": "chroma"})
+    index = open_index_for_ingest(settings, HashEmbedder())
+    report = run(index, [folder])
+    assert by_status(report) == {"added": ["caf%E9-report.md", "good.md"]}
+    ids = {r.id for r in index.catalog.documents()}
+    assert ids == {"docs/good.md", "docs/caf%E9-report.md"}
+    assert os.fsencode(restore_name("docs/caf%E9-report.md")).endswith(b"caf\xe9-report.md")
+    record = index.catalog.document("docs/caf%E9-report.md")
+    assert record is not None and record.source.endswith("caf%E9-report.md")
+    import json as json_module
+
+    json_module.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")  # printable
+    assert_consistent(index)
+    assert by_status(run(index, [folder])) == {"unchanged": ["caf%E9-report.md", "good.md"]}
+    index.close()
+
+
+def test_a_batch_where_one_documents_upsert_fails_keeps_the_rest(docs: Path) -> None:
+    class PickyStore(MemoryVectorStore):
+        def upsert(self, chunks, vectors) -> None:
+            if any(c.document_id == "docs/care.md" for c in chunks):
+                raise ValueError("Expected ID to be valid UTF-8")
+            super().upsert(chunks, vectors)
+
+    index = Index.in_memory()
+    index.vectors = PickyStore(index.embedder.model_id, index.embedder.dimension)
+    report = run(index, [docs])
+    assert by_status(report) == {"added": ["housing.md", "waste.txt"], "failed": ["care.md"]}
+    (failure,) = report.failed
+    assert "Expected ID to be valid UTF-8" in (failure.error or "")
+    assert "\n" not in (failure.error or "")
+    assert {r.id for r in index.catalog.documents()} == {"docs/housing.md", "docs/waste.txt"}
+    assert_consistent(index)
+
+
+# -- hardening (#15.2): every skip gets a line; library noise goes into the report ---------------
+
+
+def test_link_loops_broken_links_and_unreadable_folders_each_get_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "docs"
+    write_docs(folder, {"good.md": "housing", "sub/inner.md": "waste", "locked/secret.md": "x"})
+    (folder / "sub" / "back").symlink_to(folder, target_is_directory=True)  # loop
+    (folder / "dangling.md").symlink_to(folder / "gone.md")
+    (folder / "self.md").symlink_to(folder / "self.md")  # a link to itself
+    (tmp_path / "elsewhere").mkdir()
+    write_docs(tmp_path / "elsewhere", {"linked.md": "parking"})
+    (folder / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    real_scandir = os.scandir
+
+    def scandir(path):  # chmod 000 does not stop root, so refuse this folder by hand
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, failures, _ = discover([folder])
+    assert sorted(f.doc_id for f in files) == [
+        "docs/good.md",
+        "docs/linked/linked.md",
+        "docs/sub/inner.md",
+    ]
+    lines = {Path(d.source).name: (d.status, d.error or "") for d in failures}
+    assert set(lines) == {"back", "dangling.md", "self.md", "locked"}
+    assert lines["back"][0] == "skipped" and "link loop" in lines["back"][1]
+    assert (
+        lines["dangling.md"][0] == "skipped" and "broken or looping link" in lines["dangling.md"][1]
+    )
+    assert lines["self.md"][0] == "skipped"
+    assert lines["locked"][0] == "failed" and "cannot read this folder" in lines["locked"][1]
+    report = run(Index.in_memory(), [folder])
+    assert report.count("skipped") == 3 and report.count("failed") == 1
+    assert report.count("added") == 3
+
+
+def test_pdf_library_warnings_go_into_the_report_not_stderr(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from tests.ingest.fixtures import build_pdf, sentences
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    good = build_pdf(tmp_path / "good.pdf", [[("h1", "Workforce plan"), ("body", sentences(1, 8))]])
+    data = good.read_bytes()
+    (folder / "noisy.pdf").write_bytes(b"junk before the header\n" + data)
+    capfd.readouterr()
+    report = run(Index.in_memory(), [folder])
+    captured = capfd.readouterr()
+    assert "pdf header" not in captured.err.lower() and "startxref" not in captured.err.lower()
+    (doc,) = report.documents
+    assert doc.status == "added", doc
+    notes = " ".join(doc.notes).lower()
+    assert "invalid pdf header" in notes and "startxref" in notes
+    assert doc.to_dict()["notes"] == list(doc.notes)
+
+
+# -- hardening (#15.3): pathological but legal files ---------------------------------------------
+
+
+def _repetitive_html(paragraph_text: str, times: int) -> str:
+    body = "".join(f"<p>{paragraph_text}</p>" for _ in range(times))
+    return f"<html><head><title>Repeated</title></head><body><main>{body}</main></body></html>"
+
+
+def test_a_page_of_one_paragraph_repeated_collapses_to_a_few_chunks(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = (
+        "Our council redesigned the waste collection service with residents, cut missed bins "
+        "by a third and moved complaints online."
+    )
+    (folder / "repeated.html").write_text(_repetitive_html(text, 400))
+    from tests.ingest.fixtures import sentences
+
+    (folder / "normal.md").write_text(
+        "# Normal\n\n" + "\n\n".join(sentences(seed, 5) for seed in range(12))
+    )
+    index = Index.in_memory()
+    report = run(index, [folder])
+    docs = {Path(d.source).name: d for d in report.documents}
+    repeated = docs["repeated.html"]
+    assert repeated.status == "added"
+    assert repeated.chunks <= 3, repeated
+    (note,) = [n for n in repeated.notes if n.startswith("collapsed")]
+    assert "duplicate chunks" in note and "kept" in note
+    chunks = index.catalog.document_chunks(repeated.document_id or "")
+    assert [c.position for c in chunks] == list(range(len(chunks)))
+    assert not [n for n in docs["normal.md"].notes if n.startswith("collapsed")]
+    assert_consistent(index)
+    again = run(index, [folder])  # the same chunk ids next time: nothing re-embedded
+    assert again.count("unchanged") == 2
+
+
+def test_a_document_over_the_chunk_limit_fails_with_a_clear_message(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    from tests.ingest.fixtures import sentences
+
+    paragraphs = "".join(f"<p>{sentences(seed, 6)}</p>" for seed in range(60))
+    (folder / "long.html").write_text(
+        f"<html><head><title>Long</title></head><body><main>{paragraphs}</main></body></html>"
+    )
+    write_docs(folder, {"short.md": "housing"})
+    settings = Settings.model_validate(
+        {"vector_store": "memory", "ingest": {"max_chunks_per_document": 5}}
+    )
+    index = Index.in_memory(settings=settings)
+    report = run(index, [folder])
+    (failed,) = report.failed
+    assert Path(failed.source).name == "long.html"
+    assert "over the limit of 5 per document" in (failed.error or "")
+    assert "LGA_ASSISTANT_INGEST__MAX_CHUNKS_PER_DOCUMENT" in (failed.error or "")
+    assert report.count("added") == 1
+
+
+def test_a_big_file_shows_its_own_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.pipeline as pipeline_module
+    from tests.ingest.fixtures import sentences
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    paragraphs = "\n\n".join(sentences(seed, 6) for seed in range(40))
+    (folder / "big.md").write_text(f"# Big\n\n{paragraphs}\n")
+    write_docs(folder, {"small.md": "housing"})
+    calls: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(pipeline_module._Progress, "file", lambda self, *args: calls.append(args))
+    index = Index.in_memory()
+    pipeline = Pipeline(index, index.settings, progress_chunks=4)
+    pipeline.ingest_paths([folder], progress=False)
+    big = [c for c in calls if c[0].endswith("big.md")]
+    total = len(index.catalog.document_chunks("docs/big.md"))
+    assert total > 8
+    assert [done for _, done, _ in big] == sorted(done for _, done, _ in big)
+    assert big[-1][1:] == (total, total) and all(t == total for _, _, t in big)
+    assert not [c for c in calls if c[0].endswith("small.md")]

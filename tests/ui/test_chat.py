@@ -224,3 +224,21 @@ def test_refusal_reason_not_repeated_when_the_text_starts_with_it() -> None:
     )
     assert render_answer(same).count("I don&#x27;t write poems.") == 1
     assert render_answer(refused).count(refused.refusal_reason or "") == 1
+
+
+def test_the_users_question_is_shown_as_typed_never_as_markdown(  # #15.7
+    handlers: ChatHandlers,
+) -> None:
+    import html
+
+    question = (
+        "![x](http://evil.example/pixel.png) **bold** <img src=x onerror=alert(1)>\n"
+        "[link](http://a.example) `code` # heading https://auto.example/link"
+    )
+    chat = list(handlers.respond(question, [], [], "councillor", [], []))[-1][0]
+    shown = chat[0]["content"]
+    assert chat[0]["role"] == "user"
+    for fragment in ("![", "](", "<img", "**", "`", "http://", "https://", "# "):
+        assert fragment not in shown, fragment
+    body = shown.removeprefix('<p class="lga-question">').removesuffix("</p>")
+    assert html.unescape(body.replace("<br>", "\n")) == question

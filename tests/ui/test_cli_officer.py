@@ -74,13 +74,25 @@ def test_cases_filters_and_readable_output(runner, built) -> None:
     result = _run(runner, built, "cases", "--council-type", "district")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(
-        "1. Reigate and Banstead Borough Council (district, South East)"
+        "1. Reigate and Banstead Borough Council (District council, South East)"
     )
     assert "[1] \u201cReigate and Banstead Borough Council shared" in result.stdout
     assert "2. " not in result.stdout
     empty = _run(runner, built, "cases", "--region", "Nowhere")
     assert empty.exit_code == 0
     assert "No council in the indexed documents matches" in empty.stdout
+
+
+def test_cases_theme_in_any_case_and_unknown_theme_named(runner, built) -> None:  # #15.10
+    lower = _run(runner, built, "cases", "--theme", "co_design", "--json")
+    upper = _run(runner, built, "cases", "--theme", "CO_DESIGN", "--json")
+    assert lower.exit_code == upper.exit_code == 0, lower.stderr
+    assert json.loads(upper.stdout) == json.loads(lower.stdout) != []
+    unknown = _run(runner, built, "cases", "--theme", "Quantum")
+    assert unknown.exit_code == 2
+    message = _flat(unknown.stderr)
+    assert "Unknown theme 'Quantum'" in message and "co_design" in message
+    assert "try fewer filters" not in unknown.stdout
 
 
 # ------------------------------------------------------------------ pack
@@ -106,6 +118,16 @@ def test_pack_writes_a_docx_with_sections(runner, built, tmp_path: Path) -> None
     refs = texts[texts.index("References") + 1 :]
     assert refs and all(r.startswith(f"[{i}] ") for i, r in enumerate(refs, 1))
     assert list(tmp_path.iterdir()) == [out]  # atomic write leaves no temp file
+    # #15.17: made now (not the template's 2013), council types as words
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    props = doc.core_properties
+    assert props.created and abs(props.created - now) < timedelta(minutes=5)
+    assert props.modified and abs(props.modified - now) < timedelta(minutes=5)
+    councils = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert councils and not any("_" in c for c in councils)
+    assert "London borough" in " ".join(councils)
 
 
 def test_pack_markdown_and_bad_extension(runner, built, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from assistant.errors import (
     InputError,
     ProviderError,
     StorageError,
+    UnknownFilterError,
 )
 
 
@@ -46,6 +47,8 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def status_for(exc: AssistantError) -> tuple[int, str]:
     """(HTTP status, error code) for an assistant error."""
+    if isinstance(exc, UnknownFilterError):
+        return 422, "unknown_filter"
     if isinstance(exc, InputError):
         return 422, "invalid_input"
     if isinstance(exc, IndexNotFoundError):
@@ -88,16 +91,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
         status, code = status_for(exc)
-        return JSONResponse(error_body(code, str(exc)), status_code=status)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, UnknownFilterError):
+            extra = {"field": exc.field, "value": exc.value, "choices": list(exc.choices)}
+        return JSONResponse(error_body(code, str(exc), **extra), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+        if broken is not None:
+            return JSONResponse(_json_invalid_body(broken), status_code=422)
         details = [
             {
                 "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
                 "problem": err.get("msg", ""),
             }
-            for err in exc.errors()
+            for err in errors
         ]
         first = details[0] if details else {"field": "", "problem": "invalid request"}
         where = f"{first['field']}: " if first["field"] else ""
@@ -116,6 +126,27 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
+
+
+def _json_invalid_body(err: Any) -> dict[str, Any]:
+    """A body that is not JSON: the field is the body, and the message says where it broke.
+
+    Pydantic reports it at ``("body", <character offset>)``, which would read as a field named
+    after a number ("19: JSON decode error")."""
+    loc = [p for p in err.get("loc", ()) if p != "body"]
+    position = loc[0] if loc and isinstance(loc[0], int) else None
+    reason = str((err.get("ctx") or {}).get("error") or "").strip()
+    where = f" at character {position}" if position is not None else ""
+    why = f" ({reason})" if reason else ""
+    message = (
+        f"The request body is not valid JSON{where}{why}: send a JSON object such as "
+        '{"question": "How do councils use data?"}.'
+    )
+    return error_body(
+        "invalid_request",
+        message,
+        details=[{"field": "body", "problem": f"not valid JSON{where}{why}"}],
+    )
 
 
 class BodySizeLimit:

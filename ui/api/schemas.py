@@ -19,7 +19,7 @@ from assistant.serialize import (
     peer_to_dict,
     resource_to_dict,
 )
-from assistant.types import Answer, Chunk, Filters, Hit, Turn
+from assistant.types import Answer, Chunk, Filters, Hit, Turn, public_source
 
 MAX_TURN_CHARS = 8000
 MAX_FILTER_VALUES = 20
@@ -222,7 +222,7 @@ class DocumentOut(BaseModel):
         return cls(
             id=record.id,
             title=record.title,
-            source=record.source,
+            source=public_source(record.source, record.id),
             doc_type=record.doc_type,
             publisher=record.publisher,
             published=record.published,

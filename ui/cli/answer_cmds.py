@@ -20,6 +20,7 @@ from rich.panel import Panel
 from assistant.errors import AssistantError, InputError
 from assistant.types import AUDIENCES, Answer, Turn
 from ui.cli.common import DataDirOption, console, fail, load_settings
+from ui.cli.wrap import WordWrap
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -78,7 +79,7 @@ def render_answer(
             )
         )
     elif show_text:
-        console_.print(escape(answer.text))
+        print_wrapped(answer.text, console_)
     render_sources(answer, console_, quotes=quotes)
     sections = (
         ("Peer councils", answer.peers),
@@ -95,8 +96,8 @@ def render_answer(
             why = f": {escape(s.why)}" if s.why else ""
             line = f"  - [bold]{escape(s.title)}[/]{extra}{why} {escape(cites)}".rstrip()
             console_.print(line)
-            if s.url:
-                console_.print(f"    {escape(s.url)}", style="dim")
+            if s.url:  # soft wrap: a long URL is never cut by a newline, so it copies whole
+                console_.print(f"    {escape(s.url)}", style="dim", soft_wrap=True)
     for warning in answer.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
 
@@ -115,14 +116,16 @@ def render_sources(answer: Answer, console_: Console = out, *, quotes: bool = Fa
         chunk = c.chunk
         where = _location(chunk.page_start, _section_label(chunk.heading_path, chunk.title))
         meta = " - ".join(p for p in (chunk.publisher, chunk.published) if p)
-        line = f"  {escape(f'[{c.n}]')} [bold]{escape(chunk.title or chunk.source)}[/]"
+        line = f"  {escape(f'[{c.n}]')} [bold]{escape(chunk.title or chunk.public_source)}[/]"
         if where:
             line += f", {escape(where)}"
         if meta:
             line += f" ({escape(meta)})"
         console_.print(line)
-        if chunk.url or chunk.source:
-            console_.print(f"      {escape(chunk.url or chunk.source)}", style="dim")
+        if chunk.url or chunk.public_source:
+            console_.print(
+                f"      {escape(chunk.url or chunk.public_source)}", style="dim", soft_wrap=True
+            )
         if quotes and c.quote:
             console_.print(f'      "{escape(c.quote)}"', style="italic")
 
@@ -306,16 +309,20 @@ def chat(
 
 def _chat_turn(assistant: Assistant, question: str, audience: str, history: list[Turn]) -> Answer:
     """Stream one answer to the terminal; returns the final Answer."""
-    out.print("\n[bold]assistant>[/] ", end="")
+    prompt = "assistant> "
+    out.print(f"\n[bold]{prompt.strip()}[/] ", end="")
+    wrap = WordWrap(out.width, _write_plain, column=len(prompt))
     final: Answer | None = None
     for event in assistant.stream(question, audience=audience, history=tuple(history)):
         if event.kind == "token":
-            out.print(escape(event.data), end="")
+            wrap.feed(str(event.data))
         elif event.kind == "done":
             final = event.data
         elif event.kind == "error":
+            wrap.close()
             out.print()
             raise _StreamFailed(event.data["message"])
+    wrap.close()
     out.print()
     assert final is not None
     if final.refused:
@@ -324,6 +331,23 @@ def _chat_turn(assistant: Assistant, question: str, audience: str, history: list
     if final.standalone_question != final.question:
         out.print(f"[dim](searched for: {escape(final.standalone_question)})[/]")
     return final
+
+
+def print_wrapped(text: str, console_: Console) -> None:
+    """Text broken between words at the console's width; a word longer than a line (a URL) is
+    printed whole, for the terminal to fold, so it still copies as one piece."""
+    wrap = WordWrap(
+        console_.width,
+        lambda piece: console_.print(piece, end="", markup=False, highlight=False, soft_wrap=True),
+    )
+    wrap.feed(text)
+    wrap.close()
+    console_.print()
+
+
+def _write_plain(text: str) -> None:
+    """Streamed answer text as it is: no markup, and no wrapping by Rich (``WordWrap`` does)."""
+    out.print(text, end="", markup=False, highlight=False, soft_wrap=True)
 
 
 class _StreamFailed(AssistantError):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from assistant.errors import AssistantError
-from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 console = Console(stderr=True)
 
@@ -20,6 +22,9 @@ DataDirOption = Annotated[
 
 
 def load_settings(data_dir: Path | None = None) -> Settings:
+    # Imported here: pydantic-settings is most of what `--help` would otherwise load.
+    from assistant.settings import Settings
+
     return Settings().with_data_dir(data_dir)
 
 

@@ -12,17 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 
 from assistant.errors import AssistantError, IndexNotFoundError, InputError
-from assistant.settings import PROJECT_ROOT, Settings
 from ui.cli.common import DataDirOption, console, fail, load_settings
 
 if TYPE_CHECKING:
     from assistant.index import Index
+    from assistant.settings import Settings
     from assistant.types import Document
     from evals.run import ThresholdCheck
 
+# The checkout (assistant.settings.PROJECT_ROOT), without importing the settings for `--help`.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
 SYSTEM_PROMPT = PROJECT_ROOT / "assistant" / "answering" / "prompts" / "system.txt"
 
@@ -32,6 +33,8 @@ def apply_overrides(settings: Settings, overrides: Sequence[str]) -> Settings:
     ``retrieval.top_k=5``, ``embedder.provider=fake``, ``document_dirs=[a, b]``."""
     if not overrides:
         return settings
+    import yaml
+
     data = settings.model_dump()
     for item in overrides:
         key, sep, raw = item.partition("=")
@@ -158,10 +161,12 @@ def execute(
         load_cases,
         load_thresholds,
         run_cases,
+        suite_label,
         write_run,
     )
 
     cases = load_cases(dataset, suite)
+    suite = suite_label(dataset, suite)  # smoke.jsonl without --suite is still the smoke suite
     bounds = load_thresholds(fail_under, suite) if fail_under else None
     out_dir = Path(out_dir) if out_dir else default_out_dir(PROJECT_ROOT / "evals" / "runs")
     embedder = build_embedder(settings)

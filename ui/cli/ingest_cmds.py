@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.errors import AssistantError
@@ -23,6 +24,7 @@ _STATUS_STYLE = {
     "updated": "cyan",
     "unchanged": "dim",
     "removed": "yellow",
+    "skipped": "yellow",
     "failed": "bold red",
 }
 
@@ -47,13 +49,31 @@ def print_report(report: IngestReport) -> None:
         table.add_column("reason", overflow="fold")
         for d in interesting:
             style = _STATUS_STYLE[d.status]
-            table.add_row(f"[{style}]{d.status}[/]", d.source, str(d.chunks), d.error or "")
+            reason = "; ".join(p for p in (d.error, *d.notes) if p)
+            table.add_row(
+                f"[{style}]{d.status}[/]", escape(d.source), str(d.chunks), escape(reason)
+            )
         console.print(table)
     t = report.totals
+    skipped = f", skipped {t['skipped']}" if t["skipped"] else ""
     console.print(
         f"added {t['added']}, updated {t['updated']}, unchanged {t['unchanged']}, "
-        f"removed {t['removed']}, failed {t['failed']}; {t['chunks']} chunks "
+        f"removed {t['removed']}{skipped}, failed {t['failed']}; {t['chunks']} chunks "
         f"({t['chunks_embedded']} embedded) in {t['elapsed_s']:.1f} s"
+    )
+
+
+def failure_line(report: IngestReport, *, strict: bool) -> str | None:
+    """The last line when files failed: how many, and what the exit code means."""
+    failed = report.count("failed")
+    if not failed:
+        return None
+    files = "1 file" if failed == 1 else f"{failed:,} files"
+    if report.exit_code(strict=strict):
+        return f"{files} failed (see above): exit code 1."
+    return (
+        f"{files} failed (see above); the others were ingested, so the exit code is 0: "
+        "add --strict to make any failure a non-zero exit."
     )
 
 
@@ -108,7 +128,10 @@ def ingest(
         print_report(report)
     if as_json and report.failed:
         for d in report.failed:
-            console.print(f"[bold red]failed:[/] {d.source}: {d.error}")
+            console.print(f"[bold red]failed:[/] {escape(d.source)}: {escape(d.error or '')}")
+    last = failure_line(report, strict=strict)
+    if last:
+        console.print(f"[bold red]{escape(last)}[/]", soft_wrap=True)
     code = report.exit_code(strict=strict)
     if code:
         raise typer.Exit(code)

@@ -41,7 +41,7 @@ def _officer(services: Services) -> OfficerService:
 
 def _where(citation: Any) -> str:
     chunk = citation.chunk
-    parts = [chunk.title or chunk.source]
+    parts = [chunk.title or chunk.public_source]
     if chunk.section and chunk.section != parts[0]:
         parts.append(chunk.section.removeprefix(parts[0] + " > "))
     if chunk.page_start is not None:
@@ -50,11 +50,13 @@ def _where(citation: Any) -> str:
 
 
 def _print_cases(cases: list[CaseResult]) -> None:
+    from assistant.knowledge.gazetteer import council_type_label
+
     if not cases:
         typer.echo("No council in the indexed documents matches: try fewer filters.")
         return
     for i, case in enumerate(cases, 1):
-        meta = ", ".join(p for p in (case.council_type, case.region) if p)
+        meta = ", ".join(p for p in (council_type_label(case.council_type), case.region) if p)
         typer.echo(f"{i}. {case.council}" + (f" ({meta})" if meta else ""))
         typer.echo(f"   {case.what} " + "".join(f"[{c.n}]" for c in case.citations))
         if case.themes:

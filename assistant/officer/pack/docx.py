@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 from assistant.officer.pack.markdown import council_heading
 from assistant.officer.pack.outline import PackOutline, cite_marks
@@ -67,6 +68,12 @@ def render_docx(outline: PackOutline) -> bytes:
     doc.core_properties.title = outline.title[:250]
     doc.core_properties.author = "lga-assistant"
     doc.core_properties.subject = "Evidence pack"
+    # python-docx's template carries its own 2013 dates; the pack is made now.
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    doc.core_properties.created = now
+    doc.core_properties.modified = now
+    doc.core_properties.last_modified_by = "lga-assistant"
+    doc.core_properties.revision = 1
     doc.add_heading(outline.title, level=0)
     doc.add_paragraph(outline.intro)
     doc.add_paragraph(f"Prepared {outline.generated} for the {outline.audience} audience.")

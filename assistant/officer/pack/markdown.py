@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from assistant.knowledge.gazetteer import council_type_label
 from assistant.officer.pack.outline import PackCase, PackOutline, cite_marks
 
 
 def council_heading(case: PackCase) -> str:
     """The heading of a case study: "Council (type, region)"."""
-    meta = ", ".join(p for p in (case.council_type, case.region) if p)
+    meta = ", ".join(p for p in (council_type_label(case.council_type), case.region) if p)
     return f"{case.council} ({meta})" if meta else case.council
 
 

@@ -90,7 +90,7 @@ def _reference(n: int, chunk: Chunk) -> Reference:
         url=chunk.url,
         section=chunk.section,
         page=chunk.page_start,
-        source=chunk.source,
+        source=chunk.public_source,
     )
 
 

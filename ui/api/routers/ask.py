@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from assistant.errors import AssistantError
+from assistant.guardrails import strip_invisible
 from assistant.serialize import (
     answer_to_dict,
     citation_to_dict,
@@ -17,6 +18,7 @@ from assistant.serialize import (
     peer_to_dict,
     resource_to_dict,
 )
+from assistant.traces import check_reasons
 from assistant.types import Answer
 from ui.api.deps import AppState, get_state
 from ui.api.errors import ApiError, error_body, status_for
@@ -37,7 +39,7 @@ def check_limits(state: AppState, body: AskRequest) -> None:
             f"The question is {len(body.question):,} characters long; the limit is "
             f"{limits.max_question_chars:,}. Shorten it or split it into separate questions.",
         )
-    if not body.question.strip():
+    if not strip_invisible(body.question).strip():  # "", "  " and "\u200b" alike
         raise ApiError(422, "question_empty", "The question is empty: type a question.")
     if len(body.history) > limits.max_history_turns:
         raise ApiError(
@@ -169,6 +171,7 @@ async def ask_stream(body: AskRequest, state: AppState = Depends(get_state)) -> 
     responses={404: {"description": "No answer with this id"}},
 )
 async def feedback(body: FeedbackRequest, state: AppState = Depends(get_state)) -> FeedbackStored:
+    check_reasons(body.reasons)  # 422 naming the known reasons, before anything is looked up
     if not await state.run_io(state.traces.exists, body.answer_id):
         raise ApiError(
             404,
