@@ -143,6 +143,7 @@ def test_bad_gazetteer_file_says_what_to_do(tmp_path: Path) -> None:
         Gazetteer.from_file(path)
 
 
+@pytest.mark.bench  # a timing: run on purpose (`pytest -m bench`), not in the default run
 def test_fast_enough_for_every_chunk() -> None:
     chunk = (
         "The Network heard from Kent County Council and London Borough of Barnet on systems "
