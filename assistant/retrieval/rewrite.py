@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.knowledge.gazetteer import mention_surfaces
 from assistant.ports import ChatMessage, ChatModel
+from assistant.retrieval.followup import resolve as resolve_references
 from assistant.types import Turn
 
 PROMPT_PATH = Path(__file__).parent / "prompts" / "rewrite.txt"
@@ -229,7 +230,15 @@ def rewrite_question(question: str, history: Sequence[Turn]) -> str:
     is returned unchanged.
     """
     previous = _last_user_question(history)
-    if previous is None or not is_follow_up(question):
+    if previous is None:
+        return question
+    follow_up = is_follow_up(question)
+    if not (_WHAT_ABOUT.match(question) or _AND_X.match(question)):
+        # People, councils, programmes and list items of the earlier turns (followup.py).
+        resolved = resolve_references(question, history, pronouns=follow_up)
+        if resolved is not None:
+            return resolved
+    if not follow_up:
         return question
     previous, prev_entities, topic = _context(history)
     context_fallback = f"{_strip_end(previous)}? {question.strip()}"
