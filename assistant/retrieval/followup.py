@@ -245,6 +245,7 @@ _COUNCIL_NOUNS = {"council", "councils", "authority", "authorities", "borough"}
 _PERSON_NOUNS = {"person", "man", "woman", "officer", "councillor", "chair", "speaker", "minister"}
 _FILLERS = re.compile(r"^\s*(?:ok(?:ay)?|so|right|great|thanks|thank\s+you|and|but)[,\s]+", re.I)
 _TRAILING_THEN = re.compile(r"\s*,?\s+then(?=\s*[?.!]*\s*$)", re.I)
+_SHORT_LIST_WORDS = 12
 _PLURAL_VERB = {"was": "were", "is": "are", "does": "do", "has": "have"}
 
 
@@ -404,11 +405,18 @@ def find_list(text: str) -> list[str]:
 def track(history: Sequence[Turn]) -> Discourse:
     """Read the conversation into a ``Discourse`` (see the module docstring)."""
     d = Discourse()
+    initials: dict[str, str] = {}  # "SA" -> "Susan Attard", as a turn defined them
     for t, turn in enumerate(history):
         text = _clean(turn.content)
         people = find_people(text)
         for pos, name, detail in people:
             d.mentions.append(Mention("person", name, t, pos, role=detail))
+            if detail and re.fullmatch(r"[A-Z]{2,4}", detail):
+                initials[detail] = name
+        for m in re.finditer(r"(?<!\()\b[A-Z]{2,4}\b(?!\))", text):
+            name = initials.get(m.group(0))
+            if name:
+                d.mentions.append(Mention("person", name, t, m.start(), role=m.group(0)))
         councils = find_councils(text)
         for c in councils:
             d.mentions.append(Mention("council", c.surface, t, c.start))
@@ -509,8 +517,9 @@ def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) ->
         nonlocal changed
         index = _ORDINALS[m.group("ord").lower()]
         item = _item(d, index)
-        if item is None:
-            return m.group(0)
+        noun = m.group("noun").lower()
+        if item is None or (noun not in ("one", "ones") and not _mentioned_before(noun, history)):
+            return m.group(0)  # "the first step" names its own step unless steps were listed
         changed = True
         return f"{item}{_list_label(d)}"
 
@@ -527,6 +536,8 @@ def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) ->
     def demonstrative_sub(m: re.Match[str]) -> str:
         nonlocal changed
         noun = m.group("noun").lower()
+        if m.group("det").lower() in ("this", "these") and (not pronouns or noun in _COUNCIL_NOUNS):
+            return m.group(0)  # "How can this council save money?": the asker's own
         if noun in _COUNCIL_NOUNS:
             council = d.latest("council") or d.latest("council_generic")
             if council:
@@ -549,8 +560,13 @@ def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) ->
             return _the(topic)
         if d.items and _is_plural(noun):
             changed = True
-            label = _the(d.list_topic or d.topic or "") if (d.list_topic or d.topic) else noun
-            return f"{label} ({', '.join(d.items)})"
+            topic = d.list_topic or d.topic
+            items = ", ".join(d.items)
+            if not topic:
+                return f"the {noun} {items}"
+            # A long list stays readable: its topic alone ("TIEx's focus areas").
+            short = len(items.split()) <= _SHORT_LIST_WORDS
+            return f"{_the(topic)} ({items})" if short else _the(topic)
         return m.group(0)
 
     own = [span for _, span, _ in _things(q, [])] + [c.surface for c in find_councils(q)]

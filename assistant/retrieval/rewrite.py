@@ -118,6 +118,7 @@ _CAP_WORD = r"(?:\b[A-Z][\w'’&-]*|[A-Z]{2,})"
 _CAP_SPAN = re.compile(
     rf"{_CAP_WORD}(?:\s+(?:and|of|the|for|upon|on|in|under|-)\s+{_CAP_WORD}|\s+{_CAP_WORD})*"
 )
+_OWN_COUNCIL = re.compile(r"\b(?:this|these|my|our)\s+(?:councils?|authorit(?:y|ies))\b", re.I)
 _WORDS = re.compile(r"[\w'’-]+")
 SHORT_WORDS = 4
 
@@ -175,7 +176,8 @@ def is_follow_up(question: str, *, has_history: bool = True) -> bool:
         return False
     if _WHAT_ABOUT.match(question) or _AND_X.match(question):
         return True
-    words = _words(question)
+    # "this council" is the asker's own council, not a reference back.
+    words = _words(_OWN_COUNCIL.sub(" ", question))
     own_entity = bool(find_entities(question))
     if any(w in _PRONOUNS_THING or w in _PRONOUNS_AGENT for w in words):
         # A long question naming its own subject usually resolves its own pronouns.

@@ -243,8 +243,11 @@ def test_those_headings_are_the_listed_items() -> None:
         )
     )
     out = rewrite_question("Do those same headings turn up anywhere else in LGA support?", turns)
-    assert out.startswith("Do TIEx's focus areas (understanding of local place")
-    assert "capacity to deliver) turn up anywhere else in LGA support?" in out
+    # A long list is named by its topic; a short one is spelled out.
+    assert out == "Do TIEx's focus areas turn up anywhere else in LGA support?"
+    out = rewrite_question("Are these conditions measured anywhere?", SEVEN_CS)
+    assert out.startswith("Are the 7Cs (Clarity, Collaboration, Commitment, Capability")
+    assert out.endswith("Control, Culture) measured anywhere?")
 
 
 def test_no_list_no_ordinal_rewrite() -> None:
@@ -301,3 +304,41 @@ def test_track_reads_user_and_assistant_turns() -> None:
     assert topic_of("How often did the action learning set groups meet?") == (
         "the action learning set groups"
     )
+
+
+def test_this_council_in_a_standalone_question_is_the_askers_own() -> None:
+    question = "How can this council save money through digital transformation?"
+    assert rewrite_question(question, CHAIR) == question
+    # ... but "that council" points back.
+    assert "Lincolnshire County Council" in rewrite_question(
+        "How did that council save money through digital transformation?", CHAIR
+    )
+
+
+def test_an_ordinal_with_its_own_noun_needs_that_noun_listed() -> None:
+    question = "What is the first step for a council starting a transformation programme?"
+    assert rewrite_question(question, SEVEN_CS) == question
+    turns = convo(
+        (
+            "What are the steps of the transformation cycle?",
+            "The steps are: discover, design, deliver and review [1].",
+        )
+    )
+    assert rewrite_question("What happens in the second step?", turns) == (
+        "What happens in design (from the steps of the transformation cycle)?"
+    )
+
+
+def test_initials_defined_in_an_earlier_turn_stand_for_the_person() -> None:
+    turns = (
+        MINUTES
+        + CHAIR
+        + convo(
+            (
+                "What was said about member involvement?",
+                "SA added three points on member involvement [2].",
+            )
+        )
+    )
+    # Clare Rowley was named last, but "SA" (Susan Attard) spoke in the latest reply.
+    assert rewrite_question("What else did she add?", turns) == "What else did Susan Attard add?"
