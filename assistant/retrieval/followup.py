@@ -246,6 +246,52 @@ _PERSON_NOUNS = {"person", "man", "woman", "officer", "councillor", "chair", "sp
 _FILLERS = re.compile(r"^\s*(?:ok(?:ay)?|so|right|great|thanks|thank\s+you|and|but)[,\s]+", re.I)
 _TRAILING_THEN = re.compile(r"\s*,?\s+then(?=\s*[?.!]*\s*$)", re.I)
 _SHORT_LIST_WORDS = 12
+# Words that do not describe the noun after them ("the right skills" -> "the skills").
+_STOP_BEFORE = {
+    "the",
+    "a",
+    "an",
+    "right",
+    "same",
+    "other",
+    "some",
+    "any",
+    "many",
+    "more",
+    "most",
+    "new",
+    "all",
+    "these",
+    "those",
+    "this",
+    "that",
+    "their",
+    "its",
+    "our",
+    "your",
+    "and",
+    "or",
+    "of",
+    "in",
+    "on",
+    "to",
+    "for",
+    "with",
+    "need",
+    "needs",
+    "have",
+    "has",
+    "had",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "good",
+    "key",
+    "main",
+    "different",
+}
 _PLURAL_VERB = {"was": "were", "is": "are", "does": "do", "has": "have"}
 
 
@@ -272,6 +318,8 @@ class Discourse:
     topic_plural: bool = False
     answered_council: str | None = None
     last_user: str = ""
+    last_user_turn: int = -1
+    last_reply: str = ""
 
     def latest(self, *kinds: str) -> Mention | None:
         found = [m for m in self.mentions if m.kind in kinds]
@@ -422,7 +470,14 @@ def track(history: Sequence[Turn]) -> Discourse:
             d.mentions.append(Mention("council", c.surface, t, c.start))
         taken = [p[1] for p in people] + [c.surface for c in councils]
         for pos, span, kind in _things(text, taken):
-            d.mentions.append(Mention(kind, span, t, pos, plural=_is_plural(span)))
+            # "Cornwall Council ... its Transformation Operating Model": the council's.
+            owner = (
+                councils[0].surface
+                if councils and re.search(r"\b(?:its|their)\s+$", text[:pos])
+                else None
+            )
+            named = f"{_possessive(owner)} {span}" if owner else span
+            d.mentions.append(Mention(kind, named, t, pos, plural=_is_plural(span)))
         generic = re.search(r"\b(?:a|the)\s+council\b", text, re.I)
         if generic and not councils:
             d.mentions.append(Mention("council_generic", "the council", t, generic.start()))
@@ -430,7 +485,7 @@ def track(history: Sequence[Turn]) -> Discourse:
             if any(h.role == "user" for h in history[:t]):
                 # A follow-up is read resolved ("What does it measure?" -> "... tracker ...").
                 text = resolve(text, history[:t]) or text
-            d.last_user = text
+            d.last_user, d.last_user_turn, d.last_reply = text, t, ""
             topic = topic_of(text)
             if topic and _PRONOUN.search(topic):
                 topic = None  # keep the earlier topic
@@ -441,6 +496,7 @@ def track(history: Sequence[Turn]) -> Discourse:
             d.answered_council = None
             d.items, d.list_topic = [], None
         else:
+            d.last_reply = text
             items = find_list(text)
             if items:
                 d.items, d.list_topic = items, d.topic
@@ -478,10 +534,12 @@ def _agent(d: Discourse) -> str | None:
 
 
 def _thing(d: Discourse) -> str | None:
+    """What "it" is: the topic of the last user turn, else a programme that turn named (a name
+    only the reply used is too weak a guess: the caller then keeps the whole earlier question)."""
     if d.topic:
         return _the(d.topic)
     m = d.latest("thing")
-    return m.text if m else None
+    return m.text if m and m.turn == d.last_user_turn else None
 
 
 def _person(d: Discourse) -> str | None:
@@ -554,8 +612,17 @@ def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) ->
             return m.group(0)
         if any(noun.rstrip("s") in e.lower() for e in own):
             return m.group(0)  # "the Sector Support Programme ... this programme": its own
+        stem = noun.rstrip("s")
+        named = [
+            x for x in d.mentions if x.kind in ("thing", "org") and x.text.lower().endswith(noun)
+        ]
+        if named:  # "that model" -> "the Transformation Operating Model"
+            changed = True
+            latest = max(named, key=lambda x: (x.turn, x.pos)).text
+            owned = latest.lower().startswith("the ") or re.search(r"['’]s\s", latest)
+            return latest if owned else f"the {latest}"
         topic = d.topic or ""
-        if topic and noun.rstrip("s") and noun.rstrip("s") in topic.lower():
+        if topic and stem and stem in topic.lower():
             changed = True
             return _the(topic)
         if d.items and _is_plural(noun):
@@ -567,6 +634,15 @@ def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) ->
             # A long list stays readable: its topic alone ("TIEx's focus areas").
             short = len(items.split()) <= _SHORT_LIST_WORDS
             return f"{_the(topic)} ({items})" if short else _the(topic)
+        # "those skills" after "... the right data skillsets": the reply's phrase.
+        said = re.search(
+            rf"\b(?:(?P<mod>[a-z][\w-]+)\s+)?(?P<head>{re.escape(stem)}\w*)", d.last_reply
+        )
+        if said and len(stem) >= 4:
+            mod = said.group("mod")
+            keep = mod and mod not in _STOP_BEFORE
+            changed = True
+            return f"the {mod + ' ' if keep else ''}{said.group('head')}"
         return m.group(0)
 
     own = [span for _, span, _ in _things(q, [])] + [c.surface for c in find_councils(q)]

@@ -342,3 +342,39 @@ def test_initials_defined_in_an_earlier_turn_stand_for_the_person() -> None:
     )
     # Clare Rowley was named last, but "SA" (Susan Attard) spoke in the latest reply.
     assert rewrite_question("What else did she add?", turns) == "What else did Susan Attard add?"
+
+
+def test_that_noun_is_the_latest_named_thing_with_that_head() -> None:
+    turns = convo(
+        (
+            "What did Cornwall Council tell the Transformation Network about?",
+            "Cornwall Council presented its Transformation Operating Model (TOM) [1].",
+        )
+    )
+    assert rewrite_question("What does that model integrate?", turns) == (
+        "What does Cornwall Council's Transformation Operating Model integrate?"
+    )
+
+
+def test_those_noun_takes_the_phrase_the_reply_used() -> None:
+    turns = convo(
+        (
+            "What did the action learning sets say about customer insight?",
+            "Participants noted that staff need the right data skillsets [1].",
+        )
+    )
+    assert rewrite_question("Where can we find people with those skills?", turns) == (
+        "Where can we find people with the data skillsets?"
+    )
+
+
+def test_it_named_only_in_the_reply_keeps_the_earlier_question() -> None:
+    turns = convo(
+        (
+            "What did the action learning set suggest for a council struggling with its "
+            "trading company?",
+            "Peers suggested putting shareholders on the LATCo board [1].",
+        )
+    )
+    out = rewrite_question("And what did the person who raised it plan to do?", turns)
+    assert "struggling with its trading company" in out and "LATCo" not in out
