@@ -461,10 +461,10 @@ def track(history: Sequence[Turn]) -> Discourse:
             d.mentions.append(Mention("person", name, t, pos, role=detail))
             if detail and re.fullmatch(r"[A-Z]{2,4}", detail):
                 initials[detail] = name
-        for m in re.finditer(r"(?<!\()\b[A-Z]{2,4}\b(?!\))", text):
-            name = initials.get(m.group(0))
-            if name:
-                d.mentions.append(Mention("person", name, t, m.start(), role=m.group(0)))
+        for found in re.finditer(r"(?<!\()\b[A-Z]{2,4}\b(?!\))", text):
+            person = initials.get(found.group(0))
+            if person:
+                d.mentions.append(Mention("person", person, t, found.start(), role=found.group(0)))
         councils = find_councils(text)
         for c in councils:
             d.mentions.append(Mention("council", c.surface, t, c.start))
@@ -503,9 +503,9 @@ def track(history: Sequence[Turn]) -> Discourse:
             previous = d.last_user
             if _WHICH_COUNCIL.match(previous) and councils:
                 d.answered_council = councils[0].surface
-            m = _WHICH_POSSESSIVE.match(previous)
-            if m and councils:
-                head = m.group("head")
+            owns = _WHICH_POSSESSIVE.match(previous)
+            if owns and councils:
+                head = owns.group("head")
                 owned = re.search(
                     re.escape(councils[0].surface) + r"['’]s\s+" + re.escape(head), text, re.I
                 )
@@ -627,13 +627,13 @@ def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) ->
             return _the(topic)
         if d.items and _is_plural(noun):
             changed = True
-            topic = d.list_topic or d.topic
+            label = d.list_topic or d.topic
             items = ", ".join(d.items)
-            if not topic:
+            if not label:
                 return f"the {noun} {items}"
             # A long list stays readable: its topic alone ("TIEx's focus areas").
             short = len(items.split()) <= _SHORT_LIST_WORDS
-            return f"{_the(topic)} ({items})" if short else _the(topic)
+            return f"{_the(label)} ({items})" if short else _the(label)
         # "those skills" after "... the right data skillsets": the reply's phrase.
         said = re.search(
             rf"\b(?:(?P<mod>[a-z][\w-]+)\s+)?(?P<head>{re.escape(stem)}\w*)", d.last_reply
