@@ -1,8 +1,10 @@
 """Follow-up rewrite: turn "What does it measure?" into a standalone question before retrieval.
 
-Deterministic (the offline default): when a question is a follow-up (a pronoun such as it /
-they / this, a "what about X?", or a very short question with no named entity of its own), the
-entities (council names from the gazetteer, else capitalised multi-word spans) and the topic
+Deterministic (the offline default): first ``followup.resolve`` spells out the references to
+the people, councils, programmes and list items of earlier user and assistant turns ("she",
+"they", "that council", "the fifth one"...). When it finds none and the question is still a
+follow-up (a pronoun such as it / they / this, a "what about X?", or a very short question with
+no named entity of its own), the entities (council names from the gazetteer, else capitalised multi-word spans) and the topic
 (the noun phrase the last user turn asked about) are carried into it. Non-follow-ups pass
 unchanged. ``rewrite_with_model`` is the optional LLM rewrite used when a chat model is set.
 """
