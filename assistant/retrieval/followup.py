@@ -456,6 +456,11 @@ def track(history: Sequence[Turn]) -> Discourse:
     initials: dict[str, str] = {}  # "SA" -> "Susan Attard", as a turn defined them
     for t, turn in enumerate(history):
         text = _clean(turn.content)
+        resolved = text
+        if turn.role == "user" and any(h.role == "user" for h in history[:t]):
+            # A follow-up is read resolved ("What does it measure?" -> "... tracker ..."),
+            # against ``d`` as it stands: exactly the turns before this one, tracked once.
+            resolved = _resolve_with(text, d, history[:t]) or text
         people = find_people(text)
         for pos, name, detail in people:
             d.mentions.append(Mention("person", name, t, pos, role=detail))
@@ -482,9 +487,7 @@ def track(history: Sequence[Turn]) -> Discourse:
         if generic and not councils:
             d.mentions.append(Mention("council_generic", "the council", t, generic.start()))
         if turn.role == "user":
-            if any(h.role == "user" for h in history[:t]):
-                # A follow-up is read resolved ("What does it measure?" -> "... tracker ...").
-                text = resolve(text, history[:t]) or text
+            text = resolved
             d.last_user, d.last_user_turn, d.last_reply = text, t, ""
             topic = topic_of(text)
             if topic and _PRONOUN.search(topic):
@@ -565,7 +568,13 @@ def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) ->
     its pronouns and bare nouns: only list items and "that council"-style references change."""
     if not any(t.role == "user" for t in history):
         return None
-    d = track(history)
+    return _resolve_with(question, track(history), history, pronouns=pronouns)
+
+
+def _resolve_with(
+    question: str, d: Discourse, history: Sequence[Turn], *, pronouns: bool = True
+) -> str | None:
+    """``resolve`` against an already tracked ``Discourse`` of ``history``."""
     q = _TRAILING_THEN.sub("", _FILLERS.sub("", question.strip()))
     out = q
     changed = False
