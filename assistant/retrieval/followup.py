@@ -429,7 +429,7 @@ def find_list(text: str) -> list[str]:
     best: list[str] = []
     for segment in re.split(r"[:;]|(?<=[a-z)])\.\s", _clean(text)):
         parts = [p.strip() for p in segment.split(",")]
-        if len(parts) < 3:
+        if len(parts) < 2:
             continue
         last = parts[-1]
         if re.match(r"^(?:and|or)\s+", last):

@@ -231,6 +231,12 @@ def test_lists_in_their_forms() -> None:
     roman = "Members agreed (i) to fund the network, (ii) to publish TIEx and (iii) to review."
     assert find_list(roman) == ["to fund the network", "to publish TIEx", "to review"]
     assert find_list("It met three times, online, in 2024.") == []
+    assert find_list("Three offers: peer support, learning and skills and tools.") == [
+        "peer support",
+        "learning and skills",
+        "tools",
+    ]
+    assert find_list("Peer review, then action planning.") == []
 
 
 def test_those_headings_are_the_listed_items() -> None:
