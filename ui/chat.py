@@ -280,9 +280,18 @@ def render_warnings(warnings: Sequence[str]) -> str:
     )
 
 
+def render_standalone(answer: Answer) -> str:
+    """ "Answering: <standalone question>" when a follow-up was rewritten, else nothing."""
+    standalone = (answer.standalone_question or "").strip()
+    if not standalone or standalone == answer.question.strip():
+        return ""
+    return f'<p class="lga-muted lga-standalone">Answering: {_e(standalone)}</p>'
+
+
 def render_answer(answer: Answer, covered: Sequence[str] = ()) -> str:
-    """The full answer message: warnings, answer (or refusal), sources, suggestion cards."""
-    head = render_warnings(answer.warnings)
+    """The full answer message: warnings, the standalone question a follow-up was answered as,
+    answer (or refusal), sources, suggestion cards."""
+    head = render_warnings(answer.warnings) + render_standalone(answer)
     if answer.refused:
         parts = [head, render_refusal(answer, covered), render_suggestions(answer)]
     else:

@@ -1,6 +1,7 @@
 """Retrieval: follow-up rewrite, hybrid search with rank fusion, and the shared embedding cache.
 
-``rewrite.py`` turns a follow-up into a standalone question; ``retriever.py`` runs the search
+``rewrite.py`` turns a follow-up into a standalone question (``followup.py`` resolves its
+pronouns, "that council", "the fifth one" against the earlier turns); ``retriever.py`` runs the search
 steps (``Retriever``); ``fusion.py`` holds its pure helpers; ``embedding_cache.py`` the
 ``CachedEmbedder`` that retrieval, answering and suggestions share.
 """

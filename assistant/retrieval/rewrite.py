@@ -1,8 +1,10 @@
 """Follow-up rewrite: turn "What does it measure?" into a standalone question before retrieval.
 
-Deterministic (the offline default): when a question is a follow-up (a pronoun such as it /
-they / this, a "what about X?", or a very short question with no named entity of its own), the
-entities (council names from the gazetteer, else capitalised multi-word spans) and the topic
+Deterministic (the offline default): first ``followup.resolve`` spells out the references to
+the people, councils, programmes and list items of earlier user and assistant turns ("she",
+"they", "that council", "the fifth one"...). When it finds none and the question is still a
+follow-up (a pronoun such as it / they / this, a "what about X?", or a very short question with
+no named entity of its own), the entities (council names from the gazetteer, else capitalised multi-word spans) and the topic
 (the noun phrase the last user turn asked about) are carried into it. Non-follow-ups pass
 unchanged. ``rewrite_with_model`` is the optional LLM rewrite used when a chat model is set.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from assistant.knowledge.gazetteer import mention_surfaces
 from assistant.ports import ChatMessage, ChatModel
+from assistant.retrieval.followup import resolve as resolve_references
 from assistant.types import Turn
 
 PROMPT_PATH = Path(__file__).parent / "prompts" / "rewrite.txt"
@@ -117,6 +120,7 @@ _CAP_WORD = r"(?:\b[A-Z][\w'’&-]*|[A-Z]{2,})"
 _CAP_SPAN = re.compile(
     rf"{_CAP_WORD}(?:\s+(?:and|of|the|for|upon|on|in|under|-)\s+{_CAP_WORD}|\s+{_CAP_WORD})*"
 )
+_OWN_COUNCIL = re.compile(r"\b(?:this|these|my|our)\s+(?:councils?|authorit(?:y|ies))\b", re.I)
 _WORDS = re.compile(r"[\w'’-]+")
 SHORT_WORDS = 4
 
@@ -174,7 +178,8 @@ def is_follow_up(question: str, *, has_history: bool = True) -> bool:
         return False
     if _WHAT_ABOUT.match(question) or _AND_X.match(question):
         return True
-    words = _words(question)
+    # "this council" is the asker's own council, not a reference back.
+    words = _words(_OWN_COUNCIL.sub(" ", question))
     own_entity = bool(find_entities(question))
     if any(w in _PRONOUNS_THING or w in _PRONOUNS_AGENT for w in words):
         # A long question naming its own subject usually resolves its own pronouns.
@@ -229,7 +234,15 @@ def rewrite_question(question: str, history: Sequence[Turn]) -> str:
     is returned unchanged.
     """
     previous = _last_user_question(history)
-    if previous is None or not is_follow_up(question):
+    if previous is None:
+        return question
+    follow_up = is_follow_up(question)
+    if not (_WHAT_ABOUT.match(question) or _AND_X.match(question)):
+        # People, councils, programmes and list items of the earlier turns (followup.py).
+        resolved = resolve_references(question, history, pronouns=follow_up)
+        if resolved is not None:
+            return resolved
+    if not follow_up:
         return question
     previous, prev_entities, topic = _context(history)
     context_fallback = f"{_strip_end(previous)}? {question.strip()}"

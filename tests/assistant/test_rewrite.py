@@ -39,7 +39,7 @@ def test_pronoun_follow_up_carries_entity_and_topic() -> None:
         (
             "What did they learn from it?",
             BRIGHTON,
-            ["Brighton and Hove City Council learn from Transformation Network"],
+            ["Brighton and Hove City Council learn from the Transformation Network"],
         ),
         ("Who runs it?", "What is the digitalisation almanac for?", ["the digitalisation almanac"]),
         (

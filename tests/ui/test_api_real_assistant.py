@@ -177,3 +177,23 @@ def test_an_unknown_filter_value_is_a_422_naming_it_and_the_choices(
     assert themes.status_code == 422
     assert "ai" in themes.json()["error"]["choices"]
     assert "culture_change" in themes.json()["error"]["message"]
+
+
+def test_follow_up_answer_carries_the_resolved_standalone_question(
+    real_client: TestClient,
+) -> None:
+    history = [
+        {"role": "user", "content": "Which council presented its Transformation Operating Model?"},
+        {"role": "assistant", "content": "Cornwall Council, explaining its TOM [1]."},
+    ]
+    body = {"question": "How much have they put into going digital?", "history": history}
+    answer = real_client.post("/api/ask", json=body).json()
+    assert answer["question"] == "How much have they put into going digital?"
+    assert answer["standalone_question"] == "How much have Cornwall Council put into going digital?"
+    done = real_client.post("/api/ask/stream", json=body).text.strip().split("\n\n")[-1]
+    payload = json.loads(done.split("data: ", 1)[1])
+    assert payload["standalone_question"] == answer["standalone_question"]
+    # A question that stands alone comes back as typed.
+    alone = {"question": "How can councils co-design services with residents?", "history": history}
+    plain = real_client.post("/api/ask", json=alone).json()
+    assert plain["standalone_question"] == alone["question"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from assistant.settings import Settings
 from assistant.traces import TraceStore
-from assistant.types import Answer, Citation, Suggestion
+from assistant.types import Answer, Citation, Suggestion, Turn
 from ui.api.app import create_app
 from ui.api.deps import AppState
 from ui.chat import (
@@ -242,3 +243,16 @@ def test_the_users_question_is_shown_as_typed_never_as_markdown(  # #15.7
         assert fragment not in shown, fragment
     body = shown.removeprefix('<p class="lga-question">').removesuffix("</p>")
     assert html.unescape(body.replace("<br>", "\n")) == question
+
+
+def test_rewritten_follow_up_shows_answering_line_above_the_answer() -> None:
+    history = (Turn("user", "Tell me about leadership"), Turn("assistant", "Leadership [1]."))
+    follow_up = FakeAssistant().ask("What did they learn?", history=history)
+    out = render_answer(follow_up)
+    line = 'class="lga-muted lga-standalone">Answering: What did they learn? (about Tell me'
+    assert line in out
+    assert out.index("Answering:") < out.index("Councils have used action learning sets")
+    assert "Answering:" not in render_answer(_answer())
+    assert "Answering:" not in render_answer(
+        dataclasses.replace(follow_up, refused=False, standalone_question="  What did they learn? ")
+    )

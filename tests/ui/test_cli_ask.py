@@ -138,7 +138,7 @@ def test_chat_keeps_history_and_commands(runner: CliRunner, built: Path) -> None
     assert result.exit_code == 0, result.stderr
     text = result.stdout
     assert "assistant>" in text
-    assert "searched for:" in text and "Newcastle-under-Lyme" in text
+    assert "Answering: What does Newcastle-under-Lyme" in text
     assert "Audience: officer" in text and "Use /audience" in text
     assert "Conversation cleared." in text
 
@@ -149,3 +149,35 @@ def test_section_label_drops_a_repeated_title() -> None:
     assert _section_label(("Almanac", "Launch"), "Almanac") == "Launch"
     assert _section_label(("Almanac",), "Almanac") is None
     assert _section_label(("Intro", "Context"), "Almanac") == "Intro > Context"
+
+
+def test_render_answer_shows_the_standalone_question_first() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from assistant.types import Answer
+    from ui.cli.answer_cmds import render_answer
+
+    def shown(answer: Answer) -> str:
+        buffer = StringIO()
+        render_answer(answer, Console(file=buffer, width=200))
+        return buffer.getvalue()
+
+    follow_up = Answer(
+        id="a",
+        question="What does she do?",
+        standalone_question="What does Clare Rowley do?",
+        audience="officer",
+        text="Clare Rowley chairs the Transformation Network [1].",
+    )
+    text = shown(follow_up)
+    assert text.index("Answering: What does Clare Rowley do?") < text.index("Clare Rowley chairs")
+    typed = Answer(
+        id="b",
+        question="Who chairs the network?",
+        standalone_question="Who chairs the network?",
+        audience="officer",
+        text="Clare Rowley [1].",
+    )
+    assert "Answering:" not in shown(typed)

@@ -69,7 +69,10 @@ def render_answer(
     answer: Answer, console_: Console = out, *, quotes: bool = False, show_text: bool = True
 ) -> None:
     """The answer text with [n] markers, its numbered sources and the suggestions
-    (``show_text=False``: everything but the text, already streamed by the chat)."""
+    (``show_text=False``: everything but the text, already streamed by the chat). A rewritten
+    follow-up is shown first as "Answering: <standalone question>"."""
+    if show_text:
+        render_standalone(answer, console_)
     if show_text and answer.refused:
         console_.print(
             Panel(
@@ -100,6 +103,13 @@ def render_answer(
                 console_.print(f"    {escape(s.url)}", style="dim", soft_wrap=True)
     for warning in answer.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def render_standalone(answer: Answer, console_: Console = out) -> None:
+    """ "Answering: <standalone question>" when the question was rewritten (a follow-up)."""
+    standalone = (answer.standalone_question or "").strip()
+    if standalone and standalone != answer.question.strip():
+        console_.print(f"[dim]Answering: {escape(standalone)}[/]")
 
 
 def _section_label(heading_path: tuple[str, ...], title: str) -> str | None:
@@ -327,9 +337,9 @@ def _chat_turn(assistant: Assistant, question: str, audience: str, history: list
     assert final is not None
     if final.refused:
         out.print("[yellow](The resources I have don't cover this.)[/]")
+    # The text streamed before the answer (and so its standalone question) was final.
+    render_standalone(final)
     render_answer(final, show_text=False)
-    if final.standalone_question != final.question:
-        out.print(f"[dim](searched for: {escape(final.standalone_question)})[/]")
     return final
 
 

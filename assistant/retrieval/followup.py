@@ -1,0 +1,768 @@
+"""Follow-up resolution: what "she", "they", "it", "that council", "the fifth one" point at.
+
+``track(history)`` reads the conversation (user AND assistant turns) into a ``Discourse``: the
+people (capitalised names with a title, a role after them "Susan Attard, Head of ...", or
+initials "Susan Attard (SA)"), the councils (gazetteer), other organisations, the programmes /
+resources / topics (capitalised multi-word spans and the noun phrase each user turn asked about)
+and the items of the most recent list (numbered or bulleted lines, "(i) ... (ii) ...", or an
+inline "a, b and c"), each with the turn and position it was last seen at.
+
+``resolve(question, history)`` rewrites the references of ``question`` against it:
+
+- he / she / him / her / his -> the most recent person;
+- they / them / their -> the council a "which council ...?" turn was answered with, else a plural
+  topic ("the action learning sets"), else the most recent council or organisation;
+- it / this / that (pronoun) -> the topic of the previous user turn, else the latest programme;
+- "that council", "this programme", "those headings" -> the latest entity of that kind (a list's
+  items for a plural noun that names them);
+- "the second one", "the last one", "number 3" -> that item of the latest list;
+- a definite noun phrase whose noun the previous turns used ("what are the three themes?") ->
+  "of <topic>" is added.
+
+It returns None when the question holds none of these (the caller then applies its older
+rules); the output is meant for retrieval but stays readable, since users see it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.knowledge.gazetteer import find_councils
+from assistant.types import Turn
+
+# -- people ---------------------------------------------------------------------------------
+_TITLE = (
+    r"(?:Cllr\.?|Councillor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Sir|Dame|Lord|Baroness|Professor|Prof\.?)"
+)
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
+_FULL_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"
+_ROLE_WORDS = re.compile(
+    r"\b(?:head|director|chair|chairman|chairwoman|vice[- ]chair|chief|officer|manager|leader|"
+    r"lead|minister|secretary|executive|adviser|advisor|councillor|mayor|member|portfolio|"
+    r"holder|principal|consultant|programme manager|coordinator|co-ordinator|analyst|"
+    r"president|deputy|assistant|cabinet|mp|chancellor|prime)\b",
+    re.I,
+)
+_PERSON_PATTERNS = (
+    re.compile(rf"\b(?P<title>{_TITLE})\s+(?P<name>{_FULL_NAME})"),
+    re.compile(rf"\b(?P<name>{_FULL_NAME})\s*\((?P<initials>[A-Z]{{2,4}})\)"),
+    re.compile(
+        rf"\b(?P<name>{_FULL_NAME}),\s+(?:the\s+|then\s+|now\s+|a\s+)?(?P<role>[^,.;()]{{3,90}})"
+    ),
+    re.compile(
+        rf"\b(?P<name>{_FULL_NAME})\s+(?:said|says|told|explained|described|noted|argued|"
+        r"welcomed|presented|raised|asked|suggested|chairs|chaired|leads|led)\b"
+    ),
+    re.compile(
+        rf"\b(?:Minister|Secretary of State|Chancellor|Prime Minister|Chair|Chairman|Leader|"
+        rf"Mayor|Director|Chief Executive)\s+(?:for\s+[\w ]+?\s+)?(?P<name>{_FULL_NAME})"
+    ),
+)
+# Capitalised words that make a span an organisation or a programme, never a person.
+_NOT_NAME = {
+    "council",
+    "councils",
+    "network",
+    "programme",
+    "association",
+    "board",
+    "government",
+    "group",
+    "exchange",
+    "innovation",
+    "transformation",
+    "local",
+    "authority",
+    "county",
+    "city",
+    "borough",
+    "district",
+    "support",
+    "the",
+    "and",
+    "of",
+    "lga",
+    "team",
+    "model",
+    "operating",
+    "framework",
+    "almanac",
+    "digital",
+    "service",
+    "services",
+    "department",
+    "ministry",
+    "office",
+    "fund",
+    "partnership",
+    "company",
+    "learning",
+    "action",
+    "sets",
+    "conference",
+    "improvement",
+    "productivity",
+    "head",
+    "chair",
+}
+
+# -- organisations, programmes ----------------------------------------------------------------
+_ORG_TAIL = re.compile(
+    r"\b(?:Association|Board|Government|Group|Society|Partnership|Department|Ministry|Office|"
+    r"Intelligence|Agency|Institute|Trust|Commission|Authority)$"
+)
+_ORG_ACRONYMS = {"LGA", "DLUHC", "MHCLG", "DHSC", "DfE", "NHS", "ONS", "CIPFA", "SOLACE", "Solace"}
+_CAP_WORD = r"(?:[A-Z][\w'’&-]*|[0-9]+[A-Z][\w]*)"
+_CAP_SPAN = re.compile(
+    rf"(?<![\w'’])(?:the\s+)?{_CAP_WORD}(?:\s+(?:and|of|the|for|on|in|to|-)\s+{_CAP_WORD}|\s+{_CAP_WORD})*"
+)
+_SKIP_START = {
+    "what",
+    "which",
+    "who",
+    "when",
+    "where",
+    "why",
+    "how",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "and",
+    "ok",
+    "okay",
+    "so",
+    "yes",
+    "no",
+    "it",
+    "its",
+    "they",
+    "there",
+    "this",
+    "that",
+    "these",
+    "those",
+    "tell",
+    "a",
+    "an",
+    "i",
+    "has",
+    "have",
+    "had",
+    "in",
+    "on",
+    "for",
+}
+
+# -- the topic of a user turn -----------------------------------------------------------------
+_AUX = r"(?:is|are|was|were|did|do|does|has|have|had|can|could|will|would|should|might|may)"
+_LEAD_TOPIC = re.compile(
+    r"^\s*(?:(?:can|could)\s+you\s+)?(?:please\s+)?"
+    r"(?:tell\s+me\s+(?:more\s+)?about|what['’]s(?:\s+in)?|what\s+(?:is|are|was|were)(?:\s+in)?|"
+    r"who\s+(?:is|are|was|were)|describe|explain|summari[sz]e|"
+    r"give\s+me\s+an?\s+(?:overview|summary)\s+of|what\s+do\s+you\s+know\s+about)"
+    r"\s+(?P<x>.+?)\s*[?.!]*\s*$",
+    re.I,
+)
+# "How often did the action learning set groups meet?" -> "the action learning set groups".
+_AUX_TOPIC = re.compile(
+    r"^\s*(?:how(?:\s+(?:often|many|much|long|well|far))?|when|where|why|"
+    rf"(?:what|which)(?:\s+[a-z]+){{0,2}})\s+{_AUX}\s+"
+    r"(?P<x>(?:the|a|an|its|their|(?-i:[A-Z])[\w'’-]*)\b.*?)\s*[?.!]*\s*$",
+    re.I,
+)
+# "Who launched the Transformation and Innovation Exchange?" -> the object.
+_VERB_TOPIC = re.compile(
+    rf"^\s*(?i:who|what)\s+(?!(?i:{_AUX})\b)[a-z]+\s+(?P<x>(?:the|a|an)\s+.+?|[A-Z].+?)\s*[?.!]*\s*$"
+)
+_ABOUT_TOPIC = re.compile(r"\babout\s+(?P<x>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
+_WHICH_COUNCIL = re.compile(
+    r"^\s*(?:which|what|who)\s+(?:councils?|local\s+authorit(?:y|ies)|authorit(?:y|ies))\b", re.I
+)
+_WHICH_POSSESSIVE = re.compile(
+    r"^\s*which\s+(?:council|authority|organisation)['’]s\s+(?P<head>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+"
+    + _AUX,
+    re.I,
+)
+
+# -- lists ----------------------------------------------------------------------------------
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-h]\))\s+(?P<x>.+?)\s*$")
+_ROMAN_INLINE = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*")
+# An inline "item" that starts like a clause or an adverbial is no list item ("in 2024").
+_NOT_ITEM = re.compile(
+    r"^(?:in|on|at|by|with|from|to|for|it|they|he|she|we|there|this|that|which|who|but)\b", re.I
+)
+_CITATION = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "sixth": 6,
+    "6th": 6,
+    "seventh": 7,
+    "7th": 7,
+    "eighth": 8,
+    "8th": 8,
+    "ninth": 9,
+    "9th": 9,
+    "tenth": 10,
+    "10th": 10,
+    "last": -1,
+    "final": -1,
+}
+_ORDINAL_REF = re.compile(
+    r"\b(?:the\s+)?(?P<ord>"
+    + "|".join(_ORDINALS)
+    + r")\s+(?P<noun>one|ones|[a-z]+)\b(?!\s+(?:of|in)\b)",
+    re.I,
+)
+_NUMBER_REF = re.compile(r"\b(?:number|no\.?|item|point)\s+(?P<n>\d{1,2})\b", re.I)
+
+# -- references in the question ---------------------------------------------------------------
+_DEMONSTRATIVE = re.compile(
+    r"\b(?P<det>that|this|those|these|the\s+same)\s+(?:same\s+)?(?P<noun>[a-z][\w-]*)\b", re.I
+)
+_PRONOUN = re.compile(r"\b(?P<p>he|she|him|her|his|hers|they|them|their|theirs|it|its)\b", re.I)
+_PRON_THAT = re.compile(
+    rf"(?:^\s*(?:and\s+)?{_AUX}\s+(?P<a>that|this)\b|\b(?P<b>that|this)(?=\s+{_AUX}\b|\s*[?.!]*\s*$))",
+    re.I,
+)
+_COUNCIL_NOUNS = {"council", "councils", "authority", "authorities", "borough"}
+_PERSON_NOUNS = {"person", "man", "woman", "officer", "councillor", "chair", "speaker", "minister"}
+_FILLERS = re.compile(r"^\s*(?:ok(?:ay)?|so|right|great|thanks|thank\s+you|and|but)[,\s]+", re.I)
+_TRAILING_THEN = re.compile(r"\s*,?\s+then(?=\s*[?.!]*\s*$)", re.I)
+_SHORT_LIST_WORDS = 12
+# Words that do not describe the noun after them ("the right skills" -> "the skills").
+_STOP_BEFORE = {
+    "the",
+    "a",
+    "an",
+    "right",
+    "same",
+    "other",
+    "some",
+    "any",
+    "many",
+    "more",
+    "most",
+    "new",
+    "all",
+    "these",
+    "those",
+    "this",
+    "that",
+    "their",
+    "its",
+    "our",
+    "your",
+    "and",
+    "or",
+    "of",
+    "in",
+    "on",
+    "to",
+    "for",
+    "with",
+    "need",
+    "needs",
+    "have",
+    "has",
+    "had",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "good",
+    "key",
+    "main",
+    "different",
+}
+_PLURAL_VERB = {"was": "were", "is": "are", "does": "do", "has": "have"}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One entity seen in the conversation: ``kind`` is person / council / org / thing."""
+
+    kind: str
+    text: str
+    turn: int
+    pos: int
+    role: str | None = None
+    plural: bool = False
+
+
+@dataclass(slots=True)
+class Discourse:
+    """What the conversation so far is about (``mentions`` oldest first)."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    list_topic: str | None = None
+    topic: str | None = None
+    topic_plural: bool = False
+    answered_council: str | None = None
+    last_user: str = ""
+    last_user_turn: int = -1
+    last_reply: str = ""
+
+    def latest(self, *kinds: str) -> Mention | None:
+        found = [m for m in self.mentions if m.kind in kinds]
+        return max(found, key=lambda m: (m.turn, m.pos)) if found else None
+
+
+def _clean(text: str) -> str:
+    return _CITATION.sub("", text).strip()
+
+
+def _is_plural(phrase: str) -> bool:
+    last = re.sub(r"[^\w]", "", phrase.split()[-1]) if phrase.split() else ""
+    return (
+        (last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3)
+        or last.endswith("Cs")
+        or last.lower() in {"people", "children", "staff"}
+    )
+
+
+def find_people(text: str) -> list[tuple[int, str, str | None]]:
+    """(position, full name, role or initials) of the people ``text`` names."""
+    out: dict[str, tuple[int, str, str | None]] = {}
+    councils = {m.surface for m in find_councils(text)}
+    for pattern in _PERSON_PATTERNS:
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            words = name.split()
+            if any(w.lower() in _NOT_NAME for w in words) or any(name in c for c in councils):
+                continue
+            groups = m.groupdict()
+            role = groups.get("role")
+            if "role" in groups and not (role and _ROLE_WORDS.search(role)):
+                continue
+            detail = role or groups.get("initials") or groups.get("title") or None
+            detail = detail.strip() if detail else None
+            if name not in out or (detail and not out[name][2]):
+                out[name] = (m.start("name"), name, detail)
+    return sorted(out.values())
+
+
+def _things(text: str, taken: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(position, span, kind) of capitalised spans that are not people or councils."""
+    out: list[tuple[int, str, str]] = []
+    for m in _CAP_SPAN.finditer(text):
+        span = m.group(0)
+        words = span.split()
+        start = m.start()
+        while words and words[0].lower() in _SKIP_START and words[0].lower() != "the":
+            start += len(words[0]) + 1
+            words = words[1:]
+        if (
+            words
+            and words[0].lower() == "the"
+            and len(words) > 1
+            and words[1].lower() in _SKIP_START
+        ):
+            words = words[2:]
+        if not words or (len(words) == 1 and words[0].lower() == "the"):
+            continue
+        span = " ".join(words)
+        core = span[4:] if span.lower().startswith("the ") else span
+        sentence_start = start == 0 or text[:start].rstrip().endswith((".", "?", "!", ":"))
+        if len(core.split()) == 1 and sentence_start and not re.search(r"[A-Z].*[A-Z]|\d", core):
+            continue  # a capitalised first word of a sentence, not a name
+        if any(core in t or t in core for t in taken):
+            continue
+        core = re.sub(r"['’]s$", "", core)
+        kind = "org" if core in _ORG_ACRONYMS or _ORG_TAIL.search(core) else "thing"
+        out.append((start, span if not span.endswith(("'s", "’s")) else span[:-2], kind))
+    return out
+
+
+def topic_of(question: str) -> str | None:
+    """The noun phrase a user turn asked about, or None."""
+    q = _FILLERS.sub("", question.strip())
+    for pattern in (_LEAD_TOPIC, _VERB_TOPIC):
+        m = pattern.match(q)
+        if m:
+            x = re.sub(r"\s+(?:for|about|like|on|of|to)$", "", m.group("x").strip(), flags=re.I)
+            if 0 < len(x.split()) <= 10:
+                return x
+    m = _ABOUT_TOPIC.search(q)
+    if m and 0 < len(m.group("x").split()) <= 6:
+        return m.group("x").strip()
+    m = _AUX_TOPIC.match(q)
+    if m:
+        words = m.group("x").split()
+        # Drop the trailing verb ("... groups meet"), keep a short noun phrase.
+        if len(words) >= 3 and words[-1].islower():
+            words = words[:-1]
+        if 0 < len(words) <= 8:
+            return " ".join(words)
+    return None
+
+
+def find_list(text: str) -> list[str]:
+    """The items of the list in ``text`` (lines, "(i) ... (ii)", or an inline "a, b and c")."""
+    lines = [_LIST_LINE.match(line) for line in text.splitlines()]
+    items = [_clean(m.group("x")).rstrip(".;,") for m in lines if m]
+    if len(items) >= 2:
+        return items
+    if len(_ROMAN_INLINE.findall(text)) >= 2:
+        parts = [p for p in _ROMAN_INLINE.split(text)[1:] if p.strip()]
+        return [
+            _clean(re.sub(r"[;,]?\s*(?:and|or)?\s*$", "", p.strip())).rstrip(".;,") for p in parts
+        ]
+    best: list[str] = []
+    for segment in re.split(r"[:;]|(?<=[a-z)])\.\s", _clean(text)):
+        parts = [p.strip() for p in segment.split(",")]
+        if len(parts) < 2:
+            continue
+        last = parts[-1]
+        if re.match(r"^(?:and|or)\s+", last):
+            parts[-1] = re.sub(r"^(?:and|or)\s+", "", last)
+        elif re.search(r"\s(?:and|or)\s", last):
+            split = re.split(r"\s+(?:and|or)\s+(?!.*\s(?:and|or)\s)", last, maxsplit=1)
+            parts[-1:] = split
+        else:
+            continue  # "a, b, c" without "and"/"or" before the last is not a list
+        parts = [p.strip(" .") for p in parts if p.strip(" .")]
+        if (
+            len(parts) >= 3
+            and all(len(p.split()) <= 8 for p in parts)
+            and not any(_NOT_ITEM.match(p) for p in parts)
+            and len(parts) > len(best)
+        ):
+            best = parts
+    return best
+
+
+def track(history: Sequence[Turn]) -> Discourse:
+    """Read the conversation into a ``Discourse`` (see the module docstring)."""
+    d = Discourse()
+    initials: dict[str, str] = {}  # "SA" -> "Susan Attard", as a turn defined them
+    for t, turn in enumerate(history):
+        text = _clean(turn.content)
+        resolved = text
+        if turn.role == "user" and any(h.role == "user" for h in history[:t]):
+            # A follow-up is read resolved ("What does it measure?" -> "... tracker ..."),
+            # against ``d`` as it stands: exactly the turns before this one, tracked once.
+            resolved = _resolve_with(text, d, history[:t]) or text
+        people = find_people(text)
+        for pos, name, detail in people:
+            d.mentions.append(Mention("person", name, t, pos, role=detail))
+            if detail and re.fullmatch(r"[A-Z]{2,4}", detail):
+                initials[detail] = name
+        for found in re.finditer(r"(?<!\()\b[A-Z]{2,4}\b(?!\))", text):
+            person = initials.get(found.group(0))
+            if person:
+                d.mentions.append(Mention("person", person, t, found.start(), role=found.group(0)))
+        councils = find_councils(text)
+        for c in councils:
+            d.mentions.append(Mention("council", c.surface, t, c.start))
+        taken = [p[1] for p in people] + [c.surface for c in councils]
+        for pos, span, kind in _things(text, taken):
+            # "Cornwall Council ... its Transformation Operating Model": the council's.
+            owner = (
+                councils[0].surface
+                if councils and re.search(r"\b(?:its|their)\s+$", text[:pos])
+                else None
+            )
+            named = f"{_possessive(owner)} {span}" if owner else span
+            d.mentions.append(Mention(kind, named, t, pos, plural=_is_plural(span)))
+        generic = re.search(r"\b(?:a|the)\s+council\b", text, re.I)
+        if generic and not councils:
+            d.mentions.append(Mention("council_generic", "the council", t, generic.start()))
+        if turn.role == "user":
+            text = resolved
+            d.last_user, d.last_user_turn, d.last_reply = text, t, ""
+            topic = topic_of(text)
+            if topic and _PRONOUN.search(topic):
+                topic = None  # keep the earlier topic
+            if topic:
+                d.topic = topic
+                d.topic_plural = _is_plural(topic)
+                d.mentions.append(Mention("topic", topic, t, 10_000, plural=d.topic_plural))
+            d.answered_council = None
+            d.items, d.list_topic = [], None
+        else:
+            d.last_reply = text
+            items = find_list(text)
+            if items:
+                d.items, d.list_topic = items, d.topic
+            previous = d.last_user
+            if _WHICH_COUNCIL.match(previous) and councils:
+                d.answered_council = councils[0].surface
+            owns = _WHICH_POSSESSIVE.match(previous)
+            if owns and councils:
+                head = owns.group("head")
+                owned = re.search(
+                    re.escape(councils[0].surface) + r"['’]s\s+" + re.escape(head), text, re.I
+                )
+                d.topic = owned.group(0) if owned else f"{councils[0].surface}'s {head}"
+                d.topic_plural = False
+                d.answered_council = councils[0].surface
+    return d
+
+
+def _possessive(phrase: str) -> str:
+    return phrase + ("'" if phrase.endswith("s") and not phrase[-2:].isupper() else "'s")
+
+
+def _the(phrase: str) -> str:
+    """ "a council trading company" -> "the council trading company" (it is known now)."""
+    return re.sub(r"^(?:a|an)\s+", "the ", phrase, flags=re.I)
+
+
+def _agent(d: Discourse) -> str | None:
+    if d.answered_council:
+        return d.answered_council
+    if d.topic and d.topic_plural:
+        return d.topic
+    m = d.latest("council") or d.latest("council_generic") or d.latest("org")
+    return m.text if m else (d.topic if d.topic else None)
+
+
+def _thing(d: Discourse) -> str | None:
+    """What "it" is: the topic of the last user turn, else a programme that turn named (a name
+    only the reply used is too weak a guess: the caller then keeps the whole earlier question)."""
+    if d.topic:
+        return _the(d.topic)
+    m = d.latest("thing")
+    return m.text if m and m.turn == d.last_user_turn else None
+
+
+def _person(d: Discourse) -> str | None:
+    m = d.latest("person")
+    return m.text if m else None
+
+
+def _item(d: Discourse, index: int) -> str | None:
+    if not d.items:
+        return None
+    if index == -1:
+        return d.items[-1]
+    return d.items[index - 1] if 1 <= index <= len(d.items) else None
+
+
+def _list_label(d: Discourse) -> str:
+    return f" (from {_the(d.list_topic)})" if d.list_topic else ""
+
+
+def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) -> str | None:
+    """``question`` with its references to earlier turns spelled out, or None when it has none
+    this module can resolve. ``pronouns=False`` (a long question naming its own subject) keeps
+    its pronouns and bare nouns: only list items and "that council"-style references change."""
+    if not any(t.role == "user" for t in history):
+        return None
+    return _resolve_with(question, track(history), history, pronouns=pronouns)
+
+
+def _resolve_with(
+    question: str, d: Discourse, history: Sequence[Turn], *, pronouns: bool = True
+) -> str | None:
+    """``resolve`` against an already tracked ``Discourse`` of ``history``."""
+    q = _TRAILING_THEN.sub("", _FILLERS.sub("", question.strip()))
+    out = q
+    changed = False
+
+    # 1. "the fifth one", "the last one", "number 3": a list item.
+    def item_sub(m: re.Match[str]) -> str:
+        nonlocal changed
+        index = _ORDINALS[m.group("ord").lower()]
+        item = _item(d, index)
+        noun = m.group("noun").lower()
+        if item is None or (noun not in ("one", "ones") and not _mentioned_before(noun, history)):
+            return m.group(0)  # "the first step" names its own step unless steps were listed
+        changed = True
+        return f"{item}{_list_label(d)}"
+
+    if d.items:
+        out = _ORDINAL_REF.sub(item_sub, out, count=1)
+        if not changed:
+            m = _NUMBER_REF.search(out)
+            item = _item(d, int(m.group("n"))) if m else None
+            if m and item:
+                out = out[: m.start()] + f"{item}{_list_label(d)}" + out[m.end() :]
+                changed = True
+
+    # 2. "that council", "this programme", "those (same) headings".
+    def demonstrative_sub(m: re.Match[str]) -> str:
+        nonlocal changed
+        noun = m.group("noun").lower()
+        if m.group("det").lower() in ("this", "these") and (not pronouns or noun in _COUNCIL_NOUNS):
+            return m.group(0)  # "How can this council save money?": the asker's own
+        if noun in _COUNCIL_NOUNS:
+            council = d.latest("council") or d.latest("council_generic")
+            if council:
+                changed = True
+                return council.text
+            return m.group(0)
+        if noun in _PERSON_NOUNS:
+            person = _person(d)
+            if person:
+                changed = True
+                return person
+            return m.group(0)
+        if noun in _VERBS or noun in ("one", "ones"):
+            return m.group(0)
+        if any(noun.rstrip("s") in e.lower() for e in own):
+            return m.group(0)  # "the Sector Support Programme ... this programme": its own
+        stem = noun.rstrip("s")
+        named = [
+            x for x in d.mentions if x.kind in ("thing", "org") and x.text.lower().endswith(noun)
+        ]
+        if named:  # "that model" -> "the Transformation Operating Model"
+            changed = True
+            latest = max(named, key=lambda x: (x.turn, x.pos)).text
+            owned = latest.lower().startswith("the ") or re.search(r"['’]s\s", latest)
+            return latest if owned else f"the {latest}"
+        topic = d.topic or ""
+        if topic and stem and stem in topic.lower():
+            changed = True
+            return _the(topic)
+        if d.items and _is_plural(noun):
+            changed = True
+            label = d.list_topic or d.topic
+            items = ", ".join(d.items)
+            if not label:
+                return f"the {noun} {items}"
+            # A long list stays readable: its topic alone ("TIEx's focus areas").
+            short = len(items.split()) <= _SHORT_LIST_WORDS
+            return f"{_the(label)} ({items})" if short else _the(label)
+        # "those skills" after "... the right data skillsets": the reply's phrase.
+        said = re.search(
+            rf"\b(?:(?P<mod>[a-z][\w-]+)\s+)?(?P<head>{re.escape(stem)}\w*)", d.last_reply
+        )
+        if said and len(stem) >= 4:
+            mod = said.group("mod")
+            keep = mod and mod not in _STOP_BEFORE
+            changed = True
+            return f"the {mod + ' ' if keep else ''}{said.group('head')}"
+        return m.group(0)
+
+    own = [span for _, span, _ in _things(q, [])] + [c.surface for c in find_councils(q)]
+    out = _DEMONSTRATIVE.sub(demonstrative_sub, out)
+
+    # 3. Pronouns.
+    done: set[str] = set()
+
+    def pronoun_sub(m: re.Match[str]) -> str:
+        nonlocal changed
+        p = m.group("p")
+        low = p.lower()
+        if low in ("he", "she", "him", "her", "his", "hers"):
+            target = _person(d) or _agent(d)
+        elif low in ("they", "them", "their", "theirs"):
+            target = _agent(d)
+        else:
+            target = _thing(d)
+        if not target or target in done or target.lower() in out.lower():
+            return p
+        if any(_owns(x, target) or _owns(target, x) for x in done):
+            return p  # "How well did Derby Council's chatbot work for them?": said once
+        done.add(target)
+        changed = True
+        if low in ("his", "her", "their", "its", "hers", "theirs") and not (
+            low == "her" and _object_position(out, m.start())
+        ):
+            return _possessive(target)
+        return target
+
+    if pronouns:
+        out = _PRONOUN.sub(pronoun_sub, out)
+
+    # "Was that online?" / "Does this apply?": "that"/"this" as a pronoun.
+    def that_sub(m: re.Match[str]) -> str:
+        nonlocal changed
+        word = m.group("a") or m.group("b")
+        target = _thing(d)
+        if not target or target.lower() in out.lower():
+            return m.group(0)
+        changed = True
+        said = m.group(0).replace(word, target, 1)
+        verb = said.split()[0] if said.split() else ""
+        if _is_plural(target) and verb.lower() in _PLURAL_VERB:
+            plural = _PLURAL_VERB[verb.lower()]
+            said = (plural.capitalize() if verb[0].isupper() else plural) + said[len(verb) :]
+        return said
+
+    if pronouns:
+        out = _PRON_THAT.sub(that_sub, out, count=1)
+
+    # 4. A definite noun phrase whose noun an earlier turn used: "what are the three themes?".
+    if not changed and d.topic and not _own_entity(q):
+        # Without a pronoun, only a marked phrase ("the three themes", "the other ones").
+        marked = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+|other|same|remaining)\s+"
+        m = re.search(
+            rf"\bthe\s+{'(?:' + marked + ')' if not pronouns else marked + '?'}"
+            r"(?:\w+\s+)?(?P<noun>[a-z]{3,}s)\b",
+            out,
+        )
+        qualified = m and re.match(r"\s+(?:of|in|for|from|on|at|by|about)\b", out[m.end() :])
+        if (
+            m
+            and not qualified
+            and _mentioned_before(m.group("noun"), history)
+            and d.topic.lower() not in out.lower()
+        ):
+            out = out[: m.end()] + f" of {_the(d.topic)}" + out[m.end() :]
+            changed = True
+
+    if not changed:
+        return None
+    out = out.strip()
+    return out[0].upper() + out[1:]
+
+
+_VERBS = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "mean", "means"}
+
+
+def _object_position(text: str, start: int) -> bool:
+    """Whether "her" at ``start`` is an object ("asked her", "to her?"), not a possessive."""
+    after = text[start + 3 :].lstrip()
+    return (
+        not after
+        or not after[0].isalpha()
+        or after.split()[0].lower()
+        in _VERBS
+        | {
+            "about",
+            "say",
+            "and",
+            "or",
+            "to",
+            "in",
+            "on",
+            "for",
+        }
+    )
+
+
+def _owns(owner: str, phrase: str) -> bool:
+    return phrase.lower().startswith((owner.lower() + "'s", owner.lower() + "’s"))
+
+
+def _own_entity(question: str) -> bool:
+    return bool(find_councils(question)) or bool(
+        [s for s in _things(question, []) if s[1].lower() not in ("the",)]
+    )
+
+
+def _mentioned_before(noun: str, history: Sequence[Turn]) -> bool:
+    stem = noun.lower().rstrip("s")
+    text = " ".join(t.content.lower() for t in history[-2:])
+    return bool(re.search(rf"\b{re.escape(stem)}", text))

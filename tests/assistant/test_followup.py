@@ -1,0 +1,386 @@
+"""Follow-ups resolved against the people, councils, programmes and list items of earlier turns
+(user and assistant turns), through ``rewrite_question`` as the service calls it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieval.followup import find_list, find_people, resolve, topic_of, track
+from assistant.retrieval.rewrite import rewrite_question
+from assistant.types import Turn
+
+
+def convo(*pairs: tuple[str, str]) -> list[Turn]:
+    turns: list[Turn] = []
+    for question, reply in pairs:
+        turns += [Turn("user", question), Turn("assistant", reply)]
+    return turns
+
+
+MINUTES = convo(
+    (
+        "Who spoke about productivity at the Improvement and Innovation Board?",
+        "Susan Attard (SA), Head of Productivity at the LGA, introduced the item on the "
+        "Transformation Support Programme [1].",
+    )
+)
+CHAIR = convo(
+    (
+        "Who chairs the Transformation Network?",
+        "Clare Rowley, Head of Transformation at Lincolnshire County Council [1].",
+    )
+)
+TOM = convo(
+    (
+        "Which council presented its Transformation Operating Model to the network?",
+        "Cornwall Council, explaining how its TOM combines agile methods with digital skills [1].",
+    )
+)
+SETS = convo(
+    (
+        "What were the LGA's transformation action learning sets?",
+        "They were peer learning sessions run by Shared Intelligence for the LGA between "
+        "September 2024 and March 2025 [1].",
+    )
+)
+SEVEN_CS = convo(
+    (
+        "What are the 7Cs?",
+        "Clarity, Collaboration, Commitment, Capability, Capacity, Control and Culture: a "
+        "checklist of the conditions needed for successful change [1].",
+    )
+)
+NUMBERED = convo(
+    (
+        "What support does the Transformation Support Programme offer?",
+        "The programme offers:\n1. Peer support from experienced councillors [1]\n"
+        "2. Learning and skills for officers [2]\n3. Tools and resources such as TIEx [1]",
+    )
+)
+
+
+# -- people: he / she / him / her -----------------------------------------------------------
+
+
+def test_she_is_the_person_named_with_role_and_initials() -> None:
+    out = rewrite_question("What did she say about digital skills?", MINUTES)
+    assert out == "What did Susan Attard say about digital skills?"
+    people = find_people(MINUTES[1].content)
+    assert [name for _, name, _ in people] == ["Susan Attard"]
+    assert people[0][2] == "SA"  # the initials the minutes define
+
+
+def test_he_is_the_person_the_reply_named_with_a_title() -> None:
+    turns = convo(
+        (
+            "Who launched the Transformation and Innovation Exchange?",
+            "The LGA launched it; Cllr Peter Fleming, then chairman of the Improvement and "
+            "Innovation Board, welcomed it [1].",
+        )
+    )
+    assert rewrite_question("What else did he say?", turns) == ("What else did Peter Fleming say?")
+    # "his" is a possessive.
+    assert "Peter Fleming's" in rewrite_question("What was his role?", turns)
+
+
+def test_the_person_is_the_latest_one_across_turns() -> None:
+    turns = MINUTES + CHAIR
+    assert "Clare Rowley" in rewrite_question("What does she do?", turns)
+    assert "Susan Attard" not in rewrite_question("What does she do?", turns)
+
+
+def test_organisation_words_are_not_people() -> None:
+    text = "The Transformation Network, chaired by the LGA, met in Local Government House."
+    assert find_people(text) == []
+
+
+# -- councils and groups: they / them / their / that council ---------------------------------
+
+
+def test_they_is_the_council_a_which_council_turn_was_answered_with() -> None:
+    out = rewrite_question("How much have they put into going digital?", TOM)
+    assert out == "How much have Cornwall Council put into going digital?"
+
+
+def test_that_council_is_the_council_of_the_person_named() -> None:
+    out = rewrite_question("Has that council got anything on tracking benefits?", CHAIR)
+    assert out == "Has Lincolnshire County Council got anything on tracking benefits?"
+
+
+def test_them_is_a_plural_programme_when_the_turn_asked_about_one() -> None:
+    out = rewrite_question("How many people took part in them?", SETS)
+    assert out == "How many people took part in the LGA's transformation action learning sets?"
+
+
+def test_their_is_possessive_of_the_council() -> None:
+    out = rewrite_question("What were their results?", TOM)
+    assert out == "What were Cornwall Council's results?"
+
+
+def test_it_and_them_in_one_question() -> None:
+    turns = convo(
+        (
+            "Which council's chatbot does the LGA point to as an example?",
+            "The action learning document links to Derby Council's chatbot [1].",
+        )
+    )
+    out = rewrite_question("How well did it work for them?", turns)
+    assert out == "How well did Derby Council's chatbot work for them?"
+
+
+# -- programmes and topics: it / that / this -------------------------------------------------
+
+
+def test_it_is_the_programme_asked_about_and_is_written_once() -> None:
+    turns = convo(
+        (
+            "What's the Digitalisation Almanac?",
+            "It is a practical LGA guide to the 12 digital outcomes [1].",
+        )
+    )
+    out = rewrite_question("Who produced it, and when did it come out?", turns)
+    assert out == "Who produced the Digitalisation Almanac, and when did it come out?"
+
+
+def test_it_after_a_who_question_is_the_programme_not_the_question() -> None:
+    turns = convo(
+        (
+            "Who launched the Transformation and Innovation Exchange?",
+            "The LGA launched a beta version at its annual conference [1].",
+        )
+    )
+    out = rewrite_question("And which government minister backed it?", turns)
+    assert out == "Which government minister backed the Transformation and Innovation Exchange?"
+
+
+def test_that_as_a_pronoun_carries_the_topic_with_agreement() -> None:
+    turns = convo(
+        (
+            "How often did the action learning set groups meet?",
+            "There were three groups, and each one met three times [1].",
+        )
+    )
+    out = rewrite_question("Was that online or in person?", turns)
+    assert out == "Were the action learning set groups online or in person?"
+
+
+def test_the_person_who_raised_it() -> None:
+    turns = convo(
+        (
+            "What did the board minutes say about the digital skills gap?",
+            "Susan Attard (SA) raised the digital skills gap in councils [1].",
+        )
+    )
+    out = rewrite_question("And the person who raised it?", turns)
+    assert "the digital skills gap" in out and out.startswith("The person who raised")
+
+
+def test_chained_follow_ups_keep_the_first_topic() -> None:
+    turns = convo(
+        ("What's the Digitalisation Almanac?", "An LGA guide [1]."),
+        ("Who produced it?", "PUBLIC produced it for the LGA [1]."),
+    )
+    assert "Digitalisation Almanac" in rewrite_question("When did it come out?", turns)
+
+
+# -- list items --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What does the fifth one mean in practice?", "What does Capacity (from the 7Cs) mean"),
+        ("And the last one?", "Culture (from the 7Cs)"),
+        ("Tell me more about number 2", "Tell me more about Collaboration (from the 7Cs)"),
+    ],
+)
+def test_ordinals_pick_the_inline_list_item(question: str, expected: str) -> None:
+    assert expected in rewrite_question(question, SEVEN_CS)
+
+
+def test_ordinals_pick_a_numbered_line_without_its_citation() -> None:
+    out = rewrite_question("Tell me more about the second one", NUMBERED)
+    assert out == (
+        "Tell me more about Learning and skills for officers "
+        "(from the Transformation Support Programme)"
+    )
+
+
+def test_lists_in_their_forms() -> None:
+    assert find_list(SEVEN_CS[1].content) == [
+        "Clarity",
+        "Collaboration",
+        "Commitment",
+        "Capability",
+        "Capacity",
+        "Control",
+        "Culture",
+    ]
+    oxford = (
+        "There are five: understanding of local place and priority setting, leadership of "
+        "place, financial planning and viability, organisational leadership and governance, "
+        "and capacity to deliver."
+    )
+    assert find_list(oxford) == [
+        "understanding of local place and priority setting",
+        "leadership of place",
+        "financial planning and viability",
+        "organisational leadership and governance",
+        "capacity to deliver",
+    ]
+    roman = "Members agreed (i) to fund the network, (ii) to publish TIEx and (iii) to review."
+    assert find_list(roman) == ["to fund the network", "to publish TIEx", "to review"]
+    assert find_list("It met three times, online, in 2024.") == []
+    assert find_list("Three offers: peer support, learning and skills and tools.") == [
+        "peer support",
+        "learning and skills",
+        "tools",
+    ]
+    assert find_list("Peer review, then action planning.") == []
+
+
+def test_those_headings_are_the_listed_items() -> None:
+    turns = convo(
+        (
+            "What are TIEx's focus areas?",
+            "There are five: understanding of local place and priority setting, leadership of "
+            "place, financial planning and viability, organisational leadership and governance, "
+            "and capacity to deliver.",
+        )
+    )
+    out = rewrite_question("Do those same headings turn up anywhere else in LGA support?", turns)
+    # A long list is named by its topic; a short one is spelled out.
+    assert out == "Do TIEx's focus areas turn up anywhere else in LGA support?"
+    out = rewrite_question("Are these conditions measured anywhere?", SEVEN_CS)
+    assert out.startswith("Are the 7Cs (Clarity, Collaboration, Commitment, Capability")
+    assert out.endswith("Control, Culture) measured anywhere?")
+
+
+def test_no_list_no_ordinal_rewrite() -> None:
+    assert resolve("What is the first step?", MINUTES, pronouns=False) is None
+
+
+# -- ellipsis ----------------------------------------------------------------------------------
+
+
+def test_a_counted_noun_the_reply_used_gets_the_topic() -> None:
+    turns = convo(
+        (
+            "What's in the LGA's Transformation Support Programme?",
+            "Eight improvement support offers, grouped into three broad themes [1].",
+        )
+    )
+    out = rewrite_question("ok what are the three themes then?", turns)
+    assert out == "What are the three themes of the LGA's Transformation Support Programme?"
+
+
+def test_what_about_swaps_the_council() -> None:
+    turns = convo(
+        ("What did Cornwall Council share about its TOM?", "Cornwall Council described [1].")
+    )
+    assert rewrite_question("What about Derby?", turns) == ("What did Derby share about its TOM?")
+
+
+# -- standalone questions pass unchanged -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who chairs the Transformation Network?",
+        "What is the Sector Support Programme and who funds this programme?",
+        "What are the eight themes of the action learning document?",
+        "How do councils measure the benefits of transformation?",
+        "What did Newham Council do about co-design with residents?",
+        "What is the Transformation Network and how do I join it?",
+    ],
+)
+def test_standalone_questions_pass_unchanged(question: str) -> None:
+    for history in (MINUTES + CHAIR, SEVEN_CS, NUMBERED, TOM, SETS):
+        assert rewrite_question(question, history) == question
+
+
+def test_track_reads_user_and_assistant_turns() -> None:
+    d = track(MINUTES + CHAIR)
+    people = [m.text for m in d.mentions if m.kind == "person"]
+    assert people == ["Susan Attard", "Clare Rowley"]
+    council = d.latest("council")
+    assert council is not None and council.text == "Lincolnshire County Council"
+    assert d.topic == "the Transformation Network"
+    assert topic_of("How often did the action learning set groups meet?") == (
+        "the action learning set groups"
+    )
+
+
+def test_this_council_in_a_standalone_question_is_the_askers_own() -> None:
+    question = "How can this council save money through digital transformation?"
+    assert rewrite_question(question, CHAIR) == question
+    # ... but "that council" points back.
+    assert "Lincolnshire County Council" in rewrite_question(
+        "How did that council save money through digital transformation?", CHAIR
+    )
+
+
+def test_an_ordinal_with_its_own_noun_needs_that_noun_listed() -> None:
+    question = "What is the first step for a council starting a transformation programme?"
+    assert rewrite_question(question, SEVEN_CS) == question
+    turns = convo(
+        (
+            "What are the steps of the transformation cycle?",
+            "The steps are: discover, design, deliver and review [1].",
+        )
+    )
+    assert rewrite_question("What happens in the second step?", turns) == (
+        "What happens in design (from the steps of the transformation cycle)?"
+    )
+
+
+def test_initials_defined_in_an_earlier_turn_stand_for_the_person() -> None:
+    turns = (
+        MINUTES
+        + CHAIR
+        + convo(
+            (
+                "What was said about member involvement?",
+                "SA added three points on member involvement [2].",
+            )
+        )
+    )
+    # Clare Rowley was named last, but "SA" (Susan Attard) spoke in the latest reply.
+    assert rewrite_question("What else did she add?", turns) == "What else did Susan Attard add?"
+
+
+def test_that_noun_is_the_latest_named_thing_with_that_head() -> None:
+    turns = convo(
+        (
+            "What did Cornwall Council tell the Transformation Network about?",
+            "Cornwall Council presented its Transformation Operating Model (TOM) [1].",
+        )
+    )
+    assert rewrite_question("What does that model integrate?", turns) == (
+        "What does Cornwall Council's Transformation Operating Model integrate?"
+    )
+
+
+def test_those_noun_takes_the_phrase_the_reply_used() -> None:
+    turns = convo(
+        (
+            "What did the action learning sets say about customer insight?",
+            "Participants noted that staff need the right data skillsets [1].",
+        )
+    )
+    assert rewrite_question("Where can we find people with those skills?", turns) == (
+        "Where can we find people with the data skillsets?"
+    )
+
+
+def test_it_named_only_in_the_reply_keeps_the_earlier_question() -> None:
+    turns = convo(
+        (
+            "What did the action learning set suggest for a council struggling with its "
+            "trading company?",
+            "Peers suggested putting shareholders on the LATCo board [1].",
+        )
+    )
+    out = rewrite_question("And what did the person who raised it plan to do?", turns)
+    assert "struggling with its trading company" in out and "LATCo" not in out
