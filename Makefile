@@ -54,7 +54,7 @@ browsers:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy assistant ingest
+	$(VENV)/bin/mypy assistant ingest ui evals
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -126,19 +126,19 @@ def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseRe
     # Catalogue case studies: our own summary of what the council did, cited to its passage.
     qvec = tool.embedder.embed([query])[0] if query else None
     for study in tool.catalogue.case_studies:
-        council = tool.council(study.council)
-        if council is None:
+        named_council = tool.council(study.council)
+        if named_council is None:
             continue
         chunks = tool.catalogue_chunks((study.path, study.id), study.title or study.council)
         named = [
             (chunk, ev)
             for chunk in chunks
             for c, ev in tool.mentions(chunk)
-            if c.name == council.name and ev.whole
+            if c.name == named_council.name and ev.whole
         ]
         if not named:
             continue  # never cite a case study whose passage does not name the council
-        entry = council_entry(council)
+        entry = council_entry(named_council)
         relevance = CASE_STUDY_RELEVANCE
         if qvec is not None:
             relevance = float(tool.embedder.embed([f"{study.council}. {study.summary}"])[0] @ qvec)

@@ -169,7 +169,7 @@ async def run_clients(
     return stats
 
 
-def summary(label: str, stats: Stats) -> dict[str, float | int | str]:
+def summary(label: str, stats: Stats) -> dict[str, object]:
     elapsed = max(stats.finished - stats.started, 1e-9)
     return {
         "run": label,

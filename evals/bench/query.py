@@ -20,6 +20,7 @@ Targets (2 cores): retrieval p95 <= 50 ms at 100k chunks; extractive answer p95 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -408,7 +409,7 @@ def bench_real(args: argparse.Namespace) -> None:
     )
     for audience in ("councillor", "officer"):
         timing = time_calls(
-            lambda q, a=audience: assistant.ask(q, audience=a), questions, args.rounds
+            functools.partial(assistant.ask, audience=audience), questions, args.rounds
         )
         print(
             _line(f"full answer, warm ({audience}, {assistant.describe()['chat_model']})", timing)

@@ -11,7 +11,7 @@ import pytest
 from docx import Document as open_docx
 from typer.testing import CliRunner
 
-from tests.assistant.test_suggestions import DOCUMENTS, write_catalogue
+from tests.assistant.suggestions.test_suggestions import DOCUMENTS, write_catalogue
 from ui.cli import app
 
 pytestmark = pytest.mark.integration  # Chroma on disk

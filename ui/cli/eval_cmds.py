@@ -175,7 +175,8 @@ def execute(
 
     scorer, chunk_texts = build_scorer(embedder, index)
 
-    runs = [("ours", assistant)]
+    # The baseline is not an AssistantService (no stream, no documents): only ``ask`` is used.
+    runs: list[tuple[str, Any]] = [("ours", assistant)]
     base_note = None
     if baseline:
         from assistant.answering import Answerer

@@ -1,7 +1,7 @@
 """Rendered prompts: golden files (review diffs like code) and loud failures on bad variables.
 
 Regenerate the golden files after an intended prompt change with
-``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/assistant/test_answering_prompts.py``.
+``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/assistant/answering/test_answering_prompts.py``.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from assistant.officer import assess as run_assess
 from assistant.officer import find_cases as run_find_cases
 from assistant.settings import Settings
 from assistant.suggestions import CatalogueSuggester, build_suggester_from
-from tests.assistant.test_suggestions import fake_settings, officer_index
+from tests.assistant.suggestions.test_suggestions import fake_settings, officer_index
 
 TIEX = {
     "place_priorities": 4,
