@@ -413,6 +413,7 @@ def compose(
     for pick in picks:
         groups.setdefault(hits[pick.hit_index].chunk.document_id, []).append(pick)
     numbers: dict[int, int] = {}
+    passage = passage_keys(hits, {c.hit_index for c in picks})
     paragraphs = []
     spelled: set[str] = set()  # initials already spelled out ("Susan Attard (SA)")
     for members in groups.values():
@@ -426,7 +427,7 @@ def compose(
         shown = {(c.hit_index, c.sentence.index) for c in members}
         sentences = []
         for c in members:
-            n = numbers.setdefault(c.hit_index, len(numbers) + 1)
+            n = numbers.setdefault(passage[c.hit_index], len(numbers) + 1)
             follows = (c.hit_index, c.sentence.index - 1) in shown
             text = expand_initials(
                 readable(c.sentence, follows_previous=follows), people or {}, spelled
@@ -437,11 +438,40 @@ def compose(
             paragraph = f"{source_lead_in(hits[lead.hit_index].chunk, members)} {paragraph}"
         paragraphs.append(paragraph)
     citations = []
-    for hit_index, n in numbers.items():
-        chunk = hits[hit_index].chunk
-        best_first = [c.sentence for c in picks if c.hit_index == hit_index]
-        citations.append(Citation(n=n, chunk=chunk, quote=quote_for(chunk, best_first, max_chars)))
+    for key, n in numbers.items():
+        members = [i for i in dict.fromkeys(c.hit_index for c in picks) if passage[i] == key]
+        quotes = []
+        for i in sorted(members, key=lambda i: hits[i].chunk.position):
+            best_first = [c.sentence for c in picks if c.hit_index == i]
+            quote = quote_for(hits[i].chunk, best_first, max_chars)
+            if quote not in " ".join(quotes):
+                quotes.append(quote)
+        chunk = hits[min(members, key=lambda i: hits[i].chunk.position)].chunk
+        citations.append(Citation(n=n, chunk=chunk, quote=QUOTE_GAP.join(quotes)))
     return "\n\n".join(paragraphs), tuple(citations)
+
+
+QUOTE_GAP = " \u2026 "  # between the quoted spans of adjacent chunks cited under one number
+
+
+def passage_keys(hits: Sequence[Hit], used: set[int]) -> dict[int, int]:
+    """Hit index -> the hit index whose citation number it shares: adjacent chunks of one
+    section of one document are one passage to a reader, so they get one number."""
+    keys: dict[int, int] = {}
+    for i in sorted(used, key=lambda i: (hits[i].chunk.document_id, hits[i].chunk.position)):
+        chunk = hits[i].chunk
+        keys[i] = i
+        for j, key in keys.items():
+            other = hits[j].chunk
+            if (
+                j != i
+                and other.document_id == chunk.document_id
+                and other.heading_path == chunk.heading_path
+                and abs(other.position - chunk.position) == 1
+            ):
+                keys[i] = key
+                break
+    return keys
 
 
 def source_label(chunk: Chunk) -> str:
