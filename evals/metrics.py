@@ -174,12 +174,24 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_LABEL_WORDS = 12
+
+
 def _claim_sentences(text: str) -> list[tuple[str, list[int]]]:
-    """(sentence without markers, its citation numbers) for sentences of 4+ words."""
+    """(sentence without markers, its citation numbers) for sentences of 4+ words.
+
+    A short uncited line that ends with a colon ("Action Learning Sets (2025) suggests:")
+    labels what follows, like a heading: it is not a claim.
+    """
     claims = []
     for sentence in split_sentences(text):
         plain = strip_markers(sentence)
-        if len(plain.split()) >= 4:
+        label = (
+            plain.endswith(":")
+            and not citation_markers(sentence)
+            and len(plain.split()) <= _LABEL_WORDS
+        )
+        if len(plain.split()) >= 4 and not label:
             claims.append((plain, citation_markers(sentence)))
     return claims
 

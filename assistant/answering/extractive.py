@@ -434,8 +434,8 @@ def compose(
             )
             sentences.append(with_marker(text, n))
         paragraph = " ".join(sentences)
-        if len(groups) > 1:
-            paragraph = f"{source_lead_in(hits[lead.hit_index].chunk, members)} {paragraph}"
+        if len(groups) > 1:  # a line naming the source, then what it says
+            paragraph = f"{source_lead_in(hits[lead.hit_index].chunk, members)}\n\n{paragraph}"
         paragraphs.append(paragraph)
     citations = []
     for key, n in numbers.items():
@@ -489,9 +489,10 @@ def source_label(chunk: Chunk) -> str:
 def source_lead_in(chunk: Chunk, members: Sequence[Candidate]) -> str:
     """ "<Source> suggests:" for suggested approaches, "<Source>:" otherwise."""
     label = source_label(chunk)
-    if any(c.role in ("suggestion", "action") for c in members):
+    suggesting = sum(c.role in ("suggestion", "action") for c in members)
+    if suggesting * 2 > len(members):
         return f"{label} suggests:"
-    return f"{label}:"
+    return f"{label} says:"
 
 
 def best_list(
@@ -533,7 +534,7 @@ def compose_list(
         if before:
             lead = f"{normalise_whitespace(before[-1])} {lead}"
     items = [normalise_whitespace(x).rstrip(".;,") for x in block.items]
-    lines = [f"{lead}:" if lead else f"There are {len(items)}:"]
+    lines = [f"{lead} [1]:" if lead else f"There are {len(items)} [1]:"]
     lines += [f"- {item} [1]" for item in items]
     quote = normalise_whitespace(chunk.text[block.start : block.end])
     return "\n".join(lines), (Citation(n=1, chunk=chunk, quote=quote),)

@@ -107,6 +107,21 @@ def test_citation_support_uses_containment_then_embedding_similarity():
     assert m.citation_support("Short [1].", quotes, _BagEmbedder(), 0.5) is None
 
 
+def test_a_short_uncited_line_ending_in_a_colon_labels_what_follows_not_a_claim():
+    quotes = {1: "Councils should have a peer challenge every five years."}
+    text = (
+        "The Peer Challenge Guide (2024) suggests:\n\n"
+        "Councils should have a peer challenge every five years [1]."
+    )
+    assert m.citation_support(text, quotes, _BagEmbedder(), threshold=0.8) == (1.0, [])
+    long_uncited = (
+        "Every council in England agreed to hold a peer challenge every five years from now on, "
+        "with no exceptions at all:\n\nCouncils should have a peer challenge every five years [1]."
+    )
+    share, unsupported = m.citation_support(long_uncited, quotes, _BagEmbedder(), threshold=0.8)
+    assert share == 0.5 and len(unsupported) == 1
+
+
 def test_source_coverage_is_share_of_expected_sources_cited():
     cited = [("corpus/a.md", ""), ("corpus/b.md", "")]
     assert m.source_coverage(cited, ["a.md", "c.md"]) == 0.5

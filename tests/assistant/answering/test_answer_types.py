@@ -64,7 +64,7 @@ def test_a_list_question_is_answered_with_the_whole_list() -> None:
     assert not draft.refused
     for item in ("Leadership and culture", "Money and savings", "Working with residents"):
         assert f"- {item} [1]" in draft.text
-    assert draft.text.splitlines()[0].endswith("These are:")
+    assert draft.text.splitlines()[0].endswith("These are [1]:")
     assert "1. Leadership and culture 2. Money" in draft.citations[0].quote
 
 

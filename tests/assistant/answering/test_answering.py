@@ -84,7 +84,7 @@ def make_answerer(**answer: object) -> Answerer:
 
 
 MARKER = re.compile(r"\[(\d+)\]")
-LEAD_IN = re.compile(r"^[^:\[\]]{1,80}?(?: suggests)?: ")
+LEAD_IN = re.compile(r"^[^:\[\]]{1,80}? (?:suggests|says):\s+")
 
 
 def sentences_of(draft: Draft) -> list[str]:
