@@ -39,7 +39,50 @@ _UNIT = re.compile(rf"\s*(?P<body>.*?)\s*(?P<marker>(?:{_MARKER})+)(?P<punct>[.!
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NUMBER_WORDS = frozenset(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion", "half", "quarter", "first", "second", "third", "fourth", "fifth", "once", "twice", "dozen"]
+    [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "half",
+        "quarter",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "once",
+        "twice",
+        "dozen",
+    ]
 )
 _WORDS = re.compile(r"[A-Za-z0-9\u00a3][\w'\u2019\-%.,\u00a3]*")
 
@@ -56,7 +99,105 @@ def numbers_of(text: str) -> Counter[str]:
 
 
 _COMMON_STARTS = frozenset(
-    ["the", "a", "an", "this", "that", "these", "those", "it", "its", "they", "their", "there", "we", "our", "you", "your", "he", "she", "his", "her", "in", "on", "at", "for", "by", "with", "from", "to", "of", "as", "if", "when", "while", "where", "what", "which", "who", "how", "why", "all", "each", "every", "some", "many", "most", "more", "much", "other", "others", "both", "either", "neither", "no", "not", "one", "two", "three", "councils", "council", "councillors", "members", "officers", "staff", "participants", "peers", "partners", "residents", "people", "local", "digital", "transformation", "good", "strong", "clear", "and", "but", "or", "so", "also", "after", "before", "during", "since", "because", "although", "however", "further", "additionally", "furthermore", "moreover", "therefore", "consequently", "subsequently", "initially", "ultimately", "nevertheless", "prior"]
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "they",
+        "their",
+        "there",
+        "we",
+        "our",
+        "you",
+        "your",
+        "he",
+        "she",
+        "his",
+        "her",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "from",
+        "to",
+        "of",
+        "as",
+        "if",
+        "when",
+        "while",
+        "where",
+        "what",
+        "which",
+        "who",
+        "how",
+        "why",
+        "all",
+        "each",
+        "every",
+        "some",
+        "many",
+        "most",
+        "more",
+        "much",
+        "other",
+        "others",
+        "both",
+        "either",
+        "neither",
+        "no",
+        "not",
+        "one",
+        "two",
+        "three",
+        "councils",
+        "council",
+        "councillors",
+        "members",
+        "officers",
+        "staff",
+        "participants",
+        "peers",
+        "partners",
+        "residents",
+        "people",
+        "local",
+        "digital",
+        "transformation",
+        "good",
+        "strong",
+        "clear",
+        "and",
+        "but",
+        "or",
+        "so",
+        "also",
+        "after",
+        "before",
+        "during",
+        "since",
+        "because",
+        "although",
+        "however",
+        "further",
+        "additionally",
+        "furthermore",
+        "moreover",
+        "therefore",
+        "consequently",
+        "subsequently",
+        "initially",
+        "ultimately",
+        "nevertheless",
+        "prior",
+    ]
 )
 
 
@@ -178,7 +319,9 @@ def replace_words(text: str, rules: Sequence[Rule] | None = None) -> str:
             new = rule.replacement
             if "|" in new:
                 past, participle = new.split("|", 1)
-                new = participle if _PARTICIPLE_AFTER.search(match.string[: match.start()]) else past
+                new = (
+                    participle if _PARTICIPLE_AFTER.search(match.string[: match.start()]) else past
+                )
             if "{x}" in new:
                 new = new.replace("{x}", match.group("x"))
             if found[:1].isupper():
@@ -236,6 +379,12 @@ _VERB = re.compile(
     r"show|shows|work|works|found|find|finds|led|lead|leads|set|sets|felt|feel|feels|"
     r"[a-z]{2,}ed)\b"
 )
+# Verbs that are rarely nouns: evidence that the words after a joint make a clause.
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|do|does|"
+    r"did|said|says|took|gave|made|found|led|felt|meant|began|became|saw|told|[a-z]{2,}ed)\b"
+)
+_PRONOUN = re.compile(r"^(?:we|they|it|he|she|there|this|these|those|i|you)\s", re.I)
 _SUBJECT = re.compile(
     r"^(?:we|they|it|this|these|those|there|he|she|i|you|the|their|our|its|his|her|each|all|"
     r"most|many|some|other|others|both|several|councils|members|officers|staff|participants|"
@@ -260,8 +409,12 @@ def _capitalise(text: str) -> str:
 
 
 def _is_clause(text: str) -> bool:
-    """A rough test for an independent clause: a subject-like start and a verb early on."""
-    return bool(_SUBJECT.match(text)) and bool(_VERB.search(" ".join(text.split()[:7])))
+    """A rough test for an independent clause: a pronoun subject, or a subject-like start and
+    a finite verb early on ("the need to understand ..." is not one)."""
+    head = " ".join(text.split()[:7])
+    if _PRONOUN.match(text):
+        return bool(_VERB.search(head))
+    return bool(_SUBJECT.match(text)) and bool(_FINITE.search(head))
 
 
 def _split_once(text: str) -> list[str] | None:
@@ -276,7 +429,7 @@ def _split_once(text: str) -> list[str] | None:
         right = re.sub(r"^(?:and|so)\s+", "", right)
         if right.startswith("or "):
             continue
-        if _VERB.search(left) and _VERB.search(right):
+        if _VERB.search(left) and (_is_clause(right) or _FINITE.search(right)):
             return [left, _capitalise(right)]
     # ", but ..." and ", and <clause>".
     for match in re.finditer(r",\s+(and|but)\s+", text):
