@@ -38,52 +38,13 @@ _MARKER = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
 _UNIT = re.compile(rf"\s*(?P<body>.*?)\s*(?P<marker>(?:{_MARKER})+)(?P<punct>[.!?]*)(?=\s|$)", re.S)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NUMBER_WORDS = frozenset(
-    [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "half",
-        "quarter",
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "once",
-        "twice",
-        "dozen",
-    ]
-)
+_NUMBER_WORDS_TEXT = """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred thousand million billion half quarter first second third fourth
+    fifth once twice dozen
+    """
+_NUMBER_WORDS = frozenset(_NUMBER_WORDS_TEXT.split())
 _WORDS = re.compile(r"[A-Za-z0-9\u00a3][\w'\u2019\-%.,\u00a3]*")
 
 
@@ -98,107 +59,16 @@ def numbers_of(text: str) -> Counter[str]:
     return found
 
 
-_COMMON_STARTS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "they",
-        "their",
-        "there",
-        "we",
-        "our",
-        "you",
-        "your",
-        "he",
-        "she",
-        "his",
-        "her",
-        "in",
-        "on",
-        "at",
-        "for",
-        "by",
-        "with",
-        "from",
-        "to",
-        "of",
-        "as",
-        "if",
-        "when",
-        "while",
-        "where",
-        "what",
-        "which",
-        "who",
-        "how",
-        "why",
-        "all",
-        "each",
-        "every",
-        "some",
-        "many",
-        "most",
-        "more",
-        "much",
-        "other",
-        "others",
-        "both",
-        "either",
-        "neither",
-        "no",
-        "not",
-        "one",
-        "two",
-        "three",
-        "councils",
-        "council",
-        "councillors",
-        "members",
-        "officers",
-        "staff",
-        "participants",
-        "peers",
-        "partners",
-        "residents",
-        "people",
-        "local",
-        "digital",
-        "transformation",
-        "good",
-        "strong",
-        "clear",
-        "and",
-        "but",
-        "or",
-        "so",
-        "also",
-        "after",
-        "before",
-        "during",
-        "since",
-        "because",
-        "although",
-        "however",
-        "further",
-        "additionally",
-        "furthermore",
-        "moreover",
-        "therefore",
-        "consequently",
-        "subsequently",
-        "initially",
-        "ultimately",
-        "nevertheless",
-        "prior",
-    ]
-)
+_COMMON_STARTS_TEXT = """
+    the a an this that these those it its they their there we our you your he she his her in
+    on at for by with from to of as if when while where what which who how why all each
+    every some many most more much other others both either neither no not one two three
+    councils council councillors members officers staff participants peers partners
+    residents people local digital transformation good strong clear and but or so also after
+    before during since because although however further additionally furthermore moreover
+    therefore consequently subsequently initially ultimately nevertheless prior
+    """
+_COMMON_STARTS = frozenset(_COMMON_STARTS_TEXT.split())
 
 
 @lru_cache(maxsize=1)
