@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from assistant.text.glossary import expand_acronyms, known_acronyms
-from assistant.text.terms import FUNCTION_WORDS
+from assistant.text.terms import FUNCTION_WORDS, content_terms
 from assistant.types import Citation, Hit
 
 PLAIN_WORDS_PATH = Path(__file__).with_name("plain_words.yaml")
@@ -254,6 +254,8 @@ _FINITE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|do|does|"
     r"did|said|says|took|gave|made|found|led|felt|meant|began|became|saw|told|[a-z]{2,}ed)\b"
 )
+# A present-tense verb after its subject: "its members meet", "the toolkit lists".
+_VERB_S = re.compile(r"^(?:\S+\s+){1,3}(?:[a-z]{3,}s|meet|work|want|use)\b(?!\s+(?:of|and|for)\b)")
 _PRONOUN = re.compile(r"^(?:we|they|it|he|she|there|this|these|those|i|you)\s", re.I)
 _SUBJECT = re.compile(
     r"^(?:we|they|it|this|these|those|there|he|she|i|you|the|their|our|its|his|her|each|all|"
@@ -299,10 +301,14 @@ def _split_once(text: str) -> list[str] | None:
         right = re.sub(r"^(?:and|so)\s+", "", right)
         if right.startswith("or "):
             continue
-        if _VERB.search(left) and (_is_clause(right) or _FINITE.search(right)):
+        # Outside a colon list a semicolon joins two statements; a verb on each side is
+        # enough evidence.
+        if _VERB.search(left) and (
+            _is_clause(right) or _FINITE.search(right) or _VERB_S.search(right)
+        ):
             return [left, _capitalise(right)]
     # ", but ..." and ", and <clause>".
-    for match in re.finditer(r",\s+(and|but)\s+", text):
+    for match in re.finditer(r",\s+(and|but|so)\s+", text):
         left, right = text[: match.start()], text[match.end() :]
         if _words(left) < MIN_SPLIT_WORDS + 1 or _words(right) < MIN_SPLIT_WORDS:
             continue
@@ -311,6 +317,9 @@ def _split_once(text: str) -> list[str] | None:
         if match.group(1) == "but":
             if _VERB.search(" ".join(right.split()[:7])):
                 return [left, "But " + right]
+        elif match.group(1) == "so":
+            if _is_clause(right):
+                return [left, "So " + right]
         elif _is_clause(right):
             return [left, _capitalise(right)]
     # ", which <verb> ..." closing the sentence: a new sentence "This <verb> ...".
@@ -322,7 +331,7 @@ def _split_once(text: str) -> list[str] | None:
             and _words(rest) >= MIN_SPLIT_WORDS - 2
             and _VERB.search(left)
             and not _SUBORDINATE.match(left)
-            and re.match(_VERB.pattern, rest)
+            and (re.match(_VERB.pattern, rest) or re.match(r"[a-z]{3,}s\b", rest))
         ):
             subject = (
                 "These" if re.match(r"(?:are|were|have|include|mean|help|make)\b", rest) else "This"
@@ -455,6 +464,14 @@ def short_lead(sentence: str, *, max_words: int = 16) -> str | None:
     return None
 
 
+_STATEMENT = re.compile(r"^[A-Z0-9\u00a3].*\b(?:" + _VERB.pattern[5:-3] + r")\b")
+_WEAK_START = re.compile(
+    r"^(?:This|These|That|Those|It|They|He|She|Such|However|Also|But|And|Or|For example|"
+    r"Discussion|Discussions|Challenges|Examples?|Developing|Changing|Sharing|Reviewing|"
+    r"Looking|Review|Use|Ensure|Make|Be)\b"
+)
+
+
 def _lead(units: list[Unit]) -> Unit | None:
     """The "In short:" line from the first cited sentence, or None. When the whole first
     sentence is short enough it moves into the lead (it is not said twice)."""
@@ -462,6 +479,8 @@ def _lead(units: list[Unit]) -> Unit | None:
     if first is None:
         return None
     pieces = first.pieces or [_core(first.body)[0]]
+    if not _STATEMENT.match(pieces[0]) or _WEAK_START.match(pieces[0]):
+        return None  # a fragment, or a sentence leaning on another: no summary in it
     if re.search(r"[\"\u201d\u2019?!]$", pieces[0]) or len(pieces[0]) < 2:
         return None
     short = short_lead(pieces[0])
@@ -475,20 +494,49 @@ def _lead(units: list[Unit]) -> Unit | None:
     return Unit(f"{LEAD} {short}", first.marker, ".", -1, None)
 
 
+def _redundant(unit: Unit, earlier: Sequence[Unit]) -> bool:
+    """Does an earlier sentence already say most of what ``unit`` says (and every number)?"""
+    terms = content_terms(unit.render())
+    if len(terms) < 3:
+        return False
+    for other in earlier:
+        said = other.render()
+        if len(terms & content_terms(said)) >= 0.7 * len(terms) and not (
+            numbers_of(unit.render()) - numbers_of(said)
+        ):
+            return True
+    return False
+
+
+def _specific(unit: Unit) -> tuple[int, int]:
+    """How specific a sentence is: whether it states a number, and how many names."""
+    text = unit.render()
+    return (1 if numbers_of(text) else 0, sum(names_of(text).values()))
+
+
 def cap_words(units: list[Unit], max_words: int) -> list[Unit]:
-    """Drop whole sentences from the end until the answer is within ``max_words``; never the
-    lead, the first sentence, or the last sentence carrying a citation (every citation stays
-    cited, so the numbering stays 1..n)."""
+    """Keep the answer within ``max_words`` by dropping whole sentences: first those that
+    repeat an earlier one, then the least specific (no number, fewest names), later ones
+    first. Never the lead, the first sentence, or the last sentence carrying a citation (every
+    citation stays cited, so the numbering stays 1..n)."""
     units = list(units)
     total = sum(word_count(u.render()) for u in units)
-    for i in range(len(units) - 1, 1, -1):
-        if total <= max_words:
-            break
+
+    def droppable(i: int) -> bool:
         unit = units[i]
-        if not unit.marker or not any(u.marker == unit.marker for u in units[:i]):
-            continue
-        total -= word_count(unit.render())
-        units.pop(i)
+        if not unit.marker or unit.paragraph < 0:
+            return False  # uncited text and the lead stay
+        earlier = [u for u in units[:i] if u.marker and u.paragraph >= 0]
+        return bool(earlier) and any(u.marker == unit.marker for u in earlier)
+
+    while total > max_words:
+        candidates = [i for i in range(len(units)) if droppable(i)]
+        if not candidates:
+            break
+        repeats = [i for i in candidates if _redundant(units[i], units[:i])]
+        pick = repeats[-1] if repeats else min(candidates, key=lambda i: (_specific(units[i]), -i))
+        total -= word_count(units[pick].render())
+        units.pop(pick)
     return units
 
 

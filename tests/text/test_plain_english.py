@@ -287,3 +287,26 @@ def test_parse_units_keeps_paragraphs() -> None:
         ("Six seven", "[2]", 1),
     ]
     assert all(re.fullmatch(r"\[\d\]", u.marker) for u in units)
+
+
+def test_no_lead_from_a_fragment_or_a_sentence_leaning_on_another() -> None:
+    for first in (
+        "Changing the scope of delivery across the whole council [1].",
+        "This helped councils to plan better [1].",
+    ):
+        assert not plain_english(first + " It is free [1].", acronyms={}).startswith(LEAD)
+
+
+def test_word_cap_drops_repeats_first_then_sentences_without_numbers() -> None:
+    text = (
+        "Councils must have a peer challenge at least every five years [1]. "
+        "Reports are published with an action plan within 12 months [1]. "
+        "The challenge is a review led by peers from other councils [1]. "
+        "Every council must have a peer challenge at least every five years [1].\n\n"
+        "Most councils say the challenge helped [2]."
+    )
+    out = plain_english(text, acronyms={}, lead=False, max_words=36)
+    assert "Every council must" not in out  # repeats the first sentence
+    assert "12 months" in out  # the sentence with a number outlasts the one without
+    assert "review led by peers" not in out
+    assert set(citation_markers(out)) == {1, 2}
