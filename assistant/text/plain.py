@@ -323,9 +323,9 @@ def _split_once(text: str) -> list[str] | None:
         elif _is_clause(right):
             return [left, _capitalise(right)]
     # ", which <verb> ..." closing the sentence: a new sentence "This <verb> ...".
-    match = re.search(r",\s+which\s+(?P<rest>[^,;:()\u2013\u2014]+)$", text)
-    if match:
-        left, rest = text[: match.start()], match.group("rest")
+    which = re.search(r",\s+which\s+(?P<rest>[^,;:()\u2013\u2014]+)$", text)
+    if which:
+        left, rest = text[: which.start()], which.group("rest")
         if (
             _words(left) >= MIN_SPLIT_WORDS + 1
             and _words(rest) >= MIN_SPLIT_WORDS - 2
