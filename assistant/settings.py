@@ -79,6 +79,11 @@ class AnswerSettings(BaseModel):
     )
     councillor_words: int = Field(120, ge=30, description="Target length of councillor answers.")
     officer_words: int = Field(260, ge=60, description="Target length of officer answers.")
+    plain_english: bool = Field(
+        True,
+        description="Councillor answers in plain English (assistant/text/plain.py): plain words, "
+        "short sentences, an 'In short' lead, within councillor_words.",
+    )
 
 
 class LLMSettings(BaseModel):

@@ -9,6 +9,7 @@ when that fails the check, answer extractively (``extractive``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from assistant.answering.analysis import Analyser, Analysis, dedupe_hits
 from assistant.answering.draft import NO_SOURCES_REASON, WEAK_EVIDENCE_REASON, Draft, refusal
@@ -19,6 +20,7 @@ from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.guardrails.scope import check_scope
 from assistant.ports import ChatModel, Embedder
 from assistant.settings import Settings
+from assistant.text.plain import plain_english
 from assistant.types import Audience, Chunk, Hit
 
 
@@ -69,7 +71,13 @@ class Answerer:
             )
             if draft is not None:
                 return draft
-        return extract_answer(analysis, hits, audience=audience, budget=words, weights=self.weights)
+        draft = extract_answer(
+            analysis, hits, audience=audience, budget=words, weights=self.weights
+        )
+        if audience == "councillor" and self.settings.answer.plain_english and not draft.refused:
+            text = plain_english(draft.text, draft.citations, max_words=words)
+            draft = replace(draft, text=text)
+        return draft
 
     def analyse(self, question: str, hits: Sequence[Hit]) -> Analysis:
         """The analysis of ``question`` over ``hits`` (its ``evidence`` is the refusal score)."""

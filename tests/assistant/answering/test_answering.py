@@ -79,6 +79,7 @@ def hits_for(*texts: str) -> list[Hit]:
 
 
 def make_answerer(**answer: object) -> Answerer:
+    answer.setdefault("plain_english", False)  # these tests read the composed extractive answer
     settings = Settings(answer=AnswerSettings(**answer))  # type: ignore[arg-type]
     return Answerer(embedder=HashEmbedder(), chat_model=None, settings=settings)
 

@@ -1,0 +1,589 @@
+"""Plain English for councillor answers, no model needed (pure functions).
+
+``plain_english`` takes a composed answer (sentences each ending with a ``[n]`` citation) and,
+sentence by sentence:
+
+1. drops asides (", however,") and parentheticals without numbers or names,
+2. swaps jargon for plain words (the reviewed list in ``plain_words.yaml``),
+3. splits long sentences at safe joints ("; ", ", and they ...", ", but ...", ", which ..."),
+
+then spells out each acronym once, puts a one-line "In short: ..." lead first and keeps the
+whole within a word cap.
+
+Safety, checked in code: every sentence it writes carries its original citation marker, and
+every step must keep each number and each name (capitalised word) of the sentence it rewrites;
+a step that would lose one is not applied to that sentence (it stays as it was).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.text.glossary import expand_acronyms, known_acronyms
+from assistant.text.terms import FUNCTION_WORDS, content_terms
+from assistant.types import Citation, Hit
+
+PLAIN_WORDS_PATH = Path(__file__).with_name("plain_words.yaml")
+LEAD = "In short:"
+
+_MARKER = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
+# One answer sentence: its text, then its marker(s), then its closing punctuation.
+_UNIT = re.compile(rf"\s*(?P<body>.*?)\s*(?P<marker>(?:{_MARKER})+)(?P<punct>[.!?]*)(?=\s|$)", re.S)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*|\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_WORDS_TEXT = """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred thousand million billion half quarter first second third fourth
+    fifth once twice dozen
+    """
+_NUMBER_WORDS = frozenset(_NUMBER_WORDS_TEXT.split())
+_WORDS = re.compile(r"[A-Za-z0-9\u00a3][\w'\u2019\-%.,\u00a3]*")
+
+
+# ---------------------------------------------------------------------------------------------
+# What must survive a rewrite
+
+
+def numbers_of(text: str) -> Counter[str]:
+    """Numbers in ``text`` (digits with separators folded, and number words), counted."""
+    found = Counter(n.replace(",", "") for n in _NUMBER.findall(text))
+    found.update(w.lower() for w in _TOKEN.findall(text) if w.lower() in _NUMBER_WORDS)
+    return found
+
+
+_COMMON_STARTS_TEXT = """
+    the a an this that these those it its they their there we our you your he she his her in
+    on at for by with from to of as if when while where what which who how why all each
+    every some many most more much other others both either neither no not one two three
+    councils council councillors members officers staff participants peers partners
+    residents people local digital transformation good strong clear and but or so also after
+    before during since because although however further additionally furthermore moreover
+    therefore consequently subsequently initially ultimately nevertheless prior
+    """
+_COMMON_STARTS = frozenset(_COMMON_STARTS_TEXT.split())
+
+
+@lru_cache(maxsize=1)
+def _common_starts() -> frozenset[str]:
+    """Words that are capitalised only because they start a sentence: common words, function
+    words and the first words of the plain-word phrases."""
+    firsts = {r.phrase.lstrip("^").split()[0].strip(",") for r in load_rules()}
+    return _COMMON_STARTS | FUNCTION_WORDS | firsts
+
+
+def names_of(text: str) -> Counter[str]:
+    """Capitalised words of ``text`` (names, places, acronyms), counted. The first word counts
+    only if it is not a common word capitalised because it starts the sentence."""
+    tokens = [t for t in _TOKEN.findall(text) if not t[0].isdigit()]
+    out: Counter[str] = Counter()
+    for i, token in enumerate(tokens):
+        if not token[0].isupper():
+            continue
+        if i == 0 and token.isalpha() and token.lower() in _common_starts():
+            continue
+        out[token] += 1
+    return out
+
+
+def keeps_facts(original: str, rewritten: str) -> bool:
+    """Does ``rewritten`` still hold every number and every name of ``original``?"""
+    numbers = numbers_of(rewritten)
+    if any(numbers[n] < k for n, k in numbers_of(original).items()):
+        return False
+    names = Counter(t for t in _TOKEN.findall(rewritten) if t[0].isupper())
+    return all(names[n] >= k for n, k in names_of(original).items())
+
+
+# ---------------------------------------------------------------------------------------------
+# The plain words
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One jargon phrase and its plain replacement."""
+
+    pattern: re.Pattern[str]
+    replacement: str  # "{x}" carries the gap over; "past|participle" picks by context
+    phrase: str
+    before_plural: bool = False
+
+
+_PARTICIPLE_AFTER = re.compile(
+    r"\b(?:have|has|had|having|be|been|being|is|are|was|were)\s+(?:\w+ly\s+|not\s+|also\s+)?$",
+    re.I,
+)
+
+
+def _rule(phrase: str, replacement: str, *, before_plural: bool = False) -> Rule:
+    start = phrase.startswith("^")
+    words = phrase.lstrip("^")
+    body = r"\s+".join(
+        r"(?P<x>(?:\S+\s+){0,3}?\S+)" if w == "{x}" else re.escape(w) for w in words.split()
+    )
+    # Capitalised only at the start of a sentence: mid-sentence capitals belong to names.
+    first, rest = body[:1], body[1:]
+    if first.isalpha():
+        head = (
+            f"(?:{first.lower()}|{first.upper()})"
+            if not start
+            else f"[{first.lower()}{first.upper()}]"
+        )
+        body = head + rest
+    lead = r"^" if start else r"(?<![\w\-])"
+    tail = (
+        r"(?=\s+[a-z][\w\-]*s\b)"
+        if before_plural
+        else (r"" if words.endswith(",") else r"(?![\w\-])")
+    )
+    return Rule(re.compile(lead + body + tail), replacement, phrase, before_plural)
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = PLAIN_WORDS_PATH) -> tuple[Rule, ...]:
+    """The plain-word rules of ``path``, longest phrase first (so "in order to" beats "order")."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    rules = [_rule(str(k), str(v)) for k, v in (data.get("words") or {}).items()]
+    rules += [
+        _rule(str(k), str(v), before_plural=True)
+        for k, v in (data.get("before_plural") or {}).items()
+    ]
+    # Phrases that look at the next word first ("a range of stakeholders"), then longest first
+    # (so "in order to" beats "order").
+    return tuple(sorted(rules, key=lambda r: (not r.before_plural, -len(r.phrase))))
+
+
+def _a_or_an(word: str) -> str:
+    w = word.lower()
+    if re.match(r"(?:eu|uni|use|usu|one|once)", w):
+        return "a"
+    return "an" if w[:1] in "aeiou" or w.startswith(("hour", "honest")) else "a"
+
+
+def replace_words(text: str, rules: Sequence[Rule] | None = None) -> str:
+    """``text`` with each jargon phrase of ``rules`` replaced by its plain words.
+
+    A phrase is replaced where it is written in lower case, or capitalised as the first word of
+    the sentence (the replacement is then capitalised too); "a"/"an" before it is corrected.
+    """
+    rules = load_rules() if rules is None else rules
+    for rule in rules:
+
+        def swap(match: re.Match[str], rule: Rule = rule) -> str:
+            found = match.group(0)
+            at_start = match.start() == 0
+            if found[:1].isupper() and not at_start:
+                return found  # part of a name or title
+            fixed = found
+            if "x" in match.re.groupindex and match.group("x") is not None:
+                fixed = found.replace(match.group("x"), "")  # the gap may hold names
+            if any(c.isupper() for c in fixed[1:]):
+                return found
+            new = rule.replacement
+            if "|" in new:
+                past, participle = new.split("|", 1)
+                new = (
+                    participle if _PARTICIPLE_AFTER.search(match.string[: match.start()]) else past
+                )
+            if "{x}" in new:
+                new = new.replace("{x}", match.group("x"))
+            if found[:1].isupper():
+                new = new[:1].upper() + new[1:]
+            return "\x00" + new
+
+        text = rule.pattern.sub(swap, text)
+    text = re.sub(
+        r"\b([Aa])n?(\s+)\x00(\w+)",
+        lambda m: (
+            (_a_or_an(m.group(3)).capitalize() if m.group(1) == "A" else _a_or_an(m.group(3)))
+            + m.group(2)
+            + m.group(3)
+        ),
+        text,
+    )
+    return text.replace("\x00", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Asides and parentheticals
+
+_ASIDE = re.compile(
+    r",\s+(?:however|therefore|of course|in turn|indeed|in fact|as such|in effect|"
+    r"it should be noted|it is worth noting),(?=\s)",
+    re.I,
+)
+_PARENTHETICAL = re.compile(r"\s*\(([^()]{1,160})\)")
+_DASH_ASIDE = re.compile(r"\s+[\u2013\u2014]\s+([^\u2013\u2014]{3,120}?)\s+[\u2013\u2014](?=\s)")
+
+
+def drop_asides(text: str) -> str:
+    """``text`` without discourse asides (", however,") and without bracketed or dashed asides
+    that hold no number and no capitalised word (a name or an acronym's definition)."""
+    text = _ASIDE.sub("", text)
+
+    def drop(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        if re.search(r"\d|[A-Z]|\u00a3|%", inner):
+            return match.group(0)
+        return ""
+
+    text = _PARENTHETICAL.sub(drop, text)
+    text = _DASH_ASIDE.sub(drop, text)
+    return re.sub(r"\s+([,.;:!?])", r"\1", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitting long sentences
+
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|may|might|must|"
+    r"do|does|did|need|needs|said|says|say|include|includes|included|offer|offers|provide|"
+    r"provides|help|helps|make|makes|made|take|takes|took|give|gives|gave|mean|means|meant|"
+    r"show|shows|work|works|found|find|finds|led|lead|leads|set|sets|felt|feel|feels|"
+    r"[a-z]{2,}ed)\b"
+)
+# Verbs that are rarely nouns: evidence that the words after a joint make a clause.
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|do|does|"
+    r"did|said|says|took|gave|made|found|led|felt|meant|began|became|saw|told|[a-z]{2,}ed)\b"
+)
+# A present-tense verb after its subject: "its members meet", "the toolkit lists".
+_VERB_S = re.compile(r"^(?:\S+\s+){1,3}(?:[a-z]{3,}s|meet|work|want|use)\b(?!\s+(?:of|and|for)\b)")
+_PRONOUN = re.compile(r"^(?:we|they|it|he|she|there|this|these|those|i|you)\s", re.I)
+_SUBJECT = re.compile(
+    r"^(?:we|they|it|this|these|those|there|he|she|i|you|the|their|our|its|his|her|each|all|"
+    r"most|many|some|other|others|both|several|councils|members|officers|staff|participants|"
+    r"residents|councillors|peers|partners)\b",
+    re.I,
+)
+_SUBORDINATE = re.compile(
+    r"^(?:although|though|while|whilst|if|when|whenever|because|as|since|unless|whether|"
+    r"despite|after|before|once|until|where|so that|in order)\b",
+    re.I,
+)
+MIN_SPLIT_WORDS = 5
+LONG_SENTENCE = 18  # words: shorter sentences are left whole
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _is_clause(text: str) -> bool:
+    """A rough test for an independent clause: a pronoun subject, or a subject-like start and
+    a finite verb early on ("the need to understand ..." is not one)."""
+    head = " ".join(text.split()[:7])
+    if _PRONOUN.match(text):
+        return bool(_VERB.search(head))
+    return bool(_SUBJECT.match(text)) and bool(_FINITE.search(head))
+
+
+def _split_once(text: str) -> list[str] | None:
+    """Two sentences from ``text`` at its first safe joint, or None."""
+    if _words(text) <= LONG_SENTENCE:
+        return None
+    # "; " between two clauses (not a list: no colon before it).
+    for match in re.finditer(r";\s+", text):
+        left, right = text[: match.start()], text[match.end() :]
+        if ":" in left or _words(left) < MIN_SPLIT_WORDS or _words(right) < MIN_SPLIT_WORDS:
+            continue
+        right = re.sub(r"^(?:and|so)\s+", "", right)
+        if right.startswith("or "):
+            continue
+        # Outside a colon list a semicolon joins two statements; a verb on each side is
+        # enough evidence.
+        if _VERB.search(left) and (
+            _is_clause(right) or _FINITE.search(right) or _VERB_S.search(right)
+        ):
+            return [left, _capitalise(right)]
+    # ", but ..." and ", and <clause>".
+    for match in re.finditer(r",\s+(and|but|so)\s+", text):
+        left, right = text[: match.start()], text[match.end() :]
+        if _words(left) < MIN_SPLIT_WORDS + 1 or _words(right) < MIN_SPLIT_WORDS:
+            continue
+        if _SUBORDINATE.match(left) or not _VERB.search(left) or ":" in left:
+            continue
+        if match.group(1) == "but":
+            if _VERB.search(" ".join(right.split()[:7])):
+                return [left, "But " + right]
+        elif match.group(1) == "so":
+            if _is_clause(right):
+                return [left, "So " + right]
+        elif _is_clause(right):
+            return [left, _capitalise(right)]
+    # ", which <verb> ..." closing the sentence: a new sentence "This <verb> ...".
+    which = re.search(r",\s+which\s+(?P<rest>[^,;:()\u2013\u2014]+)$", text)
+    if which:
+        left, rest = text[: which.start()], which.group("rest")
+        if (
+            _words(left) >= MIN_SPLIT_WORDS + 1
+            and _words(rest) >= MIN_SPLIT_WORDS - 2
+            and _VERB.search(left)
+            and not _SUBORDINATE.match(left)
+            and (re.match(_VERB.pattern, rest) or re.match(r"[a-z]{3,}s\b", rest))
+        ):
+            subject = (
+                "These" if re.match(r"(?:are|were|have|include|mean|help|make)\b", rest) else "This"
+            )
+            return [left, f"{subject} {rest}"]
+    return None
+
+
+def split_sentence(text: str, *, max_pieces: int = 4) -> list[str]:
+    """``text`` (one sentence, no final full stop) as one or more sentences, split at safe
+    joints while a piece is long."""
+    pieces = [text]
+    changed = True
+    while changed and len(pieces) < max_pieces:
+        changed = False
+        for i, piece in enumerate(pieces):
+            split = _split_once(piece)
+            if split:
+                pieces[i : i + 1] = split
+                changed = True
+                break
+    return pieces
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences of an answer
+
+
+@dataclass(slots=True)
+class Unit:
+    """One sentence of the answer: its text (no marker, no closing stop) and its marker."""
+
+    body: str
+    marker: str  # "[1]", "" for text without a citation (left untouched)
+    punct: str  # the closing punctuation after the marker ("." usually)
+    paragraph: int
+    pieces: list[str] | None = None  # the plain version, one or more sentences
+
+    def render(self) -> str:
+        if not self.marker:
+            return self.body
+        if self.pieces is None:
+            return f"{self.body} {self.marker}{self.punct}"
+        return " ".join(f"{p} {self.marker}{self.punct or '.'}" for p in self.pieces)
+
+
+def parse_units(text: str) -> list[Unit]:
+    """The sentences of a composed answer, each with its citation marker and paragraph."""
+    units: list[Unit] = []
+    for p, paragraph in enumerate(re.split(r"\n\s*\n", text.strip())):
+        pos = 0
+        for match in _UNIT.finditer(paragraph):
+            if match.start() > pos and paragraph[pos : match.start()].strip():
+                units.append(Unit(paragraph[pos : match.start()].strip(), "", "", p))
+            body = match.group("body").strip()
+            units.append(Unit(body, match.group("marker"), match.group("punct"), p))
+            pos = match.end()
+        if paragraph[pos:].strip():
+            units.append(Unit(paragraph[pos:].strip(), "", "", p))
+    return units
+
+
+def render(units: Iterable[Unit]) -> str:
+    paragraphs: dict[int, list[str]] = {}
+    for unit in units:
+        paragraphs.setdefault(unit.paragraph, []).append(unit.render())
+    return "\n\n".join(" ".join(parts) for parts in paragraphs.values() if parts)
+
+
+def _core(body: str) -> tuple[str, str]:
+    """``body`` without its closing stop, and that stop (a closing quote keeps the stop)."""
+    match = re.search(r"[.!?]+$", body)
+    if not match:
+        return body, ""
+    return body[: match.start()], match.group(0)
+
+
+def plain_sentence(body: str, rules: Sequence[Rule] | None = None) -> list[str]:
+    """One answer sentence (no marker) in plain English: one or more sentences without their
+    closing full stop. Each step is applied only if it keeps every number and name of
+    ``body``; a sentence ending in a quotation is only given plain words."""
+    core, stop = _core(body)
+    if stop and stop != ".":
+        return [body]  # questions and exclamations stay as written
+    text = core
+    for step in (drop_asides, lambda t: replace_words(t, rules)):
+        candidate = step(text)
+        if candidate.strip() and keeps_facts(core, candidate):
+            text = candidate
+    if re.search(r"[\"\u201d\u2019]$", text):
+        return [text]
+    pieces = split_sentence(text)
+    if len(pieces) > 1 and not keeps_facts(core, " ".join(pieces)):
+        pieces = [text]
+    return pieces
+
+
+# ---------------------------------------------------------------------------------------------
+# The lead and the word cap
+
+
+def word_count(text: str) -> int:
+    """Words as the reader counts them (markers and "In short:" included; close to the
+    eval's count)."""
+    return len(re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", re.sub(_MARKER, "", text)))
+
+
+def short_lead(sentence: str, *, max_words: int = 16) -> str | None:
+    """A shortened first sentence for the "In short:" line: the sentence itself when short,
+    else its main clause cut at a comma or dash, provided the cut-off part holds no number or
+    name. None when no safe short form exists."""
+    if _words(sentence) <= max_words:
+        return sentence
+    for match in re.finditer(
+        r",\s+|\s+[\u2013\u2014]\s+|\s+(?=(?:including|such as|as well as|which|who)\b)", sentence
+    ):
+        left, tail = sentence[: match.start()], sentence[match.end() :]
+        n = _words(left)
+        if n < MIN_SPLIT_WORDS + 1:
+            continue
+        if n > max_words:
+            break
+        if _SUBORDINATE.match(left) or not _VERB.search(left):
+            continue
+        if numbers_of(tail) or names_of("x " + tail):
+            continue
+        if left.count("(") != left.count(")") or left.count("\u201c") != left.count("\u201d"):
+            continue
+        return left
+    return None
+
+
+_STATEMENT = re.compile(r"^[A-Z0-9\u00a3].*\b(?:" + _VERB.pattern[5:-3] + r")\b")
+_WEAK_START = re.compile(
+    r"^(?:This|These|That|Those|It|They|He|She|Such|However|Also|But|And|Or|For example|"
+    r"Discussion|Discussions|Challenges|Examples?|Developing|Changing|Sharing|Reviewing|"
+    r"Looking|Review|Use|Ensure|Make|Be)\b"
+)
+
+
+def _lead(units: list[Unit]) -> Unit | None:
+    """The "In short:" line from the first cited sentence, or None. When the whole first
+    sentence is short enough it moves into the lead (it is not said twice)."""
+    first = next((u for u in units if u.marker), None)
+    if first is None:
+        return None
+    pieces = first.pieces or [_core(first.body)[0]]
+    if not _STATEMENT.match(pieces[0]) or _WEAK_START.match(pieces[0]):
+        return None  # a fragment, or a sentence leaning on another: no summary in it
+    if re.search(r"[\"\u201d\u2019?!]$", pieces[0]) or len(pieces[0]) < 2:
+        return None
+    short = short_lead(pieces[0])
+    if short is None:
+        return None
+    if short == pieces[0]:
+        if len(pieces) > 1:
+            first.pieces = pieces[1:]
+        else:
+            units.remove(first)
+    return Unit(f"{LEAD} {short}", first.marker, ".", -1, None)
+
+
+def _redundant(unit: Unit, earlier: Sequence[Unit]) -> bool:
+    """Does an earlier sentence already say most of what ``unit`` says (and every number)?"""
+    terms = content_terms(unit.render())
+    if len(terms) < 3:
+        return False
+    for other in earlier:
+        said = other.render()
+        if len(terms & content_terms(said)) >= 0.7 * len(terms) and not (
+            numbers_of(unit.render()) - numbers_of(said)
+        ):
+            return True
+    return False
+
+
+def _specific(unit: Unit) -> tuple[int, int]:
+    """How specific a sentence is: whether it states a number, and how many names."""
+    text = unit.render()
+    return (1 if numbers_of(text) else 0, sum(names_of(text).values()))
+
+
+def cap_words(units: list[Unit], max_words: int) -> list[Unit]:
+    """Keep the answer within ``max_words`` by dropping whole sentences: first those that
+    repeat an earlier one, then the least specific (no number, fewest names), later ones
+    first. Never the lead, the first sentence, or the last sentence carrying a citation (every
+    citation stays cited, so the numbering stays 1..n)."""
+    units = list(units)
+    total = sum(word_count(u.render()) for u in units)
+
+    def droppable(i: int) -> bool:
+        unit = units[i]
+        if not unit.marker or unit.paragraph < 0:
+            return False  # uncited text and the lead stay
+        earlier = [u for u in units[:i] if u.marker and u.paragraph >= 0]
+        return bool(earlier) and any(u.marker == unit.marker for u in earlier)
+
+    while total > max_words:
+        candidates = [i for i in range(len(units)) if droppable(i)]
+        if not candidates:
+            break
+        repeats = [i for i in candidates if _redundant(units[i], units[:i])]
+        pick = repeats[-1] if repeats else min(candidates, key=lambda i: (_specific(units[i]), -i))
+        total -= word_count(units[pick].render())
+        units.pop(pick)
+    return units
+
+
+def expand_once(text: str, acronyms: dict[str, str]) -> str:
+    """Each acronym spelled out at its first use only: later "Expansion (ACR)" become "ACR"."""
+    for acronym, expansion in acronyms.items():
+        spelled = re.compile(rf"{re.escape(expansion)} \({re.escape(acronym)}\)", re.I)
+        matches = list(spelled.finditer(text))
+        for match in reversed(matches[1:]):
+            text = text[: match.start()] + acronym + text[match.end() :]
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# The layer
+
+
+def plain_english(
+    text: str,
+    citations: Sequence[Citation] = (),
+    *,
+    acronyms: dict[str, str] | None = None,
+    max_words: int | None = None,
+    lead: bool = True,
+    rules: Sequence[Rule] | None = None,
+) -> str:
+    """A composed, cited answer in plain English (see the module docstring).
+
+    Acronyms (``acronyms``, default: the glossary plus those the ``citations``' passages define)
+    are spelled out once; ``max_words`` caps the length by dropping whole sentences from the
+    end (never a citation's last one).
+    """
+    units = parse_units(text)
+    if not any(u.marker for u in units):
+        return text
+    for unit in units:
+        if unit.marker:
+            pieces = plain_sentence(unit.body, rules)
+            if pieces != [_core(unit.body)[0]]:
+                unit.pieces = pieces
+    if lead:
+        first = _lead(units)
+        if first is not None:
+            units.insert(0, first)
+    if max_words is not None:
+        units = cap_words(units, max_words)
+    out = render(units)
+    if acronyms is None:
+        acronyms = known_acronyms([Hit(chunk=c.chunk, score=0.0) for c in citations])
+    return expand_once(expand_acronyms(out, acronyms), acronyms)
