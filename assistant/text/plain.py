@@ -36,6 +36,7 @@ LEAD = "In short:"
 _MARKER = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
 # One answer sentence: its text, then its marker(s), then its closing punctuation.
 _UNIT = re.compile(rf"\s*(?P<body>.*?)\s*(?P<marker>(?:{_MARKER})+)(?P<punct>[.!?]*)(?=\s|$)", re.S)
+_LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s", re.M)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NUMBER_WORDS_TEXT = """
@@ -382,6 +383,10 @@ def parse_units(text: str) -> list[Unit]:
     """The sentences of a composed answer, each with its citation marker and paragraph."""
     units: list[Unit] = []
     for p, paragraph in enumerate(re.split(r"\n\s*\n", text.strip())):
+        if _LIST_LINE.search(paragraph):
+            # A list keeps its lines: its items are already short, and left as they are.
+            units.append(Unit(paragraph, "", "", p))
+            continue
         pos = 0
         for match in _UNIT.finditer(paragraph):
             if match.start() > pos and paragraph[pos : match.start()].strip():

@@ -310,3 +310,14 @@ def test_word_cap_drops_repeats_first_then_sentences_without_numbers() -> None:
     assert "12 months" in out  # the sentence with a number outlasts the one without
     assert "review led by peers" not in out
     assert set(citation_markers(out)) == {1, 2}
+
+
+def test_a_list_answer_keeps_its_lines() -> None:
+    from assistant.text.plain import plain_english
+
+    text = (
+        "The review grouped what it heard into three themes [1]:\n"
+        "- leadership and culture [1]\n- money and savings [1]\n- working with residents [1]"
+    )
+    out = plain_english(text, (), max_words=120, lead=False)
+    assert "\n- leadership and culture [1]\n- money and savings [1]\n" in out
