@@ -111,6 +111,7 @@ class Assistant:
                 chat_model=chat_model,
                 settings=settings,
                 document_chunks=index.catalog.document_chunks,
+                check_scope=False,  # the service checks scope once, before retrieval
             )
         self.answerer = answerer
         self._warm = threading.Event()
@@ -214,12 +215,14 @@ class Assistant:
         """Everything but suggestions (so ``stream`` can send the text before them)."""
         timings: dict[str, float] = {}
         answer_id = uuid.uuid4().hex
-        reason = check_scope(request.question)
-        standalone = request.question
-        if reason is None:
-            t0 = time.perf_counter()
-            standalone = self._standalone(request)
-            timings["rewrite"] = _ms(t0)
+        # The steps in order: rewrite a follow-up into a standalone question, check its scope
+        # (once, here), retrieve, answer; suggestions follow in ``_suggest``.
+        t0 = time.perf_counter()
+        standalone = self._standalone(request)
+        timings["rewrite"] = _ms(t0)
+        reason = check_scope(standalone)
+        if reason is None and standalone != request.question:
+            reason = check_scope(request.question)  # an out-of-scope question typed as a follow-up
         if reason is not None:
             timings.update(retrieve=0.0, generate=0.0)
             return Answer(

@@ -35,8 +35,11 @@ class Answerer:
         settings: Settings,
         weights: AnsweringWeights = WEIGHTS,
         document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
+        check_scope: bool = True,
     ) -> None:
         self.embedder = embedder
+        # False when the caller (the Assistant service) has checked the question's scope.
+        self.scope_rules = check_scope
         self.chat_model = chat_model
         self.settings = settings
         self.weights = weights
@@ -45,7 +48,7 @@ class Answerer:
 
     def answer(self, question: str, *, audience: Audience, hits: Sequence[Hit]) -> Draft:
         """A cited answer to ``question`` from ``hits`` for ``audience``, or a refusal."""
-        reason = check_scope(question)
+        reason = check_scope(question) if self.scope_rules else None
         if reason is not None:
             return refusal(reason, evidence=0.0)
         hits = dedupe_hits(hits)
