@@ -17,7 +17,7 @@ export ANONYMIZED_TELEMETRY=False
 LGA_ASSISTANT_DOCUMENT_DIRS ?= $(if $(wildcard $(SHARED_CORPUS)),$(abspath $(SHARED_CORPUS)),)
 export LGA_ASSISTANT_DOCUMENT_DIRS
 
-.PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-scale browsers clean
+.PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-scale browsers postgres clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,10 +39,10 @@ serve: install
 	$(PY) -m ui.cli serve --data-dir $(DATA_DIR)
 
 ## Command 2: install and pass the tests (unit, integration, e2e browser, eval smoke gate).
-test: install browsers
+test: install browsers postgres
 	$(PY) -m pytest
 
-test-all: install browsers
+test-all: install browsers postgres
 	$(PY) -m pytest -m ""
 
 # Debian's chromium for the Playwright e2e tests (Playwright's own download fails offline).
@@ -50,6 +50,13 @@ browsers:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "chromium missing: install Debian's chromium package for e2e tests"; fi; }
+
+# Debian's PostgreSQL 15 server binaries for the throwaway test cluster (tests/pg_fixture.py);
+# only the binaries are used: the package's own cluster is not needed.
+postgres:
+	@command -v initdb >/dev/null 2>&1 || test -x /usr/lib/postgresql/15/bin/initdb || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL missing: install Debian's postgresql package for the integration tests"; fi; }
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -77,8 +84,8 @@ bench-query: install
 bench-load: install
 	$(PY) -m evals.bench.load
 
-bench-scale: install
-	$(PY) -m evals.bench.scale
+bench-scale: install postgres
+	$(PY) -m evals.bench.scale $(BENCH_SCALE_ARGS)
 
 clean:
 	rm -rf $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from assistant.officer import OfficerTools
     from assistant.ports import ChatModel, Embedder, Suggester
     from assistant.service import Assistant
+    from assistant.traces import TraceStore
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -40,6 +41,20 @@ def open_index(
     from assistant.index import Index
 
     return Index.open(settings, embedder or build_embedder(settings), create=create)
+
+
+def build_trace_store(settings: Settings) -> TraceStore:
+    """Traces and feedback: in the PostgreSQL catalogue's database when ``catalog.url`` is set
+    (every replica's in one place), else ``traces.sqlite3`` in the data dir."""
+    if settings.catalog_url:
+        from assistant.postgres_traces import PostgresTraceStore
+
+        return PostgresTraceStore(
+            settings.catalog_url, connect_timeout=settings.catalog.connect_timeout_s
+        )
+    from assistant.traces import TraceStore
+
+    return TraceStore(settings.traces_path)
 
 
 def build_chat_model(settings: Settings) -> ChatModel | None:

@@ -119,6 +119,21 @@ class IngestSettings(BaseModel):
     )
 
 
+class CatalogSettings(BaseModel):
+    url: SecretStr | None = Field(
+        None,
+        description="PostgreSQL URL (postgresql://user:password@host:5432/dbname) for the "
+        "catalogue, keyword index, traces and feedback, shared by several app replicas. "
+        "Unset (default): embedded SQLite files in the data dir.",
+    )
+    pool_size: int = Field(
+        4, ge=1, le=100, description="PostgreSQL connections per process for the catalogue."
+    )
+    connect_timeout_s: float = Field(
+        10.0, gt=0, description="Seconds to wait for the PostgreSQL server at start-up."
+    )
+
+
 def _half_the_cores() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
@@ -178,6 +193,7 @@ class Settings(BaseSettings):
         "chroma", description="'memory' keeps vectors in process (tests only)."
     )
     collection: str = Field("lga_chunks", description="Chroma collection name.")
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
@@ -211,6 +227,12 @@ class Settings(BaseSettings):
     @property
     def catalog_path(self) -> Path:
         return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def catalog_url(self) -> str | None:
+        """The PostgreSQL URL when the catalogue lives in a server, else None (SQLite)."""
+        url = self.catalog.url.get_secret_value() if self.catalog.url else ""
+        return url or None
 
     @property
     def traces_path(self) -> Path:

@@ -36,7 +36,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -548,29 +548,40 @@ class Pipeline:
         """
         start = time.perf_counter()
         files, failures, folders = discover(paths)
-        force = self._reconcile()
-        known = {r.id: r for r in self.index.catalog.documents()}
-        seen: set[str] = set()
-        bar = _Progress(progress, len(files))
-        with bar.running():
-            items = _prefetch(self._prepare_files(files, known, force, seen), PREFETCH_DOCUMENTS)
-            reports, embedded = self._consume(items, bar)
-        if prune:
-            reports.extend(self._prune(folders, known, seen))
-        self._finish()
+        with self._exclusive():
+            force = self._reconcile()
+            known = {r.id: r for r in self.index.catalog.documents()}
+            seen: set[str] = set()
+            bar = _Progress(progress, len(files))
+            with bar.running():
+                items = self._prepare_files(files, known, force, seen)
+                reports, embedded = self._consume(_prefetch(items, PREFETCH_DOCUMENTS), bar)
+            if prune:
+                reports.extend(self._prune(folders, known, seen))
+            self._finish()
         return IngestReport((*failures, *reports), time.perf_counter() - start, embedded)
 
     def index_documents(self, documents: Sequence[Document]) -> IngestReport:
         """Ingest already-loaded Documents (chunk, tag, embed, commit); no discovery, no prune."""
         start = time.perf_counter()
-        force = self._reconcile()
-        known = {r.id: r for r in self.index.catalog.documents()}
-        items = (self._prepare_document(d.source or d.id, d, known, force, "") for d in documents)
-        reports, embedded = self._consume(items, _Progress(False, 0))
-        self._finish()
+        with self._exclusive():
+            force = self._reconcile()
+            known = {r.id: r for r in self.index.catalog.documents()}
+            items = (
+                self._prepare_document(d.source or d.id, d, known, force, "") for d in documents
+            )
+            reports, embedded = self._consume(items, _Progress(False, 0))
+            self._finish()
         return IngestReport(tuple(reports), time.perf_counter() - start, embedded)
 
     # -- steps -------------------------------------------------------------------------------
+
+    def _exclusive(self) -> AbstractContextManager[None]:
+        """One ingest at a time across processes when the catalogue is shared (PostgreSQL's
+        ``writer_lock``): a second replica's reconcile would delete vectors the first has
+        upserted but not yet committed. The embedded SQLite catalogue needs no such lock."""
+        lock = getattr(self.index.catalog, "writer_lock", None)
+        return lock() if callable(lock) else nullcontext()
 
     def _consume(self, items: Iterable[_Item], bar: _Progress) -> tuple[list[DocumentReport], int]:
         """Record reports, apply hash refreshes, and embed + commit pending documents in

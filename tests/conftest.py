@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_fixture import pg_cluster, pg_url  # noqa: F401 - shared fixtures
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

@@ -1,6 +1,7 @@
 """The index: catalogue (source of truth) + keyword index + vector store, for one embedder.
 
-The catalogue and keyword index share one SQLite file (``SqliteCatalog``); vectors live in
+The catalogue and keyword index share one SQLite file (``SqliteCatalog``), or one PostgreSQL
+database when ``catalog.url`` is set (``PostgresCatalog``, for several replicas); vectors live in
 Chroma. ``Index.open`` refuses an index built with another embedding model. Readers should
 resolve dense hits through ``catalog.chunks`` (which skips ids it does not hold), so a reader
 never sees a half-written document: see ``ingest/pipeline.py`` for the write protocol.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +23,10 @@ from assistant.errors import (
 )
 from assistant.ports import Catalog, Embedder, KeywordIndex, VectorStore
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.index.postgres_catalog import PostgresCatalog
+    from assistant.index.sqlite_catalog import SqliteCatalog
 
 META_MODEL = "embedding_model"
 META_DIMENSION = "embedding_dimension"
@@ -101,9 +106,8 @@ class Index:
         ``EmbeddingModelMismatchError`` when it was built with another model, ``IndexCorruptError``
         when its files cannot be read and ``StorageError`` when the data dir cannot be written.
         """
-        from assistant.index.sqlite_catalog import SqliteCatalog
-
-        exists = settings.catalog_path.exists()
+        server = settings.catalog_url is not None  # PostgreSQL: the schema is made on connect
+        exists = server or settings.catalog_path.exists()
         if not exists and not create:
             raise IndexNotFoundError(
                 f"No index at {settings.data_dir}: run `lga-assistant ingest` first "
@@ -117,10 +121,15 @@ class Index:
                     f"Cannot create the data directory {settings.data_dir} ({exc}): choose a "
                     "writable folder with --data-dir or LGA_ASSISTANT_DATA_DIR."
                 ) from exc
-        catalog = SqliteCatalog(settings.catalog_path)
+        catalog = _open_catalog(settings)
         try:
             recorded = catalog.get_meta(META_MODEL), catalog.get_meta(META_DIMENSION)
             if recorded[0] is None:
+                if server and not create and not catalog.count_chunks():
+                    raise IndexNotFoundError(
+                        f"No index in the PostgreSQL catalogue at {_where(settings)}: run "
+                        "`lga-assistant ingest` first (with the same LGA_ASSISTANT_CATALOG__URL)."
+                    )
                 if catalog.count_chunks() and not create:
                     raise IndexCorruptError(
                         f"The index at {settings.data_dir} does not record its embedding model: "
@@ -160,6 +169,12 @@ class Index:
 
     @staticmethod
     def exists(settings: Settings) -> bool:
+        if settings.catalog_url:
+            catalog = _open_catalog(settings)
+            try:
+                return catalog.get_meta(META_MODEL) is not None or catalog.count_chunks() > 0
+            finally:
+                catalog.close()
         return settings.catalog_path.exists()
 
     @staticmethod
@@ -169,6 +184,13 @@ class Index:
             from assistant.index.chroma_store import ChromaVectorStore
 
             ChromaVectorStore.drop(settings)
+        if settings.catalog_url:
+            catalog = _open_catalog(settings)
+            try:
+                catalog.drop()  # type: ignore[union-attr]  # only PostgresCatalog gets here
+            finally:
+                catalog.close()
+            return
         for path in _catalog_files(settings):
             try:
                 path.unlink(missing_ok=True)
@@ -190,7 +212,12 @@ class Index:
         """Documents, chunks, embedding model, size on disk and last ingest time."""
         documents = getattr(self.catalog, "count_documents", None)
         dimension = self.catalog.get_meta(META_DIMENSION)
-        size = sum(_dir_size(p) for p in _catalog_files(self.settings))
+        server_size = getattr(self.catalog, "size_bytes", None)  # PostgreSQL: tables + indexes
+        size = (
+            server_size()
+            if server_size
+            else sum(_dir_size(p) for p in _catalog_files(self.settings))
+        )
         if self.settings.vector_store == "chroma" and not self.settings.chroma_host:
             size += _dir_size(self.settings.chroma_dir)
         return IndexStats(
@@ -214,6 +241,27 @@ class Index:
         close = getattr(self.catalog, "close", None)
         if close:
             close()
+
+
+def _open_catalog(settings: Settings) -> SqliteCatalog | PostgresCatalog:
+    """The configured catalogue: PostgreSQL when ``catalog.url`` is set, else the SQLite file."""
+    if settings.catalog_url:
+        from assistant.index.postgres_catalog import PostgresCatalog
+
+        return PostgresCatalog(
+            settings.catalog_url,
+            pool_size=settings.catalog.pool_size,
+            connect_timeout=settings.catalog.connect_timeout_s,
+        )
+    from assistant.index.sqlite_catalog import SqliteCatalog
+
+    return SqliteCatalog(settings.catalog_path)
+
+
+def _where(settings: Settings) -> str:
+    from assistant.index.postgres_catalog import describe_url
+
+    return describe_url(settings.catalog_url or "")
 
 
 def _check_model(settings: Settings, built_with: tuple[str, int], embedder: Embedder) -> None:

@@ -10,6 +10,12 @@ unit vectors for the configured embedding model, written straight through ``Chro
 and ``SqliteCatalog``; cached in the temp dir, so later runs only measure). Chroma adds ~1.5-2k
 vectors/s on 2 cores: 1M chunks take 10-15 minutes to build the first time.
 
+With PostgreSQL (``--catalogs sqlite,postgres``, the default) the same chunks are copied into a
+PostgreSQL database (``PostgresCatalog``: tsvector + GIN) and every size is measured twice, once
+per catalogue, against the same Chroma index: keyword and fused retrieval side by side. The
+database lives in a throwaway cluster kept in the temp dir (``evals/bench/pg_server.py``), or in
+the server ``--pg-url`` names.
+
 Every size is measured in a fresh child process, so memory and open time are not polluted by
 the previous size: time to open (``Index.open`` plus the first query), resident memory after
 opening and at peak, disk used, and p50/p95 in milliseconds of dense (query embedding + Chroma
@@ -91,18 +97,61 @@ def build(size: int) -> Path:
     return settings.data_dir
 
 
-def measure(size: int, rounds: int) -> dict[str, Any]:
-    """Open the built index of ``size`` chunks in this process and measure it."""
+def load_postgres(size: int, server_url: str) -> str:
+    """Copy the synthetic catalogue of ``size`` chunks into its own PostgreSQL database (once;
+    later runs reuse it); returns the database URL."""
+    import psycopg
+
+    from assistant.adapters.postgres_catalog import PostgresCatalog
+    from assistant.adapters.sqlite_catalog import SqliteCatalog
+    from assistant.app import build_embedder
+    from assistant.index import META_DIMENSION, META_MODEL
+    from assistant.settings import Settings
+
+    embedder = build_embedder(Settings())
+    settings = synthetic_settings(size, embedder.model_id, embedder.dimension)
+    name = f"synthetic_{size}"
+    base, _, _ = server_url.rpartition("/")
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchall():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"{base}/{name}"
+    target = PostgresCatalog(url)
+    try:
+        if target.get_meta("bench_complete") == "ok":
+            return url
+        t0 = time.perf_counter()
+        target.drop()
+        source = SqliteCatalog(settings.catalog_path)
+        for record in source.documents():
+            target.replace_document(record, source.document_chunks(record.id))
+        for key in (META_MODEL, META_DIMENSION):
+            target.set_meta(key, source.get_meta(key) or "")
+        source.close()
+        target.set_meta("bench_complete", "ok")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+        print(f"PostgreSQL catalogue of {size:,} chunks loaded in {time.perf_counter() - t0:.0f} s")
+    finally:
+        target.close()
+    return url
+
+
+def measure(size: int, rounds: int, catalog_url: str | None = None) -> dict[str, Any]:
+    """Open the built index of ``size`` chunks in this process and measure it (with the
+    PostgreSQL catalogue at ``catalog_url`` when given, else the SQLite one)."""
     from assistant.app import build_embedder
     from assistant.index import Index
     from assistant.retrieval import Retriever
-    from assistant.settings import Settings
+    from assistant.settings import CatalogSettings, Settings
 
     base_rss = _rss_mb()
     embedder = build_embedder(Settings())
     embedder.embed(["warm the model"])  # the model's own load is not the index's open time
     model_rss = _rss_mb()
     settings = synthetic_settings(size, embedder.model_id, embedder.dimension)
+    if catalog_url:
+        settings = settings.model_copy(update={"catalog": CatalogSettings(url=catalog_url)})
     questions = [c.question for c in CASES]
     t0 = time.perf_counter()
     index = Index.open(settings, embedder)
@@ -124,7 +173,9 @@ def measure(size: int, rounds: int) -> dict[str, Any]:
     plain = settings.retrieval.model_copy(update={"sentence_rescore": False})
     fused = Retriever(index, plain).retrieve
     configured = Retriever(index, settings.retrieval).retrieve
+    server_size = getattr(index.catalog, "size_bytes", None)
     out: dict[str, Any] = {
+        "catalog": "PostgreSQL" if catalog_url else "SQLite",
         "chunks": index.catalog.count_chunks(),
         "vectors": index.vectors.count(),
         "open_ms": round(open_ms, 1),
@@ -132,7 +183,9 @@ def measure(size: int, rounds: int) -> dict[str, Any]:
         "rss_index_open_mb": round(open_rss - model_rss, 1),
         "disk_mb": round(_disk_mb(settings.data_dir), 1),
         "disk_chroma_mb": round(_disk_mb(settings.chroma_dir), 1),
-        "disk_catalog_mb": round(settings.catalog_path.stat().st_size / 2**20, 1),
+        "disk_catalog_mb": round(
+            (server_size() if server_size else settings.catalog_path.stat().st_size) / 2**20, 1
+        ),
     }
     hits = [len(keyword(q)) for q in DOMAIN_QUERIES]
     out["keyword_domain_hits_mean"] = round(sum(hits) / len(hits), 1)
@@ -165,13 +218,13 @@ def report(results: Sequence[dict[str, Any]]) -> str:
         ("peak RSS (MiB)", "rss_peak_mb", "{:,.0f}"),
         ("disk total (MiB)", "disk_mb", "{:,.0f}"),
         ("  Chroma (MiB)", "disk_chroma_mb", "{:,.0f}"),
-        ("  SQLite catalogue + FTS5 (MiB)", "disk_catalog_mb", "{:,.0f}"),
+        ("  catalogue + keyword index (MiB)", "disk_catalog_mb", "{:,.0f}"),
     ]
     for name, label in (
         ("chroma", "Chroma top-40 (vector given)"),
         ("dense", "dense: embed + Chroma top-40"),
-        ("keyword", "keyword: FTS5 top-40, questions"),
-        ("keyword_domain", "keyword: FTS5 top-40, domain words"),
+        ("keyword", "keyword top-40, questions"),
+        ("keyword_domain", "keyword top-40, domain words"),
         ("fused", "fused (Retriever, no re-score)"),
         ("fused_rescore", "fused + sentence re-score"),
     ):
@@ -179,6 +232,7 @@ def report(results: Sequence[dict[str, Any]]) -> str:
         rows.append((f"{label} p95 (ms)", f"{name}_p95_ms", "{:,.1f}"))
     width = max(len(r[0]) for r in rows) + 2
     lines = ["".ljust(width) + "".join(f"{r['chunks']:>14,}" for r in results)]
+    lines.append("".ljust(width) + "".join(f"{r.get('catalog', 'SQLite'):>14}" for r in results))
     for label, key, fmt in rows[1:]:
         lines.append(label.ljust(width) + "".join(f"{fmt.format(r[key]):>14}" for r in results))
     return "\n".join(lines)
@@ -193,30 +247,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=3, help="Passes over the questions.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
+    parser.add_argument(
+        "--catalogs",
+        default="sqlite,postgres",
+        help="Catalogues to measure, comma-separated: sqlite, postgres (default both).",
+    )
+    parser.add_argument(
+        "--pg-url",
+        help="A PostgreSQL server URL to create the bench databases in (default: a throwaway "
+        "local cluster kept in the temp dir).",
+    )
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)  # child process mode
+    parser.add_argument("--catalog-url", help=argparse.SUPPRESS)  # child process mode
     args = parser.parse_args(argv)
     _env()
     CACHE.mkdir(parents=True, exist_ok=True)
     if args.measure:
-        print(json.dumps(measure(args.measure, args.rounds)))
+        print(json.dumps(measure(args.measure, args.rounds, args.catalog_url)))
         return 0
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    catalogs = [c.strip() for c in args.catalogs.split(",") if c.strip()]
+    cluster = None
+    server_url = args.pg_url
+    if "postgres" in catalogs and not server_url:
+        from evals.bench.pg_server import start_cluster
+
+        cluster = start_cluster(CACHE / "postgres")
+        server_url = cluster.url()
     results = []
-    for size in sizes:
-        build(size)
-        child = subprocess.run(
-            [sys.executable, "-m", "evals.bench.scale", "--measure", str(size)]
-            + ["--rounds", str(args.rounds)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if child.returncode != 0:
-            print(child.stderr, file=sys.stderr)
-            return child.returncode
-        result = json.loads(child.stdout.strip().splitlines()[-1])
-        results.append(result)
-        print(json.dumps(result), flush=True)
+    try:
+        for size in sizes:
+            build(size)
+            for catalog in catalogs:
+                child_args = ["--rounds", str(args.rounds)]
+                if catalog == "postgres":
+                    child_args += ["--catalog-url", load_postgres(size, str(server_url))]
+                child = subprocess.run(
+                    [sys.executable, "-m", "evals.bench.scale", "--measure", str(size)]
+                    + child_args,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if child.returncode != 0:
+                    print(child.stderr, file=sys.stderr)
+                    return child.returncode
+                result = json.loads(child.stdout.strip().splitlines()[-1])
+                result["load_average"] = [round(x, 1) for x in os.getloadavg()]
+                results.append(result)
+                print(json.dumps(result), flush=True)
+    finally:
+        if cluster is not None:
+            from evals.bench.pg_server import stop_cluster
+
+            stop_cluster(cluster, remove=False)
     print("\nScale benchmark (synthetic chunks, random vectors, real query embeddings):")
     print(report(results))
     if args.json:

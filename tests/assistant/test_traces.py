@@ -50,9 +50,17 @@ def _answer(
     )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> TraceStore:
-    return TraceStore(tmp_path / "data" / "traces.sqlite3")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.integration)])
+def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The SQLite store, and the PostgreSQL one (same behaviour, shared by replicas)."""
+    if request.param == "sqlite":
+        yield TraceStore(tmp_path / "data" / "traces.sqlite3")
+        return
+    from assistant.postgres_traces import PostgresTraceStore
+
+    pg = PostgresTraceStore(request.getfixturevalue("pg_url"))
+    yield pg
+    pg.close()
 
 
 def test_record_keeps_hits_citations_and_timings(store: TraceStore) -> None:
@@ -83,9 +91,13 @@ def test_personal_data_is_redacted_before_storage(store: TraceStore, tmp_path: P
     )
     store.record(_answer(question=question))
     store.feedback("a1", "down", ["Not accurate"], "call me on 020 7946 0018")
-    raw = (tmp_path / "data" / "traces.sqlite3").read_bytes()
-    wal = tmp_path / "data" / "traces.sqlite3-wal"
-    raw += wal.read_bytes() if wal.exists() else b""
+    if store.path is None:  # PostgreSQL: every stored column instead of the file's bytes
+        raw = repr(store._read("SELECT * FROM traces") + store._read("SELECT * FROM feedback"))
+        raw = raw.encode()
+    else:
+        raw = (tmp_path / "data" / "traces.sqlite3").read_bytes()
+        wal = tmp_path / "data" / "traces.sqlite3-wal"
+        raw += wal.read_bytes() if wal.exists() else b""
     for secret in (b"jo.bloggs", b"07700", b"AB123456C", b"SW1A", b"7946"):
         assert secret not in raw
     trace = store.trace("a1")

@@ -1,4 +1,5 @@
-"""Contract every ``Catalog`` + ``KeywordIndex`` adapter passes: MemoryCatalog and SqliteCatalog."""
+"""Contract every ``Catalog`` + ``KeywordIndex`` adapter passes: MemoryCatalog, SqliteCatalog and
+PostgresCatalog (against a throwaway PostgreSQL cluster, see ``tests/pg_fixture.py``)."""
 
 from __future__ import annotations
 
@@ -231,3 +232,126 @@ def test_unwritable_location_raises_storage_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(StorageError, match="writable"):
         SqliteCatalog(blocker / "catalog.sqlite3")
+
+
+@pytest.mark.integration
+class TestPostgresCatalog(CatalogContract):
+    @pytest.fixture
+    def catalog(self, pg_url: str):
+        from assistant.index.postgres_catalog import PostgresCatalog
+
+        catalog = PostgresCatalog(pg_url)
+        yield catalog
+        catalog.close()
+
+    def test_persists_across_reopen(self, catalog, pg_url: str) -> None:
+        from assistant.index.postgres_catalog import PostgresCatalog
+
+        record, chunks = make_doc("a/one.md", ["persistent housing text"])
+        catalog.replace_document(record, chunks)
+        catalog.close()
+        again = PostgresCatalog(pg_url)
+        assert again.document_chunks("a/one.md") == chunks
+        assert [c for c, _ in again.search("housing", 3)] == [chunks[0].id]
+        again.close()
+
+    def test_failed_replace_leaves_old_version(self, catalog) -> None:
+        record, chunks = make_doc("a/one.md", ["original text"])
+        catalog.replace_document(record, chunks)
+        bad_record, bad_chunks = make_doc("a/one.md", ["x", "y"], digest="h2")
+        duplicate = [bad_chunks[0], bad_chunks[0]]  # violates the unique chunk id
+        with pytest.raises(Exception):  # noqa: B017 - psycopg UniqueViolation
+            catalog.replace_document(bad_record, duplicate)
+        assert catalog.document("a/one.md") == record
+        assert catalog.document_chunks("a/one.md") == chunks
+        assert catalog.keyword_ids() == {chunks[0].id}
+        assert [c for c, _ in catalog.search("original", 3)] == [chunks[0].id]
+
+    def test_rare_terms_outrank_common_ones(self, catalog) -> None:
+        common = [f"council services residents note {i}" for i in range(20)]
+        record, chunks = make_doc("a/one.md", [*common, "council procurement"], title="Plain")
+        catalog.replace_document(record, chunks)
+        assert catalog.search("council procurement", 3)[0][0] == chunks[-1].id
+
+    def test_two_replicas_replacing_one_document_never_mix_versions(self, pg_url: str) -> None:
+        from assistant.index.postgres_catalog import PostgresCatalog
+
+        a, b = PostgresCatalog(pg_url), PostgresCatalog(pg_url)
+        versions = {}
+        for v in range(6):
+            versions[v] = make_doc("a/one.md", [f"v{v} housing {i}" for i in range(1 + v % 3)])
+        errors: list[BaseException] = []
+        seen: set[frozenset[str]] = set()
+        stop = threading.Event()
+
+        def writer(catalog: PostgresCatalog, order: list[int]) -> None:
+            try:
+                for v in order * 5:
+                    catalog.replace_document(*versions[v])
+            except BaseException as exc:  # noqa: BLE001 - reported to the main thread
+                errors.append(exc)
+
+        def reader() -> None:
+            while not stop.is_set():
+                chunks = b.document_chunks("a/one.md")
+                hits = b.chunks([cid for cid, _ in a.search("housing", 10)])
+                for group in (chunks, hits):
+                    seen.add(frozenset(c.text.split()[0] for c in group))
+
+        threads = [
+            threading.Thread(target=writer, args=(a, [0, 1, 2, 3, 4, 5])),
+            threading.Thread(target=writer, args=(b, [5, 4, 3, 2, 1, 0])),
+        ]
+        watcher = threading.Thread(target=reader)
+        watcher.start()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        stop.set()
+        watcher.join()
+        try:
+            assert errors == []
+            assert all(len(versions_seen) <= 1 for versions_seen in seen), seen
+            record = a.document("a/one.md")
+            assert record is not None
+            assert set(record.chunk_ids) == a.all_chunk_ids() == a.keyword_ids()
+        finally:
+            a.close()
+            b.close()
+
+    def test_writer_lock_is_exclusive_across_instances(self, pg_url: str) -> None:
+        from assistant.index.postgres_catalog import PostgresCatalog
+
+        a, b = PostgresCatalog(pg_url), PostgresCatalog(pg_url)
+        order: list[str] = []
+        try:
+            with a.writer_lock():
+                t = threading.Thread(target=lambda: _hold(b, order))
+                t.start()
+                t.join(0.5)
+                assert t.is_alive(), "the second writer must wait"
+                order.append("a done")
+            t.join(10)
+            assert order == ["a done", "b"]
+        finally:
+            a.close()
+            b.close()
+
+    def test_unreachable_server_raises_storage_error(self) -> None:
+        import socket
+
+        from assistant.index.postgres_catalog import PostgresCatalog
+        from assistant.errors import StorageError
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with pytest.raises(StorageError, match="CATALOG__URL") as info:
+            PostgresCatalog(f"postgresql://u:secret@127.0.0.1:{port}/x", connect_timeout=1)
+        assert "secret" not in str(info.value)
+
+
+def _hold(catalog, order: list[str]) -> None:
+    with catalog.writer_lock():
+        order.append("b")

@@ -61,9 +61,11 @@ class AppState:
 
     @property
     def traces(self) -> TraceStore:
-        """The trace store, opened on first use under ``settings.traces_path``."""
+        """The trace store, opened on first use (``settings.traces_path``, or PostgreSQL)."""
         if self._traces is None:
-            self._traces = TraceStore(self.settings.traces_path)
+            from assistant.app import build_trace_store
+
+            self._traces = build_trace_store(self.settings)
         return self._traces
 
     @property
