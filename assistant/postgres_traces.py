@@ -13,9 +13,9 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.index.postgres_catalog import describe_url
 from assistant.errors import ConfigurationError, InputError, StorageError
 from assistant.guardrails import redact_pii
+from assistant.index.postgres_catalog import describe_url
 from assistant.traces import MAX_COMMENT_CHARS, MAX_REASONS, RATINGS, TraceStore, _now
 from assistant.types import Answer
 

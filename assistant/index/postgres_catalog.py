@@ -24,8 +24,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from assistant.index.sqlite_catalog import query_terms
 from assistant.errors import ConfigurationError, StorageError
+from assistant.index.sqlite_catalog import query_terms
 from assistant.ports import DocumentRecord
 from assistant.types import Chunk
 

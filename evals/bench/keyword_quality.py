@@ -91,9 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-    from assistant.adapters.postgres_catalog import PostgresCatalog
     from assistant.app import build_embedder
     from assistant.index import Index
+    from assistant.index.postgres_catalog import PostgresCatalog
     from assistant.settings import CatalogSettings
 
     settings = real_settings(args.data_dir)

@@ -102,10 +102,10 @@ def load_postgres(size: int, server_url: str) -> str:
     later runs reuse it); returns the database URL."""
     import psycopg
 
-    from assistant.adapters.postgres_catalog import PostgresCatalog
-    from assistant.adapters.sqlite_catalog import SqliteCatalog
     from assistant.app import build_embedder
     from assistant.index import META_DIMENSION, META_MODEL
+    from assistant.index.postgres_catalog import PostgresCatalog
+    from assistant.index.sqlite_catalog import SqliteCatalog
     from assistant.settings import Settings
 
     embedder = build_embedder(Settings())

@@ -341,8 +341,8 @@ class TestPostgresCatalog(CatalogContract):
     def test_unreachable_server_raises_storage_error(self) -> None:
         import socket
 
-        from assistant.index.postgres_catalog import PostgresCatalog
         from assistant.errors import StorageError
+        from assistant.index.postgres_catalog import PostgresCatalog
 
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
