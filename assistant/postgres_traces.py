@@ -16,7 +16,14 @@ from typing import Any
 from assistant.errors import ConfigurationError, InputError, StorageError
 from assistant.guardrails import redact_pii
 from assistant.index.postgres_catalog import describe_url
-from assistant.traces import MAX_COMMENT_CHARS, MAX_REASONS, RATINGS, TraceStore, _now
+from assistant.traces import (
+    MAX_COMMENT_CHARS,
+    MAX_REASONS,
+    RATINGS,
+    TraceStore,
+    _now,
+    check_reasons,
+)
 from assistant.types import Answer
 
 SCHEMA_LOCK_KEY = 0x4C4744
@@ -188,7 +195,7 @@ class PostgresTraceStore(TraceStore):
             raise InputError(
                 f"No answer with id {answer_id!r}: feedback must refer to an answer given here."
             )
-        clean_reasons = [redact_pii(r.strip())[:100] for r in reasons if r.strip()][:MAX_REASONS]
+        clean_reasons = check_reasons([r for r in reasons if r.strip()])[:MAX_REASONS]
         clean_comment = redact_pii(comment.strip())[:MAX_COMMENT_CHARS] if comment else None
         rows = self._read(
             "INSERT INTO feedback (answer_id, created_at, rating, reasons, comment) "
