@@ -480,6 +480,9 @@ def source_label(chunk: Chunk) -> str:
     head, _, rest = title.partition(":")
     if rest and len(head.split()) >= 2:
         title = head.strip()
+    title = re.sub(r"\s*\([^)]*\)", "", title).strip() or title  # "X (NGDP, ...)" -> "X"
+    if len(title.split()) > 8:  # a label, not a sentence
+        title = " ".join(title.split()[:8]) + "\u2026"
     if chunk.doc_type == "case_study" and is_catalogue(chunk):
         title = f"The {title} case study"
     year = re.match(r"\d{4}", chunk.published or "")

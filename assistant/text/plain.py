@@ -489,7 +489,9 @@ def _lead(units: list[Unit]) -> Unit | None:
     if re.search(r"[\"\u201d\u2019?!]$", pieces[0]) or len(pieces[0]) < 2:
         return None
     short = short_lead(pieces[0])
-    if short is None:
+    if short is None or short != pieces[0]:
+        # Only a whole first sentence becomes the lead: a shortened one can lose what made
+        # it true (held-out dev: three of four cut-down leads were no longer supported).
         return None
     if short == pieces[0]:
         if len(pieces) > 1:

@@ -205,16 +205,15 @@ def test_a_sentence_without_marker_is_left_alone() -> None:
 # --- lead, acronyms, cap ---------------------------------------------------------------------
 
 
-def test_lead_is_a_short_cited_first_sentence() -> None:
+def test_a_long_first_sentence_is_not_cut_down_into_a_lead() -> None:
     text = (
         "The council set up a digital hub for residents, working with local charities and "
         "voluntary groups to reach people who are not online [1]. It answered most questions "
         "in the first year [1]."
     )
     out = plain_english(text, acronyms={})
-    first = out.split("\n\n")[0]
-    assert first == f"{LEAD} The council set up a digital hub for residents [1]."
-    assert "working with local charities" in out  # the full sentence follows
+    assert LEAD not in out  # a shortened sentence could lose what made it true
+    assert "working with local charities" in out
 
 
 def test_a_short_first_sentence_becomes_the_lead_and_is_not_repeated() -> None:
