@@ -77,7 +77,9 @@ class AnswerSettings(BaseModel):
         description="Evidence score under which the assistant refuses. Default: the value "
         "calibrated on the eval set and stored in assistant/answering/calibration.json.",
     )
-    councillor_words: int = Field(120, ge=30, description="Target length of councillor answers.")
+    councillor_words: int = Field(
+        90, ge=30, description="Target length of councillor answers (median <= 90 words)."
+    )
     officer_words: int = Field(260, ge=60, description="Target length of officer answers.")
     plain_english: bool = Field(
         True,
