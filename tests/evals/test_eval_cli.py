@@ -159,3 +159,23 @@ def test_execute_reports_each_runs_cases_through_the_progress_callback(setup):
     assert any("ingesting" in n for n in notes)
     assert outcome.summary["overall"]["n"] == 2 and outcome.report.is_file()
     assert not outcome.checks
+
+
+def test_a_held_out_run_prints_the_dev_and_test_splits_apart(setup):
+    tmp_path, args = setup
+    held_out = tmp_path / "heldout.jsonl"
+    held_out.write_text(
+        "\n".join(
+            json.dumps({**c, "suites": [s]}) for c, s in zip(CASES, ("dev", "test"), strict=True)
+        )
+        + "\n"
+    )
+    args = [str(held_out) if a.endswith("cases.jsonl") else a for a in args]
+    run = tmp_path / "run-heldout"
+    result = CliRunner().invoke(app, [*args, "--no-baseline", "--out", str(run)])
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "metric" in line)
+    assert header.replace("┃", " ").split() == ["metric", "ours", "dev", "test"]
+    assert "tune on dev, report test" in " ".join(result.output.split())
+    summary = json.loads((run / "summary.json").read_text())
+    assert set(summary["by_split"]) == {"dev", "test"}

@@ -2,7 +2,7 @@
 
 Building the index, the assistant, the scorer and the baseline, running the cases and writing
 the run folder all live in ``evals/runner.py``; this module only draws the progress bars and
-the table of headline metrics.
+the headline table.
 """
 
 from __future__ import annotations
@@ -73,49 +73,19 @@ def _progress_bar(label: str, total: int) -> Iterator[Any]:
         yield done
 
 
-HEADLINE = (
-    "facts_pass",
-    "hit@4",
-    "mrr",
-    "citations_valid",
-    "citation_support",
-    "refusal_precision",
-    "refusal_recall",
-    "answerable_refused_rate",
-    "injection_held",
-    "peer_recall",
-    "resource_recall",
-    "invented_councils",
-    "flesch",
-    "pass_rate",
-)
-
-
 def print_summary(summary: dict[str, Any]) -> None:
-    """Headline metrics for ours and the baseline, then the latency."""
+    """The headline metrics (``evals.headline``): ours overall and per held-out split, the
+    baseline, then the latency."""
     from rich.table import Table
 
-    ours = summary["overall"]
-    base = (summary.get("baseline") or {}).get("overall") or {}
-    table = Table(title=f"Eval: {ours['n']} cases ({summary.get('suite') or 'all'})")
-    table.add_column("metric")
-    table.add_column("ours", justify="right")
-    if base:
-        table.add_column("baseline", justify="right")
+    from evals.headline import headline_table
 
-    def fmt(v: Any) -> str:
-        return "n/a" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
-
-    for metric in HEADLINE:
-        row = [metric, fmt(ours.get(metric))]
-        if base:
-            row.append(fmt(base.get(metric)))
-        table.add_row(*row)
-    for stage, stats in (ours.get("latency_ms") or {}).items():
-        row = [f"{stage} ms p50/p95", f"{fmt(stats['p50'])} / {fmt(stats['p95'])}"]
-        if base:
-            b = (base.get("latency_ms") or {}).get(stage) or {}
-            row.append(f"{fmt(b.get('p50'))} / {fmt(b.get('p95'))}" if b else "")
+    headline = headline_table(summary)
+    table = Table(title=headline.title, caption=headline.caption)
+    table.add_column(headline.columns[0])
+    for column in headline.columns[1:]:
+        table.add_column(column, justify="right")
+    for row in headline.rows:
         table.add_row(*row)
     console.print(table)
 
