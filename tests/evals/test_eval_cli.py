@@ -179,3 +179,4 @@ def test_a_held_out_run_prints_the_dev_and_test_splits_apart(setup):
     assert "tune on dev, report test" in " ".join(result.output.split())
     summary = json.loads((run / "summary.json").read_text())
     assert set(summary["by_split"]) == {"dev", "test"}
+    assert "<h2>By split</h2>" in (run / "report.html").read_text()

@@ -88,3 +88,41 @@ def test_with_a_baseline_and_without_splits_the_table_is_ours_and_the_baseline()
     split = {"suite": "dev", **summarise(_scores(splits=True))}
     split["baseline"] = summarise(_scores(splits=True))
     assert headline_table(split).columns == ("metric", "ours", "dev", "test", "baseline")
+
+
+def test_the_report_of_a_held_out_run_has_a_by_split_table(tmp_path) -> None:
+    import json
+    import re
+
+    from evals.report import render_report
+
+    summary = {
+        "dataset": "heldout.jsonl",
+        "suite": None,
+        **summarise(_scores(splits=True)),
+        "baseline": summarise(_scores(splits=True)[:1]),
+    }
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    page = render_report(tmp_path).read_text()
+    section = page[page.index("<h2>By split</h2>") : page.index("<h2>Plots</h2>")]
+    head = re.findall(r"<th>([^<]*)</th>", section[: section.index("</thead>")])
+    assert head[:2] == ["split", "n"]
+    for label in ("source_cited", "hit@1", "flesch (councillor)", "total ms p95"):
+        assert label in head, label
+    rows = re.findall(r"<tr><th scope='row'>(\w+)</th>(.*?)</tr>", section)
+    assert [name for name, _ in rows] == ["dev", "test"]
+    cells = dict(rows)
+    n, pass_rate = re.findall(r"<td>(.*?)</td>", cells["dev"])[:2]
+    assert n == "2" and pass_rate.startswith("0.500 <span class='base'>/ 1.000")
+    assert "<h2>By split</h2>" not in _page_without_splits(tmp_path / "plain")
+
+
+def _page_without_splits(run_dir) -> str:
+    import json
+
+    from evals.report import render_report
+
+    run_dir.mkdir()
+    summary = {"dataset": "all.jsonl", **summarise(_scores(splits=False)), "baseline": None}
+    (run_dir / "summary.json").write_text(json.dumps(summary))
+    return render_report(run_dir).read_text()
