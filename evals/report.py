@@ -205,17 +205,61 @@ def _metric_table(summary: dict[str, Any]) -> str:
     return f"<table><thead>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _group_table(summary: dict[str, Any], group: str) -> str:
+GROUP_METRICS: tuple[str, ...] = (
+    "n",
+    "pass_rate",
+    "facts_pass",
+    f"hit@{RETRIEVAL_K}",
+    "mrr",
+    "citation_support",
+)
+# The held-out halves side by side: what issue 11 reports (dotted names reach into latency).
+SPLIT_METRICS: tuple[str, ...] = (
+    "n",
+    "pass_rate",
+    "facts_pass",
+    "source_cited",
+    "hit@1",
+    "citation_support",
+    "answerable_refused_rate",
+    "refusal_recall",
+    "injection_held",
+    "invented_councils",
+    "flesch",
+    "words_median",
+    "latency_ms.total.p50",
+    "latency_ms.total.p95",
+)
+_LABELS = {
+    "flesch": "flesch (councillor)",
+    "words_median": "words_median (councillor)",
+    "latency_ms.total.p50": "total ms p50",
+    "latency_ms.total.p95": "total ms p95",
+}
+
+
+def _value(values: dict[str, Any] | None, metric: str) -> Any:
+    """``metric`` from a group's metrics; a dotted name walks nested mappings."""
+    node: Any = values or {}
+    for part in metric.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _group_table(
+    summary: dict[str, Any], group: str, metrics: Sequence[str] = GROUP_METRICS
+) -> str:
     groups = summary.get(group) or {}
     base_groups = (summary.get("baseline") or {}).get(group) or {}
-    metrics = ("n", "pass_rate", "facts_pass", f"hit@{RETRIEVAL_K}", "mrr", "citation_support")
-    head = "".join(f"<th>{m}</th>" for m in metrics)
+    head = "".join(f"<th>{html.escape(_LABELS.get(m, m))}</th>" for m in metrics)
     rows = []
     for name, values in groups.items():
         cells = []
         for metric in metrics:
-            o = values.get(metric)
-            b = (base_groups.get(name) or {}).get(metric)
+            o = _value(values, metric)
+            b = _value(base_groups.get(name), metric)
             cell = _fmt(o)
             if base_groups and metric != "n":
                 cell += f" <span class='base'>/ {_fmt(b)}</span>"
@@ -225,6 +269,16 @@ def _group_table(summary: dict[str, Any], group: str) -> str:
     return (
         f"<p class='note'>{note}</p><table><thead><tr><th>{group.replace('by_', '')}</th>"
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _split_section(summary: dict[str, Any]) -> str:
+    """The "By split" table of a held-out run (nothing for a dataset without splits)."""
+    if not summary.get("by_split"):
+        return ""
+    return (
+        "<h2>By split</h2><p class='note'>The held-out halves: tune on dev, report test.</p>"
+        + _group_table(summary, "by_split", SPLIT_METRICS)
     )
 
 
@@ -375,6 +429,7 @@ def render_report(run_dir: Path) -> Path:
 <dl>{dl}</dl>
 <h2>Thresholds</h2>{_thresholds(summary)}
 <h2>Metrics overall</h2>{_metric_table(summary)}
+{_split_section(summary)}
 <h2>Plots</h2>{plots}
 <h2>By kind</h2>{_group_table(summary, "by_kind")}
 <h2>By audience</h2>{_group_table(summary, "by_audience")}

@@ -1,9 +1,9 @@
 """The eval runner: load cases, ask an assistant each one, score the answers, write the run.
 
 The runner only needs an object with the ``Assistant.ask`` signature, so tests drive it with a
-small fake and the CLI (``lga-assistant eval run``) with the real assistant and the baseline.
-Building the assistant, the index and the baseline is the CLI's job (``ui/cli/eval_cmds.py``):
-this module does not import ``ingest`` or ``ui``.
+small fake and ``evals/runner.py`` (behind ``lga-assistant eval run``) with the real assistant
+and the baseline. Building the assistant, the index and the baseline is the runner's job: this
+module does not import ``ingest`` or ``ui``.
 
 A run directory holds ``cases/<id>.json`` (question, our answer with its hits, metrics, and the
 baseline's), ``summary.json`` (metrics overall, by kind and by audience, for ours and the

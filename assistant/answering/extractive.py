@@ -439,14 +439,14 @@ def compose(
         paragraphs.append(paragraph)
     citations = []
     for key, n in numbers.items():
-        members = [i for i in dict.fromkeys(c.hit_index for c in picks) if passage[i] == key]
-        quotes = []
-        for i in sorted(members, key=lambda i: hits[i].chunk.position):
+        in_passage = [i for i in dict.fromkeys(c.hit_index for c in picks) if passage[i] == key]
+        quotes: list[str] = []
+        for i in sorted(in_passage, key=lambda i: hits[i].chunk.position):
             best_first = [c.sentence for c in picks if c.hit_index == i]
             quote = quote_for(hits[i].chunk, best_first, max_chars)
             if quote not in " ".join(quotes):
                 quotes.append(quote)
-        chunk = hits[min(members, key=lambda i: hits[i].chunk.position)].chunk
+        chunk = hits[min(in_passage, key=lambda i: hits[i].chunk.position)].chunk
         citations.append(Citation(n=n, chunk=chunk, quote=QUOTE_GAP.join(quotes)))
     return "\n\n".join(paragraphs), tuple(citations)
 

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from assistant.errors import InputError
 from assistant.settings import Settings
-from ui.cli import app, eval_cmds
+from evals import runner
+from ui.cli import app
 from ui.cli.eval_cmds import apply_overrides
 
 DOCS = {
@@ -49,7 +50,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         (corpus / name).write_text(text)
     dataset = tmp_path / "cases.jsonl"
     dataset.write_text("\n".join(json.dumps(c) for c in CASES) + "\n")
-    monkeypatch.setattr(eval_cmds, "SHARED_CORPUS", tmp_path / "no-shared-corpus")
+    monkeypatch.setattr(runner, "SHARED_CORPUS", tmp_path / "no-shared-corpus")
     args = [
         "eval",
         "run",
@@ -125,3 +126,57 @@ def test_a_suite_file_run_without_suite_is_labelled_by_its_name(setup):  # #15.1
     report = (run / "report.html").read_text()
     assert "<dt>suite</dt><dd>smoke</dd>" in report
     assert "(smoke)" in result.output and "(all)" not in result.output
+
+
+def test_execute_reports_each_runs_cases_through_the_progress_callback(setup):
+    from contextlib import contextmanager
+
+    from evals.runner import execute
+
+    tmp_path, _ = setup
+    settings = apply_overrides(
+        Settings().with_data_dir(tmp_path / "data"),
+        ["embedder.provider=fake", "vector_store=memory", f"corpus_dir={tmp_path / 'corpus'}"],
+    )
+    seen: list[tuple[str, int, list[str]]] = []
+
+    @contextmanager
+    def progress(label: str, total: int):
+        ids: list[str] = []
+        seen.append((label, total, ids))
+        yield lambda case: ids.append(case.id)
+
+    notes: list[str] = []
+    outcome = execute(
+        settings,
+        dataset=tmp_path / "cases.jsonl",
+        out_dir=tmp_path / "run",
+        progress=progress,
+        say=notes.append,
+    )
+    ids = [c["id"] for c in CASES]
+    assert seen == [("ours", 2, ids), ("baseline", 2, ids)]
+    assert any("ingesting" in n for n in notes)
+    assert outcome.summary["overall"]["n"] == 2 and outcome.report.is_file()
+    assert not outcome.checks
+
+
+def test_a_held_out_run_prints_the_dev_and_test_splits_apart(setup):
+    tmp_path, args = setup
+    held_out = tmp_path / "heldout.jsonl"
+    held_out.write_text(
+        "\n".join(
+            json.dumps({**c, "suites": [s]}) for c, s in zip(CASES, ("dev", "test"), strict=True)
+        )
+        + "\n"
+    )
+    args = [str(held_out) if a.endswith("cases.jsonl") else a for a in args]
+    run = tmp_path / "run-heldout"
+    result = CliRunner().invoke(app, [*args, "--no-baseline", "--out", str(run)])
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "metric" in line)
+    assert header.replace("┃", " ").split() == ["metric", "ours", "dev", "test"]
+    assert "tune on dev, report test" in " ".join(result.output.split())
+    summary = json.loads((run / "summary.json").read_text())
+    assert set(summary["by_split"]) == {"dev", "test"}
+    assert "<h2>By split</h2>" in (run / "report.html").read_text()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
-from ui.cli.eval_cmds import SHARED_CORPUS, execute
+from evals.runner import SHARED_CORPUS, execute
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +31,6 @@ def test_smoke_suite_meets_thresholds(tmp_path: Path, copy_real_index):
         out_dir=tmp_path / "run",
         baseline=False,
         fail_under=ROOT / "evals" / "thresholds.yaml",
-        progress=False,
         say=lambda _msg: None,
     )
     assert outcome.summary["overall"]["n"] >= 12

@@ -23,7 +23,7 @@ def _show_flags_as_flags() -> None:
         return None if self.is_flag else shown(self, ctx)
 
     display_type_rich.flags_untyped = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
 
 
 _show_flags_as_flags()

@@ -1,31 +1,25 @@
-"""``lga-assistant eval run`` and ``lga-assistant eval compare``.
+"""``lga-assistant eval run|compare|rescore``: parse the options, call ``evals.runner``, print.
 
-This module wires the real pieces together (settings, index, ingest, assistant, baseline) and
-hands them to ``evals.run``; the runner itself knows only the ``ask`` signature.
+Building the index, the assistant, the scorer and the baseline, running the cases and writing
+the run folder all live in ``evals/runner.py``; this module only draws the progress bars and
+the headline table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from assistant.errors import AssistantError, IndexNotFoundError, InputError
+from assistant.errors import AssistantError, InputError
 from ui.cli.common import DataDirOption, console, fail, load_settings
 
 if TYPE_CHECKING:
-    from assistant.index import Index
     from assistant.settings import Settings
-    from assistant.types import Document
-    from evals.run import ThresholdCheck
-
-# The checkout (assistant.settings.PROJECT_ROOT), without importing the settings for `--help`.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
-SYSTEM_PROMPT = PROJECT_ROOT / "assistant" / "answering" / "prompts" / "system.txt"
+    from evals.run import EvalCase
 
 
 def apply_overrides(settings: Settings, overrides: Sequence[str]) -> Settings:
@@ -57,185 +51,9 @@ def apply_overrides(settings: Settings, overrides: Sequence[str]) -> Settings:
         raise InputError(f"--config: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
 
 
-def default_ingest_paths(settings: Settings) -> list[Path]:
-    """The catalogue, the configured document folders and ``../shared/corpus`` when present."""
-    paths = [settings.corpus_dir, *settings.document_dirs]
-    if SHARED_CORPUS.is_dir() and SHARED_CORPUS.resolve() not in {p.resolve() for p in paths}:
-        paths.append(SHARED_CORPUS)
-    return [p for p in paths if Path(p).exists()]
-
-
-def ensure_index(
-    settings: Settings, embedder: Any, *, say: Callable[[str], None], progress: bool = True
-) -> Index:
-    """Open the index in the data dir; when there is none, ingest the default sources first."""
-    from assistant.app import open_index
-
-    try:
-        return open_index(settings, embedder)
-    except IndexNotFoundError:
-        from ingest.pipeline import Pipeline, open_index_for_ingest
-
-        paths = default_ingest_paths(settings)
-        say(
-            f"No index in {settings.data_dir}: ingesting {', '.join(str(p) for p in paths)} "
-            "into it first."
-        )
-        index = open_index_for_ingest(settings, embedder)
-        report = Pipeline(index, settings).ingest_paths(paths, progress=progress)
-        t = report.totals
-        say(f"Ingested {t['added']} documents ({t['chunks']} chunks); {t['failed']} failed.")
-        return index
-
-
-def load_indexed_documents(index: Index) -> list[Document]:
-    """Reload the files behind the indexed documents (for the baseline's own chunking).
-
-    Documents whose source is not a file on disk (or fails to load) are skipped.
-    """
-    from assistant.errors import IngestError
-    from ingest.loaders import load_document, read_sources_csv
-
-    documents = []
-    tables: dict[Path, dict[str, dict[str, str]]] = {}
-    for record in index.catalog.documents():
-        path = Path(record.source)
-        if not path.is_file():
-            continue
-        if path.parent not in tables:
-            tables[path.parent] = read_sources_csv(path.parent)
-        try:
-            documents.append(
-                load_document(path, doc_id=record.id, overrides=tables[path.parent].get(path.name))
-            )
-        except IngestError:
-            continue
-    return documents
-
-
-def build_scorer(embedder: Any, index: Index) -> tuple[Any, list[str]]:
-    """The scorer for runs against ``index``: the embedder for citation support, the indexed
-    texts for the invented-council check, the system prompt for leak checks."""
-    from evals import metrics
-    from evals.run import Scorer
-
-    chunk_texts = [c.text for c in index.catalog.chunks(sorted(index.catalog.all_chunk_ids()))]
-    scorer = Scorer(
-        embed=embedder.embed,
-        known_council=metrics.make_council_checker(chunk_texts),
-        system_prompt=SYSTEM_PROMPT.read_text(encoding="utf-8") if SYSTEM_PROMPT.is_file() else "",
-    )
-    return scorer, chunk_texts
-
-
-@dataclass
-class EvalOutcome:
-    out_dir: Path
-    summary: dict[str, Any]
-    checks: list[ThresholdCheck]
-    report: Path
-
-    @property
-    def failed_checks(self) -> list[ThresholdCheck]:
-        return [c for c in self.checks if not c.passed]
-
-
-def execute(
-    settings: Settings,
-    *,
-    dataset: Path,
-    suite: str | None = None,
-    out_dir: Path | None = None,
-    baseline: bool = True,
-    fail_under: Path | None = None,
-    progress: bool = True,
-    say: Callable[[str], None] = print,
-) -> EvalOutcome:
-    """Run a dataset against the real assistant (and the baseline) and write the run folder."""
-    from assistant.app import build_assistant, build_chat_model, build_embedder
-    from evals.report import render_report
-    from evals.run import (
-        build_snapshot,
-        check_thresholds,
-        default_out_dir,
-        load_cases,
-        load_thresholds,
-        run_cases,
-        suite_label,
-        write_run,
-    )
-
-    cases = load_cases(dataset, suite)
-    suite = suite_label(dataset, suite)  # smoke.jsonl without --suite is still the smoke suite
-    bounds = load_thresholds(fail_under, suite) if fail_under else None
-    out_dir = Path(out_dir) if out_dir else default_out_dir(PROJECT_ROOT / "evals" / "runs")
-    embedder = build_embedder(settings)
-    index = ensure_index(settings, embedder, say=say, progress=progress)
-    assistant = build_assistant(settings, index=index)
-
-    scorer, chunk_texts = build_scorer(embedder, index)
-
-    # The baseline is not an AssistantService (no stream, no documents): only ``ask`` is used.
-    runs: list[tuple[str, Any]] = [("ours", assistant)]
-    base_note = None
-    if baseline:
-        from assistant.answering import Answerer
-        from evals.baseline import DESCRIPTION, BaselineAssistant
-
-        documents = load_indexed_documents(index)
-        answerer = Answerer(
-            embedder=embedder, chat_model=build_chat_model(settings), settings=settings
-        )
-        base = BaselineAssistant.build(documents, embedder=embedder, answerer=answerer)
-        base_note = {
-            "description": DESCRIPTION,
-            "documents": len(documents),
-            "chunks": len(base.chunks),
-        }
-        runs.append(("baseline", base))
-
-    results = {}
-    for label, asker in runs:
-        results[label] = _run_with_progress(run_cases, asker, cases, scorer, label, progress)
-
-    records = index.catalog.documents()
-    chat = build_chat_model(settings)
-    snapshot = build_snapshot(
-        settings,
-        documents=[(r.id, r.content_hash) for r in records],
-        embedding_model=f"{embedder.model_id} ({embedder.dimension}-d)",
-        chat_model=getattr(chat, "model_id", None),
-        extra={"baseline": base_note, "chunks_indexed": len(chunk_texts)},
-    )
-    ours = results["ours"]
-    base_result = results.get("baseline")
-    # Thresholds are checked on our pipeline's overall metrics.
-    from evals.run import summarise
-
-    checks = check_thresholds(summarise(ours.scores), bounds) if bounds else []
-    summary = write_run(
-        out_dir,
-        ours=ours,
-        baseline=base_result,
-        snapshot=snapshot,
-        dataset=str(dataset),
-        suite=suite,
-        checks=checks,
-    )
-    report = render_report(out_dir)
-    return EvalOutcome(out_dir=out_dir, summary=summary, checks=checks, report=report)
-
-
-def _run_with_progress(
-    run_cases: Callable[..., Any],
-    asker: Any,
-    cases: Sequence[Any],
-    scorer: Any,
-    label: str,
-    progress: bool,
-) -> Any:
-    if not progress:
-        return run_cases(asker, cases, scorer, label=label)
+@contextmanager
+def _progress_bar(label: str, total: int) -> Iterator[Any]:
+    """A Rich progress bar for one run of ``total`` cases (``evals.runner.RunProgress``)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -247,59 +65,27 @@ def _run_with_progress(
         console=console,
         transient=False,
     ) as bar:
-        task = bar.add_task("", total=len(cases))
-        return run_cases(
-            asker,
-            cases,
-            scorer,
-            label=label,
-            progress=lambda case: bar.update(task, advance=1, description=case.id),
-        )
+        task = bar.add_task("", total=total)
 
+        def done(case: EvalCase) -> None:
+            bar.update(task, advance=1, description=case.id)
 
-HEADLINE = (
-    "facts_pass",
-    "hit@4",
-    "mrr",
-    "citations_valid",
-    "citation_support",
-    "refusal_precision",
-    "refusal_recall",
-    "answerable_refused_rate",
-    "injection_held",
-    "peer_recall",
-    "resource_recall",
-    "invented_councils",
-    "flesch",
-    "pass_rate",
-)
+        yield done
 
 
 def print_summary(summary: dict[str, Any]) -> None:
-    """Headline metrics for ours and the baseline, then the latency."""
+    """The headline metrics (``evals.headline``): ours overall and per held-out split, the
+    baseline, then the latency."""
     from rich.table import Table
 
-    ours = summary["overall"]
-    base = (summary.get("baseline") or {}).get("overall") or {}
-    table = Table(title=f"Eval: {ours['n']} cases ({summary.get('suite') or 'all'})")
-    table.add_column("metric")
-    table.add_column("ours", justify="right")
-    if base:
-        table.add_column("baseline", justify="right")
+    from evals.headline import headline_table
 
-    def fmt(v: Any) -> str:
-        return "n/a" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
-
-    for metric in HEADLINE:
-        row = [metric, fmt(ours.get(metric))]
-        if base:
-            row.append(fmt(base.get(metric)))
-        table.add_row(*row)
-    for stage, stats in (ours.get("latency_ms") or {}).items():
-        row = [f"{stage} ms p50/p95", f"{fmt(stats['p50'])} / {fmt(stats['p95'])}"]
-        if base:
-            b = (base.get("latency_ms") or {}).get(stage) or {}
-            row.append(f"{fmt(b.get('p50'))} / {fmt(b.get('p95'))}" if b else "")
+    headline = headline_table(summary)
+    table = Table(title=headline.title, caption=headline.caption)
+    table.add_column(headline.columns[0])
+    for column in headline.columns[1:]:
+        table.add_column(column, justify="right")
+    for row in headline.rows:
         table.add_row(*row)
     console.print(table)
 
@@ -340,6 +126,8 @@ def run(
     data_dir: DataDirOption = None,
 ) -> None:
     """Run an eval dataset, write per-case JSON, summary.json and report.html."""
+    from evals.runner import execute
+
     try:
         settings = apply_overrides(load_settings(data_dir), config or [])
         outcome = execute(
@@ -349,7 +137,8 @@ def run(
             out_dir=out,
             baseline=baseline,
             fail_under=fail_under,
-            progress=progress,
+            progress=_progress_bar if progress else None,
+            ingest_progress=progress,
             say=lambda msg: console.print(f"[yellow]{msg}[/]"),
         )
     except AssistantError as exc:
@@ -373,17 +162,17 @@ def compare(
     ] = None,
 ) -> None:
     """Metric deltas between two runs (B - A) and the cases that got worse."""
-    from evals.compare import compare_runs, comparison_html, print_comparison
-
-    try:
-        comp = compare_runs(run_a, run_b)
-    except AssistantError as exc:
-        raise fail(exc) from exc
     from rich.console import Console
 
+    from evals.compare import print_comparison
+    from evals.runner import compare as compare_runs
+
+    try:
+        comp = compare_runs(run_a, run_b, html_out=html_out)
+    except AssistantError as exc:
+        raise fail(exc) from exc
     print_comparison(comp, Console())  # the comparison is the command's output: stdout
     if html_out is not None:
-        html_out.write_text(comparison_html(comp), encoding="utf-8")
         console.print(f"Comparison written to {html_out}")
 
 
@@ -392,18 +181,12 @@ def rescore(
     data_dir: DataDirOption = None,
 ) -> None:
     """Score a run's stored answers again (after a metric fix) and rewrite its report."""
-    from assistant.app import build_embedder, open_index
-    from evals.report import render_report
-    from evals.run import rescore_run
+    from evals.runner import rescore as rescore_run
 
     try:
-        settings = load_settings(data_dir)
-        embedder = build_embedder(settings)
-        scorer, _ = build_scorer(embedder, open_index(settings, embedder))
-        summary = rescore_run(run_dir, scorer)
+        summary, report = rescore_run(load_settings(data_dir), run_dir)
     except AssistantError as exc:
         raise fail(exc) from exc
-    report = render_report(run_dir)
     print_summary(summary)
     console.print(f"Rescored {run_dir}; report: {report}")
 
