@@ -501,9 +501,10 @@ class ChatHandlers:
         if ticket is None:
             return
         try:
+            self.state.hold_worker_blocking(ticket)  # one worker for the whole answer
             yield from self._answer(ticket, message, chat, history, audience, doc_types, themes)
         finally:  # also when the browser goes away mid-answer (Gradio closes the generator)
-            self.state.gate.release(ticket)
+            self.state.release_blocking(ticket)
 
     def _answer(
         self,

@@ -35,13 +35,14 @@ class Refused(Exception):
         self.estimated_wait_s = estimated_wait_s
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # hashed by identity: it borrows a worker token
 class Ticket:
     """One admitted request: when it was admitted and how long it has computed so far."""
 
     admitted_at: float
     busy_s: float = 0.0
     released: bool = field(default=False)
+    held_since: float | None = None  # a stream holding a worker for its whole computation
 
 
 class AdmissionGate:

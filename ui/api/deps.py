@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -151,6 +151,37 @@ class AppState:
         try:
             yield ticket
         finally:
+            self.drop_worker(ticket)
+            self.gate.release(ticket)
+
+    async def hold_worker(self, ticket: Ticket) -> None:
+        """Take a worker for ``ticket`` until it is released (a stream: its steps then do not
+        queue again behind every waiting request, one step at a time). Its service time is
+        the time it held the worker."""
+        if ticket.held_since is None:
+            await self.limiter.acquire_on_behalf_of(ticket)
+            ticket.held_since = time.perf_counter()
+
+    def drop_worker(self, ticket: Ticket) -> None:
+        """Give back the worker ``hold_worker`` took (on the event loop; idempotent)."""
+        if ticket.held_since is not None:
+            ticket.busy_s = max(ticket.busy_s, time.perf_counter() - ticket.held_since)
+            ticket.held_since = None
+            self.limiter.release_on_behalf_of(ticket)
+
+    def hold_worker_blocking(self, ticket: Ticket) -> None:
+        """``hold_worker`` from a worker thread (the chat); a no-op outside a server."""
+        with suppress(anyio.NoEventLoopError):
+            anyio.from_thread.run(self.hold_worker, ticket)
+
+    def release_blocking(self, ticket: Ticket) -> None:
+        """Give back the chat's worker and its place in the gate, from a worker thread."""
+        try:
+            if ticket.held_since is not None:
+                anyio.from_thread.run_sync(self.drop_worker, ticket)
+        except anyio.NoEventLoopError:
+            pass
+        finally:
             self.gate.release(ticket)
 
     async def compute(self, ticket: Ticket, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -163,6 +194,8 @@ class AppState:
             finally:
                 ticket.busy_s += time.perf_counter() - start
 
+        if ticket.held_since is not None:  # already holds a worker (a stream)
+            return await anyio.to_thread.run_sync(timed)
         return await anyio.to_thread.run_sync(timed, limiter=self.limiter)
 
     def compute_blocking(

@@ -150,6 +150,8 @@ async def ask_stream(
         return next(events, _STREAM_DONE)
 
     # Started before the response so that bad input is a 4xx, not an event in a 200 stream.
+    # The stream keeps its worker from here to its end (released with its ticket).
+    await state.hold_worker(ticket)
     events = await state.compute(ticket, start)
 
     async def frames() -> AsyncIterator[bytes]:
