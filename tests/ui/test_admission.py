@@ -90,3 +90,28 @@ def test_release_is_idempotent_and_thread_safe() -> None:
     for t in threads:
         t.join()
     assert gate.in_flight == 0
+
+
+def test_a_queue_slower_than_its_service_times_is_measured_by_its_completions() -> None:
+    """Work outside the workers slows the queue: while saturated, completions 1 s apart mean
+    1 s per request even though each computed for 0.1 s."""
+    clock = FakeClock()
+    gate = AdmissionGate(workers=1, max_wait_s=10, clock=clock)
+    tickets = [gate.admit() for _ in range(8)]
+    for ticket in tickets[:5]:
+        clock.now += 1.0
+        ticket.busy_s = 0.1
+        gate.release(ticket)
+    assert gate.service_time() == pytest.approx(0.1)
+    assert gate.estimated_wait() == pytest.approx(3 * 1.0)  # 3 ahead x 1 s, not x 0.1 s
+
+
+def test_completions_of_an_idle_gate_do_not_count() -> None:
+    clock = FakeClock()
+    gate = AdmissionGate(workers=1, max_wait_s=10, clock=clock)
+    for _ in range(5):  # one at a time, minutes apart: the queue never waited
+        clock.now += 60
+        serve(gate, 0.1)
+    held = [gate.admit() for _ in range(3)]
+    assert gate.estimated_wait() == pytest.approx(3 * 0.1)
+    assert held
