@@ -36,6 +36,15 @@ class Embedder(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class TextVectors:
+    """One chunk's stored sentence and heading vectors (``assistant.answering.passage_vectors``):
+    ``keys`` are the texts' digests (8 bytes each), ``vectors`` the float32 rows in that order."""
+
+    keys: bytes
+    vectors: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentRecord:
     """What the catalogue knows about one ingested document."""
 
@@ -105,6 +114,19 @@ class Catalog(Protocol):
     def get_meta(self, key: str) -> str | None: ...
 
     def set_meta(self, key: str, value: str) -> None: ...
+
+    # Vectors of each chunk's sentences and headings, embedded at ingest so that answering
+    # embeds only the question. A chunk's vectors go when the chunk goes (replaced or removed
+    # document); a chunk without them is answered by embedding its sentences (slower).
+    def put_text_vectors(self, vectors: Mapping[str, TextVectors]) -> None:
+        """Store (chunk id -> vectors); ids the catalogue does not hold are ignored."""
+        ...
+
+    def text_vectors(self, chunk_ids: Sequence[str]) -> dict[str, TextVectors]:
+        """The stored vectors of those chunks that have them."""
+        ...
+
+    def chunks_without_text_vectors(self) -> set[str]: ...
 
 
 @runtime_checkable

@@ -111,6 +111,9 @@ class Assistant:
                 chat_model=chat_model,
                 settings=settings,
                 document_chunks=index.catalog.document_chunks,
+                # Sentence and heading vectors stored at ingest (a catalogue without them:
+                # the analyser embeds them per request).
+                stored_vectors=getattr(index.catalog, "text_vectors", None),
                 check_scope=False,  # the service checks scope once, before retrieval
             )
         self.answerer = answerer

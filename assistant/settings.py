@@ -155,18 +155,18 @@ class ApiSettings(BaseModel):
         description="Bearer key the OpenAI-compatible endpoint (/v1) requires; open when unset.",
     )
     # Answering is CPU-bound: more concurrent answers than half the cores only add contention.
-    # On 2 cores, 1 worker + 1 waiting kept p95 at 2.3x the single-user p95 with 50 clients
-    # (4 + 4: 8.1x), shedding the excess at once with 503 + Retry-After (`make bench-load`).
     workers: int = Field(
         default_factory=_half_the_cores,
         ge=1,
         description="Requests answered concurrently (default: half the CPU cores, at least 1).",
     )
-    max_waiting: int = Field(
-        default_factory=_half_the_cores,
+    # The queue is sized in time: a request waits while its estimated wait (requests ahead x
+    # recent median service time / workers) is within this; past it, 503 + Retry-After.
+    max_wait_s: float = Field(
+        10.0,
         ge=0,
-        description="Ask/search requests allowed to wait for a worker; beyond that the API "
-        "answers 503 with Retry-After at once (load shedding keeps latency bounded).",
+        description="Longest estimated wait (seconds) a request is queued for; beyond it the API "
+        "answers 503 with Retry-After set to the estimated wait, and the chat says it is busy.",
     )
 
 

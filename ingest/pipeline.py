@@ -177,6 +177,7 @@ class _Pending:
 
 _Item = DocumentReport | _Refresh | _Pending
 PREFETCH_DOCUMENTS = 32  # documents parsed ahead of the embedder
+TEXT_VECTOR_BATCH = 256  # chunks whose sentences and headings are embedded and stored together
 
 
 def _prefetch(items: Iterator[_Item], size: int) -> Iterator[_Item]:
@@ -899,6 +900,19 @@ class Pipeline:
         )
         bar.advance(docs=1)
 
+    def _embed_passages(self) -> int:
+        """Embed the sentences and headings of every chunk that has no stored vectors yet
+        (new or changed documents, and indexes built before vectors were stored), so answering
+        embeds only the question. Idempotent: a crash leaves chunks a later run completes."""
+        from assistant.answering.passage_vectors import embed_passages
+
+        catalog = self.index.catalog
+        todo = sorted(catalog.chunks_without_text_vectors())
+        for start in range(0, len(todo), TEXT_VECTOR_BATCH):
+            chunks = catalog.chunks(todo[start : start + TEXT_VECTOR_BATCH])
+            catalog.put_text_vectors(embed_passages(self.index.embedder, chunks))
+        return len(todo)
+
     def _prune(
         self, folders: Sequence[Path], known: Mapping[str, DocumentRecord], seen: set[str]
     ) -> list[DocumentReport]:
@@ -915,6 +929,7 @@ class Pipeline:
         return reports
 
     def _finish(self) -> None:
+        self._embed_passages()
         self.index.catalog.set_meta(META_CHUNKING, self._chunking_signature())
         self.index.catalog.set_meta(META_LAST_INGEST, _now())
 

@@ -15,6 +15,7 @@ import html
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from assistant import traces  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.officer import CaseQuery, tiex_area_names  # noqa: E402
 from assistant.types import Answer, Citation, Filters, Suggestion, Turn  # noqa: E402
+from ui.api.admission import Refused  # noqa: E402
 from ui.api.errors import ApiError  # noqa: E402
 from ui.api.officer_tools import pack_filename  # noqa: E402
 
@@ -319,6 +321,16 @@ def render_error(message: str) -> str:
     )
 
 
+def render_busy(retry_in: int, *, giving_up: bool = False) -> str:
+    """The chat's note when the gate refuses a question: it waits and retries by itself."""
+    text = (
+        f"The assistant is still busy: please send your question again in {retry_in} s."
+        if giving_up
+        else f"The assistant is busy answering other questions: retrying in {retry_in} s…"
+    )
+    return f'<p class="lga-muted lga-busy" role="status">{_e(text)}</p>'
+
+
 def render_cases(cases: Sequence[Any]) -> str:
     """Case-study finder results (``assistant.officer.CaseResult``) as cards with quotes."""
     if not cases:
@@ -394,11 +406,19 @@ def _theme() -> gr.themes.Base:
     )
 
 
+_DONE = object()
+
+
 class ChatHandlers:
     """The UI's event handlers; plain methods over the app state so they can be unit-tested."""
 
-    def __init__(self, state: AppState) -> None:
+    # A question the admission gate refuses is retried after the wait it gives, this many
+    # times in all, before the chat gives the question back.
+    BUSY_ATTEMPTS = 4
+
+    def __init__(self, state: AppState, sleep: Any = time.sleep) -> None:
         self.state = state
+        self._sleep = sleep
         self._covered: tuple[str, ...] | None = None
         self._pack_dir = Path(tempfile.mkdtemp(prefix="lga-packs-"))
 
@@ -441,6 +461,14 @@ class ChatHandlers:
     def turns_from(history: Sequence[Mapping[str, str]] | None) -> list[Turn]:
         return [Turn(role=h["role"], content=h["content"]) for h in history or ()]  # type: ignore[arg-type]
 
+    def _gated(self, fn: Any, *args: Any) -> Any:
+        """``fn(*args)`` admitted by the gate (``Refused`` when busy), on the API's workers."""
+        ticket = self.state.gate.admit()
+        try:
+            return self.state.compute_blocking(ticket, fn, *args)
+        finally:
+            self.state.gate.release(ticket)
+
     # -- chat ------------------------------------------------------------------------------
     def respond(
         self,
@@ -467,18 +495,54 @@ class ChatHandlers:
         )
         yield list(chat), "", history, None, gr.update(visible=False)
 
+        ticket = None
+        for attempt in range(1, self.BUSY_ATTEMPTS + 1):
+            try:
+                ticket = self.state.gate.admit()
+                break
+            except Refused as refused:
+                last = attempt == self.BUSY_ATTEMPTS
+                busy = render_busy(refused.retry_after, giving_up=last)
+                chat[-1] = {"role": "assistant", "content": busy}
+                yield list(chat), message if last else "", history, None, gr.update(visible=False)
+                if not last:
+                    self._sleep(refused.retry_after)
+        if ticket is None:
+            return
+        try:
+            self.state.hold_worker_blocking(ticket)  # one worker for the whole answer
+            yield from self._answer(ticket, message, chat, history, audience, doc_types, themes)
+        finally:  # also when the browser goes away mid-answer (Gradio closes the generator)
+            self.state.release_blocking(ticket)
+
+    def _answer(
+        self,
+        ticket: Any,
+        message: str,
+        chat: list[dict[str, Any]],
+        history: list[dict[str, str]],
+        audience: str,
+        doc_types: list[str] | None,
+        themes: list[str] | None,
+    ) -> Iterator[tuple[Any, ...]]:
         filters = Filters(doc_types=tuple(doc_types or ()), themes=tuple(themes or ()))
         max_turns = self.state.settings.api.max_history_turns
         turns = self.turns_from(history)[-max_turns:] if max_turns else []
         text, citations = "", ()
+        compute = self.state.compute_blocking
         try:
-            events = self.assistant.stream(
-                message,
-                audience=audience or "councillor",
-                history=turns,
-                filters=None if filters.is_empty() else filters,
+            events = compute(
+                ticket,
+                lambda: iter(
+                    self.assistant.stream(
+                        message,
+                        audience=audience or "councillor",
+                        history=turns,
+                        filters=None if filters.is_empty() else filters,
+                    )
+                ),
             )
-            for event in events:
+            while (event := compute(ticket, next, events, _DONE)) is not _DONE:
                 if event.kind == "sources":
                     citations = tuple(event.data)
                 elif event.kind == "token":
@@ -568,7 +632,9 @@ class ChatHandlers:
                 region=(region or "").strip() or None,
                 limit=10,
             )
-            cases = self.state.officer.cases(request)
+            cases = self._gated(self.state.officer.cases, request)
+        except Refused as refused:
+            return render_busy(refused.retry_after, giving_up=True)
         except (AssistantError, ApiError) as exc:
             return render_error(str(exc))
         return render_cases(cases)
@@ -576,9 +642,12 @@ class ChatHandlers:
     def assess(self, *ratings: float) -> str:
         areas = self.areas()
         try:
-            result = self.state.officer.assess(
-                {area: int(r) for area, r in zip(areas, ratings, strict=True)}
+            result = self._gated(
+                self.state.officer.assess,
+                {area: int(r) for area, r in zip(areas, ratings, strict=True)},
             )
+        except Refused as refused:
+            return render_busy(refused.retry_after, giving_up=True)
         except (AssistantError, ApiError) as exc:
             return render_error(str(exc))
         return render_assessment(result)
@@ -800,7 +869,9 @@ HEAD = """<script>
 def mount_chat(app: FastAPI, state: AppState) -> None:
     """Mount the chat UI at ``/`` on ``app`` (after the API routes, so those take precedence)."""
     demo = build_chat(state)
-    demo.queue(default_concurrency_limit=state.settings.api.workers)
+    # No concurrency limit of Gradio's own: the admission gate bounds the questions in flight
+    # (by their estimated wait) and they compute on the API's workers (``compute_blocking``).
+    demo.queue(default_concurrency_limit=None)
     gr.mount_gradio_app(
         app,
         demo,

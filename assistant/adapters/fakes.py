@@ -13,13 +13,13 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from assistant.index.sqlite_catalog import query_terms
-from assistant.ports import DocumentRecord
+from assistant.ports import DocumentRecord, TextVectors
 from assistant.types import Chunk
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
@@ -126,6 +126,7 @@ class MemoryCatalog:
         self._chunks: dict[str, Chunk] = {}
         self._terms: dict[str, Counter[str]] = {}
         self._meta: dict[str, str] = {}
+        self._text_vectors: dict[str, TextVectors] = {}
         self._lock = threading.RLock()
 
     def document(self, document_id: str) -> DocumentRecord | None:
@@ -136,17 +137,19 @@ class MemoryCatalog:
         with self._lock:
             return [self._docs[k] for k in sorted(self._docs)]
 
-    def _remove(self, document_id: str) -> None:
+    def _remove(self, document_id: str, keep: frozenset[str] = frozenset()) -> None:
         record = self._docs.pop(document_id, None)
         if record is not None:
             for cid in record.chunk_ids:
                 self._chunks.pop(cid, None)
                 self._terms.pop(cid, None)
+                if cid not in keep:
+                    self._text_vectors.pop(cid, None)
 
     def replace_document(self, record: DocumentRecord, chunks: Sequence[Chunk]) -> None:
         ordered = sorted(chunks, key=lambda c: c.position)
         with self._lock:
-            self._remove(record.id)
+            self._remove(record.id, keep=frozenset(c.id for c in ordered))
             self._docs[record.id] = replace(record, chunk_ids=tuple(c.id for c in ordered))
             for chunk in ordered:
                 self._chunks[chunk.id] = chunk
@@ -160,6 +163,20 @@ class MemoryCatalog:
     def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
         with self._lock:
             return [self._chunks[i] for i in chunk_ids if i in self._chunks]
+
+    def put_text_vectors(self, vectors: Mapping[str, TextVectors]) -> None:
+        with self._lock:
+            for cid, tv in vectors.items():
+                if cid in self._chunks:
+                    self._text_vectors[cid] = tv
+
+    def text_vectors(self, chunk_ids: Sequence[str]) -> dict[str, TextVectors]:
+        with self._lock:
+            return {i: self._text_vectors[i] for i in chunk_ids if i in self._text_vectors}
+
+    def chunks_without_text_vectors(self) -> set[str]:
+        with self._lock:
+            return set(self._chunks) - set(self._text_vectors)
 
     def document_chunks(self, document_id: str) -> list[Chunk]:
         with self._lock:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from cachetools import LRUCache
 
 from assistant.answering.evidence import refusal_score
+from assistant.answering.passage_vectors import merge, vectors_for
 from assistant.answering.question import QuestionAnalysis, analyse_question
 from assistant.answering.structure import (
     Person,
@@ -27,7 +28,7 @@ from assistant.answering.structure import (
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights, CandidateRules
 from assistant.guardrails.scope import looks_like_instruction, looks_partisan
-from assistant.ports import Embedder
+from assistant.ports import Embedder, TextVectors
 from assistant.text.glossary import with_expansions
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms, question_names
@@ -180,7 +181,8 @@ class Analyser:
     """Builds the ``Analysis`` of a question and its hits, one embedding batch per request.
 
     Chunks' sentences and headings' vectors are cached (LRU) across requests: the same
-    passages come back for related questions.
+    passages come back for related questions. With ``stored_vectors`` (the catalogue's
+    vectors embedded at ingest) only the question, and whatever is not stored, is embedded.
     """
 
     def __init__(
@@ -188,8 +190,10 @@ class Analyser:
         embedder: Embedder,
         weights: AnsweringWeights = WEIGHTS,
         document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
+        stored_vectors: Callable[[Sequence[str]], Mapping[str, TextVectors]] | None = None,
     ) -> None:
         self.embedder = embedder
+        self.stored_vectors = stored_vectors
         self.weights = weights
         # The catalogue's chunks of a document, in order: section roles and defined initials
         # are read across the whole document, not just the retrieved chunk.
@@ -229,7 +233,7 @@ class Analyser:
             texts += [with_expansions(x.text) for x in use]
             texts += [with_expansions(x.text) for x in questions]
         texts += new_headings
-        matrix = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        matrix = self._embed(texts, [hit.chunk.id for hit in hits])
         question_vec = matrix[0]
         row = 1
         for cid, (every, use, questions) in pending.items():
@@ -322,6 +326,14 @@ class Analyser:
             analyse_question(question),
             people,
         )
+
+    def _embed(self, texts: list[str], chunk_ids: list[str]) -> np.ndarray:
+        """Vectors of ``texts``: stored ones from the chunks' ingest-time vectors, the rest
+        (always the question) embedded in one batch."""
+        if self.stored_vectors is None or len(texts) == 1:
+            return np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        stored = merge(self.stored_vectors(chunk_ids).values())
+        return vectors_for(texts, stored, self.embedder.embed)
 
     def _structure(self, chunk: Chunk) -> _DocumentStructure:
         """Roles and defined initials of ``chunk``'s document (cached until it changes)."""

@@ -8,7 +8,7 @@ when that fails the check, answer extractively (``extractive``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from assistant.answering.analysis import Analyser, Analysis, dedupe_hits
@@ -18,7 +18,7 @@ from assistant.answering.extractive import extract_answer, missing_specific
 from assistant.answering.generative import generate_answer
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.guardrails.scope import check_scope
-from assistant.ports import ChatModel, Embedder
+from assistant.ports import ChatModel, Embedder, TextVectors
 from assistant.settings import Settings
 from assistant.text.plain import plain_english
 from assistant.types import Audience, Chunk, Hit
@@ -35,6 +35,7 @@ class Answerer:
         settings: Settings,
         weights: AnsweringWeights = WEIGHTS,
         document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
+        stored_vectors: Callable[[Sequence[str]], Mapping[str, TextVectors]] | None = None,
         check_scope: bool = True,
     ) -> None:
         self.embedder = embedder
@@ -44,7 +45,7 @@ class Answerer:
         self.settings = settings
         self.weights = weights
         self.min_evidence = resolve_min_evidence(settings, embedder.model_id)
-        self.analyser = Analyser(embedder, weights, document_chunks)
+        self.analyser = Analyser(embedder, weights, document_chunks, stored_vectors)
 
     def answer(self, question: str, *, audience: Audience, hits: Sequence[Hit]) -> Draft:
         """A cited answer to ``question`` from ``hits`` for ``audience``, or a refusal."""

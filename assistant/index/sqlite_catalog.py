@@ -14,12 +14,12 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import IndexCorruptError, StorageError
-from assistant.ports import DocumentRecord
+from assistant.ports import DocumentRecord, TextVectors
 from assistant.text.terms import FUNCTION_WORDS
 from assistant.types import Chunk
 
@@ -61,6 +61,11 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id, position);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS text_vectors (
+    chunk_id TEXT PRIMARY KEY,
+    keys BLOB NOT NULL,
+    vectors BLOB NOT NULL
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, title, heading, tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -297,7 +302,19 @@ class SqliteCatalog:
         ]
 
     @staticmethod
-    def _delete_document(conn: sqlite3.Connection, document_id: str) -> None:
+    def _delete_document(
+        conn: sqlite3.Connection, document_id: str, keep: Sequence[str] = ()
+    ) -> None:
+        """Delete the document's rows; the text vectors of chunk ids in ``keep`` stay (chunk
+        ids are content-derived: the same id is the same text, so its vectors still hold)."""
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM keep_ids")
+        conn.executemany("INSERT OR IGNORE INTO keep_ids VALUES (?)", [(k,) for k in keep])
+        conn.execute(
+            "DELETE FROM text_vectors WHERE chunk_id IN (SELECT id FROM chunks WHERE "
+            "document_id = ? AND id NOT IN (SELECT id FROM keep_ids))",
+            (document_id,),
+        )
         conn.execute(
             "DELETE FROM chunks_fts WHERE rowid IN (SELECT rid FROM chunks WHERE document_id = ?)",
             (document_id,),
@@ -309,7 +326,7 @@ class SqliteCatalog:
         """Replace the document's row, chunks and keyword entries in one transaction."""
         try:
             with self._write() as conn:
-                self._delete_document(conn, record.id)
+                self._delete_document(conn, record.id, keep=[c.id for c in chunks])
                 conn.execute(
                     f"INSERT INTO documents ({self._DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
@@ -367,6 +384,40 @@ class SqliteCatalog:
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self._read("SELECT id FROM chunks")}
+
+    def put_text_vectors(self, vectors: Mapping[str, TextVectors]) -> None:
+        """Store chunks' sentence and heading vectors (ids not held are ignored)."""
+        rows = [(cid, tv.keys, tv.vectors) for cid, tv in vectors.items()]
+        try:
+            with self._write() as conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO text_vectors (chunk_id, keys, vectors) "
+                    "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?1)",
+                    rows,
+                )
+        except sqlite3.OperationalError as exc:
+            raise StorageError(self._storage_message(exc)) from exc
+
+    def text_vectors(self, chunk_ids: Sequence[str]) -> dict[str, TextVectors]:
+        found: dict[str, TextVectors] = {}
+        ids = list(dict.fromkeys(chunk_ids))
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for cid, keys, vectors in self._read(
+                f"SELECT chunk_id, keys, vectors FROM text_vectors WHERE chunk_id IN ({marks})",
+                part,
+            ):
+                found[cid] = TextVectors(bytes(keys), bytes(vectors))
+        return found
+
+    def chunks_without_text_vectors(self) -> set[str]:
+        return {
+            r[0]
+            for r in self._read(
+                "SELECT id FROM chunks WHERE id NOT IN (SELECT chunk_id FROM text_vectors)"
+            )
+        }
 
     def count_chunks(self) -> int:
         return int(self._read("SELECT count(*) FROM chunks")[0][0])

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.adapters.fakes import MemoryCatalog
 from assistant.index.sqlite_catalog import SqliteCatalog
-from assistant.ports import Catalog, DocumentRecord, KeywordIndex
+from assistant.ports import Catalog, DocumentRecord, KeywordIndex, TextVectors
 from assistant.types import Chunk
 
 
@@ -141,6 +141,26 @@ class CatalogContract:
         catalog.set_meta("embedding_model", "m1")
         catalog.set_meta("embedding_model", "m2")
         assert catalog.get_meta("embedding_model") == "m2"
+
+    def test_text_vectors_are_stored_and_go_with_their_chunk(self, catalog) -> None:
+        record, chunks = make_doc("d1", ["alpha one", "beta two"])
+        catalog.replace_document(record, chunks)
+        a, b = chunks[0].id, chunks[1].id
+        assert catalog.chunks_without_text_vectors() == {a, b}
+        tv = TextVectors(b"k" * 8, bytes(range(16)))
+        catalog.put_text_vectors({a: tv, b: tv, "unknown-chunk": tv})
+        assert catalog.text_vectors([a, "nope"]) == {a: tv}  # unknown ids were ignored
+        assert catalog.chunks_without_text_vectors() == set()
+        # Re-ingest: the kept chunk keeps its vectors, the dropped one loses them.
+        new_record, new_chunks = make_doc("d1", ["alpha one", "gamma three"], digest="h2")
+        catalog.replace_document(new_record, new_chunks)
+        assert set(catalog.text_vectors([a, b, new_chunks[1].id])) == {a}
+        assert catalog.chunks_without_text_vectors() == {new_chunks[1].id}
+        catalog.put_text_vectors({b: tv})  # b is gone: not stored again
+        assert catalog.text_vectors([b]) == {}
+        catalog.remove_document("d1")
+        assert catalog.text_vectors([a, new_chunks[1].id]) == {}
+        assert catalog.chunks_without_text_vectors() == set()
 
 
 class TestMemoryCatalog(CatalogContract):

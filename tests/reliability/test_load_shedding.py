@@ -1,5 +1,5 @@
-"""Load shedding: when every worker is busy and ``api.max_waiting`` requests already wait, ask and
-search answer 503 with Retry-After at once (bounded latency), and serve normally again after."""
+"""Load shedding: when a request's estimated wait is over ``api.max_wait_s``, ask and search answer
+503 with Retry-After at once (bounded latency), and serve normally again after."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ class Gated:
 @pytest.mark.parametrize("route", ["ask", "search"])
 def test_overload_is_a_fast_503_with_retry_after(route: str, tmp_path: Any) -> None:
     gated = Gated(Assistant(build_index(SAMPLE_DOCUMENTS), Settings(vector_store="memory")))
-    settings = Settings(api={"workers": 1, "max_waiting": 1})
+    # Service time 0.25 s (no sample yet): one running (wait 0) and one waiting (0.25 s) are
+    # admitted; a third would wait 0.5 s > 0.3 s.
+    settings = Settings(api={"workers": 1, "max_wait_s": 0.3})
     app = create_app(
         assistant=gated, settings=settings, traces=TraceStore(tmp_path / "t.db"), chat=False
     )
@@ -57,7 +59,7 @@ def test_overload_is_a_fast_503_with_retry_after(route: str, tmp_path: Any) -> N
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             admitted = [asyncio.create_task(call(client)) for _ in range(2)]
             deadline = time.monotonic() + 10
-            while state._in_flight < 2 and time.monotonic() < deadline:
+            while state.gate.in_flight < 2 and time.monotonic() < deadline:
                 await asyncio.sleep(0.01)
             t0 = time.perf_counter()
             shed = await call(client)
@@ -77,4 +79,4 @@ def test_overload_is_a_fast_503_with_retry_after(route: str, tmp_path: Any) -> N
     assert shed_s < 1.0  # refused at once, not after waiting for a worker
     assert [r.status_code for r in done] == [200, 200]
     assert after.status_code == 200
-    assert state._in_flight == 0
+    assert state.gate.in_flight == 0

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from assistant.settings import Settings
 from assistant.traces import TraceStore
 from assistant.types import Answer, Citation, Suggestion, Turn
+from ui.api.admission import AdmissionGate
 from ui.api.app import create_app
 from ui.api.deps import AppState
 from ui.chat import (
@@ -256,3 +257,54 @@ def test_rewritten_follow_up_shows_answering_line_above_the_answer() -> None:
     assert "Answering:" not in render_answer(
         dataclasses.replace(follow_up, refused=False, standalone_question="  What did they learn? ")
     )
+
+
+def test_a_refused_question_shows_busy_retrying_then_answers(
+    fake_assistant: FakeAssistant, fake_officer: FakeOfficer, api_settings: Settings
+) -> None:
+    """Under load the chat says it is busy and retries after the gate's wait, no error."""
+    state = AppState(api_settings, assistant=fake_assistant, officer=fake_officer)
+    state.gate = AdmissionGate(workers=1, max_wait_s=0, initial_service_s=2.5)
+    blocker = state.gate.admit()  # someone else is being answered: the wait is 2.5 s
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 2:
+            state.gate.release(blocker)  # the other answer finished
+
+    handlers = ChatHandlers(state, sleep=sleep)
+    steps = list(
+        handlers.respond("How do councils use action learning?", [], [], "officer", [], [])
+    )
+    busy = [s[0][-1]["content"] for s in steps if "lga-busy" in s[0][-1]["content"]]
+    assert busy and "retrying in 3 s" in busy[0] and "went wrong" not in busy[0]
+    assert slept == [3, 3]
+    assert isinstance(steps[-1][3], Answer)  # answered once admitted
+    assert state.gate.in_flight == 0  # and gave its place back
+
+
+def test_a_question_still_refused_after_the_retries_is_given_back(
+    fake_assistant: FakeAssistant, api_settings: Settings
+) -> None:
+    state = AppState(api_settings, assistant=fake_assistant)
+    state.gate = AdmissionGate(workers=1, max_wait_s=0, initial_service_s=1)
+    state.gate.admit()
+    handlers = ChatHandlers(state, sleep=lambda s: None)
+    steps = list(handlers.respond("action learning?", [], [], "councillor", [], []))
+    chat, box, _, answer, _ = steps[-1]
+    assert (
+        "still busy" in chat[-1]["content"]
+        and "send your question again in 1 s" in (chat[-1]["content"])
+    )
+    assert box == "action learning?" and answer is None  # the question is kept to resend
+    assert state.gate.in_flight == 1  # only the blocker
+
+
+def test_leaving_mid_answer_gives_the_place_back(handlers: ChatHandlers) -> None:
+    steps = handlers.respond("How do councils use action learning?", [], [], "officer", [], [])
+    next(steps)  # placeholder
+    next(steps)  # admitted, streaming
+    assert handlers.state.gate.in_flight == 1
+    steps.close()  # what Gradio does when the browser goes away
+    assert handlers.state.gate.in_flight == 0

@@ -296,11 +296,27 @@ def test_client_leaving_mid_stream_gives_the_admission_slot_back(server: LiveSer
     with httpx.stream("POST", url, json=body, headers=headers) as response:
         first = next(response.iter_lines())
         assert json.loads(first[6:])["choices"][0]["delta"]["role"] == "assistant"
-        assert state._in_flight == 1  # held while the answer streams
+        assert state.gate.in_flight == 1  # held while the answer streams
     deadline = time.monotonic() + 10
-    while state._in_flight and time.monotonic() < deadline:
+    while state.gate.in_flight and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert state._in_flight == 0
+    assert state.gate.in_flight == 0
+
+
+def test_client_leaving_the_api_stream_gives_the_admission_slot_back(server: LiveServer) -> None:
+    """``/api/ask/stream`` holds its ticket while it computes and frees it when the client
+    hangs up mid-stream (the slowly streaming answer would take seconds more)."""
+    state = server.app.state.lga
+    body = {"question": f"{QUESTION} Answer slowly."}
+    with httpx.stream("POST", f"{server.url}/api/ask/stream", json=body) as response:
+        first = next(response.iter_lines())
+        assert first.startswith("event: ")
+        assert state.gate.in_flight == 1  # held while the answer streams
+        left_at = time.monotonic()
+    while state.gate.in_flight and time.monotonic() < left_at + 10:
+        time.sleep(0.02)
+    assert state.gate.in_flight == 0
+    assert time.monotonic() - left_at < 2.0  # promptly: not after the whole answer
 
 
 def test_stream_failure_mid_way_raises_in_the_sdk(client: openai.OpenAI) -> None:

@@ -135,7 +135,7 @@ def test_gate_full_is_an_openai_503_with_retry_after_and_slots_come_back(
 ) -> None:
     gated = Gated()
     settings = api_settings.model_copy(
-        update={"api": api_settings.api.model_copy(update={"workers": 1, "max_waiting": 0})}
+        update={"api": api_settings.api.model_copy(update={"workers": 1, "max_wait_s": 0})}
     )
     app = create_app(assistant=gated, settings=settings, chat=False)
     state = app.state.lga
@@ -149,13 +149,13 @@ def test_gate_full_is_an_openai_503_with_retry_after_and_slots_come_back(
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             admitted = asyncio.create_task(client.post(CHAT, json=body))
             deadline = time.monotonic() + 10
-            while state._in_flight < 1 and time.monotonic() < deadline:
+            while state.gate.in_flight < 1 and time.monotonic() < deadline:
                 await asyncio.sleep(0.01)
             shed = await client.post(CHAT, json={**body, "stream": True})
             gated.gate.set()
             done = await admitted
             streamed = await client.post(CHAT, json={**body, "stream": True})
-            in_flight_after_stream = state._in_flight
+            in_flight_after_stream = state.gate.in_flight
         return shed, done, streamed, in_flight_after_stream
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -163,7 +163,7 @@ def test_gate_full_is_an_openai_503_with_retry_after_and_slots_come_back(
     assert shed.status_code == 503 and shed.headers["Retry-After"] == "1"
     assert shed.json() == {
         "error": {
-            "message": "The assistant is busy answering other questions: try again in a moment.",
+            "message": "The assistant is busy answering other questions: try again in 1 s.",
             "type": "server_error",
             "code": "overloaded",
             "param": None,

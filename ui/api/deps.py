@@ -1,16 +1,19 @@
 """Dependencies shared by the routers: settings, the app state (assistant, traces), threads.
 
 ``get_settings`` is the one place the API reads settings from the environment. The
-``AppState`` holds the Assistant built once at start-up, the trace store and a limiter so that
-blocking assistant calls run in worker threads, never on the event loop.
+``AppState`` holds the Assistant built once at start-up, the trace store, the admission gate
+(``ui.api.admission``) and a limiter so that blocking assistant calls run in worker threads,
+never on the event loop. ``admitted`` is the one admission dependency: every route that computes
+an answer or a search takes its ``Ticket`` and computes with ``state.compute(ticket, ...)``.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager, suppress
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,6 +25,7 @@ from assistant.errors import AssistantError
 from assistant.ports import AssistantService, OfficerService
 from assistant.settings import Settings
 from assistant.traces import TraceStore
+from ui.api.admission import AdmissionGate, Refused, Ticket
 from ui.api.errors import ApiError
 
 if TYPE_CHECKING:
@@ -57,7 +61,7 @@ class AppState:
         self._officer = officer
         self.ingest_lock = threading.Lock()
         self._limiter: anyio.CapacityLimiter | None = None
-        self._in_flight = 0
+        self.gate = AdmissionGate(settings.api.workers, settings.api.max_wait_s)
 
     @property
     def traces(self) -> TraceStore:
@@ -138,23 +142,78 @@ class AppState:
         return True, None, self.assistant.describe()
 
     @contextmanager
-    def admission(self) -> Iterator[None]:
-        """Admit one ask/search request, or refuse it at once with 503 + Retry-After when every
-        worker is busy and ``settings.api.max_waiting`` requests already wait (so latency stays
-        bounded under overload instead of growing with the queue)."""
-        api = self.settings.api
-        if self._in_flight >= api.workers + api.max_waiting:
-            raise ApiError(
-                503,
-                "overloaded",
-                "The assistant is busy answering other questions: try again in a moment.",
-                headers={"Retry-After": "1"},
-            )
-        self._in_flight += 1  # only touched on the event loop: no lock needed
+    def admission(self) -> Iterator[Ticket]:
+        """Admit one request that computes an answer or a search, or refuse it at once with
+        503 + ``Retry-After`` (the estimated wait) when that wait is over
+        ``settings.api.max_wait_s`` (see ``ui.api.admission``)."""
         try:
-            yield
+            ticket = self.gate.admit()
+        except Refused as refused:
+            raise busy_error(refused.retry_after) from None
+        try:
+            yield ticket
         finally:
-            self._in_flight -= 1
+            self.drop_worker(ticket)
+            self.gate.release(ticket)
+
+    async def hold_worker(self, ticket: Ticket) -> None:
+        """Take a worker for ``ticket`` until it is released (a stream: its steps then do not
+        queue again behind every waiting request, one step at a time). Its service time is
+        the time it held the worker."""
+        if ticket.held_since is None:
+            await self.limiter.acquire_on_behalf_of(ticket)
+            ticket.held_since = time.perf_counter()
+
+    def drop_worker(self, ticket: Ticket) -> None:
+        """Give back the worker ``hold_worker`` took (on the event loop; idempotent)."""
+        if ticket.held_since is not None:
+            ticket.busy_s = max(ticket.busy_s, time.perf_counter() - ticket.held_since)
+            ticket.held_since = None
+            self.limiter.release_on_behalf_of(ticket)
+
+    def hold_worker_blocking(self, ticket: Ticket) -> None:
+        """``hold_worker`` from a worker thread (the chat); a no-op outside a server."""
+        with suppress(anyio.NoEventLoopError):
+            anyio.from_thread.run(self.hold_worker, ticket)
+
+    def release_blocking(self, ticket: Ticket) -> None:
+        """Give back the chat's worker and its place in the gate, from a worker thread."""
+        try:
+            if ticket.held_since is not None:
+                anyio.from_thread.run_sync(self.drop_worker, ticket)
+        except anyio.NoEventLoopError:
+            pass
+        finally:
+            self.gate.release(ticket)
+
+    async def compute(self, ticket: Ticket, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``run`` for an admitted request: its time on a worker is its service time."""
+
+        def timed() -> T:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                ticket.busy_s += time.perf_counter() - start
+
+        if ticket.held_since is not None:  # already holds a worker (a stream)
+            return await anyio.to_thread.run_sync(timed)
+        return await anyio.to_thread.run_sync(timed, limiter=self.limiter)
+
+    def compute_blocking(
+        self, ticket: Ticket, fn: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> T:
+        """``compute`` from a worker thread (the chat's handlers): the call waits for the same
+        workers as the API's. Outside a server (unit tests) it runs here."""
+        try:
+            return anyio.from_thread.run(partial(self.compute, ticket, fn, *args, **kwargs))
+        except anyio.NoEventLoopError:
+            pass  # not in a server's worker thread
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            ticket.busy_s += time.perf_counter() - start
 
     async def run_io(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a short blocking write (traces, feedback) in a thread outside the answering
@@ -168,3 +227,24 @@ class AppState:
 
 def get_state(request: Request) -> AppState:
     return request.app.state.lga  # type: ignore[no-any-return]
+
+
+def busy_error(retry_after: int) -> ApiError:
+    """The 503 of a refused request, with the estimated wait as ``Retry-After``."""
+    return ApiError(
+        503,
+        "overloaded",
+        f"The assistant is busy answering other questions: try again in {retry_after} s.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+async def admitted(request: Request) -> AsyncIterator[Ticket]:
+    """The admission dependency of every route that computes an answer or a search.
+
+    The ticket is held until the response has been sent (FastAPI runs this dependency's exit
+    after the response), so a stream holds its place while it computes and gives it back when
+    it ends, fails or its client goes away.
+    """
+    with get_state(request).admission() as ticket:
+        yield ticket

@@ -20,7 +20,8 @@ from assistant.serialize import (
 )
 from assistant.traces import check_reasons
 from assistant.types import Answer
-from ui.api.deps import AppState, get_state
+from ui.api.admission import Ticket
+from ui.api.deps import AppState, admitted, get_state
 from ui.api.errors import ApiError, error_body, status_for
 from ui.api.schemas import AnswerOut, AskRequest, FeedbackRequest, FeedbackStored
 
@@ -95,17 +96,21 @@ def _error_code(type_name: str) -> str:
     response_model=AnswerOut,
     summary="Ask a question; get a cited answer with suggestions",
 )
-async def ask(body: AskRequest, state: AppState = Depends(get_state)) -> AnswerOut:
+async def ask(
+    body: AskRequest,
+    state: AppState = Depends(get_state),
+    ticket: Ticket = Depends(admitted),
+) -> AnswerOut:
     check_limits(state, body)
     assistant = state.require_assistant()
-    with state.admission():
-        answer: Answer = await state.run(
-            assistant.ask,
-            body.question,
-            audience=body.audience,
-            history=body.turns(),
-            filters=body.to_filters(),
-        )
+    answer: Answer = await state.compute(
+        ticket,
+        assistant.ask,
+        body.question,
+        audience=body.audience,
+        history=body.turns(),
+        filters=body.to_filters(),
+    )
     await state.run_io(state.traces.record, answer, client="api")
     return AnswerOut.from_answer(answer)
 
@@ -122,7 +127,12 @@ async def ask(body: AskRequest, state: AppState = Depends(get_state)) -> AnswerO
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
-async def ask_stream(body: AskRequest, state: AppState = Depends(get_state)) -> StreamingResponse:
+async def ask_stream(
+    body: AskRequest,
+    state: AppState = Depends(get_state),
+    ticket: Ticket = Depends(admitted),
+) -> StreamingResponse:
+    # The ticket is held until the stream ends (or its client goes away): see ``admitted``.
     check_limits(state, body)
     assistant = state.require_assistant()
 
@@ -140,12 +150,14 @@ async def ask_stream(body: AskRequest, state: AppState = Depends(get_state)) -> 
         return next(events, _STREAM_DONE)
 
     # Started before the response so that bad input is a 4xx, not an event in a 200 stream.
-    events = await state.run(start)
+    # The stream keeps its worker from here to its end (released with its ticket).
+    await state.hold_worker(ticket)
+    events = await state.compute(ticket, start)
 
     async def frames() -> AsyncIterator[bytes]:
         try:
             while True:
-                event = await state.run(step, events)
+                event = await state.compute(ticket, step, events)
                 if event is _STREAM_DONE:
                     return
                 yield sse(event.kind, stream_event_payload(event.kind, event.data))

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from assistant.types import Filters
-from ui.api.deps import AppState, get_state
+from ui.api.admission import Ticket
+from ui.api.deps import AppState, admitted, get_state
 from ui.api.errors import ApiError
 from ui.api.schemas import (
     ChunkOut,
@@ -27,6 +28,7 @@ ListQuery = Annotated[list[str] | None, Query(max_length=20)]
 async def search(
     q: Annotated[str, Query(min_length=1, description="Search text")],
     state: AppState = Depends(get_state),
+    ticket: Ticket = Depends(admitted),
     k: Annotated[int, Query(ge=1, le=50, description="How many passages")] = 10,
     doc_type: ListQuery = None,
     theme: ListQuery = None,
@@ -48,10 +50,9 @@ async def search(
         years=tuple(year or ()),
         councils=tuple(council or ()),
     )
-    with state.admission():
-        hits = await state.run(
-            assistant.search, q, k=k, filters=None if filters.is_empty() else filters
-        )
+    hits = await state.compute(
+        ticket, assistant.search, q, k=k, filters=None if filters.is_empty() else filters
+    )
     return SearchResponse(query=q, k=k, results=[HitOut.from_hit(h) for h in hits])
 
 

@@ -9,7 +9,8 @@ from fastapi.responses import Response
 
 from assistant.officer.types import CaseQuery
 from assistant.types import Answer
-from ui.api.deps import AppState, get_state
+from ui.api.admission import Ticket
+from ui.api.deps import AppState, admitted, get_state
 from ui.api.errors import ApiError
 from ui.api.officer_tools import PACK_MEDIA_TYPES, pack_filename
 from ui.api.routers.ask import check_limits
@@ -29,6 +30,7 @@ OptionalText = Annotated[str | None, Query(max_length=200)]
 @router.get("/cases", response_model=CasesResponse, summary="Find case studies of councils")
 async def cases(
     state: AppState = Depends(get_state),
+    ticket: Ticket = Depends(admitted),
     q: Annotated[str | None, Query(max_length=1000, description="What they did")] = None,
     theme: OptionalText = None,
     council_type: OptionalText = None,
@@ -36,7 +38,7 @@ async def cases(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> CasesResponse:
     request = CaseQuery(query=q, theme=theme, council_type=council_type, region=region, limit=limit)
-    found = await state.run(state.officer.cases, request)
+    found = await state.compute(ticket, state.officer.cases, request)
     return CasesResponse(count=len(found), cases=[CaseOut.from_case(c) for c in found])
 
 
@@ -54,18 +56,20 @@ async def cases(
 async def pack(
     body: PackRequest,
     state: AppState = Depends(get_state),
+    ticket: Ticket = Depends(admitted),
     format: Literal["docx", "md"] = "docx",
 ) -> Response:
     check_limits(state, body)
     assistant = state.require_assistant()
-    answer: Answer = await state.run(
+    answer: Answer = await state.compute(
+        ticket,
         assistant.ask,
         body.question,
         audience=body.audience,
         history=body.turns(),
         filters=body.to_filters(),
     )
-    await state.run(state.traces.record, answer, client="api-pack")
+    await state.run_io(state.traces.record, answer, client="api-pack")
     if answer.refused:
         raise ApiError(
             422,
@@ -73,7 +77,7 @@ async def pack(
             "The resources I have don't cover this question, so there is no evidence to "
             f"pack. {answer.refusal_reason or ''}".strip(),
         )
-    data = await state.run(state.officer.pack, answer, fmt=format)
+    data = await state.compute(ticket, state.officer.pack, answer, fmt=format)
     name = pack_filename(body.question, format)
     return Response(
         content=data,
@@ -90,7 +94,11 @@ async def pack(
     response_model=AssessmentOut,
     summary="Self-assessment: next steps, resources and peers for the weakest areas",
 )
-async def assess(body: AssessRequest, state: AppState = Depends(get_state)) -> AssessmentOut:
+async def assess(
+    body: AssessRequest,
+    state: AppState = Depends(get_state),
+    ticket: Ticket = Depends(admitted),
+) -> AssessmentOut:
     bad = {area: value for area, value in body.ratings.items() if not 1 <= value <= 5}
     if bad:
         raise ApiError(
@@ -99,5 +107,5 @@ async def assess(body: AssessRequest, state: AppState = Depends(get_state)) -> A
             "Ratings must be whole numbers from 1 (weak) to 5 (strong); check: "
             + ", ".join(sorted(bad)),
         )
-    result = await state.run(state.officer.assess, body.ratings)
+    result = await state.compute(ticket, state.officer.assess, body.ratings)
     return AssessmentOut.from_result(result)

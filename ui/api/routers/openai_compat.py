@@ -16,7 +16,6 @@ import json
 import time
 import uuid
 from collections.abc import AsyncGenerator, Iterator
-from contextlib import ExitStack
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
@@ -25,7 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.errors import AssistantError
 from assistant.types import Answer
-from ui.api.deps import AppState, get_state
+from ui.api.admission import Ticket
+from ui.api.deps import AppState, admitted, get_state
 from ui.api.errors import BodySizeLimit, status_for
 from ui.api.openai_schemas import (
     MODELS,
@@ -105,15 +105,18 @@ async def get_model(model_id: str) -> dict[str, Any]:
     ),
     responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}},
 )
-async def chat_completions(request: Request, state: AppState = Depends(get_state)) -> Any:
+async def chat_completions(
+    request: Request,
+    state: AppState = Depends(get_state),
+    ticket: Ticket = Depends(admitted),
+) -> Any:
     call = parse_chat_request(await request.body(), state.settings)
     assistant = state.require_assistant()
     if call.stream:
-        return await _stream(call, assistant, state)
-    with state.admission():
-        answer: Answer = await state.run(
-            assistant.ask, call.question, audience=call.audience, history=call.history
-        )
+        return await _stream(call, assistant, state, ticket)
+    answer: Answer = await state.compute(
+        ticket, assistant.ask, call.question, audience=call.audience, history=call.history
+    )
     await state.run_io(state.traces.record, answer, client=TRACE_CLIENT)
     body = completion_body(
         answer, model=call.model, created=_created(), prompt_pieces=call.prompt_pieces
@@ -142,14 +145,15 @@ async def not_here(path: str) -> None:
     )
 
 
-async def _stream(call: ChatCall, assistant: Any, state: AppState) -> StreamingResponse:
+async def _stream(
+    call: ChatCall, assistant: Any, state: AppState, ticket: Ticket
+) -> StreamingResponse:
     """Answer as ``chat.completion.chunk`` events: the role first, then the text, then the
     Sources list, then a last chunk with ``finish_reason`` "stop" and ``lga``, then [DONE].
 
-    The request holds its admission slot until the stream ends (or the client goes away).
+    The request holds its admission ticket until the stream ends (or the client goes away):
+    see ``ui.api.deps.admitted``.
     """
-    gate = ExitStack()
-    gate.enter_context(state.admission())
 
     def start() -> Iterator[Any]:
         return iter(assistant.stream(call.question, audience=call.audience, history=call.history))
@@ -157,12 +161,10 @@ async def _stream(call: ChatCall, assistant: Any, state: AppState) -> StreamingR
     def step(events: Iterator[Any]) -> Any:
         return next(events, _STREAM_DONE)
 
-    try:
-        # Started before the response so that bad input is a 4xx, not an event in a 200 stream.
-        events = await state.run(start)
-    except BaseException:
-        gate.close()
-        raise
+    # Started before the response so that bad input is a 4xx, not an event in a 200 stream.
+    # The stream keeps its worker from here to its end (released with its ticket).
+    await state.hold_worker(ticket)
+    events = await state.compute(ticket, start)
     chunk_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = _created()
 
@@ -174,7 +176,7 @@ async def _stream(call: ChatCall, assistant: Any, state: AppState) -> StreamingR
             yield chunk({"role": "assistant", "content": ""})
             sent: list[str] = []
             while True:
-                event = await state.run(step, events)
+                event = await state.compute(ticket, step, events)
                 if event is _STREAM_DONE:
                     return
                 if event.kind == "token":
@@ -200,31 +202,26 @@ async def _stream(call: ChatCall, assistant: Any, state: AppState) -> StreamingR
         except AssistantError as exc:
             yield _sse(_stream_error(exc))
 
-    return _GatedStream(
+    return _ClosingStream(
         frames(),
-        gate,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-class _GatedStream(StreamingResponse):
-    """A streaming response that gives back its admission slot when it ends however it ends
-    (done, failed, client gone), on the event loop where the gate counts."""
+class _ClosingStream(StreamingResponse):
+    """A streaming response that closes its frames however it ends (done, failed, client
+    gone), so the answer's generator does not linger until garbage collection."""
 
-    def __init__(self, content: AsyncGenerator[bytes, None], gate: ExitStack, **kw: Any) -> None:
+    def __init__(self, content: AsyncGenerator[bytes, None], **kw: Any) -> None:
         super().__init__(content, **kw)
         self._frames = content
-        self._gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
         finally:
-            try:
-                await self._frames.aclose()
-            finally:
-                self._gate.close()
+            await self._frames.aclose()
 
 
 def _stream_error(data: Any) -> dict[str, Any]:
