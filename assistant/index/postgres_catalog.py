@@ -20,13 +20,13 @@ frequency (from ``keyword_terms``, kept in the same transaction as the chunks) t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from assistant.errors import ConfigurationError, StorageError
 from assistant.index.sqlite_catalog import query_terms
-from assistant.ports import DocumentRecord
+from assistant.ports import DocumentRecord, TextVectors
 from assistant.types import Chunk
 
 # Text search configuration: Snowball English stemming (FTS5 used Porter); our own stopword
@@ -82,6 +82,11 @@ CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks (document_id, position);
 CREATE INDEX IF NOT EXISTS chunks_tsv ON chunks USING GIN (tsv);
 CREATE TABLE IF NOT EXISTS keyword_terms (lexeme TEXT PRIMARY KEY, df INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS text_vectors (
+    chunk_id TEXT PRIMARY KEY,
+    keys BYTEA NOT NULL,
+    vectors BYTEA NOT NULL
+);
 """
 
 _CHUNK_COLUMNS = (
@@ -315,8 +320,15 @@ class PostgresCatalog:
         return [self._record(r, r[10]) for r in rows]
 
     @staticmethod
-    def _delete_document(conn: Any, document_id: str) -> None:
+    def _delete_document(conn: Any, document_id: str, keep: Sequence[str] = ()) -> None:
+        """Delete the document's rows; the text vectors of chunk ids in ``keep`` stay (a chunk
+        id is content-derived: the same id is the same text)."""
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        conn.execute(
+            "DELETE FROM text_vectors WHERE chunk_id IN (SELECT id FROM chunks WHERE "
+            "document_id = %s) AND NOT (chunk_id = ANY(%s))",
+            (document_id, list(keep)),
+        )
         conn.execute(_REMOVE_TERMS, {"doc": document_id})
         conn.execute("DELETE FROM chunks WHERE document_id = %s", (document_id,))
         conn.execute("DELETE FROM documents WHERE id = %s", (document_id,))
@@ -325,7 +337,7 @@ class PostgresCatalog:
         """Replace the document's row, chunks and keyword entries in one transaction."""
         placeholders = ", ".join(["%s"] * 18)
         with self._connection() as conn, conn.transaction():
-            self._delete_document(conn, record.id)
+            self._delete_document(conn, record.id, keep=[c.id for c in chunks])
             conn.execute(
                 f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({', '.join(['%s'] * 10)})",
                 (
@@ -354,6 +366,36 @@ class PostgresCatalog:
     def remove_document(self, document_id: str) -> None:
         with self._connection() as conn, conn.transaction():
             self._delete_document(conn, document_id)
+
+    def put_text_vectors(self, vectors: Mapping[str, TextVectors]) -> None:
+        """Store chunks' sentence and heading vectors (ids not held are ignored)."""
+        rows = [(cid, tv.keys, tv.vectors) for cid, tv in vectors.items()]
+        if not rows:
+            return
+        with self._connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO text_vectors (chunk_id, keys, vectors) "
+                "SELECT %s, %s, %s WHERE EXISTS (SELECT 1 FROM chunks WHERE id = %s) "
+                "ON CONFLICT (chunk_id) DO UPDATE SET keys = EXCLUDED.keys, "
+                "vectors = EXCLUDED.vectors",
+                [(cid, keys, vecs, cid) for cid, keys, vecs in rows],
+            )
+
+    def text_vectors(self, chunk_ids: Sequence[str]) -> dict[str, TextVectors]:
+        ids = list(dict.fromkeys(chunk_ids))
+        if not ids:
+            return {}
+        rows = self._read(
+            "SELECT chunk_id, keys, vectors FROM text_vectors WHERE chunk_id = ANY(%s)", (ids,)
+        )
+        return {cid: TextVectors(bytes(keys), bytes(vecs)) for cid, keys, vecs in rows}
+
+    def chunks_without_text_vectors(self) -> set[str]:
+        rows = self._read(
+            "SELECT c.id FROM chunks c WHERE NOT EXISTS "
+            "(SELECT 1 FROM text_vectors t WHERE t.chunk_id = c.id)"
+        )
+        return {r[0] for r in rows}
 
     def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
         """Chunks for the ids that exist, in the order asked (unknown ids are skipped).
@@ -407,7 +449,7 @@ class PostgresCatalog:
     def drop(self) -> None:
         """Delete every document, chunk and meta row (for ``ingest --rebuild``)."""
         with self._connection() as conn, conn.transaction():
-            conn.execute("TRUNCATE chunks, documents, keyword_terms, meta")
+            conn.execute("TRUNCATE chunks, documents, keyword_terms, meta, text_vectors")
 
     # -- KeywordIndex ------------------------------------------------------------------------
 
