@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pg.close()
         pg_settings = settings.model_copy(update={"catalog": CatalogSettings(url=url)})
         pg_index = Index.open(pg_settings, embedder)
-        results = {
+        results: dict[str, Any] = {
             "cases": len(cases),
             "chunks": sqlite_index.catalog.count_chunks(),
             "sqlite_fts5": measure(sqlite_index, cases),
