@@ -1,0 +1,286 @@
+"""The chat UI's layout: the Gradio Blocks, their wiring to the handlers, and the mount."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.errors import AssistantError
+from ui.chat.handlers import DOWN_REASONS, ChatHandlers
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from ui.api.deps import AppState
+
+CSS_PATH = Path(__file__).with_name("theme.css")
+TITLE = "LGA transformation assistant"
+AUDIENCES = [("Councillor", "councillor"), ("Officer", "officer")]
+EXAMPLES = {
+    "councillor": (
+        "What is the LGA doing to support councils with transformation?",
+        "What have councils learned from action learning sets?",
+        "How can councils work with residents to design services?",
+    ),
+    "officer": (
+        "Which councils took part in action learning sets, and what did they learn?",
+        "What does the Transformation Network offer officers?",
+        "What support is in the LGA's sector support programme for 2023-24?",
+    ),
+}
+
+
+def _theme() -> gr.themes.Base:
+    # System fonts only: nothing is fetched from outside the machine.
+    return gr.themes.Default(
+        primary_hue=gr.themes.colors.blue,
+        neutral_hue=gr.themes.colors.gray,
+        font=["Arial", "Helvetica", "sans-serif"],
+        font_mono=["Consolas", "monospace"],
+        radius_size=gr.themes.sizes.radius_none,
+    ).set(
+        body_text_color="#0b0c0c",
+        body_text_color_subdued="#505a5f",
+        link_text_color="#1d70b8",
+        link_text_color_visited="#4c2c92",
+        button_primary_background_fill="#00703c",
+        button_primary_background_fill_hover="#005a30",
+        button_primary_text_color="#ffffff",
+        button_secondary_background_fill="#f3f2f1",
+        button_secondary_background_fill_hover="#dbdad9",
+        button_secondary_text_color="#0b0c0c",
+        block_label_text_color="#0b0c0c",
+        block_title_text_color="#0b0c0c",
+        input_border_color="#0b0c0c",
+        border_color_primary="#b1b4b6",
+    )
+
+
+def build_chat(state: AppState) -> gr.Blocks:
+    """The Blocks for the chat UI, wired to ``state`` (assistant, traces, officer tools)."""
+    h = ChatHandlers(state)
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.HTML(
+            '<header class="lga-header"><p class="lga-header__org">Local Government Association'
+            f"</p><h1>{TITLE}</h1><p>Answers about council transformation from LGA resources. "
+            "Every answer shows its sources: select a number to read the passage it comes "
+            "from.</p></header>"
+        )
+        with gr.Tabs():
+            with gr.Tab("Ask a question", id="ask"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        value=[],
+                        label="Conversation",
+                        show_label=True,
+                        height="auto",
+                        min_height=420,
+                        autoscroll=False,
+                        layout="panel",
+                        buttons=["copy"],
+                        feedback_options=None,
+                        elem_id="lga-chat",
+                        placeholder=(
+                            "<p><strong>Ask about council transformation.</strong></p><p>"
+                            "Answers come only from LGA resources, with their sources.</p>"
+                        ),
+                    )
+                    question = gr.Textbox(
+                        label="Your question",
+                        placeholder="For example: how have councils used action learning?",
+                        lines=2,
+                        max_lines=6,
+                        max_length=state.settings.api.max_question_chars,
+                        elem_id="lga-question",
+                    )
+                    with gr.Row():
+                        send = gr.Button("Ask", variant="primary", elem_id="lga-ask")
+                        clear = gr.Button("Start a new conversation", variant="secondary")
+                    with gr.Column(visible=False, elem_id="lga-after") as after:
+                        gr.HTML('<p class="lga-heading">Was this answer useful?</p>')
+                        with gr.Row():
+                            up = gr.Button("Yes, useful", elem_id="lga-up", size="sm")
+                            down = gr.Button("No, not useful", elem_id="lga-down", size="sm")
+                            pack = gr.DownloadButton(
+                                "Download evidence pack (Word)",
+                                visible=False,
+                                elem_id="lga-pack",
+                                size="sm",
+                            )
+                        reasons = gr.CheckboxGroup(
+                            choices=DOWN_REASONS,
+                            label="What was wrong?",
+                            visible=False,
+                            elem_id="lga-reasons",
+                        )
+                        with gr.Group(visible=False) as details:
+                            comment = gr.Textbox(
+                                label="Comment (optional; please don't include personal details)",
+                                lines=2,
+                                max_length=2000,
+                                elem_id="lga-comment",
+                            )
+                            send_feedback = gr.Button(
+                                "Send feedback", size="sm", elem_id="lga-send-feedback"
+                            )
+                        feedback_note = gr.Markdown("", elem_id="lga-feedback-note")
+                with gr.Column(scale=1, min_width=260):
+                    audience = gr.Radio(
+                        choices=AUDIENCES,
+                        value="councillor",
+                        label="Who is the answer for?",
+                        info="Councillors get short, plain answers; officers get more detail.",
+                        elem_id="lga-audience",
+                    )
+                    gr.HTML('<p class="lga-heading">Example questions</p>')
+                    example_buttons = [
+                        gr.Button(q, size="sm", elem_classes=["lga-example"])
+                        for q in EXAMPLES["councillor"]
+                    ]
+                    with gr.Accordion("Filter the sources (optional)", open=False):
+                        doc_types = gr.Dropdown(
+                            choices=[],
+                            multiselect=True,
+                            label="Document type",
+                            elem_id="lga-doc-types",
+                        )
+                        themes = gr.Dropdown(
+                            choices=[], multiselect=True, label="Theme", elem_id="lga-themes"
+                        )
+            with gr.Tab("Find case studies", id="cases"):
+                gr.HTML(
+                    "<p>Find councils that have done something similar, with the passages that "
+                    "say so.</p>"
+                )
+                with gr.Row():
+                    case_query = gr.Textbox(label="What are you looking for?", scale=3)
+                    case_theme = gr.Dropdown(
+                        choices=[], value=None, label="Theme (optional)", scale=1
+                    )
+                with gr.Row():
+                    case_type = gr.Dropdown(
+                        choices=[
+                            "county",
+                            "district",
+                            "unitary",
+                            "metropolitan district",
+                            "london borough",
+                            "combined authority",
+                        ],
+                        value=None,
+                        allow_custom_value=True,
+                        label="Council type (optional)",
+                    )
+                    case_region = gr.Textbox(label="Region (optional)")
+                find = gr.Button("Find case studies", variant="primary")
+                cases_out = gr.HTML(elem_id="lga-cases")
+            with gr.Tab("Self-assessment", id="assess"):
+                gr.HTML(
+                    "<p>Rate your council from 1 (just starting) to 5 (strong) on each area. "
+                    "You will get next steps, resources and councils to learn from for the "
+                    "weakest areas.</p>"
+                )
+                sliders = [
+                    gr.Slider(1, 5, value=3, step=1, label=area[:1].upper() + area[1:])
+                    for area in h.areas()
+                ]
+                run_assess = gr.Button("Get suggestions", variant="primary")
+                assess_out = gr.HTML(elem_id="lga-assessment")
+
+        history = gr.State([])
+        last_answer = gr.State(None)
+        feedback_id = gr.State(None)
+        rating = gr.State(None)
+
+        chat_inputs = [question, chatbot, history, audience, doc_types, themes]
+        chat_outputs = [chatbot, question, history, last_answer, after]
+        reset_feedback = [reasons, details, feedback_note]
+
+        def hide_feedback() -> tuple[Any, ...]:
+            return gr.update(visible=False, value=[]), gr.update(visible=False), ""
+
+        for trigger in (send.click, question.submit):
+            trigger(hide_feedback, None, reset_feedback, queue=False).then(
+                h.respond, chat_inputs, chat_outputs
+            ).then(h.prepare_pack, last_answer, pack)
+        for button in example_buttons:
+            button.click(lambda q: q, button, question, queue=False).then(
+                hide_feedback, None, reset_feedback, queue=False
+            ).then(h.respond, chat_inputs, chat_outputs).then(h.prepare_pack, last_answer, pack)
+
+        def new_conversation() -> tuple[Any, ...]:
+            return [], "", [], None, gr.update(visible=False)
+
+        clear.click(new_conversation, None, chat_outputs, queue=False)
+        audience.change(
+            lambda a: [gr.update(value=q) for q in EXAMPLES.get(a, EXAMPLES["councillor"])],
+            audience,
+            example_buttons,
+            queue=False,
+        )
+        up.click(
+            lambda a: h.rate("up", a),
+            last_answer,
+            [feedback_id, rating, reasons, details, feedback_note],
+        )
+        down.click(
+            lambda a: h.rate("down", a),
+            last_answer,
+            [feedback_id, rating, reasons, details, feedback_note],
+        )
+        send_feedback.click(h.send_details, [feedback_id, rating, reasons, comment], feedback_note)
+        find.click(h.find_cases, [case_query, case_theme, case_type, case_region], cases_out)
+        case_query.submit(h.find_cases, [case_query, case_theme, case_type, case_region], cases_out)
+        run_assess.click(h.assess, sliders, assess_out)
+
+        def load_choices() -> tuple[Any, ...]:
+            try:
+                kinds, theme_choices = h.filter_choices()
+            except AssistantError:
+                kinds, theme_choices = [], []
+            return (
+                gr.update(choices=kinds),
+                gr.update(choices=theme_choices),
+                gr.update(choices=theme_choices),
+            )
+
+        demo.load(load_choices, None, [doc_types, themes, case_theme], queue=False)
+    demo.handlers = h  # type: ignore[attr-defined]
+    return demo
+
+
+# Gradio labels each message with its raw HTML source ("bot's message: <p>..."), which screen
+# readers would read out tag by tag; dropping the label lets them read the rendered message.
+HEAD = """<script>
+(() => {
+  const sel = '#lga-chat [data-testid="bot"][aria-label], #lga-chat [data-testid="user"][aria-label]';
+  const fix = () => document.querySelectorAll(sel).forEach((el) => el.removeAttribute("aria-label"));
+  new MutationObserver(fix).observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"],
+  });
+})();
+</script>"""
+
+
+def mount_chat(app: FastAPI, state: AppState) -> None:
+    """Mount the chat UI at ``/`` on ``app`` (after the API routes, so those take precedence)."""
+    demo = build_chat(state)
+    demo.queue(default_concurrency_limit=state.settings.api.workers)
+    gr.mount_gradio_app(
+        app,
+        demo,
+        path="/",
+        theme=_theme(),
+        css_paths=[CSS_PATH],
+        head=HEAD,
+        max_file_size="1mb",  # the UI takes no uploads; cap Gradio's upload route anyway
+        footer_links=[],
+        run_history=False,
+        show_error=True,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        enable_monitoring=False,
+    )
