@@ -342,3 +342,17 @@ def test_the_article_before_an_expanded_acronym_follows_the_expansion() -> None:
     assert expand_acronyms("A HR team and an LGA hub.", {"HR": "old records"}) == (
         "An old records (HR) team and an LGA hub."
     )
+
+
+def test_a_back_pointing_opening_is_never_shown_without_its_sentence() -> None:  # #15.9
+    hits = hits_for(
+        "The same document pointed to case studies of councils' use of artificial intelligence, "
+        "including Derby's chatbot. Derby City Council ran an artificial intelligence chatbot "
+        "for council tax questions."
+    )
+    draft = make_answerer().answer(
+        "Which councils have used an artificial intelligence chatbot?",
+        audience="councillor",
+        hits=hits,
+    )
+    assert draft.text and "The same" not in draft.text

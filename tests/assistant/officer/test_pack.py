@@ -246,3 +246,25 @@ def test_docx_hyperlinks_resolve_to_external_urls() -> None:
     targets = {doc.part.rels[link.get(qn("r:id"))].target_ref for link in links}
     assert {"https://example.org/tcf", "https://example.org/guide"} <= targets
     assert all(doc.part.rels[link.get(qn("r:id"))].is_external for link in links)
+
+
+def test_peer_sentence_is_said_once_and_without_filler_openings() -> None:  # #15.9
+    said = "Exampleton Council spoke about leadership development."
+    filler = CaseResult(
+        council="Fillerby Council",
+        council_type="district",
+        region="North West",
+        themes=(),
+        what="The same document pointed to Fillerby Council's chatbot for council tax.",
+        citations=(Citation(1, CASE, "Otherbury Council redesigned its back office."),),
+        score=0.4,
+    )
+    outline = pack_outline(_answer(), [filler])
+    markdown = build_pack(_answer(), [filler], fmt="md").decode()
+    assert markdown.count(said) == 1, markdown  # the quote, not a paragraph repeating it
+    assert "The same" not in markdown
+    assert outline.cases[1].what == "Fillerby Council's chatbot for council tax."
+    doc = open_docx(io.BytesIO(build_pack(_answer(), [filler], fmt="docx")))
+    texts = [p.text for p in doc.paragraphs]
+    assert sum(said in t for t in texts) == 1, texts
+    assert not any(t.startswith("The same") for t in texts)
