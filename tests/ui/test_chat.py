@@ -173,9 +173,9 @@ def test_cases_and_assessment_render(handlers: ChatHandlers) -> None:
     assert "London Borough of Newham" in out and "Brighton" not in out
     assert "london borough · London" in out and '<details class="lga-source">' in out
     assert "No case studies found" in render_cases([])
-    out = handlers.assess(2, 4, 1, 3, 5)  # one rating per TIEx area of the catalogue
+    out, _ = handlers.assess(3, 4, 1, 3, 5)  # one rating per TIEx area of the catalogue
     assert "TIEx: financial planning and viability (you rated it 1 out of 5)" in out
-    assert "leadership of place" not in out
+    assert "leadership of place (you rated" not in out
     assert "Councils to learn from" in out
     assert "Framework: TIEx: financial planning and viability" in out
     assert "Source: [1] Action learning sets" in out
@@ -256,3 +256,24 @@ def test_rewritten_follow_up_shows_answering_line_above_the_answer() -> None:
     assert "Answering:" not in render_answer(
         dataclasses.replace(follow_up, refused=False, standalone_question="  What did they learn? ")
     )
+
+
+def test_assessment_heads_every_weak_area_charts_all_ratings_and_exports(  # #15.15
+    handlers: ChatHandlers,
+) -> None:
+    out, pack = handlers.assess(2, 4, 1, 3, 5)
+    # Both areas at or below 2 get a headline, weakest first; not only the single weakest.
+    one = out.index("financial planning and viability (you rated it 1 out of 5)")
+    two = out.index("place and priority setting (you rated it 2 out of 5)")
+    assert one < two
+    # A chart of every rating, each number in words, weak areas marked in text.
+    chart = out[out.index('<figure class="lga-chart"') : out.index("</figure>")]
+    assert chart.count('<li class="lga-bars__row') == 5
+    assert chart.count("(weak area)") == 2 and "4 out of 5" in chart
+    assert 'style="width:40%"' in chart
+    # The same, as a Word file with the chart drawn as a picture.
+    assert pack["visible"] is True
+    doc = DocxDocument(pack["value"])
+    assert len(doc.inline_shapes) == 1
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "rated 1 out of 5" in text and "rated 2 out of 5" in text

@@ -12,6 +12,7 @@ import gradio as gr
 from assistant import traces
 from assistant.errors import AssistantError
 from assistant.officer import CaseQuery, tiex_area_names
+from assistant.officer.pack import build_assessment_pack
 from assistant.types import Answer, Filters, Turn
 from ui.api.errors import ApiError
 from ui.api.officer_tools import pack_filename
@@ -220,15 +221,28 @@ class ChatHandlers:
             return render_error(str(exc))
         return render_cases(cases)
 
-    def assess(self, *ratings: float) -> str:
+    def assess(self, *ratings: float) -> tuple[str, Any]:
+        """The advice (HTML, with a chart of the ratings) and the self-assessment as a Word
+        file to download (hidden when there is none)."""
         areas = self.areas()
         try:
             result = self.state.officer.assess(
                 {area: int(r) for area, r in zip(areas, ratings, strict=True)}
             )
         except (AssistantError, ApiError) as exc:
-            return render_error(str(exc))
-        return render_assessment(result)
+            return render_error(str(exc)), gr.update(visible=False, value=None)
+        return render_assessment(result), self.assessment_file(result)
+
+    def assessment_file(self, result: Any) -> Any:
+        """Write the self-assessment (chart and advice) as a Word file for the download button."""
+        try:
+            data = build_assessment_pack(result, "docx")
+        except (AssistantError, ImportError) as exc:
+            gr.Warning(f"The self-assessment could not be exported: {exc}")
+            return gr.update(visible=False, value=None)
+        path = Path(tempfile.mkdtemp(dir=self._pack_dir)) / "self-assessment.docx"
+        path.write_bytes(data)
+        return gr.update(visible=True, value=str(path))
 
     def areas(self) -> tuple[str, ...]:
         """The self-assessment areas; read from the catalogue, so no assistant is needed."""

@@ -179,8 +179,8 @@ def build_chat(state: AppState) -> gr.Blocks:
             with gr.Tab("Self-assessment", id="assess"):
                 gr.HTML(
                     "<p>Rate your council from 1 (just starting) to 5 (strong) on each area. "
-                    "You will get next steps, resources and councils to learn from for the "
-                    "weakest areas.</p>"
+                    "You will get a chart of your ratings and, for every area rated 2 or below "
+                    "(or your lowest), next steps, resources and councils to learn from.</p>"
                 )
                 sliders = [
                     gr.Slider(1, 5, value=3, step=1, label=area[:1].upper() + area[1:])
@@ -188,6 +188,12 @@ def build_chat(state: AppState) -> gr.Blocks:
                 ]
                 run_assess = gr.Button("Get suggestions", variant="primary")
                 assess_out = gr.HTML(elem_id="lga-assessment")
+                assess_pack = gr.DownloadButton(
+                    "Download the self-assessment (Word)",
+                    visible=False,
+                    elem_id="lga-assess-pack",
+                    size="sm",
+                )
 
         history = gr.State([])
         last_answer = gr.State(None)
@@ -233,7 +239,7 @@ def build_chat(state: AppState) -> gr.Blocks:
         send_feedback.click(h.send_details, [feedback_id, rating, reasons, comment], feedback_note)
         find.click(h.find_cases, [case_query, case_theme, case_type, case_region], cases_out)
         case_query.submit(h.find_cases, [case_query, case_theme, case_type, case_region], cases_out)
-        run_assess.click(h.assess, sliders, assess_out)
+        run_assess.click(h.assess, sliders, [assess_out, assess_pack])
 
         def load_choices() -> tuple[Any, ...]:
             try:

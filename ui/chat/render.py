@@ -290,11 +290,40 @@ def render_cases(cases: Sequence[Any]) -> str:
     return f'<ul class="lga-cards lga-cards--wide">{"".join(cards)}</ul>'
 
 
+def render_ratings_chart(rows: Sequence[tuple[str, int, bool]]) -> str:
+    """Bars for (label, rating, weak) rows, in HTML and CSS only, each with its number in words;
+    a weak area is marked in text too, not by colour alone."""
+    if not rows:
+        return ""
+    items = []
+    for label, rating, weak in rows:
+        pct = max(0, min(5, int(rating))) * 20
+        items.append(
+            f'<li class="lga-bars__row{" lga-bars__row--weak" if weak else ""}">'
+            f'<span class="lga-bars__label">{_e(label[:1].upper() + label[1:])}</span>'
+            f'<span class="lga-bars__track" aria-hidden="true"><span class="lga-bars__bar" '
+            f'style="width:{pct}%"></span></span>'
+            f'<span class="lga-bars__value">{_e(rating)} out of 5'
+            f"{' (weak area)' if weak else ''}</span></li>"
+        )
+    return (
+        '<figure class="lga-chart"><figcaption class="lga-heading">Your ratings</figcaption>'
+        f'<ul class="lga-bars">{"".join(items)}</ul></figure>'
+    )
+
+
 def render_assessment(result: Any) -> str:
-    """Self-assessment advice (``assistant.officer.Assessment``) for the weakest areas."""
+    """Self-assessment (``assistant.officer.Assessment``): a chart of every rating, then advice
+    for each weak area under its own heading."""
+    weak = {area.area for area in result.weakest}
+    names = dict(getattr(result, "labels", ()))
+    rows = [
+        (names.get(a, a.replace("_", " ")), r, a in weak) for a, r in getattr(result, "ratings", ())
+    ]
+    chart = render_ratings_chart(rows)
     if not result.weakest:
-        return '<p class="lga-muted">No suggestions: every area is rated strong.</p>'
-    out = []
+        return chart + '<p class="lga-muted">No suggestions: every area is rated strong.</p>'
+    out = [chart]
     for area in result.weakest:
         out.append(
             f'<section class="lga-area"><p class="lga-heading">{_e(area.label)} (you rated it '

@@ -268,3 +268,25 @@ def test_peer_sentence_is_said_once_and_without_filler_openings() -> None:  # #1
     texts = [p.text for p in doc.paragraphs]
     assert sum(said in t for t in texts) == 1, texts
     assert not any(t.startswith("The same") for t in texts)
+
+
+def test_assessment_pack_charts_every_rating_and_heads_each_weak_area() -> None:  # #15.15
+    from assistant.officer import AreaResult, Assessment
+    from assistant.officer.pack import build_assessment_pack
+
+    def area(area_id: str, rating: int) -> AreaResult:
+        step = Suggestion(kind="next_step", title=f"Work on {area_id}", why="", citations=(1,))
+        cite = (Citation(1, GUIDE, GUIDE.text),)
+        return AreaResult(area_id, f"TIEx: {area_id}", rating, (step,), (), (), cite)
+
+    result = Assessment(
+        ratings=(("place", 4), ("money", 1), ("people", 2)),
+        weakest=(area("money", 1), area("people", 2)),
+        labels=(("place", "TIEx: place"), ("money", "TIEx: money"), ("people", "TIEx: people")),
+    )
+    md = build_assessment_pack(result, "md").decode()
+    assert "| TIEx: place | \u25a0\u25a0\u25a0\u25a0\u25a1 4 out of 5 |" in md
+    assert "## TIEx: money: rated 1 out of 5" in md and "## TIEx: people: rated 2 out of 5" in md
+    doc = open_docx(io.BytesIO(build_assessment_pack(result, "docx")))
+    assert len(doc.inline_shapes) == 1  # the chart, as a picture
+    assert doc.core_properties.created.year >= 2026
