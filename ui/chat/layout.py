@@ -95,6 +95,11 @@ def build_chat(state: AppState) -> gr.Blocks:
                         max_length=state.settings.api.max_question_chars,
                         elem_id="lga-question",
                     )
+                    gr.HTML(
+                        '<p class="lga-hint" id="lga-question-hint">Press Enter to send. '
+                        "Press Shift and Enter for a new line.</p>",
+                        elem_id="lga-question-hint-block",
+                    )
                     with gr.Row():
                         send = gr.Button("Ask", variant="primary", elem_id="lga-ask")
                         clear = gr.Button("Start a new conversation", variant="secondary")
@@ -257,17 +262,8 @@ def build_chat(state: AppState) -> gr.Blocks:
     return demo
 
 
-# Gradio labels each message with its raw HTML source ("bot's message: <p>..."), which screen
-# readers would read out tag by tag; dropping the label lets them read the rendered message.
-HEAD = """<script>
-(() => {
-  const sel = '#lga-chat [data-testid="bot"][aria-label], #lga-chat [data-testid="user"][aria-label]';
-  const fix = () => document.querySelectorAll(sel).forEach((el) => el.removeAttribute("aria-label"));
-  new MutationObserver(fix).observe(document.documentElement, {
-    subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"],
-  });
-})();
-</script>"""
+# The page's own script (message labels, Enter to send, ...): see page.js.
+HEAD = "<script>\n" + Path(__file__).with_name("page.js").read_text(encoding="utf-8") + "</script>"
 
 
 def mount_chat(app: FastAPI, state: AppState) -> None:

@@ -1,0 +1,44 @@
+"""Issue 15's chat items in a real browser against the real app: Enter sends, no question is
+ever dropped, [n] markers open their source, the page fits a phone, the self-assessment chart.
+
+Screenshots are saved under test-artifacts/e2e/ (the reviewed ones are in docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+
+def _answers(page: Page):  # type: ignore[no-untyped-def]
+    # A finished answer is wrapped in .lga-answer (streamed partial answers are not).
+    return page.locator("#lga-chat .lga-answer")
+
+
+def _shot(page: Page, artifacts: Path, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=full_page)
+
+
+def test_enter_sends_and_shift_enter_makes_a_new_line(  # #15.12
+    app_page: Page, artifacts: Path
+) -> None:
+    page = app_page
+    box = page.get_by_label("Your question")
+    expect(page.locator("#lga-question-hint")).to_have_text(
+        "Press Enter to send. Press Shift and Enter for a new line."
+    )
+    expect(box).to_have_attribute("aria-describedby", "lga-question-hint")
+    box.click()
+    page.keyboard.type("How can councils involve residents")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("in designing services?")
+    expect(box).to_have_value("How can councils involve residents\nin designing services?")
+    expect(_answers(page)).to_have_count(0)
+    page.keyboard.press("Enter")
+    expect(_answers(page)).to_have_count(1, timeout=90_000)
+    expect(page.locator("#lga-chat .lga-question").first).to_contain_text("in designing services?")
+    _shot(page, artifacts, "20-enter-sends")

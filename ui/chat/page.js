@@ -1,0 +1,29 @@
+// The chat page's own behaviour, added to Gradio's page head (no network, no framework).
+(() => {
+  // Gradio labels each message with its raw HTML source ("bot's message: <p>..."), which screen
+  // readers would read out tag by tag; dropping the label lets them read the rendered message.
+  const labelled = '#lga-chat [data-testid="bot"][aria-label], #lga-chat [data-testid="user"][aria-label]';
+  const fix = () => {
+    document.querySelectorAll(labelled).forEach((el) => el.removeAttribute("aria-label"));
+    // The question box is described by the hint under it ("Press Enter to send...").
+    const box = document.querySelector("#lga-question textarea");
+    if (box && !box.hasAttribute("aria-describedby")) box.setAttribute("aria-describedby", "lga-question-hint");
+  };
+  new MutationObserver(fix).observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"],
+  });
+
+  // Enter sends the question; Shift+Enter makes a new line (Gradio's multi-line box does the
+  // opposite). Capturing on the document runs before Gradio's own handler on the box.
+  const inQuestion = (el) => el instanceof HTMLTextAreaElement && el.closest("#lga-question");
+  const onEnter = (ev) => {
+    if (ev.key !== "Enter" || !inQuestion(ev.target) || ev.isComposing) return;
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    ev.stopPropagation();
+    if (ev.shiftKey) return; // the browser's default: a new line
+    ev.preventDefault();
+    if (ev.type === "keydown") document.querySelector("#lga-ask")?.click();
+  };
+  document.addEventListener("keydown", onEnter, true);
+  document.addEventListener("keypress", onEnter, true);
+})();
