@@ -42,3 +42,39 @@ def test_enter_sends_and_shift_enter_makes_a_new_line(  # #15.12
     expect(_answers(page)).to_have_count(1, timeout=90_000)
     expect(page.locator("#lga-chat .lga-question").first).to_contain_text("in designing services?")
     _shot(page, artifacts, "20-enter-sends")
+
+
+def test_markers_open_their_source_and_a_skip_link_reaches_the_sources(  # #15.13
+    app_page: Page, artifacts: Path
+) -> None:
+    page = app_page
+    skip = page.get_by_role("link", name="Go to the sources of the latest answer")
+    expect(skip).to_be_hidden()  # no answer yet
+    box = page.get_by_label("Your question")
+    box.fill("How can councils involve residents in co-designing services?")
+    box.press("Enter")
+    expect(_answers(page)).to_have_count(1, timeout=90_000)
+    answer = _answers(page).last
+    marker = answer.locator("a.lga-cite").first
+    n = marker.get_attribute("data-n")
+    source = answer.locator(f'details.lga-source[data-n="{n}"]')
+    expect(source).not_to_have_attribute("open", "")
+    marker.click()
+    expect(source).to_have_attribute("open", "")
+    expect(source.locator("summary")).to_be_focused()
+    expect(source.locator("blockquote.lga-source__quote")).to_be_visible()
+    _shot(page, artifacts, "21-marker-opens-source", full_page=False)
+
+    # Keyboard: close it again, then reach the marker with Tab and follow it with Enter.
+    source.locator("summary").press("Enter")
+    expect(source).not_to_have_attribute("open", "")
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(source).to_have_attribute("open", "")
+
+    # From the question box, one Tab reaches the skip link; Enter lands on the first source.
+    box.focus()
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(answer.locator("details.lga-source summary").first).to_be_focused()

@@ -97,7 +97,9 @@ def build_chat(state: AppState) -> gr.Blocks:
                     )
                     gr.HTML(
                         '<p class="lga-hint" id="lga-question-hint">Press Enter to send. '
-                        "Press Shift and Enter for a new line.</p>",
+                        "Press Shift and Enter for a new line.</p>"
+                        '<p class="lga-hint lga-skip"><a href="#lga-chat" class="lga-skip-sources">'
+                        "Go to the sources of the latest answer</a></p>",
                         elem_id="lga-question-hint-block",
                     )
                     with gr.Row():

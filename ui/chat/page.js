@@ -26,4 +26,28 @@
   };
   document.addEventListener("keydown", onEnter, true);
   document.addEventListener("keypress", onEnter, true);
+
+  // An [n] marker opens its source (in the same answer) and moves focus to it; the skip link
+  // under the question box goes to the first source of the latest answer. Links, so Tab and
+  // Enter reach and follow them.
+  const showSource = (details, open) => {
+    if (open) details.open = true;
+    details.scrollIntoView({ block: "center" });
+    details.querySelector("summary")?.focus({ preventScroll: true });
+  };
+  document.addEventListener("click", (ev) => {
+    const link = ev.target instanceof Element ? ev.target.closest("a.lga-cite, a.lga-skip-sources") : null;
+    if (!link) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (link.classList.contains("lga-cite")) {
+      const scope = link.closest(".lga-answer, .lga-area, .message") || document;
+      const target = scope.querySelector(`details.lga-source[data-n="${link.dataset.n}"]`);
+      if (target) showSource(target, true);
+      return;
+    }
+    const answers = document.querySelectorAll("#lga-chat .lga-answer");
+    const first = answers[answers.length - 1]?.querySelector("details.lga-source");
+    if (first) showSource(first, false);
+  }, true);
 })();

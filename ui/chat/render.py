@@ -37,18 +37,31 @@ def _safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
 
+def source_id(anchor: str, n: int | str) -> str:
+    """The element id of source ``n`` of the answer ``anchor`` (an answer id; "" while it
+    streams): what an ``[n]`` marker links to."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "", anchor)
+    return f"lga-{safe}-source-{n}" if safe else f"lga-source-{n}"
+
+
+def render_marker(n: str, anchor: str = "") -> str:
+    """An ``[n]`` marker as a link to its source (the page script opens it, keyboard too)."""
+    return (
+        f'<sup><a class="lga-cite" href="#{source_id(anchor, n)}" data-n="{n}" '
+        f'aria-label="Source {n}">[{n}]</a></sup>'
+    )
+
+
 def render_text(text: str, anchor: str = "") -> str:
-    """Answer text as HTML: escaped, paragraphs and bullets kept, ``[n]`` as markers."""
+    """Answer text as HTML: escaped, paragraphs and bullets kept, ``[n]`` as links to the
+    sources of the answer ``anchor``."""
     blocks: list[str] = []
     items: list[str] = []
 
     def inline(line: str) -> str:
         escaped = _e(line)
         escaped = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
-        return _MARKER.sub(
-            lambda m: f'<sup class="lga-cite" title="Source {m.group(1)}">[{m.group(1)}]</sup>',
-            escaped,
-        )
+        return _MARKER.sub(lambda m: render_marker(m.group(1), anchor), escaped)
 
     def flush_items() -> None:
         if items:
@@ -91,14 +104,16 @@ def _label(value: str | None) -> str:
     return value.replace("_", " ") if value else ""
 
 
-def render_citation(citation: Citation) -> str:
-    """One numbered source that opens to show the quote, title, page/section and a link."""
+def render_citation(citation: Citation, anchor: str | None = None) -> str:
+    """One numbered source that opens to show the quote, title, page/section and a link; with
+    ``anchor`` (the answer's id), the target of the answer's ``[n]`` markers."""
     chunk = citation.chunk
     where = _where(citation)
     summary = f'<span class="lga-source__n">[{citation.n}]</span> {_e(chunk.title or chunk.source)}'
     if where:
         summary += f' <span class="lga-source__where">({_e(where)})</span>'
     meta = ", ".join(_e(v) for v in (chunk.publisher, chunk.published) if v)
+    target = f' id="{source_id(anchor, citation.n)}"' if anchor is not None else ""
     url = _safe_url(chunk.url)
     link = (
         f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">Open the source '
@@ -107,16 +122,17 @@ def render_citation(citation: Citation) -> str:
         else f"File: {_e(Path(chunk.source).name)}"
     )
     return (
-        f'<details class="lga-source"><summary>{summary}</summary>'
+        f'<details class="lga-source" data-n="{citation.n}"{target}><summary>{summary}</summary>'
         f'<blockquote class="lga-source__quote">{_e(citation.quote or chunk.text)}</blockquote>'
         f'<p class="lga-source__meta">{meta + ". " if meta else ""}{link}</p></details>'
     )
 
 
-def render_sources(citations: Sequence[Citation]) -> str:
+def render_sources(citations: Sequence[Citation], anchor: str = "") -> str:
+    """The numbered sources of an answer (``anchor``: its id, as its ``[n]`` markers use)."""
     if not citations:
         return ""
-    items = "\n".join(render_citation(c) for c in citations)
+    items = "\n".join(render_citation(c, anchor) for c in citations)
     return (
         '<div class="lga-sources"><p class="lga-heading">Sources (select a number to see the '
         f"passage)</p>\n{items}</div>"
@@ -246,8 +262,8 @@ def render_answer(answer: Answer, covered: Sequence[str] = ()) -> str:
     else:
         parts = [
             head,
-            render_text(answer.text),
-            render_sources(answer.citations),
+            render_text(answer.text, anchor=answer.id),
+            render_sources(answer.citations, anchor=answer.id),
             render_suggestions(answer),
         ]
     body = "\n".join(p for p in parts if p)
@@ -338,6 +354,6 @@ def render_assessment(result: Any) -> str:
                 peers_heading="Councils to learn from",
             )
         )
-        out.append(render_sources(area.citations))
+        out.append(render_sources(area.citations, anchor=f"assess-{area.area}"))
         out.append("</section>")
     return "\n".join(out)
