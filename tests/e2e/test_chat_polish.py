@@ -78,3 +78,35 @@ def test_markers_open_their_source_and_a_skip_link_reaches_the_sources(  # #15.1
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(answer.locator("details.lga-source summary").first).to_be_focused()
+
+
+def test_no_question_is_dropped(app_page: Page, artifacts: Path) -> None:  # #15.11
+    page = app_page
+    box = page.get_by_label("Your question")
+    first = "How can councils involve residents in co-designing services?"
+    second = "What have councils learned from action learning sets?"
+    # Two questions back to back, no pause: the second waits visibly, then both are answered.
+    box.fill(first)
+    box.press("Enter")
+    box.fill(second)
+    page.locator("#lga-ask").click()
+    expect(box).to_have_value("")
+    expect(page.locator("#lga-waiting")).to_contain_text(second)
+    _shot(page, artifacts, "22-question-waiting", full_page=False)
+    expect(_answers(page)).to_have_count(2, timeout=180_000)
+    questions = page.locator("#lga-chat .lga-question")
+    expect(questions).to_have_text([first, second])
+    expect(page.locator("#lga-waiting")).not_to_contain_text(second)
+
+    # Straight after an answer appears: an example question is answered too, and what is
+    # typed at once stays in the box (nothing clears it later).
+    page.locator("button.lga-example").first.click()
+    box.click()
+    page.keyboard.type("Typed straight away")
+    expect(_answers(page)).to_have_count(3, timeout=120_000)
+    page.wait_for_timeout(3000)  # past the old ~2 s window after an answer
+    expect(box).to_have_value("Typed straight away")
+    box.press("Enter")
+    expect(_answers(page)).to_have_count(4, timeout=120_000)
+    expect(questions.last).to_have_text("Typed straight away")
+    _shot(page, artifacts, "23-four-answers")

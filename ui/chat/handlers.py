@@ -23,6 +23,7 @@ from ui.chat.render import (
     render_error,
     render_partial,
     render_question,
+    render_waiting,
 )
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class ChatHandlers:
         self.state = state
         self._covered: tuple[str, ...] | None = None
         self._pack_dir = Path(tempfile.mkdtemp(prefix="lga-packs-"))
+        self._packed: dict[str, str] = {}  # answer id -> its pack file
 
     # -- helpers ---------------------------------------------------------------------------
     @property
@@ -157,10 +159,51 @@ class ChatHandlers:
             chat[-1] = {"role": "assistant", "content": render_error(str(exc))}
             yield list(chat), message, history, None, gr.update(visible=False)
 
+    # -- the question queue: a question asked at any moment is answered, in turn ------------
+    # The page keeps two values per session: ``asked`` (every question, in order; only
+    # ``enqueue`` appends) and ``answered`` (how many are done; only ``answer_next`` counts up).
+    # ``answer_next`` runs whenever either changes, one run at a time per session, so a
+    # question asked while another is answered waits, visibly, instead of being dropped.
+    def enqueue(
+        self, message: str | None, asked: list[str] | None, answered: int | None
+    ) -> tuple[list[str], str]:
+        """Add a question to this session's queue. Returns (asked, what is waiting)."""
+        asked = list(asked or [])
+        message = (message or "").strip()
+        if message:
+            asked.append(message)
+        return asked, render_waiting(asked[int(answered or 0) + 1 :])
+
+    def answer_next(
+        self,
+        asked: list[str] | None,
+        answered: int | None,
+        chat: list[dict[str, Any]] | None,
+        history: list[dict[str, str]] | None,
+        audience: str,
+        doc_types: list[str] | None,
+        themes: list[str] | None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Answer the first question not yet answered (``respond``), then count it done.
+        Yields (chat, history, answer, feedback, answered, waiting)."""
+        asked = list(asked or [])
+        done = int(answered or 0)
+        if done >= len(asked):
+            yield (gr.update(),) * 5 + (render_waiting(()),)
+            return
+        waiting = render_waiting(asked[done + 1 :])
+        for chat_now, _box, history_now, answer, after in self.respond(
+            asked[done], chat, history, audience, doc_types, themes
+        ):
+            yield chat_now, history_now, answer, after, gr.update(), waiting
+        yield gr.update(), gr.update(), gr.update(), gr.update(), done + 1, waiting
+
     def prepare_pack(self, answer: Answer | None) -> Any:
         """Write the evidence pack for the last answer and show the download button."""
         if answer is None or answer.refused:
             return gr.update(visible=False, value=None)
+        if self._packed.get(answer.id):
+            return gr.update(visible=True, value=self._packed[answer.id])  # made already
         try:
             data = self.state.officer.pack(answer, fmt="docx")
         except (AssistantError, ApiError, ImportError) as exc:
@@ -169,6 +212,7 @@ class ChatHandlers:
         folder = Path(tempfile.mkdtemp(dir=self._pack_dir))
         path = folder / pack_filename(answer.question, "docx")
         path.write_bytes(data)
+        self._packed = {answer.id: str(path)}  # the latest only: a rerun after it reuses it
         return gr.update(visible=True, value=str(path))
 
     # -- feedback --------------------------------------------------------------------------

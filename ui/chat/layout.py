@@ -87,6 +87,7 @@ def build_chat(state: AppState) -> gr.Blocks:
                             "Answers come only from LGA resources, with their sources.</p>"
                         ),
                     )
+                    waiting = gr.HTML("", elem_id="lga-waiting")
                     question = gr.Textbox(
                         label="Your question",
                         placeholder="For example: how have councils used action learning?",
@@ -206,27 +207,51 @@ def build_chat(state: AppState) -> gr.Blocks:
         last_answer = gr.State(None)
         feedback_id = gr.State(None)
         rating = gr.State(None)
+        asked = gr.State([])  # every question of the session, in order (see ChatHandlers.enqueue)
+        answered = gr.State(0)  # how many of them are answered
 
-        chat_inputs = [question, chatbot, history, audience, doc_types, themes]
-        chat_outputs = [chatbot, question, history, last_answer, after]
         reset_feedback = [reasons, details, feedback_note]
 
         def hide_feedback() -> tuple[Any, ...]:
             return gr.update(visible=False, value=[]), gr.update(visible=False), ""
 
+        # Taking a question never waits for an answer, however often: the box is emptied at
+        # once (queue=False) and the question joins the session's queue, shown while it waits.
+        # (enqueue is a queued event, one at a time in order: Gradio fires State.change only
+        # for queued events, and a question asked twice in a row keeps its order.)
+        take = {
+            "trigger_mode": "multiple",
+            "concurrency_limit": 1,
+            "concurrency_id": "lga-enqueue",
+            "show_progress": "hidden",
+        }
         for trigger in (send.click, question.submit):
-            trigger(hide_feedback, None, reset_feedback, queue=False).then(
-                h.respond, chat_inputs, chat_outputs
-            ).then(h.prepare_pack, last_answer, pack)
-        for button in example_buttons:
-            button.click(lambda q: q, button, question, queue=False).then(
+            trigger(h.enqueue, [question, asked, answered], [asked, waiting], **take)
+            trigger(lambda: "", None, question, queue=False, trigger_mode="multiple").then(
                 hide_feedback, None, reset_feedback, queue=False
-            ).then(h.respond, chat_inputs, chat_outputs).then(h.prepare_pack, last_answer, pack)
+            )
+        for button in example_buttons:
+            button.click(h.enqueue, [button, asked, answered], [asked, waiting], **take)
+            button.click(hide_feedback, None, reset_feedback, queue=False, trigger_mode="multiple")
+        # One answer at a time per session; a change while answering runs it again afterwards.
+        gr.on(
+            [asked.change, answered.change],
+            h.answer_next,
+            [asked, answered, chatbot, history, audience, doc_types, themes],
+            [chatbot, history, last_answer, after, answered, waiting],
+            trigger_mode="always_last",
+            show_progress_on=[chatbot],
+        ).then(h.prepare_pack, last_answer, pack)
 
         def new_conversation() -> tuple[Any, ...]:
-            return [], "", [], None, gr.update(visible=False)
+            return [], "", [], None, gr.update(visible=False), [], 0, ""
 
-        clear.click(new_conversation, None, chat_outputs, queue=False)
+        clear.click(
+            new_conversation,
+            None,
+            [chatbot, question, history, last_answer, after, asked, answered, waiting],
+            queue=False,
+        )
         audience.change(
             lambda a: [gr.update(value=q) for q in EXAMPLES.get(a, EXAMPLES["councillor"])],
             audience,
