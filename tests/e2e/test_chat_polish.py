@@ -110,3 +110,39 @@ def test_no_question_is_dropped(app_page: Page, artifacts: Path) -> None:  # #15
     expect(_answers(page)).to_have_count(4, timeout=120_000)
     expect(questions.last).to_have_text("Typed straight away")
     _shot(page, artifacts, "23-four-answers")
+
+
+def _covered(page: Page, selector: str) -> bool:
+    """Is the start of the first element matching ``selector`` under something else?"""
+    return bool(
+        page.evaluate(
+            """(sel) => { const el = document.querySelector(sel);
+                const r = el.getBoundingClientRect();
+                const top = document.elementFromPoint(r.left + 6, r.top + r.height / 2);
+                return !(top === el || el.contains(top)); }""",
+            selector,
+        )
+    )
+
+
+def test_empty_state_is_not_covered_and_every_tab_is_one_tap_away_on_a_phone(  # #15.14
+    app_page: Page, artifacts: Path
+) -> None:
+    page = app_page
+    heading = "#lga-chat .placeholder strong"
+    expect(page.locator(heading)).to_have_text("Ask about council transformation.")
+    assert not _covered(page, heading), "a label covers the empty state's heading"
+    expect(page.get_by_role("heading", name="Conversation")).to_be_attached()
+    _shot(page, artifacts, "24-desktop-start", full_page=False)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)  # Gradio re-measures its tabs on resize
+    assert not _covered(page, heading)
+    for name in ("Ask a question", "Find case studies", "Self-assessment"):
+        expect(page.get_by_role("tab", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name="More tabs")).to_be_hidden()
+    _shot(page, artifacts, "25-phone-start", full_page=False)
+    page.get_by_role("tab", name="Self-assessment").click()  # one tap
+    expect(page.locator("input[type='range']").first).to_be_visible()
+    page.get_by_role("tab", name="Find case studies").click()
+    expect(page.get_by_label("What are you looking for?")).to_be_visible()

@@ -71,10 +71,11 @@ def build_chat(state: AppState) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Ask a question", id="ask"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
+                    gr.HTML('<h2 class="lga-visually-hidden">Conversation</h2>')
                     chatbot = gr.Chatbot(
                         value=[],
-                        label="Conversation",
-                        show_label=True,
+                        label="Conversation",  # read by screen readers, not drawn over the chat
+                        show_label=False,
                         height="auto",
                         min_height=420,
                         autoscroll=False,
