@@ -146,3 +146,25 @@ def test_empty_state_is_not_covered_and_every_tab_is_one_tap_away_on_a_phone(  #
     expect(page.locator("input[type='range']").first).to_be_visible()
     page.get_by_role("tab", name="Find case studies").click()
     expect(page.get_by_label("What are you looking for?")).to_be_visible()
+
+
+def test_self_assessment_charts_ratings_and_heads_every_weak_area(  # #15.15
+    app_page: Page, artifacts: Path
+) -> None:
+    page = app_page
+    page.get_by_role("tab", name="Self-assessment").click()
+    sliders = page.locator("input[type='range']")
+    expect(sliders).to_have_count(5)
+    sliders.nth(0).fill("2")
+    sliders.nth(2).fill("1")
+    page.get_by_role("button", name="Get suggestions").click()
+    areas = page.locator("#lga-assessment .lga-area")
+    expect(areas).to_have_count(2, timeout=90_000)
+    expect(areas.nth(0)).to_contain_text("you rated it 1 out of 5")
+    expect(areas.nth(1)).to_contain_text("you rated it 2 out of 5")
+    rows = page.locator("#lga-assessment .lga-chart li")
+    expect(rows).to_have_count(5)
+    expect(page.locator("#lga-assessment .lga-chart")).to_contain_text("(weak area)")
+    expect(page.locator("#lga-assess-pack")).to_be_visible(timeout=60_000)
+    page.locator("#lga-assessment .lga-chart").scroll_into_view_if_needed()
+    _shot(page, artifacts, "26-self-assessment-chart", full_page=False)
