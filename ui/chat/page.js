@@ -41,9 +41,9 @@
     ev.preventDefault();
     ev.stopPropagation();
     if (link.classList.contains("lga-cite")) {
-      const scope = link.closest(".lga-answer, .lga-area, .message") || document;
-      const target = scope.querySelector(`details.lga-source[data-n="${link.dataset.n}"]`);
-      if (target) showSource(target, true);
+      // Each answer's sources have their own ids (the answer's id is in them).
+      const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (target instanceof HTMLDetailsElement) showSource(target, true);
       return;
     }
     const answers = document.querySelectorAll("#lga-chat .lga-answer");

@@ -45,10 +45,12 @@ def source_id(anchor: str, n: int | str) -> str:
 
 
 def render_marker(n: str, anchor: str = "") -> str:
-    """An ``[n]`` marker as a link to its source (the page script opens it, keyboard too)."""
+    """An ``[n]`` marker as a link to its source (the page script opens it, keyboard too).
+    Gradio's sanitiser keeps ``id``, ``href`` and ``class`` but drops ``data-*`` and ``aria-*``,
+    so the link says "Source" in hidden text and finds its source by id."""
     return (
-        f'<sup><a class="lga-cite" href="#{source_id(anchor, n)}" data-n="{n}" '
-        f'aria-label="Source {n}">[{n}]</a></sup>'
+        f'<sup><a class="lga-cite" href="#{source_id(anchor, n)}">'
+        f'<span class="lga-visually-hidden">Source </span>[{n}]</a></sup>'
     )
 
 
@@ -122,7 +124,7 @@ def render_citation(citation: Citation, anchor: str | None = None) -> str:
         else f"File: {_e(Path(chunk.source).name)}"
     )
     return (
-        f'<details class="lga-source" data-n="{citation.n}"{target}><summary>{summary}</summary>'
+        f'<details class="lga-source"{target}><summary>{summary}</summary>'
         f'<blockquote class="lga-source__quote">{_e(citation.quote or chunk.text)}</blockquote>'
         f'<p class="lga-source__meta">{meta + ". " if meta else ""}{link}</p></details>'
     )
