@@ -23,7 +23,6 @@ from ui.chat.render import (
     render_error,
     render_partial,
     render_question,
-    render_waiting,
 )
 
 if TYPE_CHECKING:
@@ -163,16 +162,15 @@ class ChatHandlers:
     # The page keeps two values per session: ``asked`` (every question, in order; only
     # ``enqueue`` appends) and ``answered`` (how many are done; only ``answer_next`` counts up).
     # ``answer_next`` runs whenever either changes, one run at a time per session, so a
-    # question asked while another is answered waits, visibly, instead of being dropped.
-    def enqueue(
-        self, message: str | None, asked: list[str] | None, answered: int | None
-    ) -> tuple[list[str], str]:
-        """Add a question to this session's queue. Returns (asked, what is waiting)."""
+    # question asked while another is answered waits instead of being dropped; the page's
+    # script lists it as waiting from the moment it is asked (page.js).
+    def enqueue(self, message: str | None, asked: list[str] | None) -> list[str]:
+        """Add a question to this session's queue (the page lists it as waiting meanwhile)."""
         asked = list(asked or [])
         message = (message or "").strip()
         if message:
             asked.append(message)
-        return asked, render_waiting(asked[int(answered or 0) + 1 :])
+        return asked
 
     def answer_next(
         self,
@@ -185,18 +183,17 @@ class ChatHandlers:
         themes: list[str] | None,
     ) -> Iterator[tuple[Any, ...]]:
         """Answer the first question not yet answered (``respond``), then count it done.
-        Yields (chat, history, answer, feedback, answered, waiting)."""
+        Yields (chat, history, answer, feedback, answered)."""
         asked = list(asked or [])
         done = int(answered or 0)
         if done >= len(asked):
-            yield (gr.update(),) * 5 + (render_waiting(()),)
+            yield (gr.update(),) * 5
             return
-        waiting = render_waiting(asked[done + 1 :])
         for chat_now, _box, history_now, answer, after in self.respond(
             asked[done], chat, history, audience, doc_types, themes
         ):
-            yield chat_now, history_now, answer, after, gr.update(), waiting
-        yield gr.update(), gr.update(), gr.update(), gr.update(), done + 1, waiting
+            yield chat_now, history_now, answer, after, gr.update()
+        yield gr.update(), gr.update(), gr.update(), gr.update(), done + 1
 
     def prepare_pack(self, answer: Answer | None) -> Any:
         """Write the evidence pack for the last answer and show the download button."""

@@ -88,7 +88,11 @@ def build_chat(state: AppState) -> gr.Blocks:
                             "Answers come only from LGA resources, with their sources.</p>"
                         ),
                     )
-                    waiting = gr.HTML("", elem_id="lga-waiting")
+                    # Questions waiting for their turn, listed by page.js the moment they are asked.
+                    gr.HTML(
+                        '<div id="lga-waiting" role="status" aria-live="polite"></div>',
+                        elem_id="lga-waiting-block",
+                    )
                     question = gr.Textbox(
                         label="Your question",
                         placeholder="For example: how have councils used action learning?",
@@ -106,7 +110,9 @@ def build_chat(state: AppState) -> gr.Blocks:
                     )
                     with gr.Row():
                         send = gr.Button("Ask", variant="primary", elem_id="lga-ask")
-                        clear = gr.Button("Start a new conversation", variant="secondary")
+                        clear = gr.Button(
+                            "Start a new conversation", variant="secondary", elem_id="lga-clear"
+                        )
                     with gr.Column(visible=False, elem_id="lga-after") as after:
                         gr.HTML('<p class="lga-heading">Was this answer useful?</p>')
                         with gr.Row():
@@ -217,7 +223,7 @@ def build_chat(state: AppState) -> gr.Blocks:
             return gr.update(visible=False, value=[]), gr.update(visible=False), ""
 
         # Taking a question never waits for an answer, however often: the box is emptied at
-        # once (queue=False) and the question joins the session's queue, shown while it waits.
+        # once (queue=False) and the question joins the session's queue.
         # (enqueue is a queued event, one at a time in order: Gradio fires State.change only
         # for queued events, and a question asked twice in a row keeps its order.)
         take = {
@@ -227,30 +233,30 @@ def build_chat(state: AppState) -> gr.Blocks:
             "show_progress": "hidden",
         }
         for trigger in (send.click, question.submit):
-            trigger(h.enqueue, [question, asked, answered], [asked, waiting], **take)
+            trigger(h.enqueue, [question, asked], asked, **take)
             trigger(lambda: "", None, question, queue=False, trigger_mode="multiple").then(
                 hide_feedback, None, reset_feedback, queue=False
             )
         for button in example_buttons:
-            button.click(h.enqueue, [button, asked, answered], [asked, waiting], **take)
+            button.click(h.enqueue, [button, asked], asked, **take)
             button.click(hide_feedback, None, reset_feedback, queue=False, trigger_mode="multiple")
         # One answer at a time per session; a change while answering runs it again afterwards.
         gr.on(
             [asked.change, answered.change],
             h.answer_next,
             [asked, answered, chatbot, history, audience, doc_types, themes],
-            [chatbot, history, last_answer, after, answered, waiting],
+            [chatbot, history, last_answer, after, answered],
             trigger_mode="always_last",
-            show_progress_on=[chatbot],
+            show_progress="hidden",  # the chat says "Searching..." itself; no timer over the queue
         ).then(h.prepare_pack, last_answer, pack)
 
         def new_conversation() -> tuple[Any, ...]:
-            return [], "", [], None, gr.update(visible=False), [], 0, ""
+            return [], "", [], None, gr.update(visible=False), [], 0
 
         clear.click(
             new_conversation,
             None,
-            [chatbot, question, history, last_answer, after, asked, answered, waiting],
+            [chatbot, question, history, last_answer, after, asked, answered],
             queue=False,
         )
         audience.change(

@@ -50,4 +50,43 @@
     const first = answers[answers.length - 1]?.querySelector("details.lga-source");
     if (first) showSource(first, false);
   }, true);
+
+  // A question asked while another is answered waits its turn on the server; list it here
+  // from the moment it is asked, until it shows in the conversation.
+  const waiting = []; // {text, at}: "at" = the questions in the chat when it will show
+  const shown = () => document.querySelectorAll("#lga-chat .lga-question").length;
+  const renderWaiting = () => {
+    const box = document.getElementById("lga-waiting");
+    if (!box) return;
+    const count = shown();
+    while (waiting.length && waiting[0].at < count) waiting.shift();
+    box.replaceChildren();
+    if (!waiting.length) return;
+    const heading = document.createElement("p");
+    heading.className = "lga-heading";
+    heading.textContent = "Waiting to be answered, in turn";
+    const list = document.createElement("ol");
+    list.className = "lga-waiting__list";
+    for (const w of waiting) {
+      const item = document.createElement("li");
+      item.textContent = w.text; // text, never HTML
+      list.append(item);
+    }
+    box.className = "lga-waiting";
+    box.append(heading, list);
+  };
+  const ask = (text) => {
+    text = (text || "").trim();
+    if (!text) return;
+    const before = waiting.length ? waiting[waiting.length - 1].at + 1 : shown();
+    waiting.push({ text, at: before });
+    renderWaiting();
+  };
+  document.addEventListener("click", (ev) => {
+    const el = ev.target instanceof Element ? ev.target.closest("#lga-ask, button.lga-example, #lga-clear") : null;
+    if (!el) return;
+    if (el.id === "lga-clear") { waiting.length = 0; setTimeout(renderWaiting, 0); return; }
+    ask(el.id === "lga-ask" ? document.querySelector("#lga-question textarea")?.value : el.textContent);
+  }, true);
+  new MutationObserver(renderWaiting).observe(document.documentElement, { subtree: true, childList: true });
 })();

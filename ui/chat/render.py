@@ -278,17 +278,6 @@ def render_partial(text: str, citations: Sequence[Citation]) -> str:
     return body + "\n" + render_sources(citations)
 
 
-def render_waiting(questions: Sequence[str]) -> str:
-    """The questions asked while an answer is being written: shown, in order, until their turn."""
-    if not questions:
-        return ""
-    items = "".join(f"<li>{_e(q)}</li>" for q in questions)
-    return (
-        '<div class="lga-waiting"><p class="lga-heading">Waiting to be answered (in turn, after '
-        f'the answer being written)</p><ol class="lga-waiting__list">{items}</ol></div>'
-    )
-
-
 def render_error(message: str) -> str:
     return (
         '<div class="lga-error" role="alert"><p class="lga-refusal__heading">'
