@@ -60,6 +60,10 @@
     if (!box) return;
     const count = shown();
     while (waiting.length && waiting[0].at < count) waiting.shift();
+    // Redraw only on a change: the redraw is itself a mutation the observer sees.
+    const key = waiting.map((w) => w.text).join("\n");
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
     box.replaceChildren();
     if (!waiting.length) return;
     const heading = document.createElement("p");
