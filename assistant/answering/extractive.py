@@ -39,9 +39,10 @@ ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|He|She|Such|However|Al
 UNRESOLVED = re.compile(
     r"^(?:(?:This|These|That|Those|It|They|He|She|Such)\b(?!\s+(?:is|are)\s+(?:a|an|the)\s)"
     r"|The\s+(?:council|authority|participant|theme|programme|project|company|organisation|"
-    r"group|issue|tool|model|approach)\b)"
+    r"group|issue|tool|model|approach)\b"
+    r"|The\s+same\b)"  # "The same document pointed to...": filler without the sentence before
 )
-PRONOUN_SUBJECT = re.compile(r"^(?:This|These|That|Those|It|They|He|She)\b")
+PRONOUN_SUBJECT = re.compile(r"^(?:This|These|That|Those|It|They|He|She)\b|^The\s+same\b")
 _SAID = re.compile(r"^(?P<who>[^,]{3,60}),\s*(?P<role>[^,]{3,120}),\s*(?:said|says|added)\s*:$")
 LEAD_IN_WORDS = 4  # a source's lead-in ("Action Learning Sets (2025) suggests:")
 _DEFINES = re.compile(r"\b(?:is|are|means|refers to|was|were)\s+(?:a|an|the)?\b", re.I)

@@ -85,14 +85,27 @@ def parse_ratings(
     return out
 
 
+# A rating at or below this is weak: every such area gets its own advice, not only the lowest
+# (an area rated 2 beside one rated 1 deserves more than a next step). Chosen by hand, not by
+# an eval: 2 is "some progress" on the 1-5 scale the form explains.
+WEAK_RATING = 2
+# At most this many areas get advice (each costs one retrieval): the five TIEx areas.
+MAX_WEAK_AREAS = 5
+
+
 def weakest_areas(
-    rated: Sequence[tuple[ElementEntry, int]], *, limit: int = 3
+    rated: Sequence[tuple[ElementEntry, int]],
+    *,
+    weak: int = WEAK_RATING,
+    limit: int = MAX_WEAK_AREAS,
 ) -> list[tuple[ElementEntry, int]]:
-    """The areas with the lowest rating (ties all kept, in the order given), at most ``limit``."""
+    """Every area rated at or below ``weak``, and always the lowest rated (ties all kept),
+    weakest first (ties in the order given), at most ``limit``."""
     if not rated:
         return []
     low = min(r for _, r in rated)
-    return [(e, r) for e, r in rated if r == low][:limit]
+    chosen = [(e, r) for e, r in rated if r <= max(weak, low)]
+    return sorted(chosen, key=lambda er: er[1])[:limit]
 
 
 def tiex_areas(elements: Sequence[ElementEntry]) -> list[ElementEntry]:
@@ -121,7 +134,7 @@ def assess(
     retrieve: Callable[[str], Sequence[Hit]],
     audience: Audience = "officer",
 ) -> Assessment:
-    """Self-assessment: validate ``ratings`` and advise on the weakest areas (at most three).
+    """Self-assessment: validate ``ratings`` and advise on the weak areas (``weakest_areas``).
 
     Each weak area gets a retrieval (``retrieve``) with a query built from its description,
     then next steps (the area's own framework element first), resources and peers, cited;
@@ -154,6 +167,7 @@ def assess(
     return Assessment(
         ratings=tuple((e.id, r) for e, r in rated),
         weakest=tuple(results),
+        labels=tuple((e.id, e.label) for e, _ in rated),
     )
 
 
@@ -174,5 +188,6 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
     """JSON form of an assessment (for the CLI's ``--json`` and the API)."""
     return {
         "ratings": dict(assessment.ratings),
+        "labels": dict(assessment.labels),
         "weakest": [area_to_dict(a) for a in assessment.weakest],
     }

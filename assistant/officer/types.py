@@ -69,7 +69,17 @@ class AreaResult:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """The ratings as understood (area id -> rating) and the weakest areas, weakest first."""
+    """The ratings as understood (area id -> rating) and the weak areas, weakest first: every
+    area at or below the weak rating, and always the lowest rated."""
 
     ratings: tuple[tuple[str, int], ...]
     weakest: tuple[AreaResult, ...]
+    labels: tuple[tuple[str, str], ...] = ()  # (area id, label) of every rated area, for a chart
+
+    def chart_rows(self) -> tuple[tuple[str, int, bool], ...]:
+        """(label, rating, weak) of every rated area, in the order rated: what a chart shows."""
+        names = dict(self.labels)
+        weak = {a.area for a in self.weakest}
+        return tuple(
+            (names.get(area, area.replace("_", " ")), r, area in weak) for area, r in self.ratings
+        )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.suggestions.weights import WEIGHTS
-from assistant.text.sentences import normalise_whitespace, split_sentences
+from assistant.text.sentences import drop_filler_opening, normalise_whitespace, split_sentences
 from assistant.types import Chunk, Citation
 
 if TYPE_CHECKING:
@@ -158,7 +158,8 @@ def sentence_naming(text: str, start: int, end: int, surface: str) -> Evidence:
         if sentence.start <= start < sentence.end and needle in sentence.quote.casefold():
             return Evidence(
                 quote=_around(sentence.quote, needle),
-                text=_around(sentence.text, needle),
+                # A blurb is read alone: "The same document pointed to X" says just "X".
+                text=_around(drop_filler_opening(sentence.text), needle),
                 needle=folded_surface,
             )
     window = normalise_whitespace(text[max(0, start - 200) : end + 200])

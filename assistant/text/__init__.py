@@ -3,6 +3,8 @@
 from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms, with_expansions
 from assistant.text.sentences import (
     Sentence,
+    drop_filler_opening,
+    leans_on_previous,
     normalise_whitespace,
     sentence_spans,
     split_sentences,
@@ -15,8 +17,10 @@ __all__ = [
     "STOPWORDS",
     "Sentence",
     "content_terms",
+    "drop_filler_opening",
     "expand_acronyms",
     "known_acronyms",
+    "leans_on_previous",
     "normalise_whitespace",
     "numbers_in",
     "sentence_spans",

@@ -351,3 +351,33 @@ def split_sentences(text: str) -> list[Sentence]:
                 )
             )
     return out
+
+
+# An opening that refers back to a sentence the reader may not see ("The same document pointed
+# to ...", "The same five headings ..."): filler once the sentence is quoted on its own.
+FILLER_OPENING = re.compile(r"^(?:The|This)\s+same\b", re.IGNORECASE)
+_FILLER_CLAUSE = re.compile(
+    r"^(?:The|This)\s+same\s+(?:document|report|paper|source|study|page|guide|resource|"
+    r"publication|evaluation|review|set|sets|programme|network)s?\s+(?:also\s+)?"
+    r"(?:pointed|points|referred|refers|mentioned|mentions|noted|notes|cited|cites|described|"
+    r"describes|highlighted|highlights|named|names|listed|lists|gave|gives)\s+(?:to\s+)?",
+    re.IGNORECASE,
+)
+
+
+def leans_on_previous(text: str) -> bool:
+    """Does ``text`` open with filler that points back to an unseen sentence ("The same ...")?"""
+    return bool(FILLER_OPENING.match(text.lstrip("\"'\u201c\u2018 ")))
+
+
+def drop_filler_opening(text: str) -> str:
+    """``text`` without a back-pointing opening: "The same document pointed to case studies of
+    X." becomes "Case studies of X."; "The same five headings ..." becomes "Five headings ...".
+    Text without such an opening is returned unchanged."""
+    stripped = text.strip()
+    if not leans_on_previous(stripped):
+        return text
+    rest = _FILLER_CLAUSE.sub("", stripped, count=1)
+    if rest == stripped:
+        rest = FILLER_OPENING.sub("", stripped, count=1).lstrip()
+    return rest[:1].upper() + rest[1:] if rest else text

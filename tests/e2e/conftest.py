@@ -110,10 +110,22 @@ def artifacts() -> Path:
 def live_server(
     tmp_path_factory: pytest.TempPathFactory,
     artifacts: Path,
-    copy_real_index,  # type: ignore[no-untyped-def]
+    request: pytest.FixtureRequest,
 ) -> Iterator[dict]:
     """The real app (`lga-assistant serve`) over a private copy of the session's real index
-    (corpus/ plus the shared corpus, ingested once per session by tests/conftest.py)."""
+    (corpus/ plus the shared corpus, ingested once per session by tests/conftest.py).
+
+    With ``LGA_E2E_URL`` (and ``LGA_E2E_DATA_DIR``) set, the tests drive a server already
+    running there instead: quicker when working on the page, and a way to run this suite
+    against another build."""
+    if os.environ.get("LGA_E2E_URL"):
+        yield {
+            "url": os.environ["LGA_E2E_URL"].rstrip("/"),
+            "data_dir": Path(os.environ.get("LGA_E2E_DATA_DIR", "data")),
+            "shared_corpus": SHARED_CORPUS.is_dir(),
+        }
+        return
+    copy_real_index = request.getfixturevalue("copy_real_index")  # only when it is needed
     data_dir = copy_real_index(tmp_path_factory.mktemp("e2e") / "data")
     env = _server_env(data_dir)
     port = _free_port()

@@ -46,7 +46,7 @@ def test_councillor_and_officer_journey(app_page: Page, live_server: dict, artif
     _ask(page, QUESTION)
     answer = page.locator("#lga-chat")
     # A citation marker in the text, its numbered source, and suggestion cards with sources.
-    expect(answer.locator("sup.lga-cite").first).to_have_text(re.compile(r"\[\d+\]"))
+    expect(answer.locator("a.lga-cite").first).to_have_text(re.compile(r"\[\d+\]"))
     sources = answer.locator("details.lga-source")
     expect(sources.first).to_be_visible()
     cards = answer.locator("li.lga-card")

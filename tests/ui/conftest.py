@@ -293,12 +293,15 @@ class FakeOfficer:
 
     def assess(self, ratings: Mapping[str, Any], *, audience: Audience = "officer") -> Assessment:
         low = min(ratings.values())
-        weakest = [(area, r) for area, r in ratings.items() if r == low][:3]
+        weakest = sorted(
+            [(area, r) for area, r in ratings.items() if r <= max(2, low)], key=lambda ar: ar[1]
+        )
         return Assessment(
             ratings=tuple(ratings.items()),
+            labels=tuple((area, f"TIEx: {area}") for area in ratings),
             weakest=tuple(
                 AreaResult(
-                    area=area.lower().replace(" ", "_"),
+                    area=area,
                     label=f"TIEx: {area}",
                     rating=r,
                     next_steps=(

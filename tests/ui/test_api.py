@@ -379,7 +379,11 @@ def test_pack_for_refused_question_is_422(client: TestClient) -> None:
 def test_assess(client: TestClient) -> None:
     ratings = {"leadership of place": 2, "capacity to deliver": 4, "financial planning": 1}
     data = client.post("/api/assess", json={"ratings": ratings}).json()
-    assert [a["label"] for a in data["weakest"]] == ["TIEx: financial planning"]
+    # Every area at or below 2 is advised, weakest first (#15.15).
+    assert [a["label"] for a in data["weakest"]] == [
+        "TIEx: financial planning",
+        "TIEx: leadership of place",
+    ]
     area = data["weakest"][0]
     assert area["rating"] == 1 and area["next_steps"][0]["framework"] == "TIEx: financial planning"
     assert area["citations"][0]["n"] == 1 and area["peers"][0]["citations"] == [1]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from pathlib import Path
 
+import gradio as gr
 import pytest
 from conftest import CHUNKS, FakeAssistant, FakeOfficer
 from docx import Document as DocxDocument
@@ -42,7 +44,10 @@ def _answer(**kw: object) -> Answer:
 def test_render_text_escapes_html_and_marks_citations() -> None:
     out = render_text("Councils <script>x</script> learn [1].\n\n- one [2]\n- two")
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert '<sup class="lga-cite" title="Source 1">[1]</sup>' in out
+    assert (
+        '<a class="lga-cite" href="#lga-source-1"><span class="lga-visually-hidden">Source </span>'
+        "[1]</a>" in out
+    )
     assert "<ul><li>one" in out and "<li>two</li>" in out
 
 
@@ -66,7 +71,7 @@ def test_unsafe_links_are_not_rendered() -> None:
 def test_answer_has_sources_and_suggestion_cards_with_their_source() -> None:
     out = render_answer(_answer())
     assert "Sources (select a number" in out
-    assert out.count('<details class="lga-source">') == 2
+    assert out.count('<details class="lga-source" ') == 2
     assert "Councils that have done this" in out and "Brighton and Hove City Council" in out
     assert "Resources that can help" in out and "Next steps" in out
     assert "Framework: 7Cs: Capability" in out
@@ -172,11 +177,11 @@ def test_pack_file_is_a_docx_named_after_the_question(handlers: ChatHandlers) ->
 def test_cases_and_assessment_render(handlers: ChatHandlers) -> None:
     out = handlers.find_cases("co-design", None, "", "London")
     assert "London Borough of Newham" in out and "Brighton" not in out
-    assert "london borough · London" in out and '<details class="lga-source">' in out
+    assert "london borough · London" in out and '<details class="lga-source"><summary>' in out
     assert "No case studies found" in render_cases([])
-    out = handlers.assess(2, 4, 1, 3, 5)  # one rating per TIEx area of the catalogue
+    out, _ = handlers.assess(3, 4, 1, 3, 5)  # one rating per TIEx area of the catalogue
     assert "TIEx: financial planning and viability (you rated it 1 out of 5)" in out
-    assert "leadership of place" not in out
+    assert "leadership of place (you rated" not in out
     assert "Councils to learn from" in out
     assert "Framework: TIEx: financial planning and viability" in out
     assert "Source: [1] Action learning sets" in out
@@ -308,3 +313,59 @@ def test_leaving_mid_answer_gives_the_place_back(handlers: ChatHandlers) -> None
     assert handlers.state.gate.in_flight == 1
     steps.close()  # what Gradio does when the browser goes away
     assert handlers.state.gate.in_flight == 0
+
+
+def test_assessment_heads_every_weak_area_charts_all_ratings_and_exports(  # #15.15
+    handlers: ChatHandlers,
+) -> None:
+    out, pack = handlers.assess(2, 4, 1, 3, 5)
+    # Both areas at or below 2 get a headline, weakest first; not only the single weakest.
+    one = out.index("financial planning and viability (you rated it 1 out of 5)")
+    two = out.index("place and priority setting (you rated it 2 out of 5)")
+    assert one < two
+    # A chart of every rating, each number in words, weak areas marked in text.
+    chart = out[out.index('<figure class="lga-chart"') : out.index("</figure>")]
+    assert chart.count('<li class="lga-bars__row') == 5
+    assert chart.count("(weak area)") == 2 and "4 out of 5" in chart
+    assert 'style="width:40%"' in chart
+    # The same, as a Word file with the chart drawn as a picture.
+    assert pack["visible"] is True
+    doc = DocxDocument(pack["value"])
+    assert len(doc.inline_shapes) == 1
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "rated 1 out of 5" in text and "rated 2 out of 5" in text
+
+
+def test_markers_link_to_their_source_in_the_same_answer() -> None:  # #15.13
+    answer = _answer()
+    out = render_answer(answer)
+    targets = set(re.findall(r'<a class="lga-cite" href="#([^"]+)"', out))
+    ids = set(re.findall(r'<details class="lga-source" id="([^"]+)"', out))
+    assert targets and targets <= ids  # every marker opens a source of this answer
+    assert all(answer.id.replace("-", "") in t.replace("-", "") for t in ids)
+    other = render_answer(dataclasses.replace(answer, id="another-answer"))
+    assert not ids & set(re.findall(r'id="([^"]+)"', other))  # unique across answers
+
+
+def test_questions_asked_at_any_moment_are_queued_and_answered_in_turn(  # #15.11
+    handlers: ChatHandlers,
+) -> None:
+    asked = handlers.enqueue("First question about action learning?", [])
+    # Asked while the first is being answered: it joins the queue, in order.
+    asked = handlers.enqueue("Second question about co-design?", asked)
+    assert asked == ["First question about action learning?", "Second question about co-design?"]
+    assert handlers.enqueue("   ", asked) == asked  # nothing to ask: nothing queued
+
+    chat: list = []
+    history: list = []
+    for n in (0, 1):
+        outputs = list(handlers.answer_next(asked, n, chat, history, "councillor", [], []))
+        # Answering never writes the question box (a late write would eat what is typed).
+        assert all(len(o) == 5 for o in outputs)
+        chat, history = outputs[-2][0], outputs[-2][1]
+        assert outputs[-1][4] == n + 1  # counted as answered at the end
+    assert [m["content"] for m in history if m["role"] == "user"] == asked
+    assert len([m for m in chat if m["role"] == "assistant"]) == 2
+    # Nothing left: a run changes nothing.
+    (idle,) = list(handlers.answer_next(asked, 2, chat, history, "councillor", [], []))
+    assert all(o == gr.update() for o in idle)

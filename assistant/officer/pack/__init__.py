@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.errors import InputError, StorageError
+from assistant.officer.pack.assessment import build_assessment_pack
 from assistant.officer.pack.docx import render_docx
 from assistant.officer.pack.markdown import render_markdown
 from assistant.officer.pack.outline import PackCase, PackOutline, Reference, pack_outline
@@ -76,6 +77,7 @@ __all__ = [
     "PackFormat",
     "PackOutline",
     "Reference",
+    "build_assessment_pack",
     "build_pack",
     "pack_format_for",
     "pack_outline",

@@ -88,7 +88,8 @@ def render_docx(outline: PackOutline) -> bytes:
         doc.add_paragraph("No peer council in the indexed documents matches this question.")
     for case in outline.cases:
         doc.add_heading(council_heading(case), level=2)
-        doc.add_paragraph(f"{case.what} {cite_marks(case.citations)}".strip())
+        if case.what or not case.quotes:  # an empty summary: the quotes below say it
+            doc.add_paragraph(f"{case.what} {cite_marks(case.citations)}".strip())
         for quote, n in case.quotes:
             doc.add_paragraph(f"\u201c{quote}\u201d [{n}]", style="Quote")
 

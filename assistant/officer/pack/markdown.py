@@ -21,7 +21,9 @@ def render_markdown(outline: PackOutline) -> str:
     if not outline.cases:
         out += ["No peer council in the indexed documents matches this question.", ""]
     for case in outline.cases:
-        out += [f"### {council_heading(case)}", "", f"{case.what} {cite_marks(case.citations)}", ""]
+        out += [f"### {council_heading(case)}", ""]
+        if case.what or not case.quotes:  # an empty summary: the quotes below say it
+            out += [f"{case.what} {cite_marks(case.citations)}".strip(), ""]
         for quote, n in case.quotes:
             out += [f"> \u201c{quote}\u201d [{n}]", ""]
     out += ["## Resources", ""]

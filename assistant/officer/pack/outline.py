@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from assistant.officer.types import CaseResult
+from assistant.text.sentences import drop_filler_opening
 from assistant.types import Answer, Chunk, Citation, Suggestion
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
@@ -99,6 +100,25 @@ def cite_marks(numbers: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def case_summary(what: str, quotes: Sequence[tuple[str, int]]) -> str:
+    """What a council did, as the pack's paragraph: without a back-pointing opening, and empty
+    when it only repeats one of the quotes printed under it (the quote then says it once)."""
+    what = drop_filler_opening(what.strip().strip("\u2026").strip())
+    key = _letters(what)
+    if not key:
+        return ""
+    for quote, _ in quotes:
+        q = _letters(quote)
+        short, long_ = sorted((key, q), key=len)
+        if short and short in long_ and len(short) >= 0.8 * len(long_):
+            return ""
+    return what
+
+
 def pack_outline(answer: Answer, cases: Sequence[CaseResult] = ()) -> PackOutline:
     """Lay out a pack: number every cited passage once and gather the peers and cases.
 
@@ -132,7 +152,7 @@ def pack_outline(answer: Answer, cases: Sequence[CaseResult] = ()) -> PackOutlin
                 council=peer.title,
                 council_type=peer.council_type,
                 region=peer.region,
-                what=peer.why,
+                what=case_summary(peer.why, quotes),
                 quotes=quotes,
                 citations=peer.citations,
             )
@@ -143,13 +163,14 @@ def pack_outline(answer: Answer, cases: Sequence[CaseResult] = ()) -> PackOutlin
             continue
         seen.add(case.council.casefold())
         numbers = tuple(number(c) for c in case.citations)
+        case_quotes = tuple((c.quote, n) for c, n in zip(case.citations, numbers, strict=True))
         pack_cases.append(
             PackCase(
                 council=case.council,
                 council_type=case.council_type,
                 region=case.region,
-                what=case.what,
-                quotes=tuple((c.quote, n) for c, n in zip(case.citations, numbers, strict=True)),
+                what=case_summary(case.what, case_quotes),
+                quotes=case_quotes,
                 citations=numbers,
             )
         )

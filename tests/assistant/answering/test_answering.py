@@ -374,3 +374,17 @@ def test_adjacent_chunks_of_one_section_share_one_citation_number() -> None:  # 
     assert MARKER.findall(draft.text) == ["1", "1"]
     [citation] = draft.citations
     assert first.rstrip(".") in citation.quote and second.rstrip(".") in citation.quote
+
+
+def test_a_back_pointing_opening_is_never_shown_without_its_sentence() -> None:  # #15.9
+    hits = hits_for(
+        "The same document pointed to case studies of councils' use of artificial intelligence, "
+        "including Derby's chatbot. Derby City Council ran an artificial intelligence chatbot "
+        "for council tax questions."
+    )
+    draft = make_answerer().answer(
+        "Which councils have used an artificial intelligence chatbot?",
+        audience="councillor",
+        hits=hits,
+    )
+    assert draft.text and "The same" not in draft.text

@@ -246,3 +246,47 @@ def test_docx_hyperlinks_resolve_to_external_urls() -> None:
     targets = {doc.part.rels[link.get(qn("r:id"))].target_ref for link in links}
     assert {"https://example.org/tcf", "https://example.org/guide"} <= targets
     assert all(doc.part.rels[link.get(qn("r:id"))].is_external for link in links)
+
+
+def test_peer_sentence_is_said_once_and_without_filler_openings() -> None:  # #15.9
+    said = "Exampleton Council spoke about leadership development."
+    filler = CaseResult(
+        council="Fillerby Council",
+        council_type="district",
+        region="North West",
+        themes=(),
+        what="The same document pointed to Fillerby Council's chatbot for council tax.",
+        citations=(Citation(1, CASE, "Otherbury Council redesigned its back office."),),
+        score=0.4,
+    )
+    outline = pack_outline(_answer(), [filler])
+    markdown = build_pack(_answer(), [filler], fmt="md").decode()
+    assert markdown.count(said) == 1, markdown  # the quote, not a paragraph repeating it
+    assert "The same" not in markdown
+    assert outline.cases[1].what == "Fillerby Council's chatbot for council tax."
+    doc = open_docx(io.BytesIO(build_pack(_answer(), [filler], fmt="docx")))
+    texts = [p.text for p in doc.paragraphs]
+    assert sum(said in t for t in texts) == 1, texts
+    assert not any(t.startswith("The same") for t in texts)
+
+
+def test_assessment_pack_charts_every_rating_and_heads_each_weak_area() -> None:  # #15.15
+    from assistant.officer import AreaResult, Assessment
+    from assistant.officer.pack import build_assessment_pack
+
+    def area(area_id: str, rating: int) -> AreaResult:
+        step = Suggestion(kind="next_step", title=f"Work on {area_id}", why="", citations=(1,))
+        cite = (Citation(1, GUIDE, GUIDE.text),)
+        return AreaResult(area_id, f"TIEx: {area_id}", rating, (step,), (), (), cite)
+
+    result = Assessment(
+        ratings=(("place", 4), ("money", 1), ("people", 2)),
+        weakest=(area("money", 1), area("people", 2)),
+        labels=(("place", "TIEx: place"), ("money", "TIEx: money"), ("people", "TIEx: people")),
+    )
+    md = build_assessment_pack(result, "md").decode()
+    assert "| TIEx: place | \u25a0\u25a0\u25a0\u25a0\u25a1 4 out of 5 |" in md
+    assert "## TIEx: money: rated 1 out of 5" in md and "## TIEx: people: rated 2 out of 5" in md
+    doc = open_docx(io.BytesIO(build_assessment_pack(result, "docx")))
+    assert len(doc.inline_shapes) == 1  # the chart, as a picture
+    assert doc.core_properties.created.year >= 2026

@@ -592,3 +592,13 @@ def test_every_element_of_the_project_catalogue_renders_a_step(audience: str) ->
 def test_no_catalogue_folder_means_no_suggester(tmp_path: Path) -> None:
     settings = Settings(corpus_dir=tmp_path / "missing", vector_store="memory")
     assert build_suggester(settings, Index.in_memory(settings=settings)) is None
+
+
+def test_peer_blurb_has_no_back_pointing_opening() -> None:  # #15.9
+    from assistant.suggestions.evidence import sentence_naming
+
+    text = "The same document pointed to case studies of councils' use of AI, including Derby."
+    start = text.index("Derby")
+    evidence = sentence_naming(text, start, start + 5, "Derby")
+    assert evidence.text == "Case studies of councils' use of AI, including Derby."
+    assert evidence.quote == text  # the quote stays verbatim

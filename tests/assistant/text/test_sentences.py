@@ -104,3 +104,21 @@ def test_quotes_are_verbatim_spans_of_the_source() -> None:
     for sentence in split_sentences(source):
         assert sentence.quote in folded
         assert normalise_whitespace(source[sentence.start : sentence.end]) == sentence.quote
+
+
+def test_back_pointing_openings_are_dropped_from_text_read_alone() -> None:  # #15.9
+    from assistant.text.sentences import drop_filler_opening, leans_on_previous
+
+    assert (
+        drop_filler_opening(
+            "The same document pointed to case studies of councils' use of AI, including Derby's "
+            "chatbot."
+        )
+        == "Case studies of councils' use of AI, including Derby's chatbot."
+    )
+    assert drop_filler_opening("The same five headings appear in peer challenges.") == (
+        "Five headings appear in peer challenges."
+    )
+    assert leans_on_previous("The same report also notes X.")
+    text = "The council used the same approach."
+    assert not leans_on_previous(text) and drop_filler_opening(text) == text
