@@ -226,7 +226,7 @@ def build_chat(state: AppState) -> gr.Blocks:
         # once (queue=False) and the question joins the session's queue.
         # (enqueue is a queued event, one at a time in order: Gradio fires State.change only
         # for queued events, and a question asked twice in a row keeps its order.)
-        take = {
+        take: dict[str, Any] = {
             "trigger_mode": "multiple",
             "concurrency_limit": 1,
             "concurrency_id": "lga-enqueue",
