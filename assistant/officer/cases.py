@@ -9,7 +9,7 @@ the passage is cited and its sentence naming the council is the quote.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -206,6 +206,9 @@ def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseRe
                 score=round(score, 4),
             )
         )
+    # A passage cited for two councils has one number; its quote, widened by the later
+    # ``cite``, is the one every case shows.
+    out = [replace(r, citations=tuple(numbering.final(c.n) or c for c in r.citations)) for r in out]
     return out
 
 

@@ -219,6 +219,15 @@ def cosines(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return matrix @ vector
 
 
+def same_passage(a: Chunk, b: Chunk) -> bool:
+    """One passage to a reader: the same chunk, or adjacent chunks of one section."""
+    return a.id == b.id or (
+        a.document_id == b.document_id
+        and a.heading_path == b.heading_path
+        and abs(a.position - b.position) == 1
+    )
+
+
 @dataclass(slots=True)
 class CitationNumbering:
     """Reuses the answer's citation numbers; numbers new passages after them.
@@ -252,13 +261,31 @@ class CitationNumbering:
         return next((c.n for c in self.answer if c.chunk.id == chunk_id), None)
 
     def cite(self, chunk: Chunk, quote: str, *, needle: str | None = None) -> int:
+        """The number of ``chunk``'s passage: one number per passage (a chunk, or adjacent
+        chunks of one section). A passage the answer cites keeps the answer's number; a new
+        passage cited again for another need has its quote widened to show that too."""
         want = fold(needle) if needle else None
-        for c in (*self.answer, *self.new):
+        for c in self.answer:
             if c.chunk.id == chunk.id and (want is None or want in fold(c.quote)):
+                return c.n
+        for c in self.answer:
+            if same_passage(c.chunk, chunk):
+                return c.n
+        for i, c in enumerate(self.new):
+            if same_passage(c.chunk, chunk):
+                shown = fold(c.quote)
+                if (want is not None and want not in shown) or (
+                    want is None and fold(quote) not in shown
+                ):
+                    self.new[i] = Citation(n=c.n, chunk=c.chunk, quote=f"{c.quote} \u2026 {quote}")
                 return c.n
         n = self.base + len(self.new) + 1
         self.new.append(Citation(n=n, chunk=chunk, quote=quote))
         return n
+
+    def final(self, n: int) -> Citation | None:
+        """Citation ``n`` as it stands now (a later ``cite`` may have widened its quote)."""
+        return next((c for c in (*self.answer, *self.new) if c.n == n), None)
 
 
 def first_sentence(text: str) -> str:

@@ -602,3 +602,30 @@ def test_peer_blurb_has_no_back_pointing_opening() -> None:  # #15.9
     evidence = sentence_naming(text, start, start + 5, "Derby")
     assert evidence.text == "Case studies of councils' use of AI, including Derby."
     assert evidence.quote == text  # the quote stays verbatim
+
+
+def test_one_citation_number_per_passage_across_suggestions() -> None:  # #15.8
+    from assistant.suggestions.evidence import CitationNumbering
+    from assistant.types import Chunk, Citation
+
+    def chunk(position: int, text: str) -> Chunk:
+        return Chunk(
+            id=Chunk.make_id("seven-cs", position, text),
+            document_id="seven-cs",
+            position=position,
+            text=text,
+            heading_path=("7Cs", "The seven conditions"),
+        )
+
+    first = chunk(0, "Capacity means having the people to do the work. Culture is shared values.")
+    second = chunk(1, "Control means governance that keeps the programme on track.")
+    answered = chunk(5, "Clarity is a shared view of the goal.")
+    numbering = CitationNumbering.after([Citation(n=1, chunk=answered, quote="Clarity is...")])
+    capacity = numbering.cite(first, "Capacity means having the people.", needle="Capacity")
+    culture = numbering.cite(first, "Culture is shared values.", needle="Culture")
+    control = numbering.cite(second, "Control means governance.", needle="Control")
+    assert capacity == culture == control == 2  # one passage, one number
+    quote = numbering.final(2).quote  # widened to show every need
+    assert "Capacity" in quote and "Culture" in quote and "Control" in quote
+    assert numbering.cite(answered, "Clarity", needle="Clarity") == 1  # the answer's number
+    assert [c.n for c in numbering.new] == [2]
