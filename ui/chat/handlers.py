@@ -234,19 +234,26 @@ class ChatHandlers:
         audience: str,
         doc_types: list[str] | None,
         themes: list[str] | None,
+        last: Answer | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Answer the first question not yet answered (``respond``), then count it done.
-        Yields (chat, history, answer, feedback, answered)."""
+        Yields (chat, history, answer, feedback, answered).
+
+        The feedback column's visibility is always stated: an update without it resets a
+        layout block to its initial, hidden state, so "was this useful?" would vanish."""
         asked = list(asked or [])
         done = int(answered or 0)
         if done >= len(asked):
-            yield (gr.update(),) * 5
+            shown = gr.update(visible=last is not None)
+            yield gr.update(), gr.update(), gr.update(), shown, gr.update()
             return
+        shown = gr.update(visible=False)
         for chat_now, _box, history_now, answer, after in self.respond(
             asked[done], chat, history, audience, doc_types, themes
         ):
+            shown = after
             yield chat_now, history_now, answer, after, gr.update()
-        yield gr.update(), gr.update(), gr.update(), gr.update(), done + 1
+        yield gr.update(), gr.update(), gr.update(), shown, done + 1
 
     def prepare_pack(self, answer: Answer | None) -> Any:
         """Write the evidence pack for the last answer and show the download button."""

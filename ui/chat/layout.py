@@ -244,7 +244,7 @@ def build_chat(state: AppState) -> gr.Blocks:
         gr.on(
             [asked.change, answered.change],
             h.answer_next,
-            [asked, answered, chatbot, history, audience, doc_types, themes],
+            [asked, answered, chatbot, history, audience, doc_types, themes, last_answer],
             [chatbot, history, last_answer, after, answered],
             trigger_mode="always_last",
             show_progress="hidden",  # the chat says "Searching..." itself; no timer over the queue
