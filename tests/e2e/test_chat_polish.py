@@ -93,7 +93,7 @@ def test_no_question_is_dropped(app_page: Page, artifacts: Path) -> None:  # #15
     page.locator("#lga-ask").click()
     expect(box).to_have_value("")
     # Visibly queued at once: listed as waiting until its turn.
-    expect(page.locator("#lga-waiting")).to_contain_text(second, timeout=2_000)
+    expect(page.locator("#lga-waiting")).to_contain_text(second, timeout=5_000)
     _shot(page, artifacts, "22-question-waiting", full_page=False)
     expect(_answers(page)).to_have_count(2, timeout=180_000)
     questions = page.locator("#lga-chat .lga-question")

@@ -366,6 +366,12 @@ def test_questions_asked_at_any_moment_are_queued_and_answered_in_turn(  # #15.1
         assert outputs[-1][4] == n + 1  # counted as answered at the end
     assert [m["content"] for m in history if m["role"] == "user"] == asked
     assert len([m for m in chat if m["role"] == "assistant"]) == 2
-    # Nothing left: a run changes nothing.
+    # Nothing left: a run changes nothing but restates whether the feedback column shows (an
+    # update without its visibility would hide "Was this answer useful?" after every answer).
     (idle,) = list(handlers.answer_next(asked, 2, chat, history, "councillor", [], []))
-    assert all(o == gr.update() for o in idle)
+    assert [idle[i] for i in (0, 1, 2, 4)] == [gr.update()] * 4
+    assert idle[3] == gr.update(visible=False)  # no answer yet in this session
+    last = outputs[-2][2]
+    (idle,) = list(handlers.answer_next(asked, 2, chat, history, "councillor", [], [], last))
+    assert idle[3] == gr.update(visible=True)
+    assert outputs[-1][3] == gr.update(visible=True)  # the final update keeps it shown
