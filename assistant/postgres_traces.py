@@ -23,6 +23,7 @@ from assistant.traces import (
     TraceStore,
     _now,
     check_reasons,
+    trace_row,
 )
 from assistant.types import Answer
 
@@ -131,43 +132,11 @@ class PostgresTraceStore(TraceStore):
 
     def record(self, answer: Answer, *, client: str | None = None) -> None:
         """Store ``answer`` as a trace; personal data in the question is redacted first."""
-        citations = [
-            {
-                "n": c.n,
-                "chunk_id": c.chunk.id,
-                "document_id": c.chunk.document_id,
-                "title": c.chunk.title,
-                "page": c.chunk.page_start,
-            }
-            for c in answer.citations
-        ]
-        hits = [
-            {"chunk_id": h.chunk.id, "document_id": h.chunk.document_id, "score": h.score}
-            for h in answer.hits
-        ]
-        from assistant.traces import _top_themes
-
-        themes = _top_themes(t for h in answer.hits for t in h.chunk.themes)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _TRACE_COLUMNS.split(", ") if c != "id")
         self._write(
             f"INSERT INTO traces ({_TRACE_COLUMNS}) VALUES ({', '.join(['%s'] * 14)}) "
             f"ON CONFLICT (id) DO UPDATE SET {updates}",
-            (
-                answer.id,
-                _now(),
-                client,
-                answer.audience,
-                redact_pii(answer.question),
-                redact_pii(answer.standalone_question),
-                answer.text,
-                int(answer.refused),
-                answer.refusal_reason,
-                json.dumps(citations),
-                json.dumps(hits),
-                json.dumps(themes),
-                json.dumps(list(answer.warnings)),
-                json.dumps(answer.timings_ms),
-            ),
+            trace_row(answer, client),
         )
 
     def trace(self, answer_id: str) -> dict[str, Any] | None:

@@ -125,6 +125,42 @@ def question_themes(question: str) -> tuple[str, ...]:
     return tuple(tag_themes(question))
 
 
+def trace_row(answer: Answer, client: str | None) -> tuple[Any, ...]:
+    """The traces-table row of ``answer``, in column order, personal data redacted (shared by
+    the SQLite and PostgreSQL trace stores)."""
+    citations = [
+        {
+            "n": c.n,
+            "chunk_id": c.chunk.id,
+            "document_id": c.chunk.document_id,
+            "title": c.chunk.title,
+            "page": c.chunk.page_start,
+        }
+        for c in answer.citations
+    ]
+    hits = [
+        {"chunk_id": h.chunk.id, "document_id": h.chunk.document_id, "score": h.score}
+        for h in answer.hits
+    ]
+    themes = _top_themes(t for h in answer.hits for t in h.chunk.themes)
+    return (
+        answer.id,
+        _now(),
+        client,
+        answer.audience,
+        redact_pii(answer.question),
+        redact_pii(answer.standalone_question),
+        answer.text,
+        int(answer.refused),
+        answer.refusal_reason,
+        json.dumps(citations),
+        json.dumps(hits),
+        json.dumps(themes),
+        json.dumps(list(answer.warnings)),
+        json.dumps(answer.timings_ms),
+    )
+
+
 class TraceStore:
     """SQLite store of answer traces and user feedback (``settings.traces_path``)."""
 
@@ -171,41 +207,11 @@ class TraceStore:
 
     def record(self, answer: Answer, *, client: str | None = None) -> None:
         """Store ``answer`` as a trace; personal data in the question is redacted first."""
-        citations = [
-            {
-                "n": c.n,
-                "chunk_id": c.chunk.id,
-                "document_id": c.chunk.document_id,
-                "title": c.chunk.title,
-                "page": c.chunk.page_start,
-            }
-            for c in answer.citations
-        ]
-        hits = [
-            {"chunk_id": h.chunk.id, "document_id": h.chunk.document_id, "score": h.score}
-            for h in answer.hits
-        ]
-        themes = _top_themes(t for h in answer.hits for t in h.chunk.themes)
         self._write(
             "INSERT OR REPLACE INTO traces (id, created_at, client, audience, question, "
             "standalone_question, answer, refused, refusal_reason, citations, hits, themes, "
             "warnings, timings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                answer.id,
-                _now(),
-                client,
-                answer.audience,
-                redact_pii(answer.question),
-                redact_pii(answer.standalone_question),
-                answer.text,
-                int(answer.refused),
-                answer.refusal_reason,
-                json.dumps(citations),
-                json.dumps(hits),
-                json.dumps(themes),
-                json.dumps(list(answer.warnings)),
-                json.dumps(answer.timings_ms),
-            ),
+            trace_row(answer, client),
         )
 
     def exists(self, answer_id: str) -> bool:
