@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from assistant.answering.analysis import Analyser, Analysis, dedupe_hits
+from assistant.answering.coverage import missing_names, not_covered_reason
 from assistant.answering.draft import NO_SOURCES_REASON, WEAK_EVIDENCE_REASON, Draft, refusal
 from assistant.answering.evidence import resolve_min_evidence
 from assistant.answering.extractive import extract_answer, missing_specific
@@ -58,6 +59,9 @@ class Answerer:
         analysis = self.analyser.analyse(question, hits)
         if analysis.evidence < self.min_evidence or not analysis.candidates:
             return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
+        names = missing_names(question, hits)
+        if names:  # a council, person or programme no passage mentions
+            return refusal(not_covered_reason(names, hits), evidence=analysis.evidence)
         missing = missing_specific(analysis, hits)
         if missing is not None:  # a figure, date or name the passages do not hold
             return refusal(missing, evidence=analysis.evidence)

@@ -22,6 +22,8 @@ from assistant.answering.structure import (
     Person,
     expand_initials,
     has_date,
+    has_figure,
+    has_full_date,
     has_money,
     has_number,
     has_person,
@@ -249,10 +251,11 @@ def missing_specific(analysis: Analysis, hits: Sequence[Hit]) -> str | None:
             if not (UNRESOLVED.match(text) and content_terms(before) & names):
                 continue  # about something else than the council / programme asked about
         if question.type == "number":
-            held = has_money(text) if question.money else has_number(text)
+            figures = question.numbers
+            held = has_money(text) if question.money else has_figure(text, ignore=figures)
             if held and focus_near(question, cand):
                 return None
-        elif has_date(text):
+        elif has_full_date(text) if question.exact_date else has_date(text):
             return None
     what = {
         "number": "that figure" if not question.money else "that amount",

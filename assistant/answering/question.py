@@ -93,6 +93,10 @@ _DATE = re.compile(
     r"|\bwhen\s+(?:did|was|were|is|will)\b",
     re.I,
 )
+_EXACT_DATE = re.compile(
+    r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bexact\s+date\b", re.I
+)
+_QUESTION_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 _ADVICE = re.compile(
     r"^\s*(?:(?:and|so|ok)\s*,?\s*)?how\s+(?:can|could|should|do|might|would|to)\s+"
     r"(?:we|i|you|councils?|a\s+council|my\s+council|our\s+council|councillors|members|"
@@ -153,6 +157,8 @@ class QuestionAnalysis:
     frequency: bool = False  # "how often" / "how many times"
     mode: bool = False  # "online or in person?"
     money: bool = False  # a number question about money
+    exact_date: bool = False  # "on what date": a day of a month, not only a year
+    numbers: frozenset[str] = frozenset()  # figures the question itself states ("2023/24")
 
     @property
     def wants_specific(self) -> bool:
@@ -164,30 +170,39 @@ def analyse_question(question: str) -> QuestionAnalysis:
     """The expected answer type and focus of ``question`` (rules, first match wins)."""
     q = " ".join(question.strip().split())
     count = _expected_count(q)
-    common = {
-        "frequency": bool(_FREQUENCY.search(q)),
-        "mode": bool(_MODE.search(q)),
-        "wants_role": bool(_WANTS_ROLE.search(q)),
-    }
+
+    def made(answer_type: AnswerType, *, money: bool = False) -> QuestionAnalysis:
+        return QuestionAnalysis(
+            answer_type,
+            _focus(q),
+            count,
+            wants_role=bool(_WANTS_ROLE.search(q)),
+            frequency=bool(_FREQUENCY.search(q)),
+            mode=bool(_MODE.search(q)),
+            money=money,
+            exact_date=bool(_EXACT_DATE.search(q)),
+            numbers=frozenset(_QUESTION_NUMBER.findall(q)),
+        )
+
     if _ADVICE.search(q) and not _NUMBER.search(q) and not _PERSON.search(q):
-        return QuestionAnalysis("advice", _focus(q), count, **common)
+        return made("advice")
     if _COMPARISON.search(q) and not _NUMBER.search(q):
-        return QuestionAnalysis("comparison", _focus(q), count, **common)
+        return made("comparison")
     if _PERSON.search(q) and not _LIST.search(q) and not _AUDIENCE.search(q):
-        return QuestionAnalysis("person", _focus(q), count, **common)
+        return made("person")
     if _NUMBER.search(q) and not _FREQUENCY.search(q):
-        return QuestionAnalysis("number", _focus(q), count, money=bool(_MONEY.search(q)), **common)
+        return made("number", money=bool(_MONEY.search(q)))
     if _DATE.search(q):
-        return QuestionAnalysis("date", _focus(q), count, **common)
+        return made("date")
     if _LIST.search(q) or count is not None:
-        return QuestionAnalysis("list", _focus(q), count, **common)
+        return made("list")
     if _ORGANISATION.search(q):
-        return QuestionAnalysis("organisation", _focus(q), count, **common)
+        return made("organisation")
     if _YES_NO.search(q):
-        return QuestionAnalysis("yes_no", _focus(q), count, **common)
+        return made("yes_no")
     if _DEFINITION.search(q):
-        return QuestionAnalysis("definition", _focus(q), count, **common)
-    return QuestionAnalysis("description", _focus(q), count, **common)
+        return made("definition")
+    return made("description")
 
 
 def _expected_count(question: str) -> int | None:

@@ -107,6 +107,33 @@ def has_number(text: str) -> bool:
     return bool(_NUMBER.search(text))
 
 
+_DIGITS = re.compile(r"\d+(?:[.,/]\d+)*")
+_YEAR = re.compile(r"^(?:19|20)\d\d(?:/\d{2,4})?$")
+_WORD_FIGURE = re.compile(rf"\b(?:{_NUMBER_WORDS})\b|\bper\s*cent\b|%|\u00a3", re.I)
+_FULL_DATE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b|\b(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\s+\d{1,2}(?:st|nd|rd|th)?\b"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d\d\b",
+    re.I,
+)
+
+
+def has_figure(text: str, *, ignore: frozenset[str] = frozenset()) -> bool:
+    """Does ``text`` give a figure other than a year or one of ``ignore`` (the figures the
+    question itself states)? "In 2023/24 the programme grew" gives none."""
+    for match in _DIGITS.finditer(text):
+        found = match.group()
+        if not _YEAR.match(found) and found not in ignore:
+            return True
+    return bool(_WORD_FIGURE.search(text))
+
+
+def has_full_date(text: str) -> bool:
+    """Does ``text`` give a day of a month ("12 March", "March 12th", "12/03/2024")?"""
+    return bool(_FULL_DATE.search(text))
+
+
 def has_money(text: str) -> bool:
     return bool(_MONEY.search(text))
 
@@ -298,6 +325,8 @@ __all__ = [
     "document_roles",
     "expand_initials",
     "has_date",
+    "has_figure",
+    "has_full_date",
     "has_money",
     "has_number",
     "has_person",

@@ -88,6 +88,8 @@ RULES: tuple[ScopeRule, ...] = (
         "That's a general-knowledge question, outside what I cover.",
         _rx(
             r"\bwho won\b",
+            r"\bwhen (?:is|are) the next\b.{0,40}\belections?\b",
+            r"\b(?:election|polling) (?:day|date)s?\b",
             r"\b(?:world cup|premier league|champions league|super bowl|wimbledon|"
             r"olympics?|grand prix|formula (?:1|one)|six nations|euro 20\d\d|fa cup|ashes)\b",
             r"\b(?:football|cricket|rugby|tennis|golf|boxing|snooker|darts)\b.{0,40}"
@@ -170,6 +172,9 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:am i|are we|is my council|is our council)\s+(?:legally )?(?:liable|entitled to sue)\b",
             r"\bcan (?:my|our|the) council (?:legally|lawfully)\b",
             r"\b(?:do i|should i) (?:need a|get a|hire a) (?:lawyer|solicitor)\b",
+            r"\blegal(?:ly)?\s+(?:entitled|required|obliged|obligations?|requirements?|duty|"
+            r"duties|deadline|position)\b",
+            r"\bwhat (?:does|do) the law (?:say|require)\b",
         ),
     ),
     ScopeRule(

@@ -116,3 +116,27 @@ def test_a_sentence_leaning_on_its_antecedent_comes_with_it() -> None:
     assert "four hundred homes" in draft.text
     assert "Marlow District Council set up a lettings agency" in draft.text
     assert draft.text.index("Marlow District Council") < draft.text.index("It now manages")
+
+
+def test_a_year_does_not_answer_how_many_and_a_month_does_not_answer_what_date() -> None:
+    hits = _hits(
+        "In 2023/24 the Marlow graduate scheme planned to grow, recruiting graduates across "
+        "the district. The Marlow board discussed the scheme in March 2024."
+    )
+    answerer = _answerer()
+    many = answerer.answer(
+        "How many graduates is the Marlow graduate scheme recruiting in 2023/24?",
+        audience="officer",
+        hits=hits,
+    )
+    assert many.refused and "figure" in many.text
+    date = answerer.answer(
+        "On what date did the Marlow board discuss the graduate scheme?",
+        audience="officer",
+        hits=hits,
+    )
+    assert date.refused and "date" in date.text
+    when = answerer.answer(
+        "When did the Marlow board discuss the graduate scheme?", audience="officer", hits=hits
+    )
+    assert not when.refused and "March 2024" in when.text

@@ -79,3 +79,23 @@ def test_list_blocks() -> None:
     colon = "To work well a group should:\n\nMeet often\n\nHave a chair\n\nKeep notes"
     assert list_blocks(colon)[0].items == ("Meet often", "Have a chair", "Keep notes")
     assert list_blocks("No list here. Just prose.") == []
+
+
+def test_a_year_or_a_figure_the_question_states_is_not_the_figure_asked_for() -> None:
+    from assistant.answering.structure import has_figure
+
+    assert not has_figure("In 2023/24 the programme planned to grow the scheme.")
+    assert not has_figure("It started in 2019.")
+    assert not has_figure("Section 151 officers were involved.", ignore=frozenset({"151"}))
+    assert has_figure("99 per cent of chief executives valued it.")
+    assert has_figure("Three groups met online.")
+    assert has_figure("The team grew to 13 people in 2024.")
+
+
+def test_a_full_date_needs_a_day_of_a_month() -> None:
+    from assistant.answering.structure import has_full_date
+
+    assert has_full_date("The board met on 12 March 2024.")
+    assert has_full_date("The board met on March 12th.")
+    assert not has_full_date("The board met in March 2024.")
+    assert not has_full_date("The programme ran in 2023/24.")

@@ -43,6 +43,8 @@ IN_SCOPE = [
     "What does Newcastle-under-Lyme's benefits realisation tracker measure?",
     "What is West Berkshire's planning service transformation about?",
     "What did Dr Kate Lindley say about the capability framework?",
+    "What legal services have councils shared with each other?",
+    "How did councils plan transformation around the election cycle?",
 ]
 
 OUT_OF_SCOPE = [
@@ -68,6 +70,9 @@ OUT_OF_SCOPE = [
     ("Compose a song for our transformation launch", "creative"),
     ("Is it legal for my council to close the library without consultation?", "legal"),
     ("Can I sue the council over my bin collection?", "legal"),
+    ("What redundancy pay are staff legally entitled to after a restructure?", "legal"),
+    ("What does the law say about consulting staff on a restructure?", "legal"),
+    ("When are the next local elections in my county?", "general_knowledge"),
     ("Should I invest my savings in bitcoin?", "personal_advice"),
     ("What dosage of paracetamol should I take?", "personal_advice"),
     ("How do I make a lemon drizzle cake?", "general_knowledge"),
