@@ -170,7 +170,12 @@ def measure(cases: list[Case], data_dir: Path) -> tuple[list[Case], str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        action="append",
+        help="a JSONL eval set (repeat to fit on several; default: all.jsonl)",
+    )
     parser.add_argument("--suite", default=None, help="only this suite's cases (e.g. dev)")
     parser.add_argument("--data-dir", type=Path, default=None, help="an existing index")
     parser.add_argument("--out", type=Path, default=CALIBRATION_PATH)
@@ -179,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scores", type=Path, help="reuse per-case evidence from --save-scores")
     args = parser.parse_args(argv)
 
-    cases = load_cases(args.dataset, args.suite)
+    datasets: list[Path] = args.dataset or [DEFAULT_DATASET]
+    cases = [case for path in datasets for case in load_cases(path, args.suite)]
     if args.scores:
         saved = json.loads(args.scores.read_text(encoding="utf-8"))
         model_id = saved["model_id"]
@@ -237,14 +243,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.dry_run:
         return 0
-    try:
-        dataset = str(args.dataset.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        dataset = str(args.dataset)
+    names = []
+    for path in datasets:
+        try:
+            names.append(str(path.resolve().relative_to(PROJECT_ROOT)))
+        except ValueError:
+            names.append(str(path))
     record = {
         "threshold": chosen.threshold,
         "model_id": model_id,
-        "dataset": dataset + (f" (suite {args.suite})" if args.suite else ""),
+        "dataset": " + ".join(names) + (f" (suite {args.suite})" if args.suite else ""),
         "cases": len(cases),
         "precision": round(chosen.precision, 4),
         "recall": round(chosen.recall, 4),

@@ -18,6 +18,7 @@ from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal
 from assistant.answering.prompts import system_prompt_leaked
 from assistant.answering.question import QuestionAnalysis
 from assistant.answering.structure import (
+    NUMBER_WORD_PATTERN,
     ListBlock,
     Person,
     expand_initials,
@@ -215,6 +216,37 @@ def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
     return False
 
 
+_COUNTED = re.compile(
+    rf"(?<![\w.,/\u00a3$])(?P<n>\d[\d,]*(?:\.\d+)?|(?:{NUMBER_WORD_PATTERN})\b)"
+    r"(?=(?P<rest>(?:[\s,]+[\w'-]+){1,5}))",
+    re.I,
+)
+_BREAKS_TEXT = "of from in for to with at on by per than since over"
+_BREAKS_NOUN_PHRASE = frozenset(_BREAKS_TEXT.split())
+
+
+def counts_focus(question: QuestionAnalysis, text: str) -> bool:
+    """Does ``text`` count the thing a "how many" question asks about: a figure (not a year,
+    not one the question states) followed within a few words by the counted noun ("12
+    district, metropolitan and unitary councils", "13 people"), not "two groups of officers"?"""
+    nouns = question.counted or question.focus
+    if not nouns:
+        return has_figure(text, ignore=question.numbers)
+    focus = {stem(f) for f in nouns}
+    people = any(f in _PEOPLE for f in nouns)
+    for match in _COUNTED.finditer(text):
+        n = match.group("n").replace(",", "")
+        if n in question.numbers or (n.isdigit() and len(n) == 4 and n[:2] in ("19", "20")):
+            continue
+        for word in re.findall(r"[\w'-]+", match.group("rest")):
+            low = word.lower()
+            if low in _BREAKS_NOUN_PHRASE:
+                break
+            if stem(low) in focus or (people and stem(low) in _PEOPLE_STEMS):
+                return True
+    return False
+
+
 # "How many people...": counted people go by many names in the documents.
 _PEOPLE = frozenset(
     [
@@ -251,9 +283,10 @@ def missing_specific(analysis: Analysis, hits: Sequence[Hit]) -> str | None:
             if not (UNRESOLVED.match(text) and content_terms(before) & names):
                 continue  # about something else than the council / programme asked about
         if question.type == "number":
-            figures = question.numbers
-            held = has_money(text) if question.money else has_figure(text, ignore=figures)
-            if held and focus_near(question, cand):
+            if question.money:
+                if has_money(text) and focus_near(question, cand):
+                    return None
+            elif counts_focus(question, text):
                 return None
         elif has_full_date(text) if question.exact_date else has_date(text):
             return None

@@ -81,6 +81,7 @@ _ORGANISATION = re.compile(
     re.I,
 )
 _NUMBER = re.compile(
+    r"\bwhat\s+(?:savings?|financial|budget)\s+(?:target|gap)\b|"
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|proportion|share|per\s*cent|"
     r"amount|figure|total)\b|\bhow\s+big\b|\bwhat\s+size\b"
     r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:total\s+|annual\s+|overall\s+)?(?:budget|cost|"
@@ -159,6 +160,7 @@ class QuestionAnalysis:
     money: bool = False  # a number question about money
     exact_date: bool = False  # "on what date": a day of a month, not only a year
     numbers: frozenset[str] = frozenset()  # figures the question itself states ("2023/24")
+    counted: tuple[str, ...] = ()  # "how many councils or officers..." -> councils, officers
 
     @property
     def wants_specific(self) -> bool:
@@ -182,6 +184,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
             money=money,
             exact_date=bool(_EXACT_DATE.search(q)),
             numbers=frozenset(_QUESTION_NUMBER.findall(q)),
+            counted=_counted(q),
         )
 
     if _ADVICE.search(q) and not _NUMBER.search(q) and not _PERSON.search(q):
@@ -203,6 +206,20 @@ def analyse_question(question: str) -> QuestionAnalysis:
     if _DEFINITION.search(q):
         return made("definition")
     return made("description")
+
+
+def _counted(question: str) -> tuple[str, ...]:
+    """The nouns a "how many" question counts, "councils" included (``_focus`` drops it)."""
+    for pattern in (_FOCUS_AFTER, _FOCUS_NOUN_AFTER_HOW_MANY):
+        match = pattern.search(question)
+        if match and re.match(r"\s*how\s+many\b", question[match.start() :], re.I):
+            words = re.findall(r"[A-Za-z][\w'-]*", match.group("x"))
+            return tuple(w.lower() for w in words if w.lower() not in _COUNT_STOP)
+    return ()
+
+
+_COUNT_STOP_TEXT = "a an the of in on at and or our my your their its"
+_COUNT_STOP = frozenset(_COUNT_STOP_TEXT.split())
 
 
 def _expected_count(question: str) -> int | None:

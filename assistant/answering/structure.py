@@ -88,6 +88,7 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|"
     r"thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|quarter"
 )
+NUMBER_WORD_PATTERN = _NUMBER_WORDS  # alternation of number words, for other modules' patterns
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b|\bper\s*cent\b|%|\u00a3", re.I)
 _MONEY = re.compile(r"\u00a3\s?\d|\b\d[\d,.]*\s*(?:million|m|bn|billion|k)\b|\bpounds\b", re.I)
 _DATE = re.compile(
@@ -324,6 +325,7 @@ __all__ = [
     "defined_initials",
     "document_roles",
     "expand_initials",
+    "NUMBER_WORD_PATTERN",
     "has_date",
     "has_figure",
     "has_full_date",

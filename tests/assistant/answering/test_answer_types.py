@@ -140,3 +140,21 @@ def test_a_year_does_not_answer_how_many_and_a_month_does_not_answer_what_date()
         "When did the Marlow board discuss the graduate scheme?", audience="officer", hits=hits
     )
     assert not when.refused and "March 2024" in when.text
+
+
+def test_a_count_must_count_the_thing_asked_about() -> None:
+    answerer = _answerer()
+    question = "How many councils took part in the Marlow review?"
+    groups = _hits(
+        "The Marlow review was informed by two groups of local government officers. "
+        "Councils took part in the Marlow review across the region."
+    )
+    assert answerer.answer(question, audience="officer", hits=groups).refused
+    counted = _hits(
+        "Twelve district, metropolitan and unitary councils took part in the Marlow review. "
+        "The review met online."
+    )
+    draft = answerer.answer(question, audience="officer", hits=counted)
+    assert not draft.refused and "Twelve" in draft.text
+    money = _hits("The Marlow review cost \u00a318m and councils took part across the region.")
+    assert answerer.answer(question, audience="officer", hits=money).refused
