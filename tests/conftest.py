@@ -47,6 +47,23 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def catalogue_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The project's catalogue (``corpus/``) ingested ONCE per session into an in-memory index
+    (fake embedder; ``tests.helpers.catalogue_settings``): about 2 s of CPU each time it is
+    built. For tests of the real services that only read it: build the services around it
+    with your own ``catalogue_settings(data_dir)`` so that traces stay apart."""
+    from assistant.index import Index
+    from ingest.pipeline import Pipeline
+    from tests.helpers import catalogue_settings
+
+    settings = catalogue_settings(tmp_path_factory.mktemp("catalogue-index"))
+    index = Index.in_memory(settings=settings)
+    report = Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
+    assert not report.failed, report.failed
+    return index
+
+
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 ROOT = Path(__file__).resolve().parents[1]

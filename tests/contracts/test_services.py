@@ -19,23 +19,16 @@ from assistant.officer import Assessment, CaseQuery, CaseResult, tiex_area_names
 from assistant.ports import AssistantService, OfficerService
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.types import Answer, Hit
-from ingest.pipeline import Pipeline
+from tests.helpers import catalogue_settings
 from tests.ui.conftest import FakeAssistant, FakeOfficer
 
 QUESTION = "How can councils co-design services with residents?"
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("contract-services"),
-        embedder={"provider": "fake"},
-        vector_store="memory",
-        corpus_dir=PROJECT_ROOT / "corpus",
-    )
-    index = Index.in_memory(settings=settings)
-    Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
-    services = build_services(settings, index=index)
+def real(tmp_path_factory: pytest.TempPathFactory, catalogue_index: Index) -> Iterator[Services]:
+    settings = catalogue_settings(tmp_path_factory.mktemp("contract-services"))
+    services = build_services(settings, index=catalogue_index)
     yield services
     services.close()
 

@@ -114,7 +114,7 @@ def test_config_overrides_are_typed_and_checked():
         apply_overrides(Settings(), ["retrieval.top_k=0"])
 
 
-def test_a_suite_file_run_without_suite_is_labelled_by_its_name(setup):  # #15.16
+def test_a_suite_file_run_without_suite_is_labelled_by_its_name(setup, no_plots):  # #15.16
     tmp_path, args = setup
     smoke = tmp_path / "smoke.jsonl"
     (tmp_path / "cases.jsonl").rename(smoke)
@@ -128,7 +128,7 @@ def test_a_suite_file_run_without_suite_is_labelled_by_its_name(setup):  # #15.1
     assert "(smoke)" in result.output and "(all)" not in result.output
 
 
-def test_execute_reports_each_runs_cases_through_the_progress_callback(setup):
+def test_execute_reports_each_runs_cases_through_the_progress_callback(setup, no_plots):
     from contextlib import contextmanager
 
     from evals.runner import execute
@@ -161,7 +161,7 @@ def test_execute_reports_each_runs_cases_through_the_progress_callback(setup):
     assert not outcome.checks
 
 
-def test_a_held_out_run_prints_the_dev_and_test_splits_apart(setup):
+def test_a_held_out_run_prints_the_dev_and_test_splits_apart(setup, no_plots):
     tmp_path, args = setup
     held_out = tmp_path / "heldout.jsonl"
     held_out.write_text(

@@ -14,23 +14,17 @@ from fastapi.testclient import TestClient
 
 from assistant.app import build_services
 from assistant.index import Index
-from assistant.settings import PROJECT_ROOT, Settings
-from ingest.pipeline import Pipeline
+from assistant.settings import PROJECT_ROOT
+from tests.helpers import catalogue_settings
 from ui.api.app import create_app
 
 
 @pytest.fixture(scope="module")
-def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    data_dir = tmp_path_factory.mktemp("real-api")
-    settings = Settings(
-        data_dir=data_dir,
-        embedder={"provider": "fake"},
-        vector_store="memory",
-        corpus_dir=PROJECT_ROOT / "corpus",
-    )
-    index = Index.in_memory(settings=settings)
-    Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
-    services = build_services(settings, index=index)
+def real_client(
+    tmp_path_factory: pytest.TempPathFactory, catalogue_index: Index
+) -> Iterator[TestClient]:
+    settings = catalogue_settings(tmp_path_factory.mktemp("real-api"))
+    services = build_services(settings, index=catalogue_index)
     app = create_app(
         assistant=services.assistant,
         settings=settings,
