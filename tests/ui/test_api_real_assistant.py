@@ -12,19 +12,15 @@ import pytest
 from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 
-from assistant.app import build_services
-from assistant.index import Index
+from assistant.app import Services
 from assistant.settings import PROJECT_ROOT
-from tests.helpers import catalogue_settings
 from ui.api.app import create_app
 
 
 @pytest.fixture(scope="module")
-def real_client(
-    tmp_path_factory: pytest.TempPathFactory, catalogue_index: Index
-) -> Iterator[TestClient]:
-    settings = catalogue_settings(tmp_path_factory.mktemp("real-api"))
-    services = build_services(settings, index=catalogue_index)
+def real_client(catalogue_services: Services) -> Iterator[TestClient]:
+    services = catalogue_services
+    settings = services.assistant.settings
     app = create_app(
         assistant=services.assistant,
         settings=settings,

@@ -197,16 +197,11 @@ def test_not_ready_and_assistant_input_errors_in_openai_shape(api_settings: Sett
     assert "lga-assistant ingest" in response.json()["error"]["message"]
 
 
-def test_real_assistant_plain_and_stream_agree(tmp_path: Any, catalogue_index: Any) -> None:
+def test_real_assistant_plain_and_stream_agree(catalogue_services: Any) -> None:
     """The real Assistant (fake embedder, the project's catalogue): its stream events map to the
     same message as the plain answer, with citations, Sources and the extra field."""
-    from assistant.app import build_assistant
-    from tests.helpers import catalogue_settings
-
-    settings = catalogue_settings(tmp_path)
-    app = create_app(
-        assistant=build_assistant(settings, index=catalogue_index), settings=settings, chat=False
-    )
+    assistant = catalogue_services.assistant
+    app = create_app(assistant=assistant, settings=assistant.settings, chat=False)
     body = {
         "model": "lga-assistant-officer",
         "messages": [
