@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.pg_fixture import pg_cluster, pg_url  # noqa: F401 - shared fixtures
+# Keep compiled modules and pytest's assert-rewritten test modules in __pycache__ (git-ignored)
+# even where PYTHONDONTWRITEBYTECODE is set, as it is on the shared development machine:
+# without the cache every run compiles the project again and rewrites every test module,
+# about 4 s of CPU of the unit layer's 30 s.
+sys.dont_write_bytecode = False
+
+from tests.pg_fixture import pg_cluster, pg_url  # noqa: E402, F401 - shared fixtures
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -45,6 +52,38 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="session")
+def catalogue_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The project's catalogue (``corpus/``) ingested ONCE per session into an in-memory index
+    (fake embedder; ``tests.helpers.catalogue_settings``): about 2 s of CPU each time it is
+    built. For tests of the real services that only read it: build the services around it
+    with your own ``catalogue_settings(data_dir)`` so that traces stay apart."""
+    from assistant.index import Index
+    from ingest.pipeline import Pipeline
+    from tests.helpers import catalogue_settings
+
+    settings = catalogue_settings(tmp_path_factory.mktemp("catalogue-index"))
+    index = Index.in_memory(settings=settings)
+    report = Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
+    assert not report.failed, report.failed
+    return index
+
+
+@pytest.fixture(scope="session")
+def catalogue_services(tmp_path_factory: pytest.TempPathFactory, catalogue_index):  # type: ignore[no-untyped-def]
+    """The real Assistant and officer tools (``assistant.app.build_services``) around
+    ``catalogue_index``, built ONCE per session for the tests that only ask them (building
+    them embeds the catalogue's steps and peers: about 0.5 s of CPU each time)."""
+    from assistant.app import build_services
+    from tests.helpers import catalogue_settings
+
+    services = build_services(
+        catalogue_settings(tmp_path_factory.mktemp("catalogue-services")), index=catalogue_index
+    )
+    yield services
+    services.close()
 
 
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -18,6 +18,9 @@ API (import as ``from tests.helpers import ...``):
   Chroma) in ``data_dir`` with the fake embedder, built by the pipeline; the returned settings
   open it (``vector_store="chroma"``, ``embedder.provider="fake"``). Set
   ``LGA_ASSISTANT_EMBEDDER__PROVIDER=fake`` and ``--data-dir data_dir`` for CLI runs on it.
+- ``catalogue_settings(data_dir) -> Settings``: the real services over the project's catalogue
+  (``corpus/``) in memory with the fake embedder; the session fixture ``catalogue_index``
+  (tests/conftest.py) is that catalogue ingested once, shared by the tests that only read it.
 - ``SAMPLE_DOCUMENTS``: three invented documents (guidance, case study, news) about council
   transformation, used by retrieval, service and CLI tests.
 """
@@ -140,6 +143,20 @@ def build_index(documents: Sequence[Document], *, settings: Settings | None = No
     failed = [d for d in report.documents if d.status == "failed"]
     assert not failed, f"test documents failed to ingest: {failed}"
     return index
+
+
+def catalogue_settings(data_dir: Path) -> Settings:
+    """Settings for the real services over the project's catalogue (``corpus/``) in memory:
+    fake embedder, memory vector store, traces in ``data_dir``. The session fixture
+    ``catalogue_index`` (tests/conftest.py) is ``corpus/`` ingested once with these."""
+    from assistant.settings import PROJECT_ROOT
+
+    return Settings(
+        data_dir=data_dir,
+        embedder={"provider": "fake"},
+        vector_store="memory",
+        corpus_dir=PROJECT_ROOT / "corpus",
+    )
 
 
 def build_data_dir(data_dir: Path, documents: Sequence[Document]) -> Settings:

@@ -33,19 +33,11 @@ from assistant.answering.structure import (
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.text.glossary import expand_acronyms, known_acronyms
+from assistant.text.openings import dangling_subject, points_back
 from assistant.text.sentences import Sentence, normalise_whitespace
 from assistant.text.terms import content_terms, stem
 from assistant.types import Audience, Chunk, Citation, Hit
 
-ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|He|She|Such|However|Also|But)\b")
-# A subject that names nothing on its own: it needs the sentence before it.
-UNRESOLVED = re.compile(
-    r"^(?:(?:This|These|That|Those|It|They|He|She|Such)\b(?!\s+(?:is|are)\s+(?:a|an|the)\s)"
-    r"|The\s+(?:council|authority|participant|theme|programme|project|company|organisation|"
-    r"group|issue|tool|model|approach)\b"
-    r"|The\s+same\b)"  # "The same document pointed to...": filler without the sentence before
-)
-PRONOUN_SUBJECT = re.compile(r"^(?:This|These|That|Those|It|They|He|She)\b|^The\s+same\b")
 _SAID = re.compile(r"^(?P<who>[^,]{3,60}),\s*(?P<role>[^,]{3,120}),\s*(?:said|says|added)\s*:$")
 LEAD_IN_WORDS = 4  # a source's lead-in ("Action Learning Sets (2025) suggests:")
 _DEFINES = re.compile(r"\b(?:is|are|means|refers to|was|were)\s+(?:a|an|the)?\b", re.I)
@@ -128,12 +120,12 @@ def base_scores(
             score -= w.incomplete
         if names and not (cand.terms & names) and _COUNCIL_NAME.search(s.text):
             score -= w.other_council  # about another council than the one asked about
-        if ANAPHORA.match(s.text):
+        if points_back(s.text):
             score -= w.anaphora  # leans on the sentence before it
         if _META.match(s.text):
             score -= w.meta  # describes the document ("This theme explores...") more than the topic
         score += type_bonus(analysis.question, cand, weights)
-        if UNRESOLVED.match(s.text):
+        if dangling_subject(s.text):
             score -= weights.answer_type.unresolved_reference  # given back if its antecedent is in
         if audience == "officer":
             if _SPECIFIC.search(s.text):
@@ -280,7 +272,7 @@ def missing_specific(analysis: Analysis, hits: Sequence[Hit]) -> str | None:
         if names and not (cand.terms & names):
             sentences = analysis.all_sentences[cand.hit_index]
             before = sentences[cand.sentence.index - 1].text if cand.sentence.index > 0 else ""
-            if not (UNRESOLVED.match(text) and content_terms(before) & names):
+            if not (dangling_subject(text) and content_terms(before) & names):
                 continue  # about something else than the council / programme asked about
         if question.type == "number":
             if question.money:
@@ -328,12 +320,13 @@ def select_sentences(
         needs one that cannot be shown). "The council..." may stand alone at a passage's
         start (the passage names it); "It..." never does."""
         cand = analysis.candidates[i]
-        if not UNRESOLVED.match(cand.sentence.text):
+        kind = dangling_subject(cand.sentence.text)
+        if kind is None:
             return None
         found = position.get((cand.hit_index, cand.sentence.index - 1))
         if found is not None:
             return found
-        return -1 if PRONOUN_SUBJECT.match(cand.sentence.text) else None
+        return -1 if kind == "pronoun" else None
 
     order = [int(i) for i in np.argsort(-base)]
     first = next((i for i in order if antecedent(i) != -1), order[0])
@@ -458,7 +451,7 @@ def compose(
         members = sorted(
             members, key=lambda c: (hits[c.hit_index].chunk.position, c.sentence.index)
         )
-        if members[0] is not lead and not ANAPHORA.match(lead.sentence.text):
+        if members[0] is not lead and not points_back(lead.sentence.text):
             members.remove(lead)  # the most direct answer first, the rest in document order
             members.insert(0, lead)
         shown = {(c.hit_index, c.sentence.index) for c in members}

@@ -192,6 +192,9 @@ class Catalogue:
 
 # --- parsing ------------------------------------------------------------------------------
 
+# libyaml's loader when PyYAML was built with it: the same safe constructors and the same values
+# (tests/knowledge/test_corpus_catalogue.py checks corpus/), about 8x faster to read the catalogue.
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -208,7 +211,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     match = _FRONT_RE.match(text)
     if not match:
         return {}, text
-    data = yaml.safe_load(match.group(1)) or {}
+    data = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}  # noqa: S506 - a safe loader
     if not isinstance(data, dict):
         raise ValueError("front matter is not a mapping")
     return data, text[match.end() :]

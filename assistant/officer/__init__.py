@@ -1,8 +1,9 @@
 """Officer tools: the case-study finder, the TIEx-style self-assessment and evidence packs.
 
 ``types.py`` holds the requests and results; ``cases.py`` the finder; ``assessment.py`` the
-self-assessment; ``pack/`` the evidence pack (outline, Markdown, DOCX); ``tools.py`` the
-``OfficerTools`` object that ``assistant.app`` builds once and the UI, API and CLI share.
+self-assessment; ``pack/`` the evidence pack (outline, Markdown, DOCX); ``weights.py`` their
+tuning numbers; ``tools.py`` the ``OfficerTools`` object that ``assistant.app`` builds once
+and the UI, API and CLI share.
 """
 
 from assistant.officer.assessment import (
@@ -16,7 +17,7 @@ from assistant.officer.assessment import (
     weakest_areas,
 )
 from assistant.officer.cases import case_to_dict, find_cases
-from assistant.officer.tools import PACK_CASE_RATIO, OfficerTools
+from assistant.officer.tools import OfficerTools
 from assistant.officer.types import (
     AreaResult,
     Assessment,
@@ -25,16 +26,18 @@ from assistant.officer.types import (
     PackFormat,
     PackRequest,
 )
+from assistant.officer.weights import WEIGHTS, OfficerWeights
 
 __all__ = [
-    "PACK_CASE_RATIO",
     "AreaResult",
     "Assessment",
     "CaseQuery",
     "CaseResult",
     "OfficerTools",
+    "OfficerWeights",
     "PackFormat",
     "PackRequest",
+    "WEIGHTS",
     "area_to_dict",
     "assess",
     "assessment_areas",

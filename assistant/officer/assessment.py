@@ -11,6 +11,7 @@ from typing import Any
 from assistant.errors import ConfigurationError, InputError
 from assistant.guardrails import check_audience
 from assistant.officer.types import AreaResult, Assessment
+from assistant.officer.weights import WEIGHTS, AssessmentWeights
 from assistant.serialize import citation_to_dict, next_step_to_dict, peer_to_dict, resource_to_dict
 from assistant.settings import Settings
 from assistant.suggestions import CatalogueSuggester, ElementEntry, first_sentence
@@ -85,27 +86,18 @@ def parse_ratings(
     return out
 
 
-# A rating at or below this is weak: every such area gets its own advice, not only the lowest
-# (an area rated 2 beside one rated 1 deserves more than a next step). Chosen by hand, not by
-# an eval: 2 is "some progress" on the 1-5 scale the form explains.
-WEAK_RATING = 2
-# At most this many areas get advice (each costs one retrieval): the five TIEx areas.
-MAX_WEAK_AREAS = 5
-
-
 def weakest_areas(
     rated: Sequence[tuple[ElementEntry, int]],
     *,
-    weak: int = WEAK_RATING,
-    limit: int = MAX_WEAK_AREAS,
+    weights: AssessmentWeights = WEIGHTS.assessment,
 ) -> list[tuple[ElementEntry, int]]:
-    """Every area rated at or below ``weak``, and always the lowest rated (ties all kept),
-    weakest first (ties in the order given), at most ``limit``."""
+    """Every area rated at or below ``weights.weak_rating``, and always the lowest rated (ties
+    all kept), weakest first (ties in the order given), at most ``weights.max_weak_areas``."""
     if not rated:
         return []
     low = min(r for _, r in rated)
-    chosen = [(e, r) for e, r in rated if r <= max(weak, low)]
-    return sorted(chosen, key=lambda er: er[1])[:limit]
+    chosen = [(e, r) for e, r in rated if r <= max(weights.weak_rating, low)]
+    return sorted(chosen, key=lambda er: er[1])[: weights.max_weak_areas]
 
 
 def tiex_areas(elements: Sequence[ElementEntry]) -> list[ElementEntry]:
@@ -133,6 +125,7 @@ def assess(
     suggester: CatalogueSuggester,
     retrieve: Callable[[str], Sequence[Hit]],
     audience: Audience = "officer",
+    weights: AssessmentWeights = WEIGHTS.assessment,
 ) -> Assessment:
     """Self-assessment: validate ``ratings`` and advise on the weak areas (``weakest_areas``).
 
@@ -149,7 +142,7 @@ def assess(
         )
     rated = parse_ratings(ratings, areas)
     results: list[AreaResult] = []
-    for element, rating in weakest_areas(rated):
+    for element, rating in weakest_areas(rated, weights=weights):
         query = f"{element.name}: {first_sentence(element.description)}"
         hits = list(retrieve(query))
         advice = suggester.advise(query, hits, audience=audience, focus=(element.id,))

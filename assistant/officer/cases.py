@@ -17,19 +17,12 @@ import numpy as np
 from assistant.errors import InputError
 from assistant.knowledge.gazetteer import Council
 from assistant.officer.types import CaseQuery, CaseResult
+from assistant.officer.weights import WEIGHTS, CaseWeights
 from assistant.serialize import citation_to_dict
 from assistant.suggestions import CatalogueSuggester, CitationNumbering, Evidence
 from assistant.types import Chunk, Citation
 
-CASE_CANDIDATES = 120  # dense and keyword candidates searched for council mentions
-CASE_QUOTES = 3  # citations kept per council
-CASE_RESCORE = 3  # passages per council whose naming sentence is scored against the query
-CASE_STUDY_RELEVANCE = 1.0  # without a query, every passage counts the same
-CASE_KEYWORD_W = 0.15  # keyword score (relative to the best) added to a passage's cosine
-CASE_EVIDENCE_W = 0.02  # with a query: a little per distinct passage naming the council...
-CASE_EVIDENCE_CAP = 5  # ...counting at most this many, so relevance still decides
-CASE_SUMMARY_BONUS = 0.5  # without a query: a catalogue summary counts half a passage
-SCAN_BATCH = 500
+SCAN_BATCH = 500  # chunk ids read from the catalogue at a time (memory, not ranking)
 
 
 @dataclass(slots=True)
@@ -61,22 +54,22 @@ def _theme_matches(themes: set[str], wanted: str | None) -> bool:
 
 
 def _candidate_chunks(
-    suggester: CatalogueSuggester, query: str | None
+    suggester: CatalogueSuggester, query: str | None, w: CaseWeights
 ) -> list[tuple[Chunk, float]]:
     """(chunk, relevance) pairs to look for councils in.
 
     With a query: dense and keyword candidates (relevance = cosine + a keyword share).
-    Without: every chunk tagged with a council or from a case study (relevance 1).
+    Without: every chunk tagged with a council or from a case study (all equally relevant).
     """
     index = suggester.index
     if query:
         qvec = suggester.embedder.embed([query])[0]
-        dense = dict(index.vectors.query(np.asarray(qvec), CASE_CANDIDATES))
-        keyword = index.keyword.search(query, CASE_CANDIDATES)
+        dense = dict(index.vectors.query(np.asarray(qvec), w.candidates))
+        keyword = index.keyword.search(query, w.candidates)
         top_kw = max((s for _, s in keyword), default=0.0) or 1.0
         scores = {cid: float(s) for cid, s in dense.items()}
         for cid, s in keyword:
-            scores[cid] = scores.get(cid, 0.0) + CASE_KEYWORD_W * float(s) / top_kw
+            scores[cid] = scores.get(cid, 0.0) + w.keyword * float(s) / top_kw
         chunks = index.catalog.chunks(list(scores))
         return [(c, scores[c.id]) for c in chunks]
     ids = sorted(index.catalog.all_chunk_ids())
@@ -84,17 +77,21 @@ def _candidate_chunks(
     for i in range(0, len(ids), SCAN_BATCH):
         for chunk in index.catalog.chunks(ids[i : i + SCAN_BATCH]):
             if chunk.councils or chunk.doc_type == "case_study":
-                out.append((chunk, 1.0))
+                out.append((chunk, w.no_query_relevance))
     return out
 
 
-def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseResult]:
+def find_cases(
+    suggester: CatalogueSuggester, request: CaseQuery, *, weights: CaseWeights = WEIGHTS.cases
+) -> list[CaseResult]:
     """Councils and what they did, with citations, best first.
 
     Ranked by the relevance of their best passage to ``request.query`` (cosine, plus a little
     for more evidence); without a query, by the number of passages that name them. Citations
-    are numbered 1.. across the whole result list. See ``CaseQuery`` for the filters.
+    are numbered 1.. across the whole result list. See ``CaseQuery`` for the filters and
+    ``weights.CaseWeights`` for the scoring numbers.
     """
+    w = weights
     limit = request.limit
     council_type, region, min_score_ratio = (
         request.council_type,
@@ -119,7 +116,7 @@ def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseRe
             councils[council.name] = entry
         return entry
 
-    for chunk, relevance in _candidate_chunks(tool, query):
+    for chunk, relevance in _candidate_chunks(tool, query, w):
         for council, evidence in tool.mentions(chunk):
             council_entry(council).evidence.append((relevance, chunk, evidence))
 
@@ -139,7 +136,7 @@ def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseRe
         if not named:
             continue  # never cite a case study whose passage does not name the council
         entry = council_entry(named_council)
-        relevance = CASE_STUDY_RELEVANCE
+        relevance = w.no_query_relevance
         if qvec is not None:
             relevance = float(tool.embedder.embed([f"{study.council}. {study.summary}"])[0] @ qvec)
         if not any(c.id == named[0][0].id for _, c, _ in entry.evidence):
@@ -170,14 +167,14 @@ def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseRe
             entry.evidence = themed or entry.evidence
         entry.evidence.sort(key=lambda e: (-e[0], e[1].doc_type != "case_study", e[1].id))
     if qvec is not None:
-        _rescore_by_sentence(tool, kept, qvec)
+        _rescore_by_sentence(tool, kept, qvec, w)
     results: list[tuple[float, _Council]] = []
     for entry in kept:
         distinct = {e[1].id for e in entry.evidence}
         if qvec is not None:
-            score = entry.evidence[0][0] + CASE_EVIDENCE_W * min(len(distinct), CASE_EVIDENCE_CAP)
+            score = entry.evidence[0][0] + w.evidence * min(len(distinct), w.evidence_cap)
         else:
-            score = float(len(distinct)) + (CASE_SUMMARY_BONUS if entry.summary else 0.0)
+            score = float(len(distinct)) + (w.summary_bonus if entry.summary else 0.0)
         results.append((score, entry))
     results.sort(key=lambda r: (-r[0], r[1].name))
     if results and min_score_ratio > 0:
@@ -193,7 +190,7 @@ def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseRe
             n = numbering.cite(chunk, evidence.quote, needle=evidence.needle or None)
             if n not in cited:
                 cited[n] = next(c for c in (*numbering.answer, *numbering.new) if c.n == n)
-            if len(cited) == CASE_QUOTES:
+            if len(cited) == w.quotes:
                 break
         out.append(
             CaseResult(
@@ -213,24 +210,23 @@ def find_cases(suggester: CatalogueSuggester, request: CaseQuery) -> list[CaseRe
 
 
 def _rescore_by_sentence(
-    tool: CatalogueSuggester, entries: list[_Council], qvec: np.ndarray
+    tool: CatalogueSuggester, entries: list[_Council], qvec: np.ndarray, w: CaseWeights
 ) -> None:
     """Blend each council's best passages' cosine with the cosine of the sentence naming it
     (a page naming ten councils should not rank all ten alike), then re-sort its evidence."""
-    pool = [(entry, i) for entry in entries for i in range(min(CASE_RESCORE, len(entry.evidence)))]
+    pool = [(entry, i) for entry in entries for i in range(min(w.rescore, len(entry.evidence)))]
     if not pool:
         return
     texts = [entry.evidence[i][2].text for entry, i in pool]
     sims = np.asarray(tool.embedder.embed(texts), dtype=np.float32) @ np.asarray(qvec)
     for (entry, i), sim in zip(pool, sims, strict=True):
         relevance, chunk, evidence = entry.evidence[i]
-        peer = tool.weights.peers
-        blended = peer.passage * relevance + peer.sentence * float(sim)
+        blended = w.passage * relevance + w.sentence * float(sim)
         entry.evidence[i] = (blended, chunk, evidence)
     for entry in entries:
-        head = sorted(entry.evidence[:CASE_RESCORE], key=lambda e: (-e[0], e[1].id))
+        head = sorted(entry.evidence[: w.rescore], key=lambda e: (-e[0], e[1].id))
         # Passages beyond the re-scored head keep their order after it.
-        entry.evidence = head + entry.evidence[CASE_RESCORE:]
+        entry.evidence = head + entry.evidence[w.rescore :]
 
 
 def case_to_dict(case: CaseResult) -> dict[str, Any]:

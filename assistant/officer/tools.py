@@ -14,11 +14,9 @@ from assistant.officer.assessment import assess, tiex_areas
 from assistant.officer.cases import find_cases
 from assistant.officer.pack import PACK_FORMATS, build_pack
 from assistant.officer.types import Assessment, CaseQuery, CaseResult, PackFormat, PackRequest
+from assistant.officer.weights import WEIGHTS, OfficerWeights
 from assistant.suggestions import CatalogueSuggester
 from assistant.types import Answer, Audience, Hit
-
-# A pack's extra case studies score at least this share of the best one: close matches only.
-PACK_CASE_RATIO = 0.75
 
 
 class OfficerTools:
@@ -34,8 +32,10 @@ class OfficerTools:
         suggester: CatalogueSuggester,
         ask: Callable[..., Answer],
         retrieve: Callable[[str], Sequence[Hit]],
+        weights: OfficerWeights = WEIGHTS,
     ) -> None:
         self.suggester = suggester
+        self.weights = weights
         self._ask = ask
         self._retrieve = retrieve
 
@@ -45,12 +45,16 @@ class OfficerTools:
 
     def cases(self, request: CaseQuery) -> list[CaseResult]:
         """Councils and what they did, best match first (see ``CaseQuery``)."""
-        return find_cases(self.suggester, request)
+        return find_cases(self.suggester, request, weights=self.weights.cases)
 
     def assess(self, ratings: Mapping[str, Any], *, audience: Audience = "officer") -> Assessment:
         """Advice for the weakest areas of a self-assessment (ratings 1-5 by area)."""
         return assess(
-            dict(ratings), suggester=self.suggester, retrieve=self._retrieve, audience=audience
+            dict(ratings),
+            suggester=self.suggester,
+            retrieve=self._retrieve,
+            audience=audience,
+            weights=self.weights.assessment,
         )
 
     def pack(self, answer: Answer, *, fmt: PackFormat = "docx", cases: int = 5) -> bytes:
@@ -64,7 +68,7 @@ class OfficerTools:
                 CaseQuery(
                     query=answer.standalone_question or answer.question,
                     limit=cases,
-                    min_score_ratio=PACK_CASE_RATIO,
+                    min_score_ratio=self.weights.pack.case_ratio,
                 )
             )
         return build_pack(answer, found, fmt=fmt)

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from assistant.text.glossary import expand_acronyms, known_acronyms
+from assistant.text.openings import POINTING_WORDS
 from assistant.text.terms import FUNCTION_WORDS, content_terms
 from assistant.types import Citation, Hit
 
@@ -471,7 +472,7 @@ def short_lead(sentence: str, *, max_words: int = 16) -> str | None:
 
 _STATEMENT = re.compile(r"^[A-Z0-9\u00a3].*\b(?:" + _VERB.pattern[5:-3] + r")\b")
 _WEAK_START = re.compile(
-    r"^(?:This|These|That|Those|It|They|He|She|Such|However|Also|But|And|Or|For example|"
+    rf"^(?:{POINTING_WORDS}|And|Or|For example|"
     r"Discussion|Discussions|Challenges|Examples?|Developing|Changing|Sharing|Reviewing|"
     r"Looking|Review|Use|Ensure|Make|Be)\b"
 )

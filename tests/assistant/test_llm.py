@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from assistant.adapters.llm import (
@@ -19,14 +17,9 @@ from assistant.ports import ChatMessage, ChatModel
 from assistant.settings import LLMSettings
 from assistant.types import Chunk, Hit
 from tests.fake_openai_server import FakeOpenAIServer, Reply
+from tests.live_server import free_port
 
 MESSAGES = [ChatMessage("system", "Be brief."), ChatMessage("user", "Say hello.")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def openai_settings(base_url: str, timeout_s: float = 5.0) -> LLMSettings:

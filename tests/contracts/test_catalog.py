@@ -359,14 +359,11 @@ class TestPostgresCatalog(CatalogContract):
             b.close()
 
     def test_unreachable_server_raises_storage_error(self) -> None:
-        import socket
-
         from assistant.errors import StorageError
         from assistant.index.postgres_catalog import PostgresCatalog
+        from tests.live_server import free_port
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         with pytest.raises(StorageError, match="CATALOG__URL") as info:
             PostgresCatalog(f"postgresql://u:secret@127.0.0.1:{port}/x", connect_timeout=1)
         assert "secret" not in str(info.value)

@@ -7,37 +7,25 @@ them; a fake that drifts from the real service fails here, not in a UI test.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from assistant.app import Services, build_services
+from assistant.app import Services
 from assistant.errors import InputError
-from assistant.index import Index
 from assistant.officer import Assessment, CaseQuery, CaseResult, tiex_area_names
 from assistant.ports import AssistantService, OfficerService
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.types import Answer, Hit
-from ingest.pipeline import Pipeline
 from tests.ui.conftest import FakeAssistant, FakeOfficer
 
 QUESTION = "How can councils co-design services with residents?"
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("contract-services"),
-        embedder={"provider": "fake"},
-        vector_store="memory",
-        corpus_dir=PROJECT_ROOT / "corpus",
-    )
-    index = Index.in_memory(settings=settings)
-    Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
-    services = build_services(settings, index=index)
-    yield services
-    services.close()
+def real(catalogue_services: Services) -> Services:
+    """The real services over the project's catalogue (built once per session)."""
+    return catalogue_services
 
 
 @pytest.fixture(params=["real", "fake"])

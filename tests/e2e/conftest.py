@@ -10,16 +10,14 @@ is not installed (``make browsers`` installs it).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import free_port, stop_process, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -65,12 +63,6 @@ def browser_context_args(browser_context_args: dict) -> dict:
     }
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _server_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LGA_ASSISTANT_")}
     env.update(
@@ -83,21 +75,6 @@ def _server_env(data_dir: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     return env
-
-
-def _wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited early; see {log}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"the server was not ready in {START_TIMEOUT_S} s; see {log}")
 
 
 @pytest.fixture(scope="session")
@@ -128,7 +105,7 @@ def live_server(
     copy_real_index = request.getfixturevalue("copy_real_index")  # only when it is needed
     data_dir = copy_real_index(tmp_path_factory.mktemp("e2e") / "data")
     env = _server_env(data_dir)
-    port = _free_port()
+    port = free_port()
     log = artifacts / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -151,15 +128,10 @@ def live_server(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, proc, log)
+        wait_until_up(f"{base}/readyz", timeout=START_TIMEOUT_S, proc=proc, log=log, interval=1)
         yield {"url": base, "data_dir": data_dir, "shared_corpus": SHARED_CORPUS.is_dir()}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="session")

@@ -69,7 +69,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return tmp_path, args
 
 
-def test_eval_run_ingests_then_writes_run_and_gates(setup):
+def test_eval_run_ingests_then_writes_run_and_gates(setup, monkeypatch):
     tmp_path, args = setup
     ok = tmp_path / "ok.yaml"
     ok.write_text("min:\n  citations_valid: 0.0\nmax:\n  errors: 0\n")
@@ -89,6 +89,9 @@ def test_eval_run_ingests_then_writes_run_and_gates(setup):
     assert case["baseline"]["answer"]["hits"]
     assert (run / "report.html").read_text().count("data:image/png;base64,") >= 3
 
+    from evals import report
+
+    monkeypatch.setattr(report, "_plots", lambda summary: [])  # drawn above; this run is the gate
     strict = tmp_path / "strict.yaml"
     strict.write_text("min:\n  pass_rate: 1.01\n")
     result = CliRunner().invoke(
@@ -114,7 +117,7 @@ def test_config_overrides_are_typed_and_checked():
         apply_overrides(Settings(), ["retrieval.top_k=0"])
 
 
-def test_a_suite_file_run_without_suite_is_labelled_by_its_name(setup):  # #15.16
+def test_a_suite_file_run_without_suite_is_labelled_by_its_name(setup, no_plots):  # #15.16
     tmp_path, args = setup
     smoke = tmp_path / "smoke.jsonl"
     (tmp_path / "cases.jsonl").rename(smoke)
@@ -128,7 +131,7 @@ def test_a_suite_file_run_without_suite_is_labelled_by_its_name(setup):  # #15.1
     assert "(smoke)" in result.output and "(all)" not in result.output
 
 
-def test_execute_reports_each_runs_cases_through_the_progress_callback(setup):
+def test_execute_reports_each_runs_cases_through_the_progress_callback(setup, no_plots):
     from contextlib import contextmanager
 
     from evals.runner import execute
@@ -161,7 +164,7 @@ def test_execute_reports_each_runs_cases_through_the_progress_callback(setup):
     assert not outcome.checks
 
 
-def test_a_held_out_run_prints_the_dev_and_test_splits_apart(setup):
+def test_a_held_out_run_prints_the_dev_and_test_splits_apart(setup, no_plots):
     tmp_path, args = setup
     held_out = tmp_path / "heldout.jsonl"
     held_out.write_text(

@@ -90,7 +90,7 @@ def test_with_a_baseline_and_without_splits_the_table_is_ours_and_the_baseline()
     assert headline_table(split).columns == ("metric", "ours", "dev", "test", "baseline")
 
 
-def test_the_report_of_a_held_out_run_has_a_by_split_table(tmp_path) -> None:
+def test_the_report_of_a_held_out_run_has_a_by_split_table(tmp_path, no_plots) -> None:
     import json
     import re
 

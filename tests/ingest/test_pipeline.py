@@ -566,6 +566,7 @@ def test_markdown_that_opts_out_of_ingest_is_passed_over(tmp_path: Path) -> None
 # -- hardening (#15.1): names that are not UTF-8, one bad document never costs the others --------
 
 
+@pytest.mark.integration  # Chroma on disk: its ids must be valid UTF-8
 def test_a_latin1_file_name_is_ingested_under_a_safe_reversible_id(tmp_path: Path) -> None:
     from ingest.names import restore_name
 

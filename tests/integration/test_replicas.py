@@ -31,8 +31,9 @@ import httpx
 import pytest
 
 from tests.ingest.test_crash import ROOT, env
+from tests.live_server import free_port, stop_process, wait_until_up
 from tests.pg_fixture import PgCluster
-from tests.reliability.test_chroma_server import chroma_server, free_port  # noqa: F401
+from tests.reliability.test_chroma_server import chroma_server  # noqa: F401
 
 pytestmark = pytest.mark.integration
 TOKEN = "replica-test-token"
@@ -97,27 +98,14 @@ def start(replica: Replica, environ: dict[str, str], **extra: str) -> None:
         replica.proc = subprocess.Popen(
             cmd, cwd=ROOT, env={**environ, **extra}, stdout=log, stderr=subprocess.STDOUT
         )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if replica.proc.poll() is not None:
-            pytest.fail(f"replica {replica.name} exited:\n{replica.log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{replica.url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"replica {replica.name} not ready:\n{replica.log.read_text()[-3000:]}")
+    wait_until_up(
+        f"{replica.url}/readyz", timeout=120, proc=replica.proc, log=replica.log, interval=0.3
+    )
 
 
 def stop(replica: Replica) -> None:
-    if replica.proc is not None and replica.proc.poll() is None:
-        replica.proc.terminate()
-        try:
-            replica.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            replica.proc.kill()
-            replica.proc.wait(timeout=20)
+    if replica.proc is not None:
+        stop_process(replica.proc, timeout=20)
 
 
 @pytest.fixture(scope="module")

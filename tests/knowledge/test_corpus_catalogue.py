@@ -53,6 +53,15 @@ def test_catalogue_loads_every_content_file() -> None:
     assert len(resource_files) >= 15
 
 
+def test_front_matter_reads_the_same_as_with_the_pure_python_safe_loader() -> None:
+    import yaml
+
+    for path, data, body in FILES:
+        text = path.read_text(encoding="utf-8")
+        front = text[: len(text) - len(body)].strip().strip("-").strip()
+        assert data == (yaml.safe_load(front) or {}), path.name
+
+
 def test_every_markdown_file_is_content_or_the_readme() -> None:
     others = [
         (p.name, d.get("doc_type")) for p, d, _ in FILES if d.get("doc_type") not in DOC_TYPES

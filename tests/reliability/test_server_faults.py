@@ -17,7 +17,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,17 +32,12 @@ from fastapi.testclient import TestClient
 from assistant.settings import Settings
 from assistant.traces import TraceStore
 from tests.helpers import SAMPLE_DOCUMENTS, build_data_dir
+from tests.live_server import LiveServer, free_port, wait_until_up
 from ui.api.app import create_app
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-admin-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def fake_settings(data_dir: Path, **extra: Any) -> Settings:
@@ -126,37 +120,6 @@ def write_edition(corpus: Path, edition: int, n_docs: int = 12) -> None:
         )
 
 
-class LiveServer:
-    """uvicorn serving ``app`` on a free loopback port in a background thread."""
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
 def editions_by_document(texts: list[tuple[str, str]]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for document_id, text in texts:
@@ -172,7 +135,7 @@ def test_server_keeps_serving_during_reingest(tmp_path: Path) -> None:
     )
     app = create_app(settings=settings, chat=False)
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=60) as http:
+    with LiveServer(app, timeout=60) as live, httpx.Client(base_url=live.url, timeout=60) as http:
         deadline = time.monotonic() + 30
         while "starting up" in (r := http.get("/readyz")).text and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -267,21 +230,13 @@ def server_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], st
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not become ready")
-    yield proc, url, data
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait(timeout=30)
+    try:
+        wait_until_up(f"{url}/readyz", timeout=90, proc=proc, interval=0.2)
+        yield proc, url, data
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 def test_traces_and_feedback_survive_kill_9(

@@ -12,25 +12,15 @@ import pytest
 from docx import Document as DocxDocument
 from fastapi.testclient import TestClient
 
-from assistant.app import build_services
-from assistant.index import Index
-from assistant.settings import PROJECT_ROOT, Settings
-from ingest.pipeline import Pipeline
+from assistant.app import Services
+from assistant.settings import PROJECT_ROOT
 from ui.api.app import create_app
 
 
 @pytest.fixture(scope="module")
-def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    data_dir = tmp_path_factory.mktemp("real-api")
-    settings = Settings(
-        data_dir=data_dir,
-        embedder={"provider": "fake"},
-        vector_store="memory",
-        corpus_dir=PROJECT_ROOT / "corpus",
-    )
-    index = Index.in_memory(settings=settings)
-    Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
-    services = build_services(settings, index=index)
+def real_client(catalogue_services: Services) -> Iterator[TestClient]:
+    services = catalogue_services
+    settings = services.assistant.settings
     app = create_app(
         assistant=services.assistant,
         settings=settings,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+import pytest
 from conftest import CHUNKS
 from rich.console import Console
 
@@ -69,6 +70,7 @@ def test_help_shows_flags_without_a_value_type() -> None:
     assert "<str>" in CliRunner().invoke(app, ["ask", "--help"]).output  # values keep types
 
 
+@pytest.mark.integration  # a fresh interpreter in a subprocess
 def test_help_does_not_load_the_settings_or_the_models() -> None:
     import subprocess
     import sys

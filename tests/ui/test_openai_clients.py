@@ -11,27 +11,31 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import openai
 import pytest
 from conftest import FakeAssistant
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-from langchain_openai import ChatOpenAI
 
 from assistant.settings import Settings
 from assistant.traces import TraceStore
 from assistant.types import Turn
 from tests.helpers import ANSWER_CONTRACT_KEYS
+from tests.live_server import LiveServer
 from ui.api.app import create_app
+
+if TYPE_CHECKING:
+    import openai
+    from langchain_openai import ChatOpenAI
+
+# A real uvicorn server and real clients: integration. The clients are imported inside the
+# tests, so that collecting the unit layer does not import them (about 2 s of CPU).
+pytestmark = pytest.mark.integration
 
 KEY = "sk-lga-test-key"
 QUESTION = "How have councils used action learning sets?"
@@ -43,41 +47,6 @@ SOURCE_LINE = (
     "- [1] Action learning sets: learning document, p. 2: "
     "https://www.local.gov.uk/example/action-learning"
 )
-
-
-class LiveServer:
-    """uvicorn serving ``app`` on a free loopback port in a background thread."""
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self.app = app
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
 
 
 class Fake(FakeAssistant):
@@ -121,6 +90,8 @@ def server(fake: FakeAssistant, settings: Settings) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def client(server: LiveServer) -> openai.OpenAI:
+    import openai
+
     return openai.OpenAI(base_url=f"{server.url}/v1", api_key=KEY, max_retries=0)
 
 
@@ -137,6 +108,8 @@ def _assert_cited(content: str) -> None:
 
 
 def test_models_listed_and_retrieved(client: openai.OpenAI) -> None:
+    import openai
+
     assert sorted(m.id for m in client.models.list()) == [COUNCILLOR, OFFICER]
     assert client.models.retrieve(OFFICER).owned_by == "lga-assistant"
     with pytest.raises(openai.NotFoundError) as err:
@@ -320,6 +293,8 @@ def test_client_leaving_the_api_stream_gives_the_admission_slot_back(server: Liv
 
 
 def test_stream_failure_mid_way_raises_in_the_sdk(client: openai.OpenAI) -> None:
+    import openai
+
     stream = client.chat.completions.create(
         model=COUNCILLOR, messages=[{"role": "user", "content": "boom now"}], stream=True
     )
@@ -331,10 +306,14 @@ def test_stream_failure_mid_way_raises_in_the_sdk(client: openai.OpenAI) -> None
 
 
 def _chat(server: LiveServer, model: str = COUNCILLOR, **kw: Any) -> ChatOpenAI:
+    from langchain_openai import ChatOpenAI
+
     return ChatOpenAI(model=model, base_url=f"{server.url}/v1", api_key=KEY, max_retries=0, **kw)  # type: ignore[call-arg]
 
 
 def test_langchain_plain(server: LiveServer, fake: FakeAssistant) -> None:
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
     chat = _chat(server)
     reply = chat.invoke([HumanMessage(QUESTION)])
     assert isinstance(reply, AIMessage)
@@ -361,6 +340,8 @@ def test_langchain_plain(server: LiveServer, fake: FakeAssistant) -> None:
 
 
 def test_langchain_streaming(server: LiveServer, fake: FakeAssistant) -> None:
+    from langchain_core.messages import AIMessage, HumanMessage
+
     chat = _chat(server, model=OFFICER)
     pieces = list(chat.stream([HumanMessage(QUESTION)]))
     assert len(pieces) > 5
@@ -413,7 +394,6 @@ def _llm(home: Path, *args: str) -> str:
     return done.stdout
 
 
-@pytest.mark.integration  # subprocesses
 def test_llm_cli_answer_follow_up_and_refusal(llm_home: Path, fake: FakeAssistant) -> None:
     streamed = _llm(llm_home, "-m", "lga", QUESTION)
     _assert_cited(streamed)
@@ -479,6 +459,8 @@ def _error(exc: openai.APIStatusError) -> dict[str, Any]:
 def test_bad_messages_are_openai_400s(
     client: openai.OpenAI, messages: list[dict[str, Any]], code: str, param: str
 ) -> None:
+    import openai
+
     with pytest.raises(openai.BadRequestError) as err:
         client.chat.completions.create(model=COUNCILLOR, messages=messages)  # type: ignore[arg-type]
     error = _error(err.value)
@@ -487,6 +469,8 @@ def test_bad_messages_are_openai_400s(
 
 
 def test_unknown_model_is_404_model_not_found(client: openai.OpenAI) -> None:
+    import openai
+
     with pytest.raises(openai.NotFoundError) as err:
         client.chat.completions.create(
             model="gpt-4o", messages=[{"role": "user", "content": QUESTION}]
@@ -497,6 +481,8 @@ def test_unknown_model_is_404_model_not_found(client: openai.OpenAI) -> None:
 
 
 def test_oversized_content_is_400(client: openai.OpenAI, settings: Settings) -> None:
+    import openai
+
     long_question = "x" * (settings.api.max_question_chars + 1)
     with pytest.raises(openai.BadRequestError) as err:
         client.chat.completions.create(
@@ -513,6 +499,8 @@ def test_oversized_content_is_400(client: openai.OpenAI, settings: Settings) -> 
 
 
 def test_body_over_the_cap_is_413_in_openai_shape(client: openai.OpenAI) -> None:
+    import openai
+
     huge = [{"role": "user", "content": "z" * 7000}] * 10 + [{"role": "user", "content": "ok?"}]
     with pytest.raises(openai.APIStatusError) as err:
         client.chat.completions.create(model=COUNCILLOR, messages=huge)  # type: ignore[arg-type]
@@ -537,6 +525,8 @@ def test_body_over_the_cap_is_413_in_openai_shape(client: openai.OpenAI) -> None
 def test_unsupported_options_are_400(
     client: openai.OpenAI, extra: dict[str, Any], param: str
 ) -> None:
+    import openai
+
     with pytest.raises(openai.BadRequestError) as err:
         client.chat.completions.create(
             model=COUNCILLOR,
@@ -578,6 +568,8 @@ def test_malformed_json_and_missing_fields_are_400(server: LiveServer) -> None:
 
 
 def test_wrong_or_missing_key_is_401(server: LiveServer) -> None:
+    import openai
+
     sdk = openai.OpenAI(base_url=f"{server.url}/v1", api_key="wrong", max_retries=0)
     with pytest.raises(openai.AuthenticationError) as err:
         sdk.chat.completions.create(model=COUNCILLOR, messages=[{"role": "user", "content": "hi"}])
@@ -590,6 +582,8 @@ def test_wrong_or_missing_key_is_401(server: LiveServer) -> None:
 
 
 def test_other_openai_routes_are_openai_404s(client: openai.OpenAI) -> None:
+    import openai
+
     with pytest.raises(openai.NotFoundError) as err:
         client.embeddings.create(model=COUNCILLOR, input="hello")
     assert _error(err.value)["code"] == "unknown_url"

@@ -197,25 +197,11 @@ def test_not_ready_and_assistant_input_errors_in_openai_shape(api_settings: Sett
     assert "lga-assistant ingest" in response.json()["error"]["message"]
 
 
-def test_real_assistant_plain_and_stream_agree(tmp_path: Any) -> None:
+def test_real_assistant_plain_and_stream_agree(catalogue_services: Any) -> None:
     """The real Assistant (fake embedder, the project's catalogue): its stream events map to the
     same message as the plain answer, with citations, Sources and the extra field."""
-    from assistant.app import build_assistant
-    from assistant.index import Index
-    from assistant.settings import PROJECT_ROOT
-    from ingest.pipeline import Pipeline
-
-    settings = Settings(
-        data_dir=tmp_path,
-        embedder={"provider": "fake"},
-        vector_store="memory",
-        corpus_dir=PROJECT_ROOT / "corpus",
-    )
-    index = Index.in_memory(settings=settings)
-    Pipeline(index, settings).ingest_paths([settings.corpus_dir], progress=False)
-    app = create_app(
-        assistant=build_assistant(settings, index=index), settings=settings, chat=False
-    )
+    assistant = catalogue_services.assistant
+    app = create_app(assistant=assistant, settings=assistant.settings, chat=False)
     body = {
         "model": "lga-assistant-officer",
         "messages": [

@@ -12,11 +12,10 @@ nothing said by colour alone. ``layout`` builds the page, ``handlers`` answers i
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from ui.chat.handlers import ChatHandlers  # noqa: E402
-from ui.chat.layout import build_chat, mount_chat  # noqa: E402
 from ui.chat.render import (  # noqa: E402
     render_answer,
     render_assessment,
@@ -30,6 +29,25 @@ from ui.chat.render import (  # noqa: E402
     render_suggestions,
     render_text,
 )
+
+if TYPE_CHECKING:
+    from ui.chat.handlers import ChatHandlers
+    from ui.chat.layout import build_chat, mount_chat
+
+
+def __getattr__(name: str) -> Any:
+    """``ChatHandlers``, ``build_chat`` and ``mount_chat`` import Gradio (seconds of start-up):
+    only when asked for, so that ``render`` (pure HTML) imports without it."""
+    if name == "ChatHandlers":
+        from ui.chat.handlers import ChatHandlers
+
+        return ChatHandlers
+    if name in ("build_chat", "mount_chat"):
+        from ui.chat import layout
+
+        return getattr(layout, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ChatHandlers",

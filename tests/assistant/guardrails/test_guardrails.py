@@ -216,6 +216,7 @@ def test_cli_ask_json_carries_the_warning(real_assistant: Assistant) -> None:
     assert answer_to_dict(answer)["warnings"] == list(answer.warnings)
 
 
+@pytest.mark.integration  # Chroma on disk
 def test_cli_ask_shows_the_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 

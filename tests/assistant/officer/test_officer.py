@@ -297,3 +297,49 @@ def test_every_area_at_or_below_the_weak_rating_is_advised_weakest_first() -> No
     assert weakest_areas(rated) == [("c", 1), ("b", 2), ("d", 2)]  # type: ignore[arg-type]
     strong = [("a", 4), ("b", 3), ("c", 3)]
     assert weakest_areas(strong) == [("b", 3), ("c", 3)]  # type: ignore[arg-type]
+
+
+def test_the_weak_rating_and_the_number_of_areas_advised_come_from_the_weights() -> None:
+    from assistant.officer import weakest_areas
+    from assistant.officer.weights import AssessmentWeights
+
+    rated = [("a", 3), ("b", 2), ("c", 1), ("d", 2), ("e", 5)]
+    wider = AssessmentWeights(weak_rating=3, max_weak_areas=3)
+    assert weakest_areas(rated, weights=wider) == [("c", 1), ("b", 2), ("d", 2)]  # type: ignore[arg-type]
+    assert weakest_areas(rated, weights=AssessmentWeights(weak_rating=3, max_weak_areas=5)) == [  # type: ignore[arg-type]
+        ("c", 1),
+        ("b", 2),
+        ("d", 2),
+        ("a", 3),
+    ]
+
+
+def test_the_case_finder_scores_with_its_own_weights_not_the_peer_suggesters(world) -> None:
+    from dataclasses import replace
+
+    from assistant.officer.weights import CaseWeights
+    from assistant.suggestions.weights import SuggestionWeights
+
+    _, index, catalogue, suggester = world
+    query = "co-design with residents"
+    default = run_find_cases(suggester, CaseQuery(query=query, limit=5))
+    # Retuning the peer suggestions leaves the case finder as it was...
+    peers_moved = replace(suggester.weights.peers, passage=0.9, sentence=0.1)
+    from assistant.knowledge import gazetteer, themes
+
+    retuned = CatalogueSuggester(
+        index,
+        catalogue,
+        find_councils=gazetteer.find_councils,
+        tag_themes=themes.tag_themes,
+        get_council=gazetteer.get_council,
+        weights=SuggestionWeights(peers=peers_moved),
+    )
+    again = run_find_cases(retuned, CaseQuery(query=query, limit=5))
+    assert [(c.council, c.score) for c in again] == [(c.council, c.score) for c in default]
+    # ...while its own weights move it: passage relevance alone, and one quote per council.
+    own = CaseWeights(passage=1.0, sentence=0.0, quotes=1)
+    moved = run_find_cases(suggester, CaseQuery(query=query, limit=5), weights=own)
+    assert [c.score for c in moved] != [c.score for c in default]
+    assert all(len(c.citations) == 1 for c in moved)
+    assert any(len(c.citations) > 1 for c in default)

@@ -1,0 +1,43 @@
+"""How a sentence opens: does it point back at the sentence before it?
+
+One list of words for the three questions answering asks (``answering.extractive``: a small
+penalty, keeping a dangling sentence with its antecedent, the lead of a paragraph) and the
+plain-English lead (``text.plain``). Case-sensitive: these are sentence openings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+_PRONOUNS = "This|These|That|Those|It|They|He|She"
+_GENERIC_NOUNS = (
+    "council|authority|participant|theme|programme|project|company|organisation|group|issue|"
+    "tool|model|approach"
+)
+_NOT_A_DEFINITION = r"(?!\s+(?:is|are)\s+(?:a|an|the)\s)"  # "This is a..." defines, stands alone
+# Points at the sentence before: a pronoun, "Such" or a connective ("However, ...").
+POINTING_WORDS = f"{_PRONOUNS}|Such|However|Also|But"
+_POINTS_BACK = re.compile(rf"^(?:{POINTING_WORDS})\b")
+# A subject that names nothing on its own, of two kinds: a pronoun ("It...", "The same
+# document...") never stands alone; a generic subject ("The council...", "Such...") may open
+# a passage, which names what it is.
+_DANGLING_SUBJECT = re.compile(
+    rf"^(?:(?P<pronoun>(?:{_PRONOUNS})\b{_NOT_A_DEFINITION}|The\s+same\b)"
+    rf"|(?P<generic>Such\b{_NOT_A_DEFINITION}|The\s+(?:{_GENERIC_NOUNS})\b))"
+)
+
+
+def points_back(text: str) -> bool:
+    """The sentence opens with a pronoun or connective that points at the sentence before."""
+    return _POINTS_BACK.match(text) is not None
+
+
+def dangling_subject(text: str) -> Literal["pronoun", "generic"] | None:
+    """How the sentence's subject needs the sentence before it: ``"pronoun"`` ("It...", "They
+    ...", "The same...": never alone), ``"generic"`` ("The council...", "Such...": alone only
+    where the passage names it), or None (it names its subject)."""
+    found = _DANGLING_SUBJECT.match(text)
+    if found is None:
+        return None
+    return "pronoun" if found["pronoun"] else "generic"
