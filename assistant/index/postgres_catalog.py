@@ -267,7 +267,6 @@ class PostgresCatalog:
             max_size=max(1, pool_size),
             kwargs={"autocommit": True, "connect_timeout": max(1, int(connect_timeout))},
             timeout=connect_timeout,
-            check=psycopg_pool.ConnectionPool.check_connection,
             open=False,
             name="lga-catalog",
         )
@@ -335,11 +334,27 @@ class PostgresCatalog:
             with self._pool.connection() as conn:
                 yield conn
         except self._psycopg.OperationalError as exc:  # the server, not the caller's input
+            if conn.broken:
+                self._pool.check()  # the next write gets a working connection
             raise StorageError(self._message(exc)) from exc
 
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
-        with self._connection() as conn:
-            return list(conn.execute(sql, params).fetchall())
+        """Rows of one reading statement. A pooled connection the server dropped (a restart,
+        a failover) is discarded and the statement retried once on a new one, so the pool need
+        not test every connection it lends (a round trip before every query)."""
+        for attempt in (1, 2):
+            try:
+                with self._pool.connection() as conn:
+                    try:
+                        return list(conn.execute(sql, params).fetchall())
+                    except self._psycopg.OperationalError:
+                        if attempt == 1 and conn.broken:
+                            self._pool.check()  # replace every idle connection that broke too
+                            continue  # this one is discarded as it goes back to the pool
+                        raise
+            except self._psycopg.OperationalError as exc:  # the server, not the caller's input
+                raise StorageError(self._message(exc)) from exc
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -353,6 +353,21 @@ class TestPostgresCatalog(CatalogContract):
         finally:
             again.close()
 
+    def test_reads_survive_the_server_dropping_pooled_connections(self, catalog, pg_url) -> None:
+        import psycopg
+
+        record, chunks = make_doc("a/one.md", ["housing repairs"])
+        catalog.replace_document(record, chunks)
+        assert catalog.count_chunks() == 1
+        with psycopg.connect(pg_url, autocommit=True) as admin:  # a restart, as the pool sees it
+            dropped = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert dropped is not None and dropped[0] >= 1
+        assert [c for c, _ in catalog.search("housing", 3)] == [chunks[0].id]
+        assert catalog.count_chunks() == 1
+
     def test_two_replicas_replacing_one_document_never_mix_versions(self, pg_url: str) -> None:
         from assistant.index.postgres_catalog import PostgresCatalog
 
