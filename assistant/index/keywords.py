@@ -31,6 +31,17 @@ BM25_B = 0.75
 MIN_IDF = 1e-6
 
 
+# FTS5's porter tokenizer stems only tokens of 3 to 64 bytes ("us" stays "us", and so does the
+# stem of "using"); PostgreSQL's Snowball porter would stem "us" to "u".
+STEM_MIN_BYTES = 3
+STEM_MAX_BYTES = 64
+
+
+def is_stemmed(token: str) -> bool:
+    """Whether FTS5's porter tokenizer stems ``token`` (else it is indexed as it is)."""
+    return STEM_MIN_BYTES <= len(token.encode("utf-8")) <= STEM_MAX_BYTES
+
+
 def keyword_tokens(text: str) -> list[str]:
     """The tokens FTS5's unicode61 tokenizer makes of ``text`` (before stemming): runs of
     letters and digits, lower-cased, with diacritics removed; no stopword is dropped."""

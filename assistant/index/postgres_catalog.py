@@ -34,8 +34,11 @@ from assistant.index.keywords import (
     BM25_K1,
     HEADING_WEIGHT,
     MIN_IDF,
+    STEM_MAX_BYTES,
+    STEM_MIN_BYTES,
     TEXT_WEIGHT,
     TITLE_WEIGHT,
+    is_stemmed,
     keyword_tokens,
     query_terms,
 )
@@ -53,9 +56,10 @@ from assistant.types import Chunk
 # Text search configuration: the parser's words through Snowball's Porter stemmer (FTS5's
 # ``porter``), no stopwords; numbers and anything else through ``simple`` (lower-cased as is).
 TS_CONFIG = "lga_porter"
+KEEP_CONFIG = "simple"  # tokens FTS5 does not stem: lower-cased only
 # Bump when the tokens or postings change: opening the catalogue then rebuilds the keyword
-# index from the chunks (version 2: FTS5-equivalent bm25 postings, replacing tsvector + GIN).
-KEYWORD_INDEX_VERSION = "2"
+# index from the chunks (2: bm25 postings replacing tsvector + GIN; 3: short tokens unstemmed, as FTS5).
+KEYWORD_INDEX_VERSION = "3"
 META_KEYWORD_VERSION = "keyword_index_version"
 WRITER_LOCK_KEY = 0x4C4741  # "LGA": one ingest at a time, across replicas
 WRITE_LOCK_KEY = 0x4C4742  # one catalogue write transaction at a time
@@ -123,7 +127,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_rid ON chunks (rid);
 CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks (document_id, position);
 CREATE TABLE IF NOT EXISTS keyword_postings (
     lexeme TEXT NOT NULL,
-    rid BIGINT NOT NULL REFERENCES chunks(rid) ON DELETE CASCADE,
+    rid BIGINT NOT NULL,
     tf REAL NOT NULL,
     tokens INTEGER NOT NULL,
     PRIMARY KEY (lexeme, rid) INCLUDE (tf, tokens)
@@ -145,23 +149,35 @@ CREATE TABLE IF NOT EXISTS text_vectors (
 
 # One row per (term, chunk) of the chunks given: ``tf`` is the column-weighted number of the
 # term's occurrences (FTS5 bm25's per-phrase frequency), ``tokens`` the chunk's length in tokens
-# (every column). The texts come in as ``keyword_tokens`` joined by spaces, so PostgreSQL's parser
-# sees plain words and only stems them.
+# (every column). Each column comes in as two strings of ``keyword_tokens`` joined by spaces, so
+# PostgreSQL's parser sees plain words: those FTS5 stems (``_stem``, through the Porter
+# configuration) and those it keeps as they are (``_keep``, through ``simple``).
 _ADD_POSTINGS = f"""
 INSERT INTO keyword_postings (lexeme, rid, tf, tokens)
 SELECT t.lexeme, c.rid, sum(t.weight * cardinality(t.positions)), max(c.tokens)
-FROM unnest(%(ids)s::text[], %(texts)s::text[], %(titles)s::text[], %(headings)s::text[])
-     AS v(id, text, title, heading)
+FROM unnest(
+    %(ids)s::text[], %(text_stem)s::text[], %(text_keep)s::text[], %(title_stem)s::text[],
+    %(title_keep)s::text[], %(heading_stem)s::text[], %(heading_keep)s::text[]
+) AS v(id, text_stem, text_keep, title_stem, title_keep, heading_stem, heading_keep)
 JOIN chunks c ON c.id = v.id
 CROSS JOIN LATERAL (
     SELECT u.lexeme, u.positions, {TEXT_WEIGHT}::float8 AS weight
-    FROM unnest(to_tsvector('{TS_CONFIG}', v.text)) u
+    FROM unnest(to_tsvector('{TS_CONFIG}', v.text_stem)) u
     UNION ALL
-    SELECT u.lexeme, u.positions, {TITLE_WEIGHT}::float8
-    FROM unnest(to_tsvector('{TS_CONFIG}', v.title)) u
+    SELECT u.lexeme, u.positions, {TEXT_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{KEEP_CONFIG}', v.text_keep)) u
     UNION ALL
-    SELECT u.lexeme, u.positions, {HEADING_WEIGHT}::float8
-    FROM unnest(to_tsvector('{TS_CONFIG}', v.heading)) u
+    SELECT u.lexeme, u.positions, {TITLE_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{TS_CONFIG}', v.title_stem)) u
+    UNION ALL
+    SELECT u.lexeme, u.positions, {TITLE_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{KEEP_CONFIG}', v.title_keep)) u
+    UNION ALL
+    SELECT u.lexeme, u.positions, {HEADING_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{TS_CONFIG}', v.heading_stem)) u
+    UNION ALL
+    SELECT u.lexeme, u.positions, {HEADING_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{KEEP_CONFIG}', v.heading_keep)) u
 ) t
 GROUP BY t.lexeme, c.rid
 """
@@ -179,7 +195,9 @@ terms AS MATERIALIZED (
     SELECT x.lexeme,
            greatest(ln((s.n - d.hits + 0.5) / (d.hits + 0.5)), {MIN_IDF}::float8) AS idf
     FROM unnest(%(terms)s::text[]) AS q(term)
-    CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', q.term))) AS x(lexeme)
+    CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector(
+        CASE WHEN octet_length(q.term) BETWEEN {STEM_MIN_BYTES} AND {STEM_MAX_BYTES}
+             THEN '{TS_CONFIG}' ELSE '{KEEP_CONFIG}' END::regconfig, q.term))) AS x(lexeme)
     CROSS JOIN LATERAL (
         SELECT count(*)::float8 AS hits FROM keyword_postings p WHERE p.lexeme = x.lexeme
     ) d
@@ -237,18 +255,25 @@ def _psycopg() -> Any:
 
 def _keyword_texts(chunks: Sequence[Chunk]) -> tuple[dict[str, list[Any]], list[int]]:
     """The ``_ADD_POSTINGS`` parameters for ``chunks`` and each chunk's length in tokens."""
-    params: dict[str, list[Any]] = {"ids": [], "texts": [], "titles": [], "headings": []}
+    params: dict[str, list[Any]] = {"ids": []}
     lengths = []
     for chunk in chunks:
-        columns = [
-            keyword_tokens(chunk.text),
-            keyword_tokens(chunk.title),
-            keyword_tokens(" ".join(chunk.heading_path)),
-        ]
         params["ids"].append(chunk.id)
-        for key, tokens in zip(("texts", "titles", "headings"), columns, strict=True):
-            params[key].append(" ".join(tokens))
-        lengths.append(sum(len(c) for c in columns))
+        length = 0
+        for column, text in (
+            ("text", chunk.text),
+            ("title", chunk.title),
+            ("heading", " ".join(chunk.heading_path)),
+        ):
+            tokens = keyword_tokens(text)
+            length += len(tokens)
+            params.setdefault(f"{column}_stem", []).append(
+                " ".join(t for t in tokens if is_stemmed(t))
+            )
+            params.setdefault(f"{column}_keep", []).append(
+                " ".join(t for t in tokens if not is_stemmed(t))
+            )
+        lengths.append(length)
     return params, lengths
 
 
@@ -406,7 +431,12 @@ class PostgresCatalog:
             (document_id, list(keep)),
         )
         conn.execute(_REMOVE_STATS, (document_id,))
-        # The chunks' postings go with them (ON DELETE CASCADE).
+        # No foreign key: it would be checked on each of a chunk's ~60 postings as they are written.
+        conn.execute(
+            "DELETE FROM keyword_postings WHERE rid IN "
+            "(SELECT rid FROM chunks WHERE document_id = %s)",
+            (document_id,),
+        )
         conn.execute("DELETE FROM chunks WHERE document_id = %s", (document_id,))
         conn.execute("DELETE FROM documents WHERE id = %s", (document_id,))
 

@@ -311,6 +311,7 @@ class TestPostgresCatalog(CatalogContract):
                 [
                     "Leadership, culture and governance: risk appetite in transformation.",
                     "Residents co-designed the digital inclusion programme with the council.",
+                    "Tell us how you are using AI: as a pilot, or in services? Ask us.",
                     "Waste, recycling and street cleaning contracts were re-procured in 2023/24.",
                 ],
                 title="Council leadership",
@@ -327,6 +328,7 @@ class TestPostgresCatalog(CatalogContract):
                 "councils leadership governance risk",
                 "co-design digital inclusion residents 2023",
                 "transforming social care",
+                "can the LGA pair us with councils using AI",  # "us": too short to stem
             ):
                 want = sqlite.search(query, 10)
                 got = catalog.search(query, 10)
