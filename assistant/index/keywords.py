@@ -6,6 +6,11 @@ SQLite FTS5 (``tokenize = 'porter unicode61 remove_diacritics 2'``, ``bm25()``) 
 digits, lower-cased, diacritics removed, nothing dropped), Porter stemming (PostgreSQL's Snowball
 ``porter``), the same column weights and FTS5's bm25 formula with its k1 and b
 (``bm25_term_score``, which the PostgreSQL query computes in SQL).
+
+Known difference: FTS5's Porter stemmer has the two departures of Martin Porter's C version
+("bli" -> "ble", "logi" -> "log" in step 2), Snowball's ``porter`` does not, so FTS5 stems
+"responsibly" and "technology" to "respons" and "technolog", PostgreSQL to "responsibli" and
+"technologi" (``python -m evals.bench.pg_parity`` counts the questions whose top 40 differ).
 """
 
 from __future__ import annotations

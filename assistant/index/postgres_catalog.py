@@ -10,11 +10,12 @@ reading statement sees the old or the new version of a document, never half.
 
 Ranking is SQLite FTS5's ``bm25()``, computed in SQL (``assistant/index/keywords.py``): the same
 tokens, Porter stemming through ``to_tsvector`` with the ``lga_porter`` text search configuration
-(Snowball ``porter``, no stopwords, as FTS5's ``porter`` tokenizer), the same column weights, and
+(Snowball ``porter``, no stopwords, as FTS5's ``porter`` tokenizer; tokens FTS5 leaves unstemmed
+go through ``simple``), the same column weights, and
 each term's idf from its number of postings. Only the postings of the query's terms are read and
-summed; the top k are joined to their chunks. (A GIN index over a ``tsvector`` column finds the
-matching chunks but cannot rank them: ranking every match with ``ts_rank`` cost 30-70 ms at
-100k chunks, ``evals/bench/scale.py``.)
+summed; the top k are joined to their chunks. (The first version kept a ``tsvector`` column
+under a GIN index: the index finds the matching chunks but not their rank, so every match's row
+was read and ranked with ``ts_rank``, thousands per question at 100k chunks.)
 
 Catalogue writes are serialised with a transaction-scoped advisory lock (two replicas
 re-ingesting one file at once would otherwise both delete the old rows and insert theirs).
