@@ -317,7 +317,9 @@ class PostgresCatalog:
         if row is not None and row[0] == KEYWORD_INDEX_VERSION:
             return
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-        conn.execute("TRUNCATE keyword_postings")
+        # DELETE, not TRUNCATE: replicas already running keep searching the old postings until
+        # this transaction commits (TRUNCATE would lock them out for the whole rebuild).
+        conn.execute("DELETE FROM keyword_postings")
         last = 0
         while True:
             rows = conn.execute(
