@@ -145,20 +145,27 @@ def load_postgres(size: int, server_url: str) -> str:
 def explain_slowest(catalog: Any, questions: Sequence[str], rounds: int) -> dict[str, Any]:
     """The slowest of ``questions`` for a ``PostgresCatalog``'s keyword search, with its
     ``EXPLAIN (ANALYZE, BUFFERS)`` plan."""
-    from assistant.index.keywords import query_terms
-    from assistant.index.postgres_catalog import _SEARCH
+    from assistant.index.keywords import is_stemmed, query_terms
+    from assistant.index.postgres_catalog import _SEARCH, KEEP_CONFIG, TS_CONFIG
 
     def median_ms(question: str) -> float:
         times = sorted(time_calls(lambda q: catalog.search(q, 40), [question], rounds))
         return times[len(times) // 2]
 
     slowest = max(questions, key=median_ms)
-    params = {"terms": query_terms(slowest), "k": 40}
+    terms = query_terms(slowest)
+    params = {"terms": terms, "k": 40}
     plan = [r[0] for r in catalog._read("EXPLAIN (ANALYZE, BUFFERS) " + _SEARCH, params)]
+    lexemes = catalog._read(
+        f"SELECT ARRAY(SELECT unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', %s))) UNION "
+        f"SELECT unnest(tsvector_to_array(to_tsvector('{KEEP_CONFIG}', %s))))",
+        (
+            " ".join(t for t in terms if is_stemmed(t)),
+            " ".join(t for t in terms if not is_stemmed(t)),
+        ),
+    )[0][0]
     postings = catalog._read(
-        "SELECT count(*) FROM keyword_postings WHERE lexeme = ANY(ARRAY(SELECT "
-        "unnest(tsvector_to_array(to_tsvector('lga_porter', t))) FROM unnest(%(terms)s::text[]) t))",
-        params,
+        "SELECT count(*) FROM keyword_postings WHERE lexeme = ANY(%s)", (lexemes,)
     )[0][0]
     return {"question": slowest, "postings_read": int(postings), "plan": plan}
 
