@@ -17,7 +17,7 @@ export ANONYMIZED_TELEMETRY=False
 LGA_ASSISTANT_DOCUMENT_DIRS ?= $(if $(wildcard $(SHARED_CORPUS)),$(abspath $(SHARED_CORPUS)),)
 export LGA_ASSISTANT_DOCUMENT_DIRS
 
-.PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-scale browsers postgres clean
+.PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-scale bench-pg-parity browsers postgres clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,9 @@ bench-load: install
 
 bench-scale: install postgres
 	$(PY) -m evals.bench.scale $(BENCH_SCALE_ARGS)
+
+bench-pg-parity: install postgres
+	$(PY) -m evals.bench.pg_parity $(PG_PARITY_ARGS)
 
 clean:
 	rm -rf $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.index.sqlite_catalog import query_terms
+from assistant.index.keywords import query_terms
 from assistant.ports import DocumentRecord, TextVectors
 from assistant.types import Chunk
 

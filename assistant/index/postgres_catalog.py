@@ -1,46 +1,85 @@
-"""The catalogue and keyword index in PostgreSQL (``tsvector`` + GIN), shared by app replicas.
+"""The catalogue and keyword index in PostgreSQL, shared by app replicas.
 
-The same tables as ``SqliteCatalog`` (documents, chunks with every ``Chunk`` field, meta). Each
-chunk row carries a generated ``tsv`` column (passage text weight A, heading path B, title C)
-under a GIN index, so the keyword index is part of the row and can never drift from the
-catalogue. ``replace_document`` and ``remove_document`` are single transactions; under READ
-COMMITTED every reading statement sees the old or the new version of a document, never half.
+The same tables as ``SqliteCatalog`` (documents, chunks with every ``Chunk`` field, meta,
+text vectors) plus the keyword index: ``keyword_postings`` holds one row per (term, chunk) with
+the term's column-weighted frequency in the chunk and the chunk's length, under a B-tree on
+(term, chunk) that answers a query term with one index-only range scan; ``keyword_stats`` holds
+the chunk and token totals. ``replace_document`` and ``remove_document`` write all of them in one
+transaction, so the keyword index can never drift from the catalogue; under READ COMMITTED every
+reading statement sees the old or the new version of a document, never half.
+
+Ranking is SQLite FTS5's ``bm25()``, computed in SQL (``assistant/index/keywords.py``): the same
+tokens, Porter stemming through ``to_tsvector`` with the ``lga_porter`` text search configuration
+(Snowball ``porter``, no stopwords, as FTS5's ``porter`` tokenizer; tokens FTS5 leaves unstemmed
+go through ``simple``), the same column weights, and
+each term's idf from its number of postings. Only the postings of the query's terms are read and
+summed; the top k are joined to their chunks. (The first version kept a ``tsvector`` column
+under a GIN index: the index finds the matching chunks but not their rank, so every match's row
+was read and ranked with ``ts_rank``, thousands per question at 100k chunks.)
 
 Catalogue writes are serialised with a transaction-scoped advisory lock (two replicas
-re-ingesting one file at once would otherwise both delete the old rows and insert theirs). ``writer_lock`` is a session advisory lock the ingest pipeline holds for a
-whole run, so only one replica ingests at a time; it is released if that process dies.
-
-Ranking, BM25-shaped: for each query term the chunk matches, the term's inverse document
-frequency (from ``keyword_terms``, kept in the same transaction as the chunks) times its
-``ts_rank`` with the column weights of the SQLite FTS5 ranking (text 1.0, heading 0.6, title
-0.3), length-normalised (``1 + log(length)``); summed over the terms.
-``python -m evals.bench.keyword_quality`` compares hit@k with FTS5 on the eval set.
+re-ingesting one file at once would otherwise both delete the old rows and insert theirs).
+``writer_lock`` is a session advisory lock the ingest pipeline holds for a whole run, so only one
+replica ingests at a time; it is released if that process dies.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from assistant.errors import ConfigurationError, StorageError
-from assistant.index.sqlite_catalog import query_terms
+from assistant.index.keywords import (
+    BM25_B,
+    BM25_K1,
+    HEADING_WEIGHT,
+    MIN_IDF,
+    STEM_MAX_BYTES,
+    STEM_MIN_BYTES,
+    TEXT_WEIGHT,
+    TITLE_WEIGHT,
+    is_stemmed,
+    keyword_tokens,
+    query_terms,
+)
+from assistant.index.rows import (
+    CHUNK_COLUMNS,
+    DOCUMENT_COLUMNS,
+    chunk_from_row,
+    chunk_to_row,
+    document_from_row,
+    document_to_row,
+)
 from assistant.ports import DocumentRecord, TextVectors
 from assistant.types import Chunk
 
-# Text search configuration: Snowball English stemming (FTS5 used Porter); our own stopword
-# list (``query_terms``) decides what is searched, PostgreSQL's only what is indexed.
-TS_CONFIG = "english"
-# ts_rank weights (in _SEARCH) for labels {D, C, B, A}: title (C) 0.3, heading path (B) 0.6,
-# text (A) 1.0, the FTS5 bm25() column weights in ``sqlite_catalog._BM25_WEIGHTS``.
-# ts_rank normalisation 1: divide by 1 + log(document length).
-RANK_NORMALISATION = 1
+# Text search configuration: the parser's words through Snowball's Porter stemmer (FTS5's
+# ``porter``), no stopwords; numbers and anything else through ``simple`` (lower-cased as is).
+TS_CONFIG = "lga_porter"
+KEEP_CONFIG = "simple"  # tokens FTS5 does not stem: lower-cased only
+# Bump when the tokens or postings change: opening the catalogue then rebuilds the keyword
+# index from the chunks (2: bm25 postings replacing tsvector + GIN; 3: short tokens unstemmed, as FTS5).
+KEYWORD_INDEX_VERSION = "3"
+META_KEYWORD_VERSION = "keyword_index_version"
 WRITER_LOCK_KEY = 0x4C4741  # "LGA": one ingest at a time, across replicas
 WRITE_LOCK_KEY = 0x4C4742  # one catalogue write transaction at a time
 SCHEMA_LOCK_KEY = 0x4C4743
+_REINDEX_BATCH = 2000
 
 _SCHEMA = f"""
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = '{TS_CONFIG}_stem') THEN
+        CREATE TEXT SEARCH DICTIONARY {TS_CONFIG}_stem (TEMPLATE = snowball, LANGUAGE = porter);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{TS_CONFIG}') THEN
+        CREATE TEXT SEARCH CONFIGURATION {TS_CONFIG} (COPY = simple);
+        ALTER TEXT SEARCH CONFIGURATION {TS_CONFIG}
+            ALTER MAPPING FOR asciiword, word, numword, asciihword, hword, numhword,
+                hword_asciipart, hword_part, hword_numpart
+            WITH {TS_CONFIG}_stem;
+    END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     source TEXT NOT NULL,
@@ -59,7 +98,6 @@ CREATE TABLE IF NOT EXISTS chunks (
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
     heading_path TEXT NOT NULL,
-    heading TEXT NOT NULL,
     page_start INTEGER,
     page_end INTEGER,
     char_start INTEGER NOT NULL,
@@ -72,15 +110,36 @@ CREATE TABLE IF NOT EXISTS chunks (
     published TEXT,
     councils TEXT NOT NULL,
     themes TEXT NOT NULL,
-    tsv tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('{TS_CONFIG}', text), 'A')
-        || setweight(to_tsvector('{TS_CONFIG}', heading), 'B')
-        || setweight(to_tsvector('{TS_CONFIG}', title), 'C')
-    ) STORED
+    rid BIGINT GENERATED ALWAYS AS IDENTITY,
+    tokens INTEGER NOT NULL DEFAULT 0
 );
+-- A catalogue made by the tsvector + GIN version (its keyword index is rebuilt from the chunks
+-- by ``_upgrade_keyword_index``). Checked first: ALTER TABLE locks out readers even when a no-op.
+DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+               AND table_name = 'chunks' AND column_name = 'tsv') THEN
+        ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN IF EXISTS heading,
+            ADD COLUMN rid BIGINT GENERATED ALWAYS AS IDENTITY,
+            ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+        DROP TABLE IF EXISTS keyword_terms;
+    END IF;
+END $$;
+CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_rid ON chunks (rid);
 CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks (document_id, position);
-CREATE INDEX IF NOT EXISTS chunks_tsv ON chunks USING GIN (tsv);
-CREATE TABLE IF NOT EXISTS keyword_terms (lexeme TEXT PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS keyword_postings (
+    lexeme TEXT NOT NULL,
+    rid BIGINT NOT NULL,
+    tf REAL NOT NULL,
+    tokens INTEGER NOT NULL,
+    PRIMARY KEY (lexeme, rid) INCLUDE (tf, tokens)
+);
+CREATE INDEX IF NOT EXISTS keyword_postings_by_chunk ON keyword_postings (rid);
+CREATE TABLE IF NOT EXISTS keyword_stats (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    chunks BIGINT NOT NULL,
+    tokens BIGINT NOT NULL
+);
+INSERT INTO keyword_stats VALUES (1, 0, 0) ON CONFLICT (id) DO NOTHING;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS text_vectors (
     chunk_id TEXT PRIMARY KEY,
@@ -89,54 +148,85 @@ CREATE TABLE IF NOT EXISTS text_vectors (
 );
 """
 
-_CHUNK_COLUMNS = (
-    "id, document_id, position, text, heading_path, page_start, page_end, char_start, char_end, "
-    "title, source, url, doc_type, publisher, published, councils, themes"
-)
-_DOC_COLUMNS = (
-    "id, source, title, content_hash, doc_type, publisher, published, url, ingested_at, file_hash"
-)
-# Document frequencies move by the lexemes of the chunks written or deleted; the row with the
-# empty lexeme (never a real one) counts the chunks. Every catalogue write first takes one
-# transaction-scoped advisory lock: writers touch the same frequency rows anyway, and after the
-# lock a READ COMMITTED statement sees the previous writer's rows (two replicas replacing one
-# document at once would otherwise both delete the old rows and both insert theirs).
-_TERM_DELTAS = """
-SELECT '' AS lexeme, count(*) AS n FROM chunks WHERE document_id = %(doc)s
-UNION ALL
-SELECT u.lexeme, count(*) FROM chunks, unnest(tsvector_to_array(tsv)) AS u(lexeme)
-WHERE document_id = %(doc)s GROUP BY u.lexeme
+# One row per (term, chunk) of the chunks given: ``tf`` is the column-weighted number of the
+# term's occurrences (FTS5 bm25's per-phrase frequency), ``tokens`` the chunk's length in tokens
+# (every column). Each column comes in as two strings of ``keyword_tokens`` joined by spaces, so
+# PostgreSQL's parser sees plain words: those FTS5 stems (``_stem``, through the Porter
+# configuration) and those it keeps as they are (``_keep``, through ``simple``).
+_ADD_POSTINGS = f"""
+INSERT INTO keyword_postings (lexeme, rid, tf, tokens)
+SELECT t.lexeme, c.rid, sum(t.weight * cardinality(t.positions)), max(c.tokens)
+FROM unnest(
+    %(ids)s::text[], %(text_stem)s::text[], %(text_keep)s::text[], %(title_stem)s::text[],
+    %(title_keep)s::text[], %(heading_stem)s::text[], %(heading_keep)s::text[]
+) AS v(id, text_stem, text_keep, title_stem, title_keep, heading_stem, heading_keep)
+JOIN chunks c ON c.id = v.id
+CROSS JOIN LATERAL (
+    SELECT u.lexeme, u.positions, {TEXT_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{TS_CONFIG}', v.text_stem)) u
+    UNION ALL
+    SELECT u.lexeme, u.positions, {TEXT_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{KEEP_CONFIG}', v.text_keep)) u
+    UNION ALL
+    SELECT u.lexeme, u.positions, {TITLE_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{TS_CONFIG}', v.title_stem)) u
+    UNION ALL
+    SELECT u.lexeme, u.positions, {TITLE_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{KEEP_CONFIG}', v.title_keep)) u
+    UNION ALL
+    SELECT u.lexeme, u.positions, {HEADING_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{TS_CONFIG}', v.heading_stem)) u
+    UNION ALL
+    SELECT u.lexeme, u.positions, {HEADING_WEIGHT}::float8 AS weight
+    FROM unnest(to_tsvector('{KEEP_CONFIG}', v.heading_keep)) u
+) t
+GROUP BY t.lexeme, c.rid
 """
-_ADD_TERMS = f"""
-INSERT INTO keyword_terms (lexeme, df) SELECT lexeme, n FROM ({_TERM_DELTAS}) d ORDER BY lexeme
-ON CONFLICT (lexeme) DO UPDATE SET df = keyword_terms.df + excluded.df
-"""
-_REMOVE_TERMS = f"""
-UPDATE keyword_terms k SET df = k.df - d.n FROM ({_TERM_DELTAS}) d WHERE k.lexeme = d.lexeme
-"""
-# Score = sum over the query terms a chunk matches of idf(term) x ts_rank(chunk, term): BM25's
-# shape (per-term idf times a saturating, length-normalised term weight; ts_rank normalisation 1
-# divides by 1 + log(length)). The CTE computes each term's idf once; the GIN index finds the
-# chunks matching any term. On the eval set (python -m evals.bench.keyword_quality) this kept
-# fused hit@1 equal to FTS5 (0.825), where ts_rank(all terms) x summed idf lost 0.021.
+# FTS5's bm25() over the query's terms. Each term (as FTS5 phrases: a term twice counts twice)
+# is stemmed like the index; its idf comes from its number of postings (an index-only count);
+# only the postings of those terms are summed per chunk, and only the top k are joined to their
+# chunks. Ties go to the older row, as FTS5's rowid order.
 _SEARCH = f"""
-WITH terms AS MATERIALIZED (
-    SELECT quote_literal(q.lexeme)::tsquery AS tq,
-           ln(1 + (n.total - coalesce(k.df, 0) + 0.5) / (coalesce(k.df, 0) + 0.5)) AS idf
-    FROM unnest(%(lexemes)s::text[]) AS q(lexeme)
-    CROSS JOIN (SELECT greatest(coalesce(
-        (SELECT df FROM keyword_terms WHERE lexeme = ''), 0), 1) AS total) AS n
-    LEFT JOIN keyword_terms k ON k.lexeme = q.lexeme
+WITH stats AS (
+    SELECT greatest(chunks, 1)::float8 AS n,
+           greatest(tokens, 1)::float8 / greatest(chunks, 1) AS avg_tokens
+    FROM keyword_stats WHERE id = 1
+),
+terms AS MATERIALIZED (
+    SELECT x.lexeme,
+           greatest(ln((s.n - d.hits + 0.5) / (d.hits + 0.5)), {MIN_IDF}::float8) AS idf
+    FROM unnest(%(terms)s::text[]) AS q(term)
+    CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector(
+        CASE WHEN octet_length(q.term) BETWEEN {STEM_MIN_BYTES} AND {STEM_MAX_BYTES}
+             THEN '{TS_CONFIG}' ELSE '{KEEP_CONFIG}' END::regconfig, q.term))) AS x(lexeme)
+    CROSS JOIN LATERAL (
+        SELECT count(*)::float8 AS hits FROM keyword_postings p WHERE p.lexeme = x.lexeme
+    ) d
+    CROSS JOIN stats s
+    WHERE d.hits > 0
+),
+top AS (
+    SELECT p.rid,
+           sum(t.idf * p.tf * {BM25_K1 + 1}::float8
+               / (p.tf + {BM25_K1}::float8
+                  * ({1 - BM25_B}::float8 + {BM25_B}::float8 * p.tokens / s.avg_tokens))) AS score
+    FROM terms t
+    JOIN keyword_postings p ON p.lexeme = t.lexeme
+    CROSS JOIN stats s
+    GROUP BY p.rid
+    ORDER BY score DESC, p.rid
+    LIMIT %(k)s
 )
-SELECT c.id, (
-    SELECT sum(t.idf * ts_rank('{{0.0, 0.3, 0.6, 1.0}}'::float4[], c.tsv, t.tq,
-                               {RANK_NORMALISATION}))
-    FROM terms t WHERE c.tsv @@ t.tq
-) AS score
-FROM chunks c
-WHERE c.tsv @@ %(match)s::tsquery
-ORDER BY score DESC, c.id
-LIMIT %(k)s
+SELECT c.id, top.score FROM top JOIN chunks c ON c.rid = top.rid ORDER BY top.score DESC, top.rid
+"""
+_REMOVE_STATS = """
+UPDATE keyword_stats SET chunks = keyword_stats.chunks - d.n, tokens = keyword_stats.tokens - d.t
+FROM (SELECT count(*) AS n, coalesce(sum(tokens), 0) AS t FROM chunks WHERE document_id = %s) d
+WHERE keyword_stats.id = 1
+"""
+_ADD_STATS = """
+UPDATE keyword_stats SET chunks = keyword_stats.chunks + %s, tokens = keyword_stats.tokens + %s
+WHERE id = 1
 """
 
 
@@ -164,54 +254,28 @@ def _psycopg() -> Any:
     return psycopg, psycopg_pool
 
 
-def _quote_lexeme(lexeme: str) -> str:
-    """``lexeme`` as a tsquery literal (quoted, so no character is read as query syntax)."""
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _row_to_chunk(row: Sequence[Any]) -> Chunk:
-    return Chunk(
-        id=row[0],
-        document_id=row[1],
-        position=row[2],
-        text=row[3],
-        heading_path=tuple(json.loads(row[4])),
-        page_start=row[5],
-        page_end=row[6],
-        char_start=row[7],
-        char_end=row[8],
-        title=row[9],
-        source=row[10],
-        url=row[11],
-        doc_type=row[12],
-        publisher=row[13],
-        published=row[14],
-        councils=tuple(json.loads(row[15])),
-        themes=tuple(json.loads(row[16])),
-    )
-
-
-def _chunk_row(chunk: Chunk) -> tuple[Any, ...]:
-    return (
-        chunk.id,
-        chunk.document_id,
-        chunk.position,
-        chunk.text,
-        json.dumps(list(chunk.heading_path), ensure_ascii=False),
-        " ".join(chunk.heading_path),
-        chunk.page_start,
-        chunk.page_end,
-        chunk.char_start,
-        chunk.char_end,
-        chunk.title,
-        chunk.source,
-        chunk.url,
-        chunk.doc_type,
-        chunk.publisher,
-        chunk.published,
-        json.dumps(list(chunk.councils), ensure_ascii=False),
-        json.dumps(list(chunk.themes), ensure_ascii=False),
-    )
+def _keyword_texts(chunks: Sequence[Chunk]) -> tuple[dict[str, list[Any]], list[int]]:
+    """The ``_ADD_POSTINGS`` parameters for ``chunks`` and each chunk's length in tokens."""
+    params: dict[str, list[Any]] = {"ids": []}
+    lengths = []
+    for chunk in chunks:
+        params["ids"].append(chunk.id)
+        length = 0
+        for column, text in (
+            ("text", chunk.text),
+            ("title", chunk.title),
+            ("heading", " ".join(chunk.heading_path)),
+        ):
+            tokens = keyword_tokens(text)
+            length += len(tokens)
+            params.setdefault(f"{column}_stem", []).append(
+                " ".join(t for t in tokens if is_stemmed(t))
+            )
+            params.setdefault(f"{column}_keep", []).append(
+                " ".join(t for t in tokens if not is_stemmed(t))
+            )
+        lengths.append(length)
+    return params, lengths
 
 
 class PostgresCatalog:
@@ -229,7 +293,6 @@ class PostgresCatalog:
             max_size=max(1, pool_size),
             kwargs={"autocommit": True, "connect_timeout": max(1, int(connect_timeout))},
             timeout=connect_timeout,
-            check=psycopg_pool.ConnectionPool.check_connection,
             open=False,
             name="lga-catalog",
         )
@@ -239,9 +302,50 @@ class PostgresCatalog:
                 # Replicas starting together must not race on CREATE TABLE IF NOT EXISTS.
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
                 conn.execute(_SCHEMA)
+                self._upgrade_keyword_index(conn)
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             self._pool.close()
             raise StorageError(self._message(exc)) from exc
+
+    @staticmethod
+    def _upgrade_keyword_index(conn: Any) -> None:
+        """Rebuild the keyword index from the chunks when it was built by another version (or
+        by the tsvector + GIN one); a no-op on a current or a new catalogue."""
+        row = conn.execute(
+            "SELECT value FROM meta WHERE key = %s", (META_KEYWORD_VERSION,)
+        ).fetchone()
+        if row is not None and row[0] == KEYWORD_INDEX_VERSION:
+            return
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        # DELETE, not TRUNCATE: replicas already running keep searching the old postings until
+        # this transaction commits (TRUNCATE would lock them out for the whole rebuild).
+        conn.execute("DELETE FROM keyword_postings")
+        last = 0
+        while True:
+            rows = conn.execute(
+                f"SELECT rid, {CHUNK_COLUMNS} FROM chunks WHERE rid > %s ORDER BY rid LIMIT %s",
+                (last, _REINDEX_BATCH),
+            ).fetchall()
+            if not rows:
+                break
+            last = rows[-1][0]
+            chunks = [chunk_from_row(r[1:]) for r in rows]
+            params, lengths = _keyword_texts(chunks)
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "UPDATE chunks SET tokens = %s WHERE id = %s",
+                    list(zip(lengths, params["ids"], strict=True)),
+                )
+            conn.execute(_ADD_POSTINGS, params)
+        conn.execute(
+            "UPDATE keyword_stats SET chunks = d.n, tokens = d.t FROM (SELECT count(*) AS n, "
+            "coalesce(sum(tokens), 0) AS t FROM chunks) d WHERE keyword_stats.id = 1"
+        )
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (META_KEYWORD_VERSION, KEYWORD_INDEX_VERSION),
+        )
 
     def _message(self, exc: BaseException) -> str:
         return (
@@ -258,11 +362,27 @@ class PostgresCatalog:
             with self._pool.connection() as conn:
                 yield conn
         except self._psycopg.OperationalError as exc:  # the server, not the caller's input
+            if conn.broken:
+                self._pool.check()  # the next write gets a working connection
             raise StorageError(self._message(exc)) from exc
 
     def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
-        with self._connection() as conn:
-            return list(conn.execute(sql, params).fetchall())
+        """Rows of one reading statement. A pooled connection the server dropped (a restart,
+        a failover) is discarded and the statement retried once on a new one, so the pool need
+        not test every connection it lends (a round trip before every query)."""
+        for attempt in (1, 2):
+            try:
+                with self._pool.connection() as conn:
+                    try:
+                        return list(conn.execute(sql, params).fetchall())
+                    except self._psycopg.OperationalError:
+                        if attempt == 1 and conn.broken:
+                            self._pool.check()  # replace every idle connection that broke too
+                            continue  # this one is discarded as it goes back to the pool
+                        raise
+            except self._psycopg.OperationalError as exc:  # the server, not the caller's input
+                raise StorageError(self._message(exc)) from exc
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -287,37 +407,21 @@ class PostgresCatalog:
 
     # -- Catalog -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _record(row: Sequence[Any], chunk_ids: Sequence[str]) -> DocumentRecord:
-        return DocumentRecord(
-            id=row[0],
-            source=row[1],
-            title=row[2],
-            content_hash=row[3],
-            doc_type=row[4],
-            publisher=row[5],
-            published=row[6],
-            url=row[7],
-            ingested_at=row[8],
-            file_hash=row[9],
-            chunk_ids=tuple(chunk_ids),
-        )
-
     def document(self, document_id: str) -> DocumentRecord | None:
         # One statement, one snapshot: the record and its chunk ids are of the same version.
         rows = self._read(
-            f"SELECT {_DOC_COLUMNS}, ARRAY(SELECT c.id FROM chunks c WHERE c.document_id = d.id "
-            "ORDER BY c.position) FROM documents d WHERE d.id = %s",
+            f"SELECT {DOCUMENT_COLUMNS}, ARRAY(SELECT c.id FROM chunks c "
+            "WHERE c.document_id = d.id ORDER BY c.position) FROM documents d WHERE d.id = %s",
             (document_id,),
         )
-        return self._record(rows[0], rows[0][10]) if rows else None
+        return document_from_row(rows[0], rows[0][10]) if rows else None
 
     def documents(self) -> list[DocumentRecord]:
         rows = self._read(
-            f"SELECT {_DOC_COLUMNS}, ARRAY(SELECT c.id FROM chunks c WHERE c.document_id = d.id "
-            "ORDER BY c.position) FROM documents d ORDER BY d.id"
+            f"SELECT {DOCUMENT_COLUMNS}, ARRAY(SELECT c.id FROM chunks c "
+            "WHERE c.document_id = d.id ORDER BY c.position) FROM documents d ORDER BY d.id"
         )
-        return [self._record(r, r[10]) for r in rows]
+        return [document_from_row(r, r[10]) for r in rows]
 
     @staticmethod
     def _delete_document(conn: Any, document_id: str, keep: Sequence[str] = ()) -> None:
@@ -329,39 +433,34 @@ class PostgresCatalog:
             "document_id = %s) AND NOT (chunk_id = ANY(%s))",
             (document_id, list(keep)),
         )
-        conn.execute(_REMOVE_TERMS, {"doc": document_id})
+        conn.execute(_REMOVE_STATS, (document_id,))
+        # No foreign key: it would be checked on each of a chunk's ~60 postings as they are written.
+        conn.execute(
+            "DELETE FROM keyword_postings WHERE rid IN "
+            "(SELECT rid FROM chunks WHERE document_id = %s)",
+            (document_id,),
+        )
         conn.execute("DELETE FROM chunks WHERE document_id = %s", (document_id,))
         conn.execute("DELETE FROM documents WHERE id = %s", (document_id,))
 
     def replace_document(self, record: DocumentRecord, chunks: Sequence[Chunk]) -> None:
         """Replace the document's row, chunks and keyword entries in one transaction."""
-        placeholders = ", ".join(["%s"] * 18)
+        params, lengths = _keyword_texts(chunks)
         with self._connection() as conn, conn.transaction():
             self._delete_document(conn, record.id, keep=[c.id for c in chunks])
             conn.execute(
-                f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({', '.join(['%s'] * 10)})",
-                (
-                    record.id,
-                    record.source,
-                    record.title,
-                    record.content_hash,
-                    record.doc_type,
-                    record.publisher,
-                    record.published,
-                    record.url,
-                    record.ingested_at,
-                    record.file_hash,
-                ),
+                f"INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES ({', '.join(['%s'] * 10)})",
+                document_to_row(record),
             )
             if chunks:
                 with conn.cursor() as cur:
                     cur.executemany(
-                        "INSERT INTO chunks (id, document_id, position, text, heading_path, "
-                        "heading, page_start, page_end, char_start, char_end, title, source, url, "
-                        f"doc_type, publisher, published, councils, themes) VALUES ({placeholders})",
-                        [_chunk_row(c) for c in chunks],
+                        f"INSERT INTO chunks ({CHUNK_COLUMNS}, tokens) "
+                        f"VALUES ({', '.join(['%s'] * 18)})",
+                        [(*chunk_to_row(c), n) for c, n in zip(chunks, lengths, strict=True)],
                     )
-                conn.execute(_ADD_TERMS, {"doc": record.id})
+                conn.execute(_ADD_POSTINGS, params)
+                conn.execute(_ADD_STATS, (len(chunks), sum(lengths)))
 
     def remove_document(self, document_id: str) -> None:
         with self._connection() as conn, conn.transaction():
@@ -405,16 +504,16 @@ class PostgresCatalog:
         ids = list(dict.fromkeys(chunk_ids))
         if not ids:
             return []
-        rows = self._read(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id = ANY(%s)", (ids,))
-        found = {row[0]: _row_to_chunk(row) for row in rows}
+        rows = self._read(f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE id = ANY(%s)", (ids,))
+        found = {row[0]: chunk_from_row(row) for row in rows}
         return [found[i] for i in chunk_ids if i in found]
 
     def document_chunks(self, document_id: str) -> list[Chunk]:
         rows = self._read(
-            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE document_id = %s ORDER BY position",
+            f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE document_id = %s ORDER BY position",
             (document_id,),
         )
-        return [_row_to_chunk(r) for r in rows]
+        return [chunk_from_row(r) for r in rows]
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self._read("SELECT id FROM chunks")}
@@ -441,7 +540,8 @@ class PostgresCatalog:
         """Bytes the catalogue's tables and indexes use in the database."""
         rows = self._read(
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-            "WHERE c.relname IN ('documents', 'chunks', 'keyword_terms', 'meta') "
+            "WHERE c.relname IN ('documents', 'chunks', 'keyword_postings', 'keyword_stats', 'meta', "
+            "'text_vectors') "
             "AND c.relnamespace = current_schema()::regnamespace"
         )
         return int(rows[0][0])
@@ -449,27 +549,28 @@ class PostgresCatalog:
     def drop(self) -> None:
         """Delete every document, chunk and meta row (for ``ingest --rebuild``)."""
         with self._connection() as conn, conn.transaction():
-            conn.execute("TRUNCATE chunks, documents, keyword_terms, meta, text_vectors")
+            conn.execute("TRUNCATE chunks, documents, keyword_postings, meta, text_vectors")
+            conn.execute("UPDATE keyword_stats SET chunks = 0, tokens = 0")
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (%s, %s)",
+                (META_KEYWORD_VERSION, KEYWORD_INDEX_VERSION),
+            )
 
     # -- KeywordIndex ------------------------------------------------------------------------
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Top-k (chunk id, score), best first; higher is better."""
+        """Top-k (chunk id, bm25 score), best first; higher is better. One statement."""
         terms = query_terms(query)
         if not terms or k <= 0:
             return []
-        text = " ".join(terms)
-        # Each term goes through the same stemmer as the index; PostgreSQL's own stopwords drop
-        # out here, and a query left with nothing matches nothing.
-        lexemes = self._read(f"SELECT tsvector_to_array(to_tsvector('{TS_CONFIG}', %s))", (text,))[
-            0
-        ][0]
-        if not lexemes:
-            return []
-        match = " | ".join(_quote_lexeme(lx) for lx in lexemes)
-        rows = self._read(_SEARCH, {"lexemes": lexemes, "match": match, "k": k})
-        return [(r[0], float(r[1])) for r in rows if r[1] and r[1] > 0]
+        rows = self._read(_SEARCH, {"terms": terms, "k": k})
+        return [(r[0], float(r[1])) for r in rows]
 
     def keyword_ids(self) -> set[str]:
-        """Chunk ids present in the keyword index (for consistency checks)."""
-        return {r[0] for r in self._read("SELECT id FROM chunks WHERE tsv IS NOT NULL")}
+        """Chunk ids present in the keyword index (for consistency checks): those with
+        postings, and those without a single token (which have none to hold)."""
+        rows = self._read(
+            "SELECT c.id FROM chunks c WHERE c.tokens = 0 OR EXISTS "
+            "(SELECT 1 FROM keyword_postings p WHERE p.rid = c.rid)"
+        )
+        return {r[0] for r in rows}

@@ -10,8 +10,6 @@ Connections are per thread; WAL lets readers proceed while a writer commits.
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,12 +17,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import IndexCorruptError, StorageError
+from assistant.index.keywords import HEADING_WEIGHT, TEXT_WEIGHT, TITLE_WEIGHT, query_terms
+from assistant.index.rows import (
+    CHUNK_COLUMNS,
+    DOCUMENT_COLUMNS,
+    chunk_from_row,
+    chunk_to_row,
+    document_from_row,
+    document_to_row,
+)
 from assistant.ports import DocumentRecord, TextVectors
-from assistant.text.terms import FUNCTION_WORDS
 from assistant.types import Chunk
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-MAX_QUERY_TERMS = 32
+__all__ = ["SqliteCatalog", "fts_query", "query_terms"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -71,90 +76,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 );
 """
 # FTS rows share their rowid with chunks.rid, so deletes are rowid lookups, not scans.
-_CHUNK_COLUMNS = (
-    "id, document_id, position, text, heading_path, page_start, page_end, char_start, char_end, "
-    "title, source, url, doc_type, publisher, published, councils, themes"
-)
-# Column weights for bm25(): the passage text counts most; title/heading repeat across chunks.
-_BM25_WEIGHTS = (1.0, 0.3, 0.6)
-
-
-def query_terms(query: str) -> list[str]:
-    """Lower-cased content words of ``query`` (stopwords and FTS syntax dropped), de-duplicated."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(query.lower()):
-        if word not in FUNCTION_WORDS and (len(word) > 1 or word.isdigit()):
-            seen.setdefault(word, None)
-    return list(seen)[:MAX_QUERY_TERMS]
+# bm25() column weights, in the FTS5 table's column order (text, title, heading).
+_BM25_WEIGHTS = (TEXT_WEIGHT, TITLE_WEIGHT, HEADING_WEIGHT)
 
 
 def fts_query(query: str) -> str | None:
     """A safe FTS5 OR-query of the question's words, or None when nothing is left to match."""
     terms = query_terms(query)
     return " OR ".join(f'"{t}"' for t in terms) if terms else None
-
-
-def _row_to_chunk(row: sqlite3.Row | tuple) -> Chunk:
-    (
-        cid,
-        document_id,
-        position,
-        text,
-        heading_path,
-        page_start,
-        page_end,
-        char_start,
-        char_end,
-        title,
-        source,
-        url,
-        doc_type,
-        publisher,
-        published,
-        councils,
-        themes,
-    ) = row
-    return Chunk(
-        id=cid,
-        document_id=document_id,
-        position=position,
-        text=text,
-        heading_path=tuple(json.loads(heading_path)),
-        page_start=page_start,
-        page_end=page_end,
-        char_start=char_start,
-        char_end=char_end,
-        title=title,
-        source=source,
-        url=url,
-        doc_type=doc_type,
-        publisher=publisher,
-        published=published,
-        councils=tuple(json.loads(councils)),
-        themes=tuple(json.loads(themes)),
-    )
-
-
-def _chunk_row(chunk: Chunk) -> tuple:
-    return (
-        chunk.id,
-        chunk.document_id,
-        chunk.position,
-        chunk.text,
-        json.dumps(list(chunk.heading_path), ensure_ascii=False),
-        chunk.page_start,
-        chunk.page_end,
-        chunk.char_start,
-        chunk.char_end,
-        chunk.title,
-        chunk.source,
-        chunk.url,
-        chunk.doc_type,
-        chunk.publisher,
-        chunk.published,
-        json.dumps(list(chunk.councils), ensure_ascii=False),
-        json.dumps(list(chunk.themes), ensure_ascii=False),
-    )
 
 
 class SqliteCatalog:
@@ -252,54 +181,21 @@ class SqliteCatalog:
     # -- Catalog -----------------------------------------------------------------------------
 
     def _record(self, row: tuple) -> DocumentRecord:
-        doc_id = row[0]
-        ids = self._read("SELECT id FROM chunks WHERE document_id = ? ORDER BY position", (doc_id,))
-        return DocumentRecord(
-            id=doc_id,
-            source=row[1],
-            title=row[2],
-            content_hash=row[3],
-            doc_type=row[4],
-            publisher=row[5],
-            published=row[6],
-            url=row[7],
-            ingested_at=row[8],
-            file_hash=row[9],
-            chunk_ids=tuple(r[0] for r in ids),
-        )
-
-    _DOC_COLUMNS = (
-        "id, source, title, content_hash, doc_type, publisher, published, url, ingested_at, "
-        "file_hash"
-    )
+        ids = self._read("SELECT id FROM chunks WHERE document_id = ? ORDER BY position", (row[0],))
+        return document_from_row(row, [r[0] for r in ids])
 
     def document(self, document_id: str) -> DocumentRecord | None:
-        rows = self._read(f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id = ?", (document_id,))
+        rows = self._read(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (document_id,))
         return self._record(rows[0]) if rows else None
 
     def documents(self) -> list[DocumentRecord]:
-        docs = self._read(f"SELECT {self._DOC_COLUMNS} FROM documents ORDER BY id")
+        docs = self._read(f"SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id")
         chunk_ids: dict[str, list[str]] = {}
         for doc_id, cid in self._read(
             "SELECT document_id, id FROM chunks ORDER BY document_id, position"
         ):
             chunk_ids.setdefault(doc_id, []).append(cid)
-        return [
-            DocumentRecord(
-                id=r[0],
-                source=r[1],
-                title=r[2],
-                content_hash=r[3],
-                doc_type=r[4],
-                publisher=r[5],
-                published=r[6],
-                url=r[7],
-                ingested_at=r[8],
-                file_hash=r[9],
-                chunk_ids=tuple(chunk_ids.get(r[0], ())),
-            )
-            for r in docs
-        ]
+        return [document_from_row(r, chunk_ids.get(r[0], ())) for r in docs]
 
     @staticmethod
     def _delete_document(
@@ -328,25 +224,14 @@ class SqliteCatalog:
             with self._write() as conn:
                 self._delete_document(conn, record.id, keep=[c.id for c in chunks])
                 conn.execute(
-                    f"INSERT INTO documents ({self._DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        record.id,
-                        record.source,
-                        record.title,
-                        record.content_hash,
-                        record.doc_type,
-                        record.publisher,
-                        record.published,
-                        record.url,
-                        record.ingested_at,
-                        record.file_hash,
-                    ),
+                    f"INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    document_to_row(record),
                 )
                 for chunk in chunks:
                     cur = conn.execute(
-                        f"INSERT INTO chunks ({_CHUNK_COLUMNS}) "
+                        f"INSERT INTO chunks ({CHUNK_COLUMNS}) "
                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        _chunk_row(chunk),
+                        chunk_to_row(chunk),
                     )
                     conn.execute(
                         "INSERT INTO chunks_fts (rowid, text, title, heading) VALUES (?,?,?,?)",
@@ -370,17 +255,17 @@ class SqliteCatalog:
             part = ids[start : start + 500]
             marks = ",".join("?" * len(part))
             for row in self._read(
-                f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", part
+                f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", part
             ):
-                found[row[0]] = _row_to_chunk(row)
+                found[row[0]] = chunk_from_row(row)
         return [found[i] for i in chunk_ids if i in found]
 
     def document_chunks(self, document_id: str) -> list[Chunk]:
         rows = self._read(
-            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE document_id = ? ORDER BY position",
+            f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE document_id = ? ORDER BY position",
             (document_id,),
         )
-        return [_row_to_chunk(r) for r in rows]
+        return [chunk_from_row(r) for r in rows]
 
     def all_chunk_ids(self) -> set[str]:
         return {r[0] for r in self._read("SELECT id FROM chunks")}

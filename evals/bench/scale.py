@@ -11,10 +11,15 @@ and ``SqliteCatalog``; cached in the temp dir, so later runs only measure). Chro
 vectors/s on 2 cores: 1M chunks take 10-15 minutes to build the first time.
 
 With PostgreSQL (``--catalogs sqlite,postgres``, the default) the same chunks are copied into a
-PostgreSQL database (``PostgresCatalog``: tsvector + GIN) and every size is measured twice, once
-per catalogue, against the same Chroma index: keyword and fused retrieval side by side. The
-database lives in a throwaway cluster kept in the temp dir (``evals/bench/pg_server.py``), or in
-the server ``--pg-url`` names.
+PostgreSQL database (``PostgresCatalog``: FTS5's bm25 over a (term, chunk) postings table) and
+every size is measured twice, once per catalogue, against the same Chroma index: keyword and fused
+retrieval side by side. The database lives in a throwaway cluster kept in the temp dir
+(``evals/bench/pg_server.py``), or in the server ``--pg-url`` names. For PostgreSQL the slowest
+keyword question is also run under ``EXPLAIN (ANALYZE, BUFFERS)`` and its plan printed.
+
+The query embedder runs with ``--embedder-threads`` torch threads (default 1, the setting README
+recommends on 2 cores: two torch threads wait on each other when other processes load both cores;
+``--embedder-threads 2`` shows the difference).
 
 Every size is measured in a fresh child process, so memory and open time are not polluted by
 the previous size: time to open (``Index.open`` plus the first query), resident memory after
@@ -137,6 +142,34 @@ def load_postgres(size: int, server_url: str) -> str:
     return url
 
 
+def explain_slowest(catalog: Any, questions: Sequence[str], rounds: int) -> dict[str, Any]:
+    """The slowest of ``questions`` for a ``PostgresCatalog``'s keyword search, with its
+    ``EXPLAIN (ANALYZE, BUFFERS)`` plan."""
+    from assistant.index.keywords import is_stemmed, query_terms
+    from assistant.index.postgres_catalog import _SEARCH, KEEP_CONFIG, TS_CONFIG
+
+    def median_ms(question: str) -> float:
+        times = sorted(time_calls(lambda q: catalog.search(q, 40), [question], rounds))
+        return times[len(times) // 2]
+
+    slowest = max(questions, key=median_ms)
+    terms = query_terms(slowest)
+    params = {"terms": terms, "k": 40}
+    plan = [r[0] for r in catalog._read("EXPLAIN (ANALYZE, BUFFERS) " + _SEARCH, params)]
+    lexemes = catalog._read(
+        f"SELECT ARRAY(SELECT unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', %s))) UNION "
+        f"SELECT unnest(tsvector_to_array(to_tsvector('{KEEP_CONFIG}', %s))))",
+        (
+            " ".join(t for t in terms if is_stemmed(t)),
+            " ".join(t for t in terms if not is_stemmed(t)),
+        ),
+    )[0][0]
+    postings = catalog._read(
+        "SELECT count(*) FROM keyword_postings WHERE lexeme = ANY(%s)", (lexemes,)
+    )[0][0]
+    return {"question": slowest, "postings_read": int(postings), "plan": plan}
+
+
 def measure(size: int, rounds: int, catalog_url: str | None = None) -> dict[str, Any]:
     """Open the built index of ``size`` chunks in this process and measure it (with the
     PostgreSQL catalogue at ``catalog_url`` when given, else the SQLite one)."""
@@ -203,6 +236,11 @@ def measure(size: int, rounds: int, catalog_url: str | None = None) -> dict[str,
         p50, p95 = percentiles(time_calls(fn, questions, n))
         out[f"{name}_p50_ms"] = round(p50, 1)
         out[f"{name}_p95_ms"] = round(p95, 1)
+    if catalog_url:
+        out["keyword_slowest"] = explain_slowest(
+            index.catalog, [*questions, *DOMAIN_QUERIES], rounds
+        )
+    out["embedder_threads"] = settings.embedder.threads
     out["rss_after_queries_mb"] = round(_rss_mb(), 1)
     out["rss_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     index.close()
@@ -257,10 +295,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="A PostgreSQL server URL to create the bench databases in (default: a throwaway "
         "local cluster kept in the temp dir).",
     )
+    parser.add_argument(
+        "--embedder-threads",
+        type=int,
+        default=1,
+        help="torch threads of the query embedder (default 1, as README recommends on 2 cores).",
+    )
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)  # child process mode
     parser.add_argument("--catalog-url", help=argparse.SUPPRESS)  # child process mode
     args = parser.parse_args(argv)
     _env()
+    os.environ["LGA_ASSISTANT_EMBEDDER__THREADS"] = str(args.embedder_threads)  # child inherits
     CACHE.mkdir(parents=True, exist_ok=True)
     if args.measure:
         print(json.dumps(measure(args.measure, args.rounds, args.catalog_url)))
@@ -295,7 +340,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 result = json.loads(child.stdout.strip().splitlines()[-1])
                 result["load_average"] = [round(x, 1) for x in os.getloadavg()]
                 results.append(result)
+                slowest = result.pop("keyword_slowest", None)
                 print(json.dumps(result), flush=True)
+                if slowest:
+                    print(
+                        f"slowest keyword question ({slowest['postings_read']:,} postings): "
+                        f"{slowest['question']!r}\n  " + "\n  ".join(slowest["plan"]),
+                        flush=True,
+                    )
+                    result["keyword_slowest"] = slowest
     finally:
         if cluster is not None:
             from evals.bench.pg_server import stop_cluster

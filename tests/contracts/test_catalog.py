@@ -293,6 +293,83 @@ class TestPostgresCatalog(CatalogContract):
         catalog.replace_document(record, chunks)
         assert catalog.search("council procurement", 3)[0][0] == chunks[-1].id
 
+    def test_scores_equal_sqlite_fts5_bm25(self, catalog, tmp_path: Path) -> None:
+        """Same tokens, stems, column weights and formula as FTS5's bm25(): the same scores."""
+        sqlite = SqliteCatalog(tmp_path / "catalog.sqlite3")
+        docs = [
+            make_doc(
+                "a/one.md",
+                [
+                    "Digital transformation of adult social care: councils redesigning services.",
+                    "Housing repairs backlog; the council's digital housing team reported it.",
+                    "Café owners consulted on waste collection and recycling services.",
+                ],
+                title="Transforming services",
+            ),
+            make_doc(
+                "a/two.md",
+                [
+                    "Leadership, culture and governance: risk appetite in transformation.",
+                    "Residents co-designed the digital inclusion programme with the council.",
+                    "Tell us how you are using AI: as a pilot, or in services? Ask us.",
+                    "Waste, recycling and street cleaning contracts were re-procured in 2023/24.",
+                ],
+                title="Council leadership",
+            ),
+        ]
+        try:
+            for record, chunks in docs:
+                catalog.replace_document(record, chunks)
+                sqlite.replace_document(record, chunks)
+            for query in (
+                "digital transformation of services",
+                "housing housing repairs",
+                "cafe waste recycling",
+                "councils leadership governance risk",
+                "co-design digital inclusion residents 2023",
+                "transforming social care",
+                "can the LGA pair us with councils using AI",  # "us": too short to stem
+            ):
+                want = sqlite.search(query, 10)
+                got = catalog.search(query, 10)
+                assert [c for c, _ in got] == [c for c, _ in want], query
+                assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-5), query
+        finally:
+            sqlite.close()
+
+    def test_an_older_keyword_index_is_rebuilt_on_open(self, catalog, pg_url: str) -> None:
+        from assistant.index.postgres_catalog import PostgresCatalog
+
+        record, chunks = make_doc("a/one.md", ["housing repairs", "parking permits"])
+        catalog.replace_document(record, chunks)
+        want = catalog.search("housing permits", 5)
+        with catalog._connection() as conn:  # what an earlier version left: another index
+            conn.execute("TRUNCATE keyword_postings")
+            conn.execute("UPDATE keyword_stats SET chunks = 0, tokens = 0")
+            conn.execute("UPDATE meta SET value = '1' WHERE key = 'keyword_index_version'")
+        assert catalog.search("housing permits", 5) == []
+        again = PostgresCatalog(pg_url)
+        try:
+            assert again.search("housing permits", 5) == want
+            assert again.keyword_ids() == again.all_chunk_ids()
+        finally:
+            again.close()
+
+    def test_reads_survive_the_server_dropping_pooled_connections(self, catalog, pg_url) -> None:
+        import psycopg
+
+        record, chunks = make_doc("a/one.md", ["housing repairs"])
+        catalog.replace_document(record, chunks)
+        assert catalog.count_chunks() == 1
+        with psycopg.connect(pg_url, autocommit=True) as admin:  # a restart, as the pool sees it
+            dropped = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert dropped is not None and dropped[0] >= 1
+        assert [c for c, _ in catalog.search("housing", 3)] == [chunks[0].id]
+        assert catalog.count_chunks() == 1
+
     def test_two_replicas_replacing_one_document_never_mix_versions(self, pg_url: str) -> None:
         from assistant.index.postgres_catalog import PostgresCatalog
 
