@@ -24,6 +24,7 @@ from ingest.loaders.docx import parse_docx
 from ingest.loaders.html import parse_html
 from ingest.loaders.pdf import parse_pdf
 from ingest.loaders.text import (
+    drop_maintainer_sections,
     front_matter_metadata,
     parse_markdown,
     parse_plain_text,
@@ -107,6 +108,8 @@ def load_document(
     else:
         front, body = split_front_matter(decode_text(data, path), path)
         inferred, extra = front_matter_metadata(front)
+        if front:  # a catalogue file: its maintainer notes are not ingested
+            body = drop_maintainer_sections(body)
         raw = parse_markdown(body) if suffix in (".md", ".markdown") else parse_plain_text(body)
 
     blocks = assemble_blocks(raw)

@@ -104,6 +104,15 @@ def front_matter_metadata(
 # --------------------------------------------------------------------------- markdown
 
 
+_MAINTAINER_SECTION = re.compile(r"^##\s+Not confirmed\s*$.*?(?=^##\s|\Z)", re.M | re.S | re.I)
+
+
+def drop_maintainer_sections(body: str) -> str:
+    """A catalogue file's body without its "## Not confirmed" section: the notes there say
+    what the LGA sources leave out, for whoever maintains the file; they are not answers."""
+    return _MAINTAINER_SECTION.sub("", body)
+
+
 def strip_markdown(text: str) -> str:
     """Remove inline markdown markers, keeping the words (links keep their text)."""
     text = _IMAGE_RE.sub(r"\1", text)

@@ -222,3 +222,22 @@ def test_markdown_comments_and_hidden_html_are_not_content(tmp_path: Path) -> No
         "Visible paragraph one.",
         "Visible paragraph two.",
     ]
+
+
+def test_a_catalogue_files_not_confirmed_section_is_not_ingested(tmp_path: Path) -> None:
+    path = tmp_path / "marlow.md"
+    path.write_text(
+        "---\ntitle: Marlow District Council\ndoc_type: case_study\n---\n\n"
+        "# Marlow\n\nMarlow District Council runs a resilience programme with partners.\n\n"
+        "## Not confirmed\n\nThe LGA sources do not give the programme's budget.\n\n"
+        "## Sources\n\n- Marlow review (2024)\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, doc_id="marlow")
+    assert "resilience programme" in doc.text
+    assert "Marlow review" in doc.text
+    assert "do not give" not in doc.text and "Not confirmed" not in doc.text
+    # a Markdown file without front matter (not a catalogue file) keeps every section
+    plain = tmp_path / "notes.md"
+    plain.write_text("# Notes\n\nSome text here.\n\n## Not confirmed\n\nKept here.\n", "utf-8")
+    assert "Kept here" in load_document(plain, doc_id="notes").text
