@@ -192,6 +192,7 @@ class Catalogue:
 
 # --- parsing ------------------------------------------------------------------------------
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -208,7 +209,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     match = _FRONT_RE.match(text)
     if not match:
         return {}, text
-    data = yaml.safe_load(match.group(1)) or {}
+    # libyaml when present: the catalogue's ~55 files parse in a fraction of pure Python's time.
+    data = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}
     if not isinstance(data, dict):
         raise ValueError("front matter is not a mapping")
     return data, text[match.end() :]

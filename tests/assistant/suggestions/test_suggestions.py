@@ -629,3 +629,28 @@ def test_one_citation_number_per_passage_across_suggestions() -> None:  # #15.8
     assert "Capacity" in quote and "Culture" in quote and "Control" in quote
     assert numbering.cite(answered, "Clarity", needle="Clarity") == 1  # the answer's number
     assert [c.n for c in numbering.new] == [2]
+
+
+def test_the_catalogues_vectors_are_kept_for_the_next_start(tmp_path: Path) -> None:  # #13
+    from assistant.adapters.fakes import HashEmbedder
+    from assistant.suggestions.suggester import CATALOGUE_VECTORS
+
+    class Counting(HashEmbedder):
+        texts = 0
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            Counting.texts += len(texts)
+            return super().embed(texts)
+
+    settings = fake_settings(tmp_path)
+    index = officer_index(settings)
+    index.embedder = Counting()
+    path = tmp_path / "data" / CATALOGUE_VECTORS
+    first = build_suggester_from(index, load_catalogue(settings.corpus_dir), vector_file=path)
+    assert Counting.texts > 0 and path.is_file()
+    Counting.texts = 0
+    # The next start: nothing embedded.
+    second = build_suggester_from(index, load_catalogue(settings.corpus_dir), vector_file=path)
+    assert Counting.texts == 0
+    question = "How do we do co-design with residents?"
+    assert suggest(second, index, question) == suggest(first, index, question)
