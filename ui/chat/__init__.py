@@ -16,7 +16,7 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from ui.chat.handlers import ChatHandlers  # noqa: E402
-from ui.chat.layout import build_chat, mount_chat  # noqa: E402
+from ui.chat.layout import build_chat, build_chat_app  # noqa: E402
 from ui.chat.render import (  # noqa: E402
     render_answer,
     render_assessment,
@@ -34,7 +34,7 @@ from ui.chat.render import (  # noqa: E402
 __all__ = [
     "ChatHandlers",
     "build_chat",
-    "mount_chat",
+    "build_chat_app",
     "render_answer",
     "render_assessment",
     "render_busy",
