@@ -111,11 +111,22 @@ class CatalogueSources:
             with self._lock:
                 self._static.update(zip(missing, vectors, strict=True))
 
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts``: precomputed ones first, the rest embedded in one batch."""
+    def vectors(self, texts: Sequence[str], chunk_ids: Sequence[str] = ()) -> np.ndarray:
+        """Vectors for ``texts``: precomputed ones first, then those stored at ingest with
+        ``chunk_ids`` (the chunks the texts come from), the rest embedded in one batch."""
         with self._lock:
             found = {t: self._static[t] for t in texts if t in self._static}
         missing = list(dict.fromkeys(t for t in texts if t not in found))
+        stored_vectors = getattr(self.index.catalog, "text_vectors", None)
+        if missing and chunk_ids and stored_vectors is not None:
+            from assistant.answering.passage_vectors import merge, text_key
+
+            stored = merge(stored_vectors(list(dict.fromkeys(chunk_ids))).values())
+            for t in missing:
+                vec = stored.get(text_key(t))
+                if vec is not None:
+                    found[t] = vec
+            missing = [t for t in missing if t not in found]
         if missing:
             found.update(zip(missing, self.embed_rows(missing), strict=True))
         if not texts:

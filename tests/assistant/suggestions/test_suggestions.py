@@ -654,3 +654,23 @@ def test_the_catalogues_vectors_are_kept_for_the_next_start(tmp_path: Path) -> N
     assert Counting.texts == 0
     question = "How do we do co-design with residents?"
     assert suggest(second, index, question) == suggest(first, index, question)
+
+
+def test_a_first_time_suggestion_embeds_only_the_question(corpus) -> None:  # #13
+    """Ingest stores the peers' evidence sentences' vectors with each chunk."""
+    from assistant.adapters.fakes import HashEmbedder
+
+    class Recording(HashEmbedder):
+        texts: list[str] = []
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            Recording.texts += list(texts)
+            return super().embed(texts)
+
+    settings, index, _ = corpus
+    suggester = build_suggester_from(index, load_catalogue(settings.corpus_dir))
+    suggester.use_embedder(Recording())
+    question = "Which councils redesigned services with residents through co-design?"
+    result = suggest(suggester, index, question)
+    assert result.peers  # peers were scored (their sentences needed vectors)
+    assert Recording.texts == [question]
