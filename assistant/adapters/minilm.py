@@ -142,6 +142,14 @@ class BertSentenceEncoder:
         )
         self.lowercase = bool(st_config.get("do_lower_case", False))
         self.threads = threads
+        if threads:
+            # numpy's BLAS threads for the whole process, as ``torch.set_num_threads`` was: one
+            # when serving (``assistant.app.serving_settings``), where spinning BLAS threads on
+            # a busy 2-core machine cost 10x. Set once: per call it costs a scan of the loaded
+            # libraries (~6 ms a query under load).
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(limits=threads, user_api="blas")
         w = load_file(str(path / "model.safetensors"))
         if not any(k.startswith("embeddings.") for k in w):  # saved with a "bert." prefix
             w = {k.removeprefix("bert."): v for k, v in w.items()}
@@ -184,25 +192,13 @@ class BertSentenceEncoder:
         if not texts:
             return out
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        with self._blas_threads():
-            for start in range(0, len(order), batch_size):
-                idx = order[start : start + batch_size]
-                out[idx] = self._forward([texts[i] for i in idx])
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            out[idx] = self._forward([texts[i] for i in idx])
         if normalize_embeddings:
             norms = np.linalg.norm(out, axis=1, keepdims=True)
             out /= np.maximum(norms, np.float32(1e-12))
         return out
-
-    def _blas_threads(self) -> Any:
-        """numpy's BLAS limited to ``threads`` for the encode (one thread when serving: see
-        ``assistant.app.serving_settings``)."""
-        from contextlib import nullcontext
-
-        if not self.threads:
-            return nullcontext()
-        from threadpoolctl import threadpool_limits
-
-        return threadpool_limits(limits=self.threads, user_api="blas")
 
     def _forward(self, texts: list[str]) -> np.ndarray:
         """Mean-pooled (not yet normalised) vectors of one batch."""
