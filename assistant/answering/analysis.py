@@ -7,6 +7,7 @@ question, the question's weighted terms, and the refusal score.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -93,6 +94,7 @@ class Analysis:
     people: dict[str, Person] = field(default_factory=dict)  # initials the documents define
 
 
+@functools.lru_cache(maxsize=16384)  # pure; the same passages' sentences come back
 def usable(sentence: Sentence, rules: CandidateRules = WEIGHTS.candidates) -> bool:
     """Can this sentence stand in an answer on its own?"""
     text = sentence.text

@@ -43,9 +43,17 @@ def passage_texts(chunk: Chunk) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def embed_passages(embedder: Embedder, chunks: Iterable[Chunk]) -> dict[str, TextVectors]:
-    """Chunk id -> its texts' vectors, in one embedding batch (ingest)."""
-    per_chunk = {c.id: passage_texts(c) for c in chunks}
+def embed_passages(
+    embedder: Embedder,
+    chunks: Iterable[Chunk],
+    extra: Callable[[Chunk], Sequence[str]] | None = None,
+) -> dict[str, TextVectors]:
+    """Chunk id -> its texts' vectors, in one embedding batch (ingest). ``extra`` adds texts
+    other steps embed from a chunk (the peer suggestions' evidence sentences)."""
+    per_chunk = {
+        c.id: list(dict.fromkeys(passage_texts(c) + (list(extra(c)) if extra else [])))
+        for c in chunks
+    }
     texts = list(dict.fromkeys(t for ts in per_chunk.values() for t in ts))
     if not texts:
         return {}

@@ -40,7 +40,7 @@ class StepSuggester:
         self.elements = sources.elements
         self._templates: dict[str, Any] = templates.get("steps", {})
         self._patterns = [compile_names((e.name,)) for e in self.elements]
-        self._vectors = sources.embed_rows(
+        self._vectors = sources.embed_catalogue(
             [f"{e.label}. {e.name}. {e.description}" for e in self.elements]
         )
 

@@ -8,12 +8,14 @@ naming the council, and ``why`` is that sentence (the catalogue case study's, wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from cachetools import LRUCache
 
-from assistant.knowledge.gazetteer import Council
+from assistant.knowledge.gazetteer import Council, CouncilMention
 from assistant.suggestions.evidence import (
     CitationNumbering,
     Evidence,
@@ -39,30 +41,62 @@ class PeerCandidate:
     score: float
 
 
+def council_mentions(
+    text: str, find_councils: Callable[[str], Sequence[CouncilMention]]
+) -> list[tuple[Council, Evidence]]:
+    """(Council, evidence sentence) for each distinct council named in ``text``; when one is
+    named several times, a whole sentence outside a heading line wins."""
+    by_council: dict[str, list[tuple[int, Council, Evidence]]] = {}
+    for m in find_councils(text):
+        if names_a_place(text, m.start, m.surface):
+            continue  # "launched in Birmingham" says where, not what a council did
+        evidence = sentence_naming(text, m.start, m.end, m.surface)
+        rank = (0 if evidence.whole else 2) + (1 if in_heading_line(text, m.start) else 0)
+        by_council.setdefault(m.council.name, []).append((rank, m.council, evidence))
+    out = []
+    for found in by_council.values():
+        _, council, evidence = min(found, key=lambda f: f[0])
+        out.append((council, evidence))
+    return out
+
+
+def peer_evidence_texts(chunk: Chunk) -> list[str]:
+    """The texts peer suggestions embed for ``chunk`` (each named council's evidence
+    sentence, with the packaged gazetteer): ingest stores their vectors with the chunk's
+    (``assistant.answering.passage_vectors.embed_passages``), so a first-time answer's peers
+    embed nothing."""
+    from assistant.knowledge.gazetteer import find_councils
+
+    return [evidence.text for _, evidence in council_mentions(chunk.text, find_councils)]
+
+
 class PeerFinder:
     """Finds councils named in passages and scores them against a question."""
 
     def __init__(self, sources: CatalogueSources, weights: PeerWeights = WEIGHTS.peers) -> None:
         self.sources = sources
         self.weights = weights
+        # Chunk id + text -> its mentions: the same passages come back question after question.
+        self._mentions: LRUCache[tuple[str, str], list[tuple[Council, Evidence]]] = LRUCache(4096)
+        self._lock = threading.Lock()
 
     def mentions(self, chunk: Chunk) -> list[tuple[Council, Evidence]]:
         """(Council, evidence sentence) for each distinct council named in ``chunk``'s text.
 
         When a council is named several times, a whole sentence outside a heading line wins.
+        Cached per chunk (id and text).
         """
-        by_council: dict[str, list[tuple[int, Council, Evidence]]] = {}
-        for m in self.sources.find_councils(chunk.text):
-            if names_a_place(chunk.text, m.start, m.surface):
-                continue  # "launched in Birmingham" says where, not what a council did
-            evidence = sentence_naming(chunk.text, m.start, m.end, m.surface)
-            rank = (0 if evidence.whole else 2) + (1 if in_heading_line(chunk.text, m.start) else 0)
-            by_council.setdefault(m.council.name, []).append((rank, m.council, evidence))
-        out = []
-        for found in by_council.values():
-            _, council, evidence = min(found, key=lambda f: f[0])
-            out.append((council, evidence))
-        return out
+        key = (chunk.id, chunk.text)
+        with self._lock:
+            found = self._mentions.get(key)
+        if found is None:
+            found = self._find_mentions(chunk)
+            with self._lock:
+                self._mentions[key] = found
+        return list(found)
+
+    def _find_mentions(self, chunk: Chunk) -> list[tuple[Council, Evidence]]:
+        return council_mentions(chunk.text, self.sources.find_councils)
 
     def candidates(
         self, question: str, qvec: np.ndarray, hits: Sequence[Hit], cited: set[str]
@@ -105,7 +139,8 @@ class PeerFinder:
         ]
         if not found:
             return []
-        sims = cosines(self.sources.vectors([e.text for *_, e in found]), qvec)
+        texts = [e.text for *_, e in found]
+        sims = cosines(self.sources.vectors(texts, [c.id for _, c, *_ in found]), qvec)
         out = [
             PeerCandidate(
                 council=council.name,

@@ -39,7 +39,7 @@ class ResourceSuggester:
         self.entries = sources.resources
         self._pointer_template: str = templates.get("pointer", "{summary}")
         self._patterns = [compile_names(r.names) for r in self.entries]
-        self._vectors = sources.embed_rows([f"{r.name}. {r.summary}" for r in self.entries])
+        self._vectors = sources.embed_catalogue([f"{r.name}. {r.summary}" for r in self.entries])
         self._lock = threading.Lock()
         self._pointer_order: list[int] | None = None
 

@@ -48,8 +48,10 @@ class CatalogueSources:
         get_council: Callable[[str], Council | None] | None = None,
         embedder: Embedder | None = None,
         weights: ContextWeights = WEIGHTS.context,
+        vector_file: Path | None = None,
     ) -> None:
         from assistant.retrieval import CachedEmbedder
+        from assistant.retrieval.vector_file import VectorFile
 
         self.index = index
         self.catalogue = catalogue
@@ -69,6 +71,8 @@ class CatalogueSources:
         self._docs: dict[str, str] | None = None  # hint -> ingested document id
         self._docs_stamp: str | None = None  # last ingest time the map was built at
         self._static: dict[str, np.ndarray] = {}  # precomputed vectors of catalogue sentences
+        # The catalogue's own texts, embedded once per content and model, kept between runs.
+        self._stored = VectorFile(self.embedder, vector_file) if vector_file else None
 
     def use_embedder(self, embedder: Embedder) -> None:
         """Share another cache of the same model (e.g. the Assistant's ``CachedEmbedder``, which
@@ -87,19 +91,42 @@ class CatalogueSources:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
         return np.asarray(self.embedder.embed(list(texts)), dtype=np.float32)
 
+    def embed_catalogue(self, texts: Sequence[str]) -> np.ndarray:
+        """``embed_rows`` for the catalogue's own texts (resources, elements, case studies):
+        read from the vector file when one is configured (``save_vectors`` writes it)."""
+        if self._stored is None or not texts:
+            return self.embed_rows(texts)
+        return self._stored.embed(list(texts))
+
+    def save_vectors(self) -> None:
+        """Keep the catalogue texts' vectors for the next start (when a file is configured)."""
+        if self._stored is not None:
+            self._stored.save()
+
     def precompute(self, texts: Sequence[str]) -> None:
         """Embed catalogue texts once, up front, so ``vectors`` finds them later."""
         missing = sorted(t for t in set(texts) if t not in self._static)
         if missing:
-            vectors = self.embed_rows(missing)
+            vectors = self.embed_catalogue(missing)
             with self._lock:
                 self._static.update(zip(missing, vectors, strict=True))
 
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts``: precomputed ones first, the rest embedded in one batch."""
+    def vectors(self, texts: Sequence[str], chunk_ids: Sequence[str] = ()) -> np.ndarray:
+        """Vectors for ``texts``: precomputed ones first, then those stored at ingest with
+        ``chunk_ids`` (the chunks the texts come from), the rest embedded in one batch."""
         with self._lock:
             found = {t: self._static[t] for t in texts if t in self._static}
         missing = list(dict.fromkeys(t for t in texts if t not in found))
+        stored_vectors = getattr(self.index.catalog, "text_vectors", None)
+        if missing and chunk_ids and stored_vectors is not None:
+            from assistant.answering.passage_vectors import merge, text_key
+
+            stored = merge(stored_vectors(list(dict.fromkeys(chunk_ids))).values())
+            for t in missing:
+                vec = stored.get(text_key(t))
+                if vec is not None:
+                    found[t] = vec
+            missing = [t for t in missing if t not in found]
         if missing:
             found.update(zip(missing, self.embed_rows(missing), strict=True))
         if not texts:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
+# The catalogue texts' vectors, kept in the data dir between starts (by text digest and model).
+CATALOGUE_VECTORS = "catalogue-vectors.npz"
 logger = logging.getLogger(__name__)
 
 
@@ -55,7 +57,10 @@ class CatalogueSuggester:
         get_council: Callable[[str], Council | None] | None = None,
         embedder: Embedder | None = None,
         weights: SuggestionWeights = WEIGHTS,
+        vector_file: Path | None = None,
     ) -> None:
+        """``vector_file`` keeps the catalogue texts' vectors between runs (see
+        ``assistant.retrieval.vector_file``); without it they are embedded every time."""
         self.sources = CatalogueSources(
             index,
             catalogue,
@@ -64,6 +69,7 @@ class CatalogueSuggester:
             get_council=get_council,
             embedder=embedder,
             weights=weights.context,
+            vector_file=vector_file,
         )
         self.weights = weights
         templates = load_step_templates()
@@ -72,6 +78,7 @@ class CatalogueSuggester:
         self._steps = StepSuggester(self.sources, templates, weights.steps)
         self._peers = PeerFinder(self.sources, weights.peers)
         self._peers.warm_case_studies()
+        self.sources.save_vectors()
 
     # ---------------------------------------------------------------- what it holds
 
@@ -188,7 +195,9 @@ def load_step_templates() -> dict[str, Any]:
     return data
 
 
-def build_suggester_from(index: Index, catalogue: Catalogue) -> CatalogueSuggester:
+def build_suggester_from(
+    index: Index, catalogue: Catalogue, *, vector_file: Path | None = None
+) -> CatalogueSuggester:
     """A ``CatalogueSuggester`` over ``index`` and a loaded catalogue, with the packaged
     gazetteer and theme taxonomy."""
     from assistant.knowledge import gazetteer, themes
@@ -199,6 +208,7 @@ def build_suggester_from(index: Index, catalogue: Catalogue) -> CatalogueSuggest
         find_councils=gazetteer.find_councils,
         tag_themes=themes.tag_themes,
         get_council=gazetteer.get_council,
+        vector_file=vector_file,
     )
 
 
@@ -222,4 +232,7 @@ def build_suggester(settings: Settings, index: Index) -> CatalogueSuggester | No
             settings.corpus_dir,
         )
         return None
-    return build_suggester_from(index, load_catalogue(settings))
+    # An index on disk keeps the catalogue's vectors beside it; an in-memory one (tests) does not.
+    on_disk = settings.vector_store != "memory"
+    vector_file = settings.data_dir / CATALOGUE_VECTORS if on_disk else None
+    return build_suggester_from(index, load_catalogue(settings), vector_file=vector_file)

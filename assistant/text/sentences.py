@@ -10,6 +10,7 @@ Noise lines (running headers, page numbers) break sentences rather than join the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -304,7 +305,16 @@ def split_sentences(text: str) -> list[Sentence]:
 
     Headings (short lines without final punctuation) are not returned as sentences but are
     recorded as each following sentence's ``heading``.
+
+    Memoised per text: answering, retrieval and each suggestion part split the same retrieved
+    passages again and again (over 1,000 splits for 21 answers; a third of a first-time
+    answer's time in ``python -m evals.bench.query``'s profile).
     """
+    return list(_split_sentences(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_sentences(text: str) -> tuple[Sentence, ...]:
     vocabulary = text.lower()
     out: list[Sentence] = []
     heading: str | None = None
@@ -350,7 +360,7 @@ def split_sentences(text: str) -> list[Sentence]:
                     heading=heading,
                 )
             )
-    return out
+    return tuple(out)
 
 
 # An opening that refers back to a sentence the reader may not see ("The same document pointed

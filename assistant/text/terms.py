@@ -7,6 +7,7 @@ so that what is left is what the question is about.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Common English function words: they match most passages and only add noise and cost.
@@ -34,6 +35,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)*%?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and the same words come back in every passage
 def stem(word: str) -> str:
     """A light English stemmer: plurals, -ing, -ed and -ation removed ("focuses" and "focus",
     "programmes" and "programme", "transformation" and "transforming" meet)."""
@@ -55,11 +57,18 @@ def stem(word: str) -> str:
 
 def content_terms(text: str) -> set[str]:
     """Stemmed content words of ``text`` (stopwords and very short words removed)."""
-    return {
-        stem(w)
-        for w in WORD.findall(text)
-        if w.lower() not in STOPWORDS and (len(w) > 2 or w.isdigit())
-    }
+    return set(_content_terms(text))
+
+
+@functools.lru_cache(maxsize=16384)  # the retrieved passages' sentences, answer after answer
+def _content_terms(text: str) -> frozenset[str]:
+    return frozenset(
+        {
+            stem(w)
+            for w in WORD.findall(text)
+            if w.lower() not in STOPWORDS and (len(w) > 2 or w.isdigit())
+        }
+    )
 
 
 def numbers_in(text: str) -> set[str]:

@@ -281,35 +281,6 @@ class RssWatch:
         self._thread.join(timeout=2)
 
 
-def time_startup(data_dir: Path, workers: int | None, runs: int = 3) -> list[dict[str, float]]:
-    """Launch the server ``runs`` times: seconds to the port answering and to ``/readyz``."""
-    out = []
-    for _ in range(runs):
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        t0 = time.perf_counter()
-        proc = start_server(data_dir, port, workers)
-        port_open = None
-        try:
-            deadline = t0 + 240
-            while time.perf_counter() < deadline:
-                if proc.poll() is not None:
-                    raise SystemExit(f"the server exited with code {proc.returncode}")
-                try:
-                    r = httpx.get(f"{url}/readyz", timeout=5)
-                    port_open = port_open or time.perf_counter() - t0
-                    if r.status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-            ready = time.perf_counter() - t0
-        finally:
-            stop_server(proc)
-        out.append({"port_open_s": round(port_open or float("nan"), 2), "ready_s": round(ready, 2)})
-    return out
-
-
 def print_table(results: Sequence[dict[str, Any]]) -> None:
     print(f"{'':14}{'requests':>9}{'ok':>7}{'errors':>7}{'503':>6}{'req/s':>8}"
           f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")  # fmt: skip
@@ -349,7 +320,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = None if args.url else (args.data_dir or default_data_dir())
 
     if "startup" in only and data_dir is not None:
-        runs = time_startup(data_dir, args.workers)
+        from evals.bench.startup import time_one
+
+        runs = [time_one(data_dir, args.workers) for _ in range(3)]
         median = statistics.median(r["ready_s"] for r in runs)
         report["startup"] = {"runs": runs, "median_ready_s": median, "load": load_average()}
         print(f"start-up to /readyz: {runs} -> median {median:.1f} s (load {load_average()})")

@@ -98,3 +98,12 @@ def test_ingest_stores_vectors_for_every_chunk_and_answers_reuse_them() -> None:
         for t in passage_texts(c)
     }
     assert not sentences.intersection(counting.texts)
+
+
+def test_extra_texts_are_stored_with_the_chunk() -> None:
+    index = build_index(SAMPLE_DOCUMENTS)
+    chunk = index.catalog.chunks(sorted(index.catalog.all_chunk_ids()))[0]
+    stored = embed_passages(HashEmbedder(), [chunk], extra=lambda c: ["An extra text", c.title])
+    keys = merge(stored.values())
+    assert text_key("An extra text") in keys and text_key(chunk.title) in keys
+    assert all(text_key(t) in keys for t in passage_texts(chunk))

@@ -108,10 +108,30 @@ def test_a_queue_slower_than_its_service_times_is_measured_by_its_completions() 
 
 def test_completions_of_an_idle_gate_do_not_count() -> None:
     clock = FakeClock()
-    gate = AdmissionGate(workers=1, max_wait_s=10, clock=clock)
+    gate = AdmissionGate(workers=1, max_wait_s=10, initial_service_s=0.05, clock=clock)
     for _ in range(5):  # one at a time, minutes apart: the queue never waited
         clock.now += 60
         serve(gate, 0.1)
     held = [gate.admit() for _ in range(3)]
     assert gate.estimated_wait() == pytest.approx(3 * 0.1)
     assert held
+
+
+def test_a_crowd_at_a_gate_that_never_saw_one_is_admitted_at_the_initial_pace() -> None:  # #13
+    """Fast single requests (0.05 s) do not let a first burst queue 200 deep: until the queue
+    is measured saturated, a request counts at least the initial service time (0.25 s)."""
+    clock = FakeClock()
+    gate = AdmissionGate(workers=1, max_wait_s=10, initial_service_s=0.25, clock=clock)
+    for _ in range(5):
+        clock.now += 60
+        serve(gate, 0.05)
+    admitted = []
+    with pytest.raises(Refused):
+        while True:
+            admitted.append(gate.admit())
+    assert len(admitted) == 41  # waits 0, 0.25, ..., 10 s; not 201 at 0.05 s
+    for ticket in admitted[:4]:  # once completions measure the crowd's pace, that is used
+        clock.now += 0.05
+        ticket.busy_s = 0.05
+        gate.release(ticket)
+    assert gate.estimated_wait() == pytest.approx((len(admitted) - 4) * 0.05)

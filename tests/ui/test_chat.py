@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import FakeAssistant, FakeOfficer
@@ -268,3 +268,62 @@ def test_questions_asked_at_any_moment_are_queued_and_answered_in_turn(  # #15.1
     (idle,) = list(handlers.answer_next(asked, 2, chat, history, "councillor", [], [], last))
     assert idle[3] == gr.update(visible=True)
     assert outputs[-1][3] == gr.update(visible=True)  # the final update keeps it shown
+
+
+def test_the_chat_is_built_after_the_port_opens_and_readyz_waits_for_it(  # #13 start-up
+    api_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    import ui.chat.layout as layout
+    from assistant.app import Services
+    from assistant.index import Index
+
+    release = threading.Event()
+    build = layout.build_chat_app
+
+    def slow_chat(app, state):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return build(app, state)
+
+    def services(settings: Settings, *, index: object = None) -> Services:
+        return Services(FakeAssistant(), FakeOfficer(), Index.in_memory(settings=settings))  # type: ignore[arg-type]
+
+    monkeypatch.setattr("assistant.app.build_services", services)
+    monkeypatch.setattr("ui.chat.build_chat_app", slow_chat)
+
+    def wait_for(client: TestClient, done: Any) -> Any:
+        deadline = time.monotonic() + 20
+        while not done(response := client.get("/readyz")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return response
+
+    with TestClient(create_app(settings=api_settings)) as client:
+        # The assistant is warm, the chat is still being built: not ready, and the page says so.
+        starting = wait_for(client, lambda r: "chat" in (r.json()["reason"] or ""))
+        assert starting.status_code == 503 and "chat UI is starting" in starting.json()["reason"]
+        page = client.get("/")
+        assert page.status_code == 503 and page.headers["Retry-After"]
+        assert "starting up" in page.text and 'http-equiv="refresh"' in page.text
+        assert client.post("/api/ask", json={"question": "action learning?"}).status_code == 200
+        release.set()
+        assert wait_for(client, lambda r: r.status_code == 200).status_code == 200
+        page = client.get("/")
+        assert page.status_code == 200 and "<html" in page.text.lower()
+        assert client.get("/config").json()["title"] == "LGA transformation assistant"
+
+
+def test_a_chat_that_fails_to_build_leaves_the_api_up_and_says_so(
+    fake_assistant: FakeAssistant, api_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(app, state):  # type: ignore[no-untyped-def]
+        raise RuntimeError("no Gradio today")
+
+    monkeypatch.setattr("ui.chat.build_chat_app", broken)
+    with TestClient(create_app(assistant=fake_assistant, settings=api_settings)) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and "chat UI failed" in ready.json()["reason"]
+        page = client.get("/")
+        assert page.status_code == 503 and "could not start" in page.text
+        assert client.post("/api/ask", json={"question": "action learning?"}).status_code == 200

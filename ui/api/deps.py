@@ -57,6 +57,11 @@ class AppState:
         self.index: Index | None = None  # set when the services are built here (admin ingest)
         self.load_error: str | None = None
         self.warm = False
+        # The chat UI: None when the app has none, False while it is being built.
+        self.chat_ready: bool | None = None
+        self.chat_error: str | None = None
+        # Seconds each start-up step took (services, warm_up, chat): in /readyz's details.
+        self.startup_s: dict[str, float] = {}
         self._traces = traces
         self._officer = officer
         self.ingest_lock = threading.Lock()
@@ -87,6 +92,7 @@ class AppState:
         reported by ``/readyz`` and by every route that needs the assistant.
         """
         try:
+            start = time.perf_counter()
             if self.assistant is None:
                 from assistant.app import build_services
 
@@ -94,7 +100,10 @@ class AppState:
                 self.assistant, self.index = services.assistant, services.index
                 if self._officer is None:
                     self._officer = services.officer
+                self.startup_s["services"] = round(time.perf_counter() - start, 2)
+            start = time.perf_counter()
             self.assistant.warm_up()
+            self.startup_s["warm_up"] = round(time.perf_counter() - start, 2)
             self.warm = True
             self.load_error = None
         except AssistantError as exc:
@@ -139,7 +148,11 @@ class AppState:
             return False, "Models are warming up.", {}
         if not self.assistant.ready():
             return False, "The index or the models are not loaded.", {}
-        return True, None, self.assistant.describe()
+        if self.chat_error:
+            return False, self.chat_error, {}
+        if self.chat_ready is False:
+            return False, "The chat UI is starting.", {}
+        return True, None, {**self.assistant.describe(), "startup_s": self.startup_s}
 
     @contextmanager
     def admission(self) -> Iterator[Ticket]:

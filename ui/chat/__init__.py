@@ -32,17 +32,17 @@ from ui.chat.render import (  # noqa: E402
 
 if TYPE_CHECKING:
     from ui.chat.handlers import ChatHandlers
-    from ui.chat.layout import build_chat, mount_chat
+    from ui.chat.layout import build_chat, build_chat_app
 
 
 def __getattr__(name: str) -> Any:
-    """``ChatHandlers``, ``build_chat`` and ``mount_chat`` import Gradio (seconds of start-up):
+    """``ChatHandlers``, ``build_chat`` and ``build_chat_app`` import Gradio (seconds of start-up):
     only when asked for, so that ``render`` (pure HTML) imports without it."""
     if name == "ChatHandlers":
         from ui.chat.handlers import ChatHandlers
 
         return ChatHandlers
-    if name in ("build_chat", "mount_chat"):
+    if name in ("build_chat", "build_chat_app"):
         from ui.chat import layout
 
         return getattr(layout, name)
@@ -52,7 +52,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ChatHandlers",
     "build_chat",
-    "mount_chat",
+    "build_chat_app",
     "render_answer",
     "render_assessment",
     "render_busy",

@@ -300,12 +300,19 @@ def build_chat(state: AppState) -> gr.Blocks:
 HEAD = "<script>\n" + Path(__file__).with_name("page.js").read_text(encoding="utf-8") + "</script>"
 
 
-def mount_chat(app: FastAPI, state: AppState) -> None:
-    """Mount the chat UI at ``/`` on ``app`` (after the API routes, so those take precedence)."""
+def build_chat_app(app: FastAPI, state: AppState) -> tuple[Any, gr.Blocks]:
+    """The chat UI as an ASGI app for ``/`` on ``app``, and its Blocks; not mounted.
+
+    ``ui.api.app`` mounts a placeholder at ``/`` when it builds the app and puts this behind it
+    once built, after the port is open (importing Gradio and building the page take seconds),
+    then runs the Blocks' start-up events. ``gr.mount_gradio_app`` configures the Gradio app
+    for its parent (CORS, root path); the mount and the lifespan it adds are taken back.
+    """
     demo = build_chat(state)
     # No concurrency limit of Gradio's own: the admission gate bounds the questions in flight
     # (by their estimated wait) and they compute on the API's workers (``compute_blocking``).
     demo.queue(default_concurrency_limit=None)
+    routes, lifespan = list(app.router.routes), app.router.lifespan_context
     gr.mount_gradio_app(
         app,
         demo,
@@ -322,3 +329,7 @@ def mount_chat(app: FastAPI, state: AppState) -> None:
         mcp_server=False,
         enable_monitoring=False,
     )
+    mount = app.router.routes[-1]
+    app.router.routes[:] = routes
+    app.router.lifespan_context = lifespan
+    return mount.app, demo  # type: ignore[attr-defined]

@@ -629,3 +629,48 @@ def test_one_citation_number_per_passage_across_suggestions() -> None:  # #15.8
     assert "Capacity" in quote and "Culture" in quote and "Control" in quote
     assert numbering.cite(answered, "Clarity", needle="Clarity") == 1  # the answer's number
     assert [c.n for c in numbering.new] == [2]
+
+
+def test_the_catalogues_vectors_are_kept_for_the_next_start(tmp_path: Path) -> None:  # #13
+    from assistant.adapters.fakes import HashEmbedder
+    from assistant.suggestions.suggester import CATALOGUE_VECTORS
+
+    class Counting(HashEmbedder):
+        texts = 0
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            Counting.texts += len(texts)
+            return super().embed(texts)
+
+    settings = fake_settings(tmp_path)
+    index = officer_index(settings)
+    index.embedder = Counting()
+    path = tmp_path / "data" / CATALOGUE_VECTORS
+    first = build_suggester_from(index, load_catalogue(settings.corpus_dir), vector_file=path)
+    assert Counting.texts > 0 and path.is_file()
+    Counting.texts = 0
+    # The next start: nothing embedded.
+    second = build_suggester_from(index, load_catalogue(settings.corpus_dir), vector_file=path)
+    assert Counting.texts == 0
+    question = "How do we do co-design with residents?"
+    assert suggest(second, index, question) == suggest(first, index, question)
+
+
+def test_a_first_time_suggestion_embeds_only_the_question(corpus) -> None:  # #13
+    """Ingest stores the peers' evidence sentences' vectors with each chunk."""
+    from assistant.adapters.fakes import HashEmbedder
+
+    class Recording(HashEmbedder):
+        texts: list[str] = []
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            Recording.texts += list(texts)
+            return super().embed(texts)
+
+    settings, index, _ = corpus
+    suggester = build_suggester_from(index, load_catalogue(settings.corpus_dir))
+    suggester.use_embedder(Recording())
+    question = "Which councils redesigned services with residents through co-design?"
+    result = suggest(suggester, index, question)
+    assert result.peers  # peers were scored (their sentences needed vectors)
+    assert Recording.texts == [question]
