@@ -138,10 +138,10 @@ class KeywordIndex(Protocol):
         ...
 
 
-# Kept for the LLM reranker being added alongside this layout (nothing calls it yet): it
-# re-orders retrieved hits before answering.
 @runtime_checkable
 class Reranker(Protocol):
+    """Re-orders retrieved hits before answering (``adapters.llm_reranker.LLMReranker``)."""
+
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]: ...
 
 

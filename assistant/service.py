@@ -29,8 +29,9 @@ from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
 
 if TYPE_CHECKING:
     from assistant.answering import Draft
+    from assistant.answering.llm_rewrite import CouncillorRewriter
     from assistant.index import Index
-    from assistant.ports import ChatModel, DocumentRecord, Suggester, SuggestionSet
+    from assistant.ports import ChatModel, DocumentRecord, Reranker, Suggester, SuggestionSet
     from assistant.settings import Settings
     from assistant.types import Chunk
 
@@ -92,6 +93,8 @@ class Assistant:
         chat_model: ChatModel | None = None,
         suggester: Suggester | None = None,
         answerer: AnswerComposer | None = None,
+        reranker: Reranker | None = None,
+        rewriter: CouncillorRewriter | None = None,
     ) -> None:
         self.index = index
         self.settings = settings
@@ -102,13 +105,17 @@ class Assistant:
         # the question and the hits' sentences already embedded.
         if suggester is not None and suggester.embedder.model_id == self.embedder.model_id:
             suggester.use_embedder(self.embedder)
-        self.retriever = Retriever(index, settings.retrieval, embedder=self.embedder)
+        self.retriever = Retriever(
+            index, settings.retrieval, embedder=self.embedder, reranker=reranker
+        )
         if answerer is None:
             from assistant.answering import Answerer
 
             answerer = Answerer(
                 embedder=self.embedder,
-                chat_model=chat_model,
+                # The model writes answers only on the generative path (not when it rewrites
+                # extractive ones for councillors, or only reranks).
+                chat_model=chat_model if settings.llm.writes_answers else None,
                 settings=settings,
                 document_chunks=index.catalog.document_chunks,
                 # Sentence and heading vectors stored at ingest (a catalogue without them:
@@ -117,6 +124,10 @@ class Assistant:
                 check_scope=False,  # the service checks scope once, before retrieval
             )
         self.answerer = answerer
+        # The councillor rewrite by a model (llm.councillor_rewrite): shares the sentence cache.
+        if rewriter is not None and rewriter.embedder.model_id == self.embedder.model_id:
+            rewriter.embedder = self.embedder
+        self.rewriter = rewriter
         self._warm = threading.Event()
 
     # -- answering ---------------------------------------------------------------------------
@@ -245,6 +256,11 @@ class Assistant:
         t0 = time.perf_counter()
         draft = self.answerer.answer(standalone, audience=request.audience, hits=hits)
         timings["generate"] = _ms(t0)
+        if self.rewriter is not None and request.audience == "councillor" and not draft.refused:
+            t0 = time.perf_counter()
+            plain = self.rewriter.rewrite(draft.text, draft.citations)
+            draft = replace(draft, text=plain.text)
+            timings["plain_rewrite"] = _ms(t0)
         return Answer(
             id=answer_id,
             question=request.question,
