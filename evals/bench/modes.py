@@ -22,10 +22,11 @@ reading ease and words.
 
 Cutting the runtime, printed with the table: ``rewrite`` only changes councillor answers, so
 it asks the councillor cases and takes the officer cases' results from ``plain`` (same
-pipeline; ``--rewrite-all`` asks them too); ``generative`` (~40 s an answer on 2 cores) asks an
-evenly spaced sample of ``--generative-sample`` cases, and a second table compares every mode
-on that sample. The local model server is started for the run unless ``--base-url`` is given;
-figures are for this machine at the printed load average.
+pipeline; ``--rewrite-all`` asks them too); ``generative`` (~40 s an answer on 2 cores) and
+``rerank`` (a model call per top passage) ask an evenly spaced sample of ``--sample`` cases,
+and a second table compares every mode on that sample. The local model server is started when
+the first model mode begins, unless ``--base-url`` is given; figures are for this machine at
+the printed load average.
 """
 
 from __future__ import annotations
@@ -244,10 +245,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--dataset", type=Path, default=PROJECT_ROOT / "evals" / "datasets" / "heldout.jsonl"
     )
     parser.add_argument("--suite", default="test", help="Dataset suite (default: test).")
-    parser.add_argument("--modes", default=",".join(MODES), help="Comma-separated modes.")
+    parser.add_argument(
+        "--modes",
+        default="extractive,plain,rewrite,rerank,generative",
+        help="Comma-separated modes, run in this order (generative, the slowest, last).",
+    )
     parser.add_argument("--base-url", default=None, help="A running local model server.")
     parser.add_argument(
-        "--generative-sample", type=int, default=12, help="Cases for generative (0: all)."
+        "--sample", type=int, default=12, help="Cases for generative and rerank (0: all)."
     )
     parser.add_argument("--rewrite-all", action="store_true", help="Ask officer cases too.")
     parser.add_argument("--out", type=Path, default=None, help="Write per-case results (JSON).")
@@ -267,7 +272,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     embedder = build_embedder(base)
     index = open_index(base, embedder)
     scorer, _ = build_scorer(embedder, index)
-    sample = evenly_spaced(cases, args.generative_sample)
+    sample = evenly_spaced(cases, args.sample)
+    sampled = frozenset({"generative", "rerank"})
     sample_ids = {c.id for c in sample}
     print(
         f"{args.dataset.name} suite {args.suite}: {len(cases)} cases "
@@ -276,14 +282,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         flush=True,
     )
     runs: dict[str, ModeRun] = {}
-    needs_model = any(m in LLM_MODES for m in modes)
     with contextlib.ExitStack() as stack:
-        url, model = (None, "")
-        if needs_model:
-            url, model = stack.enter_context(model_server(base, args.base_url))
+        url: str | None = None
+        model = ""
         for mode in modes:
+            if mode in LLM_MODES and url is None:
+                url, model = stack.enter_context(model_server(base, args.base_url))
             settings = mode_settings(base, mode, url, model)
-            mode_cases = sample if mode == "generative" else cases
+            mode_cases = sample if mode in sampled else cases
             reuse = None
             if mode == "rewrite" and not args.rewrite_all and "plain" in runs:
                 reuse = {
@@ -295,7 +301,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             runs[mode] = run_mode(
                 mode, settings, index, mode_cases, scorer, reuse=reuse, progress=not args.quiet
             )
+            # Each mode's row as soon as it is done (a long run can be stopped midway).
+            print(table([(LABELS[mode], summarise_mode(runs[mode].results))]), flush=True)
+            if args.out:
+                write_results(args.out, runs)
     index.close()
+    modes = [m for m in MODES if m in runs]  # the table in the issue's order
 
     print(f"\n## {args.dataset.name}, suite {args.suite}: all {len(cases)} cases\n")
     print(
@@ -303,12 +314,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             [
                 (LABELS[m], summarise_mode(runs[m].results))
                 for m in modes
-                if m != "generative" or len(sample) == len(cases)
+                if m not in sampled or len(sample) == len(cases)
             ]
         )
     )
-    if "generative" in runs and len(sample) < len(cases):
-        print(f"\n## The generative sample: {len(sample)} evenly spaced cases, every mode\n")
+    if sampled & set(runs) and len(sample) < len(cases):
+        print(f"\n## The sample: {len(sample)} evenly spaced cases, every mode\n")
         print(
             table(
                 [
@@ -326,9 +337,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{run.load_before:.2f} -> {run.load_after:.2f}"
         )
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            mode: [
+        print(f"per-case results: {args.out}")
+
+
+def write_results(path: Path, runs: dict[str, ModeRun]) -> None:
+    """Per-case scores and timings of every mode run so far, as JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        mode: {
+            "seconds": run.seconds,
+            "load_average": [run.load_before, run.load_after],
+            "cases": [
                 {
                     "id": r.id,
                     "first_s": r.first_s,
@@ -337,11 +356,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                     "score": r.score,
                 }
                 for r in run.results
-            ]
-            for mode, run in runs.items()
+            ],
         }
-        args.out.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
-        print(f"per-case results: {args.out}")
+        for mode, run in runs.items()
+    }
+    path.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":
