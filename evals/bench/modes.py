@@ -254,6 +254,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--sample", type=int, default=12, help="Cases for generative and rerank (0: all)."
     )
+    parser.add_argument(
+        "--sampled",
+        default="generative,rerank",
+        help="Modes asked on the sample only (e.g. all five on a machine too busy for more).",
+    )
     parser.add_argument("--rewrite-all", action="store_true", help="Ask officer cases too.")
     parser.add_argument("--out", type=Path, default=None, help="Write per-case results (JSON).")
     parser.add_argument("--quiet", action="store_true", help="No per-case lines.")
@@ -273,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     index = open_index(base, embedder)
     scorer, _ = build_scorer(embedder, index)
     sample = evenly_spaced(cases, args.sample)
-    sampled = frozenset({"generative", "rerank"})
+    sampled = frozenset(m.strip() for m in args.sampled.split(",") if m.strip())
     sample_ids = {c.id for c in sample}
     print(
         f"{args.dataset.name} suite {args.suite}: {len(cases)} cases "

@@ -1,7 +1,8 @@
 """The generative path, the councillor rewrite and the LLM rerank against the REAL local model.
 
 A session fixture starts ``llama_cpp.server`` (``LocalModelServer``) with the GGUF file that
-``make llm`` joins into ``data/models/`` (or ``LGA_TEST_LLM_MODEL``); the tests are skipped,
+``make llm`` joins into ``data/models/`` (or ``LGA_TEST_LLM_MODEL``; ``LGA_TEST_LLM_BASE_URL``
+uses a running server instead); the tests are skipped,
 saying why, when llama-cpp-python or the model is not installed. Slow: run them with
 ``.venv/bin/python -m pytest -m slow tests/assistant/test_local_model_real.py``.
 """
@@ -59,7 +60,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def local_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """Settings whose openai provider points at a real llama.cpp server on 127.0.0.1."""
+    """Settings whose openai provider points at a real llama.cpp server on 127.0.0.1 (one
+    started here, or a running one named by ``LGA_TEST_LLM_BASE_URL``)."""
+    running = os.environ.get("LGA_TEST_LLM_BASE_URL")
+    if running:
+        llm = {"provider": "openai", "base_url": running, "model": DEFAULT_MODEL.alias}
+        yield Settings(data_dir=tmp_path_factory.mktemp("llm"), llm={**llm, "timeout_s": 300.0})
+        return
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python is not installed: run `make llm` to test the real model")
     if not MODEL.is_file():
