@@ -28,8 +28,9 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 install: $(STAMP)
 
 ## Command 1: install, ingest the default corpus, serve the chat UI and API.
-## `make run LLM=local` serves it with the local model (install it first with `make llm`) in the
-## mode chosen from the README's mode table (evals/bench/modes.py).
+## `make run LLM=local` serves it with the local model (install it first with `make llm`) and the
+## councillor rewrite on: no model mode met p95 <= 8 s in the README's mode table
+## (evals/bench/modes.py); the rewrite is the cheapest and kept facts and support (see README).
 run: install
 	$(PY) -m ui.cli ingest --data-dir $(DATA_DIR)
 ifeq ($(LLM),local)

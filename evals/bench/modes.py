@@ -297,11 +297,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             mode_cases = sample if mode in sampled else cases
             reuse = None
             if mode == "rewrite" and not args.rewrite_all and "plain" in runs:
-                reuse = {
-                    r.id: r
-                    for r, c in zip(runs["plain"].results, cases, strict=True)
-                    if c.audience != "councillor"
-                }
+                officer = {c.id for c in cases if c.audience != "councillor"}
+                reuse = {r.id: r for r in runs["plain"].results if r.id in officer}
             print(f"\n{LABELS[mode]}: {len(mode_cases)} cases", flush=True)
             runs[mode] = run_mode(
                 mode, settings, index, mode_cases, scorer, reuse=reuse, progress=not args.quiet
