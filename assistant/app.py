@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from assistant.errors import ConfigurationError
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.answering.llm_rewrite import CouncillorRewriter
     from assistant.index import Index
     from assistant.officer import OfficerTools
-    from assistant.ports import ChatModel, Embedder, Suggester
+    from assistant.ports import ChatModel, Embedder, Reranker, Suggester
     from assistant.service import Assistant
     from assistant.traces import TraceStore
 
@@ -66,6 +68,44 @@ def build_chat_model(settings: Settings) -> ChatModel | None:
     return _build(settings.llm)
 
 
+def build_reranker(settings: Settings) -> Reranker | None:
+    """The LLM rerank of the top passages when ``llm.rerank`` is on (OpenAI-compatible
+    provider with logprobs, e.g. the local llama.cpp server), else None."""
+    if not settings.llm.rerank:
+        return None
+    if settings.llm.provider != "openai" or not settings.llm.base_url:
+        raise ConfigurationError(
+            "LGA_ASSISTANT_LLM__RERANK needs the openai provider with a base URL that returns "
+            "logprobs (e.g. `make run LLM=local`, or `lga-assistant llm serve` and "
+            "LGA_ASSISTANT_LLM__BASE_URL): set them, or turn the rerank off."
+        )
+    from assistant.adapters.llm_reranker import LLMReranker
+
+    return LLMReranker(
+        base_url=settings.llm.base_url,
+        model=settings.llm.model,
+        api_key=settings.llm.api_key.get_secret_value(),
+        top=settings.llm.rerank_top,
+        timeout_s=settings.llm.timeout_s,
+    )
+
+
+def build_rewriter(
+    settings: Settings, chat_model: ChatModel | None, embedder: Embedder
+) -> CouncillorRewriter | None:
+    """The councillor rewrite by ``chat_model`` when ``llm.councillor_rewrite`` is on."""
+    if not settings.llm.councillor_rewrite:
+        return None
+    if chat_model is None:
+        raise ConfigurationError(
+            "LGA_ASSISTANT_LLM__COUNCILLOR_REWRITE needs a model: set LGA_ASSISTANT_LLM__PROVIDER "
+            "(e.g. `make run LLM=local`), or turn the rewrite off."
+        )
+    from assistant.answering.llm_rewrite import CouncillorRewriter
+
+    return CouncillorRewriter(chat_model, embedder)
+
+
 def build_suggester(settings: Settings, index: Index) -> Suggester | None:
     """The suggester over ``index`` with the catalogue in ``settings.corpus_dir`` (None without)."""
     from assistant.suggestions import build_suggester as _build
@@ -93,11 +133,14 @@ def build_assistant(settings: Settings, *, index: Index | None = None) -> Assist
 
     settings = serving_settings(settings)
     index = index or open_index(settings)
+    chat_model = build_chat_model(settings)
     return Assistant(
         index=index,
         settings=settings,
-        chat_model=build_chat_model(settings),
+        chat_model=chat_model,
         suggester=build_suggester(settings, index),
+        reranker=build_reranker(settings),
+        rewriter=build_rewriter(settings, chat_model, index.embedder),
     )
 
 

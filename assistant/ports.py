@@ -138,10 +138,10 @@ class KeywordIndex(Protocol):
         ...
 
 
-# Kept for the LLM reranker being added alongside this layout (nothing calls it yet): it
-# re-orders retrieved hits before answering.
 @runtime_checkable
 class Reranker(Protocol):
+    """Re-orders retrieved hits before answering (``adapters.llm_reranker.LLMReranker``)."""
+
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]: ...
 
 
@@ -233,8 +233,11 @@ class AssistantService(Protocol):
         audience: str = "councillor",
         history: Sequence[Turn] = (),
         filters: Filters | None = None,
+        revise: bool = False,
     ) -> Iterator[StreamEventLike]:
-        """``ask`` as events: sources, tokens, suggestions, done (or error)."""
+        """``ask`` as events: sources, tokens, suggestions, done (or error). With ``revise``,
+        a councillor answer the model rewrites streams as is first, then as ``revision``
+        events (the whole text so far); without, the tokens join to the final text."""
         ...
 
     def search(self, query: str, *, k: int = 10, filters: Filters | None = None) -> list[Hit]:

@@ -29,12 +29,13 @@ from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
 
 if TYPE_CHECKING:
     from assistant.answering import Draft
+    from assistant.answering.llm_rewrite import CouncillorRewriter, RewriteResult
     from assistant.index import Index
-    from assistant.ports import ChatModel, DocumentRecord, Suggester, SuggestionSet
+    from assistant.ports import ChatModel, DocumentRecord, Reranker, Suggester, SuggestionSet
     from assistant.settings import Settings
     from assistant.types import Chunk
 
-StreamKind = Literal["sources", "token", "suggestions", "done", "error"]
+StreamKind = Literal["sources", "token", "revision", "suggestions", "done", "error"]
 _TOKEN = re.compile(r"\S+\s*|\s+")
 
 
@@ -43,7 +44,9 @@ class StreamEvent:
     """One event of ``Assistant.stream``.
 
     ``data`` by kind: ``sources`` -> tuple of ``Citation``; ``token`` -> str (a piece of the
-    answer text; the pieces concatenate to ``Answer.text``); ``suggestions`` -> the ``Answer``'s
+    answer text; the pieces concatenate to ``Answer.text``, except with ``revise=True``, below);
+    ``revision`` -> str (``stream(revise=True)`` only: the whole answer text so far, replacing
+    what the tokens and earlier revisions said); ``suggestions`` -> the ``Answer``'s
     peers/resources/next_steps as a dict of tuples of ``Suggestion`` plus ``citations`` (the
     extra citations the suggestions brought); ``done`` -> the final ``Answer``; ``error`` ->
     ``{"type": error class name, "message": str}``.
@@ -92,6 +95,8 @@ class Assistant:
         chat_model: ChatModel | None = None,
         suggester: Suggester | None = None,
         answerer: AnswerComposer | None = None,
+        reranker: Reranker | None = None,
+        rewriter: CouncillorRewriter | None = None,
     ) -> None:
         self.index = index
         self.settings = settings
@@ -102,13 +107,17 @@ class Assistant:
         # the question and the hits' sentences already embedded.
         if suggester is not None and suggester.embedder.model_id == self.embedder.model_id:
             suggester.use_embedder(self.embedder)
-        self.retriever = Retriever(index, settings.retrieval, embedder=self.embedder)
+        self.retriever = Retriever(
+            index, settings.retrieval, embedder=self.embedder, reranker=reranker
+        )
         if answerer is None:
             from assistant.answering import Answerer
 
             answerer = Answerer(
                 embedder=self.embedder,
-                chat_model=chat_model,
+                # The model writes answers only on the generative path (not when it rewrites
+                # extractive ones for councillors, or only reranks).
+                chat_model=chat_model if settings.llm.writes_answers else None,
                 settings=settings,
                 document_chunks=index.catalog.document_chunks,
                 # Sentence and heading vectors stored at ingest (a catalogue without them:
@@ -117,6 +126,10 @@ class Assistant:
                 check_scope=False,  # the service checks scope once, before retrieval
             )
         self.answerer = answerer
+        # The councillor rewrite by a model (llm.councillor_rewrite): shares the sentence cache.
+        if rewriter is not None and rewriter.embedder.model_id == self.embedder.model_id:
+            rewriter.embedder = self.embedder
+        self.rewriter = rewriter
         self._warm = threading.Event()
 
     # -- answering ---------------------------------------------------------------------------
@@ -145,21 +158,36 @@ class Assistant:
         audience: str = "councillor",
         history: Sequence[Turn] = (),
         filters: Filters | None = None,
+        revise: bool = False,
     ) -> Iterator[StreamEvent]:
         """``ask`` as events: ``sources`` first, then ``token``s, ``suggestions``, ``done``.
+
+        With ``revise=True`` and the councillor rewrite on, the tokens carry the answer before
+        the model's rewrite (shown at once), then each rewritten batch comes as a ``revision``
+        event holding the whole text so far; ``done`` holds the final answer. Without it the
+        tokens concatenate to the final text (what the API streams).
 
         Bad input raises ``InputError`` here, before any event (so the API can answer 4xx);
         a failure later on (e.g. the model provider) becomes one ``error`` event.
         """
         request = self._prepare(question, audience, history, filters)
-        return self._events(request)
+        return self._events(request, revise=revise)
 
-    def _events(self, request: _Prepared) -> Iterator[StreamEvent]:
+    def _events(self, request: _Prepared, *, revise: bool = False) -> Iterator[StreamEvent]:
         try:
-            answer = self._answer(request)
+            answer = self._answer(request, rewrite=not revise)
             yield StreamEvent("sources", answer.citations)
             for piece in split_tokens(answer.text):
                 yield StreamEvent("token", piece)
+            if revise and self._rewrites(answer):
+                t0 = time.perf_counter()
+                text = answer.text
+                for step in self._rewriter_steps(answer.text, answer.citations):
+                    if step.text != text:
+                        text = step.text
+                        yield StreamEvent("revision", text)
+                timings = {**answer.timings_ms, "plain_rewrite": _ms(t0)}
+                answer = replace(answer, text=text, timings_ms=timings)
             final = self._suggest(request, answer)
             yield StreamEvent(
                 "suggestions",
@@ -214,8 +242,17 @@ class Assistant:
                 pass  # the deterministic rewrite below is always available
         return rewrite_question(request.question, request.history)
 
-    def _answer(self, request: _Prepared) -> Answer:
-        """Everything but suggestions (so ``stream`` can send the text before them)."""
+    def _rewrites(self, answer: Answer) -> bool:
+        """Does the model rewrite this answer (a councillor's, not refused, rewrite on)?"""
+        return self.rewriter is not None and answer.audience == "councillor" and not answer.refused
+
+    def _rewriter_steps(self, text: str, citations: Sequence[Citation]) -> Iterator[RewriteResult]:
+        assert self.rewriter is not None
+        return self.rewriter.stream(text, citations)
+
+    def _answer(self, request: _Prepared, *, rewrite: bool = True) -> Answer:
+        """Everything but suggestions (so ``stream`` can send the text before them); with
+        ``rewrite`` the councillor rewrite (when on) has run on the text."""
         timings: dict[str, float] = {}
         answer_id = uuid.uuid4().hex
         # The steps in order: rewrite a follow-up into a standalone question, check its scope
@@ -245,6 +282,11 @@ class Assistant:
         t0 = time.perf_counter()
         draft = self.answerer.answer(standalone, audience=request.audience, hits=hits)
         timings["generate"] = _ms(t0)
+        rewriter = self.rewriter
+        if rewrite and rewriter and request.audience == "councillor" and not draft.refused:
+            t0 = time.perf_counter()
+            draft = replace(draft, text=rewriter.rewrite(draft.text, draft.citations).text)
+            timings["plain_rewrite"] = _ms(t0)
         return Answer(
             id=answer_id,
             question=request.question,

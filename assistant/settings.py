@@ -88,6 +88,23 @@ class AnswerSettings(BaseModel):
     )
 
 
+class LocalModelSettings(BaseModel):
+    """The local GGUF model served by ``lga-assistant llm serve`` (llama-cpp-python)."""
+
+    model_path: Path | None = Field(
+        None,
+        description="GGUF file to serve. Default: the Qwen2.5-Coder-1.5B-Instruct Q4_K_M file "
+        "that `make llm` joins into <data_dir>/models/.",
+    )
+    host: str = Field("127.0.0.1", description="Interface the model server binds to.")
+    port: int = Field(8089, ge=1, le=65535, description="Port of the model server.")
+    n_ctx: int = Field(4096, ge=512, le=32768, description="Context window (tokens).")
+    threads: int | None = Field(None, ge=1, description="CPU threads; default: all cores.")
+    start_timeout_s: float = Field(
+        180.0, gt=0, description="How long to wait for the model server to load."
+    )
+
+
 class LLMSettings(BaseModel):
     provider: Literal["extractive", "openai", "ollama", "fake"] = Field(
         "extractive",
@@ -99,6 +116,36 @@ class LLMSettings(BaseModel):
     model: str = Field("gpt-4o-mini", description="Model name at the provider.")
     temperature: float = Field(0.0, ge=0, le=2)
     timeout_s: float = Field(60.0, gt=0, description="Request timeout in seconds.")
+    rerank: bool = Field(
+        False,
+        description="Let the LLM rerank the top passages (yes/no log-probability through an "
+        "OpenAI-compatible server with logprobs, e.g. `lga-assistant llm serve`).",
+    )
+    rerank_top: int = Field(
+        4, ge=2, le=20, description="Passages the LLM reranks (the rest keep order)."
+    )
+    generative_answers: bool = Field(
+        True,
+        description="With a provider set, the model writes answers (checked sentence by "
+        "sentence); false keeps extractive answers and uses the model only for the councillor "
+        "rewrite, the rerank and follow-up questions.",
+    )
+    councillor_rewrite: bool = Field(
+        False,
+        description="Rewrite councillors' extractive answers in plain English with the model; "
+        "each sentence is checked against its cited passage and falls back to the original.",
+    )
+    local: LocalModelSettings = Field(default_factory=lambda: LocalModelSettings())
+
+    @property
+    def writes_answers(self) -> bool:
+        """Does the model write answers (generative path)? Not with the councillor rewrite,
+        which rewrites extractive answers instead."""
+        return (
+            self.provider != "extractive"
+            and self.generative_answers
+            and not self.councillor_rewrite
+        )
 
 
 class IngestSettings(BaseModel):
@@ -235,6 +282,13 @@ class Settings(BaseSettings):
         """The PostgreSQL URL when the catalogue lives in a server, else None (SQLite)."""
         url = self.catalog.url.get_secret_value() if self.catalog.url else ""
         return url or None
+
+    @property
+    def local_model_path(self) -> Path:
+        """The GGUF file ``lga-assistant llm serve`` loads (setting, else the joined default)."""
+        from assistant.adapters.local_llm import DEFAULT_MODEL
+
+        return self.llm.local.model_path or self.data_dir / "models" / DEFAULT_MODEL.filename
 
     @property
     def traces_path(self) -> Path:

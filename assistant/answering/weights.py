@@ -93,6 +93,17 @@ class SupportCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class RewriteWeights:
+    """The councillor rewrite by a model (``llm_rewrite``); its support rule is ``SupportCheck``'s."""
+
+    # Sentences per request: a short input keeps the markers and facts straight (one long
+    # request dropped [n] in 2 of 4 answers, STACK.md); more requests cost prompt time.
+    batch_sentences: int = 3
+    # A "rewrite" this much longer than the original is not plainer: keep the original.
+    max_growth: float = 1.25
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerTypeWeights:
     """What the question asks for (``question.analyse_question``) shifts sentence scores
     (``extractive.type_bonus``). Set by hand on the held-out dev split (issue 11)."""
@@ -124,6 +135,7 @@ class AnsweringWeights:
     selection: SelectionWeights = SelectionWeights()
     candidates: CandidateRules = CandidateRules()
     support: SupportCheck = SupportCheck()
+    rewrite: RewriteWeights = RewriteWeights()
     answer_type: AnswerTypeWeights = AnswerTypeWeights()
     # Used only when no calibration exists for the configured embedder (e.g. the hashing fake
     # in tests): low, so that only passages with almost nothing in common with the question

@@ -12,7 +12,8 @@ The ``Retriever`` runs these steps, each switchable in ``RetrievalSettings``:
 5. ``dedupe``: drop a hit whose text largely repeats a better one (overlapping chunks);
 6. sentence re-score: blend the fused score with the cosine of the chunk's best-matching
    sentence (embedding model; sentence vectors cached, and the cache is shared with answering);
-7. neighbour expansion: a short hit gets the previous/next chunk of the same section attached.
+7. an optional ``Reranker`` (the LLM yes/no rerank) re-orders the top passages;
+8. neighbour expansion: a short hit gets the previous/next chunk of the same section attached.
 
 Pure helpers (``fuse``, ``dedupe``, ``merge_neighbours``) are unit-tested
 on their own.
@@ -30,7 +31,7 @@ from assistant.types import Chunk, Filters, Hit
 
 if TYPE_CHECKING:
     from assistant.index import Index
-    from assistant.ports import Embedder
+    from assistant.ports import Embedder, Reranker
     from assistant.settings import RetrievalSettings
 
 
@@ -46,10 +47,12 @@ class Retriever:
         settings: RetrievalSettings,
         *,
         embedder: Embedder | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.index = index
         self.settings = settings
         self.embedder = embedder if embedder is not None else index.embedder
+        self.reranker = reranker  # e.g. the LLM rerank of the top few (LLMSettings.rerank)
 
     def retrieve(
         self, query: str, *, k: int | None = None, filters: Filters | None = None
@@ -89,6 +92,8 @@ class Retriever:
         if s.sentence_rescore and hits:
             hits = self.rescore(query, hits[: max(top_k, s.rescore_candidates)])
         hits = hits[:top_k]
+        if self.reranker is not None and len(hits) > 1:
+            hits = self.reranker.rerank(query, hits)
         if s.neighbour_expansion:
             hits = self.expand(hits)
         return hits

@@ -182,6 +182,7 @@ class FakeAssistant:
         audience: str = "councillor",
         history: Sequence[Turn] = (),
         filters: Filters | None = None,
+        revise: bool = False,
     ) -> Iterator[FakeEvent]:
         self._validate(question, audience)
         answer = self.ask(question, audience=audience, history=history, filters=filters)

@@ -177,6 +177,9 @@ class ChatHandlers:
                         audience=audience or "councillor",
                         history=turns,
                         filters=None if filters.is_empty() else filters,
+                        # A councillor answer the model rewrites shows at once, then the
+                        # plain version replaces it batch by batch ("revision" events).
+                        revise=True,
                     )
                 ),
             )
@@ -185,6 +188,8 @@ class ChatHandlers:
                     citations = tuple(event.data)
                 elif event.kind == "token":
                     text += str(event.data)
+                elif event.kind == "revision":
+                    text = str(event.data)
                 elif event.kind == "error":
                     data = event.data
                     msg = data.get("message") if isinstance(data, Mapping) else str(data)
@@ -204,7 +209,7 @@ class ChatHandlers:
                     ]
                     yield list(chat), "", history, answer, gr.update(visible=True)
                     return
-                if event.kind in ("sources", "token"):
+                if event.kind in ("sources", "token", "revision"):
                     chat[-1] = {"role": "assistant", "content": render_partial(text, citations)}
                     yield list(chat), "", history, None, gr.update(visible=False)
         except (AssistantError, ApiError) as exc:

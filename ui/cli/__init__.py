@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from ui.cli import answer_cmds, eval_cmds, ingest_cmds, officer_cmds, serve_cmds
+from ui.cli import answer_cmds, eval_cmds, ingest_cmds, llm_cmds, officer_cmds, serve_cmds
 
 
 def _show_flags_as_flags() -> None:
@@ -36,7 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (ingest_cmds, answer_cmds, officer_cmds, eval_cmds, serve_cmds):
+for _module in (ingest_cmds, answer_cmds, officer_cmds, eval_cmds, serve_cmds, llm_cmds):
     _module.register(app)
 
 

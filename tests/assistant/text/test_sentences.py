@@ -122,3 +122,17 @@ def test_back_pointing_openings_are_dropped_from_text_read_alone() -> None:  # #
     assert leans_on_previous("The same report also notes X.")
     text = "The council used the same approach."
     assert not leans_on_previous(text) and drop_filler_opening(text) == text
+
+
+def test_split_sentences_is_memoised_but_hands_out_a_fresh_list() -> None:
+    from assistant.text.sentences import split_sentences
+
+    text = "Councils share learning. Peers review each other's plans."
+    first = split_sentences(text)
+    first.clear()  # a caller changing its list does not change the next caller's
+    again = split_sentences(text)
+    assert [s.text for s in again] == [
+        "Councils share learning.",
+        "Peers review each other's plans.",
+    ]
+    assert again[0] is split_sentences(text)[0]  # the same (frozen) sentences: not split again
