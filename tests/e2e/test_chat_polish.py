@@ -92,8 +92,10 @@ def test_no_question_is_dropped(app_page: Page, artifacts: Path) -> None:  # #15
     box.fill(second)
     page.locator("#lga-ask").click()
     expect(box).to_have_value("")
-    # Visibly queued at once: listed as waiting until its turn.
-    expect(page.locator("#lga-waiting")).to_contain_text(second, timeout=5_000)
+    # Visible at once: listed as waiting until its turn or, when the first answer was quicker
+    # than the click (a quiet machine answers in ~0.1 s), already asked in the conversation.
+    shown = page.locator("#lga-waiting, #lga-chat .lga-question").filter(has_text=second)
+    expect(shown.first).to_be_visible(timeout=5_000)
     _shot(page, artifacts, "22-question-waiting", full_page=False)
     expect(_answers(page)).to_have_count(2, timeout=180_000)
     questions = page.locator("#lga-chat .lga-question")
