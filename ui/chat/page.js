@@ -53,13 +53,18 @@
 
   // A question asked while another is answered waits its turn on the server; list it here
   // from the moment it is asked, until it shows in the conversation.
-  const waiting = []; // {text, at}: "at" = the questions in the chat when it will show
-  const shown = () => document.querySelectorAll("#lga-chat .lga-question").length;
+  const waiting = []; // {text, seen}: shown in the chat "seen" times before it was asked
+  const norm = (t) => (t || "").replace(/\s+/g, " ").trim();
+  const timesShown = (text) =>
+    Array.from(document.querySelectorAll("#lga-chat .lga-question"))
+      .filter((q) => norm(q.textContent) === text).length;
   const renderWaiting = () => {
     const box = document.getElementById("lga-waiting");
     if (!box) return;
-    const count = shown();
-    while (waiting.length && waiting[0].at < count) waiting.shift();
+    // A question leaves the list once the chat shows it once more than when it was asked.
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      if (timesShown(waiting[i].text) > waiting[i].seen) waiting.splice(i, 1);
+    }
     // Redraw only on a change: the redraw is itself a mutation the observer sees.
     const key = waiting.map((w) => w.text).join("\n");
     if (box.dataset.key === key) return;
@@ -80,10 +85,11 @@
     box.append(heading, list);
   };
   const ask = (text) => {
-    text = (text || "").trim();
+    text = norm(text);
     if (!text) return;
-    const before = waiting.length ? waiting[waiting.length - 1].at + 1 : shown();
-    waiting.push({ text, at: before });
+    // the same question asked again while an earlier copy waits needs one more showing
+    const earlier = waiting.filter((w) => w.text === text).length;
+    waiting.push({ text, seen: timesShown(text) + earlier });
     renderWaiting();
   };
   document.addEventListener("click", (ev) => {
@@ -91,6 +97,13 @@
     if (!el) return;
     if (el.id === "lga-clear") { waiting.length = 0; setTimeout(renderWaiting, 0); return; }
     ask(el.id === "lga-ask" ? document.querySelector("#lga-question textarea")?.value : el.textContent);
+  }, true);
+  // Enter in the question box asks too (Shift+Enter is a new line): without this, a question
+  // sent with Enter was not counted, and the next one left the list before its turn came.
+  document.addEventListener("keydown", (ev) => {
+    const box = ev.target instanceof Element ? ev.target.closest("#lga-question textarea") : null;
+    if (!box || ev.key !== "Enter" || ev.shiftKey || ev.isComposing) return;
+    ask(box.value);
   }, true);
   new MutationObserver(renderWaiting).observe(document.documentElement, { subtree: true, childList: true });
 })();
