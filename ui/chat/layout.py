@@ -234,7 +234,9 @@ def build_chat(state: AppState) -> gr.Blocks:
         }
         for trigger in (send.click, question.submit):
             trigger(h.enqueue, [question, asked], asked, **take)
-            trigger(lambda: "", None, question, queue=False, trigger_mode="multiple").then(
+            # Emptied in the browser, at once: a server round trip could also wipe what is
+            # typed straight after sending (the question itself went to enqueue above).
+            trigger(None, None, question, js="() => ''", queue=False, trigger_mode="multiple").then(
                 hide_feedback, None, reset_feedback, queue=False
             )
         for button in example_buttons:
