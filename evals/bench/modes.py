@@ -37,12 +37,13 @@ import json
 import os
 import statistics
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.settings import PROJECT_ROOT, Settings
+from evals.bench.rerank import local_server
 
 if TYPE_CHECKING:
     from assistant.index import Index
@@ -224,20 +225,6 @@ def evenly_spaced(items: Sequence[Any], n: int) -> list[Any]:
     return [items[int(i * step)] for i in range(n)]
 
 
-@contextlib.contextmanager
-def model_server(settings: Settings, base_url: str | None) -> Iterator[tuple[str, str]]:
-    """(base URL, model name) of a running server, or of one started for the run."""
-    from assistant.adapters.local_llm import LocalModelServer, local_llm_settings, model_alias
-
-    if base_url:
-        yield base_url, model_alias(settings)
-        return
-    with LocalModelServer(settings) as server:
-        print(f"local model server loaded in {server.load_s:.1f} s at {server.base_url}")
-        llm = local_llm_settings(settings).llm
-        yield str(llm.base_url), llm.model
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="An ingested data dir.")
@@ -292,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         model = ""
         for mode in modes:
             if mode in LLM_MODES and url is None:
-                url, model = stack.enter_context(model_server(base, args.base_url))
+                url, model = stack.enter_context(local_server(base, args.base_url))
             settings = mode_settings(base, mode, url, model)
             mode_cases = sample if mode in sampled else cases
             reuse = None
