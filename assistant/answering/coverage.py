@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+from assistant.answering.draft import related_material
 from assistant.text.glossary import known_acronyms
 from assistant.text.terms import STOPWORDS, stem
 from assistant.types import Hit
@@ -144,12 +145,7 @@ def not_covered_reason(names: Sequence[str], hits: Sequence[Hit]) -> str:
     """The refusal for a question about names the sources do not mention."""
     shown = [f"\u201c{n}\u201d" for n in names[:2]]
     named = shown[0] if len(shown) == 1 else f"{shown[0]} or {shown[1]}"
-    titles = list(dict.fromkeys(h.chunk.title for h in hits[:3] if h.chunk.title))[:2]
-    covers = (
-        " They do cover related material in "
-        + " and ".join(f"\u201c{t}\u201d" for t in titles)
-        + "."
-        if titles
-        else ""
+    return (
+        f"The sources I have don't mention {named}, so I can't answer that from them."
+        + related_material(hits)
     )
-    return f"The sources I have don't mention {named}, so I can't answer that from them.{covers}"

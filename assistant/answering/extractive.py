@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.answering.analysis import Analysis, Candidate, coverage, is_catalogue
-from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal
+from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal, related_material
 from assistant.answering.prompts import system_prompt_leaked
 from assistant.answering.question import QuestionAnalysis
 from assistant.answering.structure import (
@@ -286,14 +286,7 @@ def missing_specific(analysis: Analysis, hits: Sequence[Hit]) -> str | None:
         "number": "that figure" if not question.money else "that amount",
         "date": "that date",
     }[question.type]
-    titles = list(dict.fromkeys(h.chunk.title for h in hits[:3] if h.chunk.title))
-    covers = f" They do cover related material in {_and(titles[:2])}." if titles else ""
-    return f"The sources I have don't give {what}.{covers}"
-
-
-def _and(items: Sequence[str]) -> str:
-    items = [f"\u201c{x}\u201d" for x in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"The sources I have don't give {what}.{related_material(hits)}"
 
 
 def select_sentences(
