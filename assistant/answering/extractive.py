@@ -29,6 +29,7 @@ from assistant.answering.structure import (
     has_number,
     has_person,
     has_role_title,
+    is_year,
     list_blocks,
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
@@ -228,7 +229,7 @@ def counts_focus(question: QuestionAnalysis, text: str) -> bool:
     people = any(f in _PEOPLE for f in nouns)
     for match in _COUNTED.finditer(text):
         n = match.group("n").replace(",", "")
-        if n in question.numbers or (n.isdigit() and len(n) == 4 and n[:2] in ("19", "20")):
+        if n in question.numbers or is_year(n):
             continue
         for word in re.findall(r"[\w'-]+", match.group("rest")):
             low = word.lower()

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.answering.structure import figures_in
+
 AnswerType = Literal[
     "person",
     "organisation",
@@ -97,7 +99,6 @@ _DATE = re.compile(
 _EXACT_DATE = re.compile(
     r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bexact\s+date\b", re.I
 )
-_QUESTION_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 _ADVICE = re.compile(
     r"^\s*(?:(?:and|so|ok)\s*,?\s*)?how\s+(?:can|could|should|do|might|would|to)\s+"
     r"(?:we|i|you|councils?|a\s+council|my\s+council|our\s+council|councillors|members|"
@@ -183,7 +184,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
             mode=bool(_MODE.search(q)),
             money=money,
             exact_date=bool(_EXACT_DATE.search(q)),
-            numbers=frozenset(_QUESTION_NUMBER.findall(q)),
+            numbers=frozenset(figures_in(q)),
             counted=_counted(q),
         )
 

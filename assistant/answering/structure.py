@@ -120,13 +120,22 @@ _FULL_DATE = re.compile(
 )
 
 
+def figures_in(text: str) -> list[str]:
+    """The figures written in digits in ``text``, thousands separators removed ("1,200" ->
+    "1200", "2023/24" kept whole)."""
+    return [m.group().replace(",", "") for m in _DIGITS.finditer(text)]
+
+
+def is_year(figure: str) -> bool:
+    """Is ``figure`` (from ``figures_in``) a year or a financial year ("2019", "2023/24")?"""
+    return bool(_YEAR.match(figure))
+
+
 def has_figure(text: str, *, ignore: frozenset[str] = frozenset()) -> bool:
     """Does ``text`` give a figure other than a year or one of ``ignore`` (the figures the
     question itself states)? "In 2023/24 the programme grew" gives none."""
-    for match in _DIGITS.finditer(text):
-        found = match.group()
-        if not _YEAR.match(found) and found not in ignore:
-            return True
+    if any(not is_year(found) and found not in ignore for found in figures_in(text)):
+        return True
     return bool(_WORD_FIGURE.search(text))
 
 
@@ -327,7 +336,9 @@ __all__ = [
     "expand_initials",
     "NUMBER_WORD_PATTERN",
     "has_date",
+    "figures_in",
     "has_figure",
+    "is_year",
     "has_full_date",
     "has_money",
     "has_number",
