@@ -20,6 +20,7 @@ from assistant.traces import (
     MAX_COMMENT_CHARS,
     MAX_REASONS,
     RATINGS,
+    TRACES_TABLE,
     TraceStore,
     _now,
     check_reasons,
@@ -29,23 +30,9 @@ from assistant.types import Answer
 
 SCHEMA_LOCK_KEY = 0x4C4744
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS traces (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    client TEXT,
-    audience TEXT NOT NULL,
-    question TEXT NOT NULL,
-    standalone_question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    refused INTEGER NOT NULL,
-    refusal_reason TEXT,
-    citations TEXT NOT NULL,
-    hits TEXT NOT NULL,
-    themes TEXT NOT NULL,
-    warnings TEXT NOT NULL,
-    timings TEXT NOT NULL
-);
+_SCHEMA = (
+    TRACES_TABLE
+    + """
 CREATE TABLE IF NOT EXISTS feedback (
     id BIGSERIAL PRIMARY KEY,
     answer_id TEXT NOT NULL REFERENCES traces(id),
@@ -57,6 +44,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 CREATE INDEX IF NOT EXISTS traces_created ON traces(created_at);
 """
+)
 
 _TRACE_COLUMNS = (
     "id, created_at, client, audience, question, standalone_question, answer, refused, "

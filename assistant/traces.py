@@ -69,7 +69,8 @@ def check_reasons(reasons: Sequence[str]) -> list[str]:
     return out
 
 
-_SCHEMA = """
+# The traces table in SQL both SQLite and PostgreSQL read (postgres_traces.py uses it too).
+TRACES_TABLE = """
 CREATE TABLE IF NOT EXISTS traces (
     id TEXT PRIMARY KEY,
     created_at TEXT NOT NULL,
@@ -86,6 +87,10 @@ CREATE TABLE IF NOT EXISTS traces (
     warnings TEXT NOT NULL,
     timings TEXT NOT NULL
 );
+"""
+_SCHEMA = (
+    TRACES_TABLE
+    + """
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     answer_id TEXT NOT NULL REFERENCES traces(id),
@@ -97,6 +102,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 CREATE INDEX IF NOT EXISTS traces_created ON traces(created_at);
 """
+)
 
 FEEDBACK_CSV_COLUMNS = (
     "answer_id",
