@@ -20,7 +20,10 @@ from assistant.types import Answer
 from tests.fake_openai_server import FakeOpenAIServer, Reply
 from tests.helpers import SAMPLE_DOCUMENTS, build_index
 from ui.api.deps import AppState
-from ui.chat.handlers import ChatHandlers
+
+# Gradio (about 4 s to import, so imported inside the test that needs it: collecting this
+# module must stay cheap for the unit layer) and an HTTP server: the integration layer.
+pytestmark = pytest.mark.integration
 
 THE = re.compile(r"(?i)\bthe\s+")
 QUESTION = "What does the benefits realisation tracker measure?"
@@ -105,6 +108,8 @@ def test_chat_shows_the_answer_at_once_then_the_plain_version(
     index: Index, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
     assistant = rewriting_assistant(index, server, tmp_path)
+    from ui.chat.handlers import ChatHandlers
+
     handlers = ChatHandlers(AppState(assistant.settings, assistant=assistant))
     steps = list(handlers.respond(QUESTION, [], [], "councillor", [], []))
     shown = [step[0][-1]["content"] for step in steps]
