@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from assistant.types import Chunk, Hit
@@ -64,6 +65,7 @@ def fuse(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)  # a passage is de-duplicated again by every question that finds it
 def shingles(text: str, size: int = 3) -> frozenset[tuple[str, ...]]:
     """Word ``size``-grams of lower-cased ``text`` (the whole text if it is shorter)."""
     words = _WORD.findall(text.lower())
@@ -80,7 +82,7 @@ def overlap(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> flo
     if not a or not b:
         return 0.0
     inter = len(a & b)
-    return max(inter / len(a | b), inter / min(len(a), len(b)))
+    return max(inter / (len(a) + len(b) - inter), inter / min(len(a), len(b)))
 
 
 def dedupe(hits: Sequence[Hit], *, threshold: float = 0.8, shingle_size: int = 3) -> list[Hit]:

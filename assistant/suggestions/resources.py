@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,15 +40,23 @@ class ResourceSuggester:
         self.entries = sources.resources
         self._pointer_template: str = templates.get("pointer", "{summary}")
         self._patterns = [compile_names(r.names) for r in self.entries]
+        # Which resources a passage names, found once per passage text: every answer asked
+        # this of each resource for each hit (about 10% of a crowd's server CPU, py-spy).
+        self.named_in = lru_cache(maxsize=4096)(self._find_named)
         self._vectors = sources.embed_catalogue([f"{r.name}. {r.summary}" for r in self.entries])
         self._lock = threading.Lock()
         self._pointer_order: list[int] | None = None
+
+    def _find_named(self, text: str) -> frozenset[int]:
+        return frozenset(
+            i for i, pattern in enumerate(self._patterns) if pattern and pattern.search(text)
+        )
 
     def citation(self, i: int, hits: Sequence[Hit], numbering: CitationNumbering) -> int | None:
         """Citation for resource ``i``: an answer passage naming it, else its catalogue
         passage, else another hit naming it; ``None`` when no indexed passage evidences it."""
         resource, pattern = self.entries[i], self._patterns[i]
-        named: list[Hit] = [h for h in hits if pattern is not None and pattern.search(h.chunk.text)]
+        named: list[Hit] = [h for h in hits if i in self.named_in(h.chunk.text)]
         for hit in named:
             known = numbering.answer_number(hit.chunk.id)
             if known is not None:
@@ -80,13 +89,11 @@ class ResourceSuggester:
         scored = []
         for i, resource in enumerate(self.entries):
             theme_score = max((themes.get(t, 0.0) for t in resource.themes), default=0.0)
-            pattern = self._patterns[i]
             named = 0.0
-            if pattern is not None:
-                if any(pattern.search(h.chunk.text) for h in cited):
-                    named = w.named_cited
-                elif any(pattern.search(h.chunk.text) for h in top):
-                    named = w.named_top
+            if any(i in self.named_in(h.chunk.text) for h in cited):
+                named = w.named_cited
+            elif any(i in self.named_in(h.chunk.text) for h in top):
+                named = w.named_top
             scored.append((float(sims[i]) + w.theme * theme_score + named, i))
         scored.sort(key=lambda s: (-s[0], s[1]))
         floor: float | None = None  # relative to the best resource that can be cited

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from assistant.text.sentences import normalise_whitespace
 from assistant.types import Hit
@@ -53,24 +54,35 @@ def with_expansions(text: str) -> str:
     return f"{text} ({'; '.join(extra)})" if extra else text
 
 
+_DEFINED = re.compile(
+    r"((?:[A-Z][\w\-]*\s+(?:(?:and|of|for|the|in|&)\s+)*){1,8})\(([A-Z][A-Za-z]{1,6})\)"
+)
+
+
 def known_acronyms(hits: Sequence[Hit]) -> dict[str, str]:
     """The glossary plus acronyms the passages define, e.g. "Shared Intelligence (Si)"."""
     found = dict(GLOSSARY)
-    pattern = re.compile(
-        r"((?:[A-Z][\w\-]*\s+(?:(?:and|of|for|the|in|&)\s+)*){1,8})\(([A-Z][A-Za-z]{1,6})\)"
-    )
     for hit in hits:
-        for match in pattern.finditer(normalise_whitespace(hit.chunk.text)):
-            words = match.group(1).split()
-            acronym = match.group(2)
-            letters = "".join(c for c in acronym if c.isupper())
-            if len(letters) < 2:
-                continue
-            expansion = words[-_span_for(words, len(letters)) :]
-            initials = "".join(w[0] for w in expansion if w[0].isupper())
-            if initials == letters and acronym not in found:
-                found[acronym] = " ".join(expansion)
+        for acronym, expansion in defined_acronyms(hit.chunk.text):
+            found.setdefault(acronym, expansion)
     return found
+
+
+@lru_cache(maxsize=4096)  # every answer asks it of each passage it draws on
+def defined_acronyms(text: str) -> tuple[tuple[str, str], ...]:
+    """The acronyms ``text`` defines, in order, each with its expansion."""
+    out: list[tuple[str, str]] = []
+    for match in _DEFINED.finditer(normalise_whitespace(text)):
+        words = match.group(1).split()
+        acronym = match.group(2)
+        letters = "".join(c for c in acronym if c.isupper())
+        if len(letters) < 2:
+            continue
+        expansion = words[-_span_for(words, len(letters)) :]
+        initials = "".join(w[0] for w in expansion if w[0].isupper())
+        if initials == letters:
+            out.append((acronym, " ".join(expansion)))
+    return tuple(out)
 
 
 def _span_for(words: list[str], capitals: int) -> int:
