@@ -175,10 +175,13 @@ def type_bonus(
             if question.wants_role and has_role_title(text):
                 bonus += w.person_role
     elif kind == "number":
-        money = has_money(text) if question.money else has_number(text)
-        if money and focus_near(question, cand):
+        if question.money:
+            gives = has_money(text) and focus_near(question, cand)
+        else:  # the figure counts the thing asked about ("eight ... offers"), not a year
+            gives = counts_focus(question, text)
+        if gives:
             bonus += w.number
-        elif has_number(text):
+        elif has_figure(text, ignore=question.numbers):
             bonus += w.number_loose
     elif kind == "date":
         if has_date(text) or (question.frequency and has_number(text)):
@@ -231,6 +234,8 @@ def counts_focus(question: QuestionAnalysis, text: str) -> bool:
         n = match.group("n").replace(",", "")
         if n in question.numbers or is_year(n):
             continue
+        if n[0].isalpha() and n[0].isupper() and match.start() > 0:
+            continue  # part of a name: "its One Council Transformation Programme"
         for word in re.findall(r"[\w'-]+", match.group("rest")):
             low = word.lower()
             if low in _BREAKS_NOUN_PHRASE:
@@ -555,11 +560,12 @@ def compose_list(
 ) -> tuple[str, tuple[Citation, ...]]:
     """A list answer: its lead line, then one cited line per item."""
     chunk = hits[hit_index].chunk
-    lead = normalise_whitespace(block.lead).rstrip(":").strip()
-    if lead and len(lead.split()) < 4:  # "These are" leans on the sentence before it
+    lead = normalise_whitespace(block.lead).strip()
+    if lead.endswith(":") and len(lead.split()) < 4:  # "These are:" leans on the line before
         before = chunk.text[: block.start].strip().splitlines()
         if before:
             lead = f"{normalise_whitespace(before[-1])} {lead}"
+    lead = lead.rstrip(":").strip()
     items = [normalise_whitespace(x).rstrip(".;,") for x in block.items]
     lines = [f"{lead} [1]:" if lead else f"There are {len(items)} [1]:"]
     lines += [f"- {item} [1]" for item in items]

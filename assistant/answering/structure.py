@@ -322,8 +322,30 @@ def list_blocks(text: str, *, min_items: int = 2, max_item_words: int = 40) -> l
                 blocks.append(ListBlock(lead, tuple(items), start, end))
                 i = j
                 continue
+        blocks += _inline_lists(line, start)
         i += 1
     return blocks
+
+
+# A list written in one sentence, its items between semicolons: "The almanac covers
+# connectivity; data; ...; and value." (at least four items, or three after a colon; commas
+# are too ambiguous). The lead runs to a colon or to a listing verb, which splits it from the
+# first item.
+_INLINE_LIST = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<lead>[^.!?;:]*?(?::|\b(?:covers?|covered|includes?|included|"
+    r"including|are|were|such as|namely)\b))\s+(?P<items>[^;.!?:]+(?:;\s+[^;.!?:]+){2,})"
+)
+
+
+def _inline_lists(line: str, offset: int) -> list[ListBlock]:
+    out = []
+    for m in _INLINE_LIST.finditer(line):
+        items = [re.sub(r"^(?:and|or)\s+", "", x.strip()) for x in m.group("items").split(";")]
+        enough = 3 if m.group("lead").endswith(":") else 4
+        if len(items) >= enough and all(0 < len(x.split()) <= 8 for x in items):
+            lead = m.group("lead").strip()
+            out.append(ListBlock(lead, tuple(items), offset + m.start(), offset + m.end()))
+    return out
 
 
 __all__ = [

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from assistant.adapters.fakes import HashEmbedder
 from assistant.answering import Answerer
+from assistant.answering.analysis import Candidate
+from assistant.answering.extractive import type_bonus
+from assistant.answering.question import analyse_question
 from assistant.settings import AnswerSettings, Settings
+from assistant.text.sentences import split_sentences
 from assistant.types import Chunk, Hit
 
 THEMES = (
@@ -158,3 +162,22 @@ def test_a_count_must_count_the_thing_asked_about() -> None:
     assert not draft.refused and "Twelve" in draft.text
     money = _hits("The Marlow review cost \u00a318m and councils took part across the region.")
     assert answerer.answer(question, audience="officer", hits=money).refused
+    # A number word inside a name counts nothing: "its One Council Programme".
+    named = _hits("Marlow presented the review of its One Council Programme to other councils.")
+    assert answerer.answer(question, audience="officer", hits=named).refused
+    started = _hits("One council took part in the Marlow review, which met online.")
+    draft = answerer.answer(question, audience="officer", hits=started)
+    assert not draft.refused and "One council" in draft.text
+
+
+def test_the_count_bonus_goes_to_the_figure_that_counts_not_to_a_year() -> None:
+    question = analyse_question("How many support offers are in the Marlow programme?")
+
+    def bonus(text: str) -> float:
+        [sentence] = split_sentences(text)
+        cand = Candidate(sentence, 0, frozenset(), frozenset())
+        return type_bonus(question, cand)
+
+    year = bonus("The Marlow programme of support offers was set up in 2023/24.")
+    counted = bonus("The Marlow programme was made up of eight support offers.")
+    assert counted > 0.0 == year == bonus("The Marlow programme of support offers is good.")

@@ -81,6 +81,26 @@ def test_list_blocks() -> None:
     assert list_blocks("No list here. Just prose.") == []
 
 
+def test_a_list_written_in_one_sentence_between_semicolons() -> None:
+    text = (
+        "The guide was written in 2022. It covers money; data and records; housing; "
+        "and adult social care. It is free."
+    )
+    [block] = list_blocks(text)
+    assert block.lead == "It covers"
+    assert block.items == ("money", "data and records", "housing", "adult social care")
+    assert text[block.start : block.end].startswith("It covers money;")
+    # Fewer than four items (three after a colon), clauses rather than items, or no lead: not a list.
+    assert list_blocks("It covers money; data; and housing.") == []
+    [three] = list_blocks("It has three themes: money; data; and housing.")
+    assert three.items == ("money", "data", "housing")
+    assert list_blocks("We met on Monday; it rained; we left; then we came back.") == []
+    long = "Staff said they were included; " + "; ".join(
+        ["it was a long and winding road to the very end"] * 4
+    )
+    assert list_blocks(long) == []
+
+
 def test_a_year_or_a_figure_the_question_states_is_not_the_figure_asked_for() -> None:
     from assistant.answering.structure import has_figure
 
