@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -33,7 +34,7 @@ from assistant.answering.structure import (
     list_blocks,
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
-from assistant.text.glossary import expand_acronyms, known_acronyms
+from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
 from assistant.text.openings import dangling_subject, points_back
 from assistant.text.sentences import Sentence, normalise_whitespace
 from assistant.text.terms import content_terms, stem
@@ -87,6 +88,12 @@ def extract_answer(
         max_chars=weights.candidates.quote_max_chars,
         people=analysis.people,
     )
+    if analysis.question.acronym:
+        defined = acronym_definition(analysis.question.acronym, hits)
+        if defined is not None:
+            text, citations = lead_with_definition(
+                analysis.question.acronym, defined, text, citations, hits
+            )
     if audience == "councillor":
         text = expand_acronyms(text, known_acronyms(hits))
     if system_prompt_leaked(
@@ -571,3 +578,77 @@ def compose_list(
     lines += [f"- {item} [1]" for item in items]
     quote = normalise_whitespace(chunk.text[block.start : block.end])
     return "\n".join(lines), (Citation(n=1, chunk=chunk, quote=quote),)
+
+
+# ---------------------------------------------------------------------------------------------
+# "What's a LATCo?": the expansion a passage gives, as the answer's first line
+
+
+_JOINERS = frozenset(["and", "of", "for", "the", "in", "on", "to", "&", "with"])
+
+
+def acronym_definition(acronym: str, hits: Sequence[Hit]) -> tuple[int, str, str] | None:
+    """(hit index, expansion, quote) of the first top passage that spells out ``acronym``:
+    "a local authority's trading company (LATCo)", "TIEx (Transformation and Innovation
+    Exchange)", or the glossary's expansion written beside it. None when none does."""
+    capitals = "".join(c for c in acronym if c.isupper())
+    written = re.escape(acronym) + r"s?"
+    before = re.compile(rf"((?:[\w\u2019'\-]+,?\s+){{1,10}})\(\s*{written}\s*\)")
+    after = re.compile(rf"\b{written}\s*\(([^()]{{5,90}})\)")
+    known = GLOSSARY.get(acronym)
+    for index, hit in enumerate(hits[:6]):
+        text = hit.chunk.text
+        for match in before.finditer(text):
+            words = _spelled_out(match.group(1).split(), capitals)
+            if words:
+                return index, _expansion(words), normalise_whitespace(match.group(0))
+        for match in after.finditer(text):
+            words = _spelled_out(match.group(1).split(), capitals)
+            if words and len(words) == len(match.group(1).split()):
+                return index, _expansion(words), normalise_whitespace(match.group(0))
+        if known and acronym in text:
+            spot = re.search(r"\s+".join(map(re.escape, known.split())), text, re.I)
+            if spot:
+                return index, known, normalise_whitespace(spot.group(0))
+    return None
+
+
+def _spelled_out(words: list[str], capitals: str) -> list[str] | None:
+    """The trailing ``words`` whose initials (joining words aside) are ``capitals``."""
+    initials = ""
+    for start in range(len(words) - 1, -1, -1):
+        word = words[start].strip(",")
+        if word.lower() in _JOINERS and initials:
+            continue
+        initials = word[:1].upper() + initials
+        if len(initials) == len(capitals):
+            return words[start:] if initials == capitals.upper() else None
+    return None
+
+
+def _expansion(words: list[str]) -> str:
+    """The spelled-out words as a name, possessives dropped ("authority's")."""
+    return re.sub(r"['\u2019]s\b", "", " ".join(words)).rstrip(",")
+
+
+def lead_with_definition(
+    acronym: str,
+    defined: tuple[int, str, str],
+    text: str,
+    citations: tuple[Citation, ...],
+    hits: Sequence[Hit],
+) -> tuple[str, tuple[Citation, ...]]:
+    """``text`` led by "ACRONYM stands for EXPANSION [1]." with the citations renumbered so
+    the new first line cites [1] (the defining passage's own number, if it was cited already)."""
+    index, expansion, quote = defined
+    chunk = hits[index].chunk
+    own = next((c.n for c in citations if c.chunk.id == chunk.id), None)
+    if own is None:
+        citations = (Citation(len(citations) + 1, chunk, quote), *citations)
+        own = len(citations)
+    order = [own] + [c.n for c in sorted(citations, key=lambda c: c.n) if c.n != own]
+    new_number = {old: i + 1 for i, old in enumerate(order)}
+    body = re.sub(r"\[(\d+)\]", lambda m: f"[{new_number.get(int(m.group(1)), m.group(1))}]", text)
+    lead = with_marker(f"{acronym} stands for {expansion}.", 1)
+    renumbered = sorted((replace(c, n=new_number[c.n]) for c in citations), key=lambda c: c.n)
+    return f"{lead}\n\n{body}" if body else lead, tuple(renumbered)

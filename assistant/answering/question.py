@@ -162,6 +162,7 @@ class QuestionAnalysis:
     exact_date: bool = False  # "on what date": a day of a month, not only a year
     numbers: frozenset[str] = frozenset()  # figures the question itself states ("2023/24")
     counted: tuple[str, ...] = ()  # "how many councils or officers..." -> councils, officers
+    acronym: str | None = None  # "What's a LATCo?", "What does TIEx stand for?" -> the acronym
 
     @property
     def wants_specific(self) -> bool:
@@ -186,6 +187,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
             exact_date=bool(_EXACT_DATE.search(q)),
             numbers=frozenset(figures_in(q)),
             counted=_counted(q),
+            acronym=_asked_acronym(q),
         )
 
     if _ADVICE.search(q) and not _NUMBER.search(q) and not _PERSON.search(q):
@@ -207,6 +209,25 @@ def analyse_question(question: str) -> QuestionAnalysis:
     if _DEFINITION.search(q):
         return made("definition")
     return made("description")
+
+
+# An acronym (two or more capitals, up to seven letters: "LATCo", "TIEx", "CPC") the question
+# asks the meaning of: "what's a LATCo?", "what is the TIEx", "what does CDDaT mean / stand for".
+_ACRONYM_TOKEN = r"((?=(?:[a-z]*[A-Z]){2})[A-Z][A-Za-z]{1,6})\b"
+_ASKED_ACRONYM = re.compile(
+    rf"(?i:\bwhat(?:'s|\u2019s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?){_ACRONYM_TOKEN}s?\s*(?:\?|$)"
+    rf"|(?i:\bwhat\s+(?:does|do)\s+(?:an?\s+|the\s+)?){_ACRONYM_TOKEN}"
+    rf"(?i:\s+(?:mean|stand\s+for)\b)"
+    rf"|\b{_ACRONYM_TOKEN}(?i:\s+(?:stands\s+for|means)\s+what\b)"
+)
+
+
+def _asked_acronym(question: str) -> str | None:
+    match = _ASKED_ACRONYM.search(question)
+    found = next((a for a in match.groups() if a), None) if match else None
+    if found and found.endswith("s") and sum(c.isupper() for c in found) >= 2 < len(found) - 1:
+        found = found[:-1]  # "What are LATCos?"
+    return found
 
 
 def _counted(question: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ Screenshots are saved under test-artifacts/e2e/ (the reviewed ones are in docs/s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,8 @@ def test_no_question_is_dropped(app_page: Page, artifacts: Path) -> None:  # #15
     questions = page.locator("#lga-chat .lga-question")
     expect(questions).to_have_text([first, second])
     expect(page.locator("#lga-waiting")).not_to_contain_text(second)
+    # Nothing waits now: no empty bordered box is left behind.
+    expect(page.locator("#lga-waiting")).not_to_have_class(re.compile("lga-waiting"))
 
     # Straight after an answer appears: an example question is answered too, and what is
     # typed at once stays in the box (nothing clears it later).

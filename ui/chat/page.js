@@ -70,7 +70,7 @@
     if (box.dataset.key === key) return;
     box.dataset.key = key;
     box.replaceChildren();
-    if (!waiting.length) return;
+    if (!waiting.length) { box.className = ""; return; } // no empty styled box left behind
     const heading = document.createElement("p");
     heading.className = "lga-heading";
     heading.textContent = "Waiting to be answered, in turn";

@@ -5,6 +5,8 @@ Hashing fake embedder and invented passages, as in test_answering.py.
 
 from __future__ import annotations
 
+import re
+
 from assistant.adapters.fakes import HashEmbedder
 from assistant.answering import Answerer
 from assistant.answering.analysis import Candidate
@@ -181,3 +183,30 @@ def test_the_count_bonus_goes_to_the_figure_that_counts_not_to_a_year() -> None:
     year = bonus("The Marlow programme of support offers was set up in 2023/24.")
     counted = bonus("The Marlow programme was made up of eight support offers.")
     assert counted > 0.0 == year == bonus("The Marlow programme of support offers is good.")
+
+
+def test_what_an_acronym_stands_for_leads_the_answer_cited_to_the_passage_spelling_it_out() -> None:
+    assert analyse_question("What's a LATCo? It came up in a report.").acronym == "LATCo"
+    assert analyse_question("what does CDDaT stand for").acronym == "CDDaT"
+    assert analyse_question("What are LATCos?").acronym == "LATCo"
+    assert analyse_question("What is the Transformation Network?").acronym is None
+    hits = _hits(
+        "The Marlow LATCo took on leisure services in 2022 and grew its income each year.",
+        "In Marlow a local authority's trading company (LATCo) was set up to run leisure.",
+    )
+    for audience in ("officer", "councillor"):
+        draft = _answerer().answer("What's a LATCo?", audience=audience, hits=hits)
+        assert not draft.refused
+        first, *rest = draft.text.split("\n\n")
+        assert first == "LATCo stands for local authority trading company [1]."
+        [one] = [c for c in draft.citations if c.n == 1]
+        assert one.chunk.document_id == "doc-1" and "(LATCo)" in one.quote
+        # Every marker points at a citation, numbered 1..n.
+        assert sorted(c.n for c in draft.citations) == list(range(1, len(draft.citations) + 1))
+        assert {int(n) for n in re.findall(r"\[(\d+)\]", draft.text)} == {
+            c.n for c in draft.citations
+        }
+    # No passage spells it out: no invented expansion.
+    plain = _hits("The Marlow LATCo took on leisure services in 2022 and grew its income.")
+    draft = _answerer().answer("What's a LATCo?", audience="officer", hits=plain)
+    assert "stands for" not in draft.text
