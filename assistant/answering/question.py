@@ -103,7 +103,8 @@ _ADVICE = re.compile(
     r"^\s*(?:(?:and|so|ok)\s*,?\s*)?how\s+(?:can|could|should|do|might|would|to)\s+"
     r"(?:we|i|you|councils?|a\s+council|my\s+council|our\s+council|councillors|members|"
     r"officers|leaders|colleagues|other\s+councils|they|one)\b"
-    r"|\bwhat\s+(?:can|could|should|might|would)\s+(?:we|i|councils?|a\s+council|my|our)\b"
+    r"|\bwhat\s+(?:[a-z-]+\s+){0,2}?(?:can|could|should|might|would)\s+"
+    r"(?:we|i|councils?|a\s+council|my|our)\b"  # "what questions should I ask"
     r"|\b(?:tips|advice|suggest(?:ed|ions?)?|recommend(?:ed|ations?)?|approaches|"
     r"best\s+way|ways\s+to|what\s+works|lessons|how\s+do\s+other)\b"
     r"|\bis\s+there\s+a\s+better\s+way\b",

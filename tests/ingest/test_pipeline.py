@@ -487,6 +487,20 @@ def test_unchanged_files_are_not_even_parsed(
     report = run(index, [docs])
     assert by_status(report) == {"unchanged": ["care.md", "housing.md", "waste.txt"]}
     assert_consistent(index)
+    # A new loader version (FINGERPRINT_VERSION) parses every file again.
+    monkeypatch.undo()
+    parsed: list[str] = []
+    real_load = pipeline_module.load_document
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        parsed.append(path.name)
+        return real_load(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module, "load_document", counting)
+    monkeypatch.setattr(pipeline_module, "FINGERPRINT_VERSION", "test-next")
+    run(index, [docs])
+    assert sorted(parsed) == ["care.md", "housing.md", "waste.txt"]
+    assert_consistent(index)
 
 
 def test_a_bug_on_the_parsing_thread_surfaces_in_the_caller(docs: Path) -> None:
