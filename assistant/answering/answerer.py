@@ -62,7 +62,7 @@ class Answerer:
         names = missing_names(question, hits)
         if names:  # a council, person or programme no passage mentions
             return refusal(not_covered_reason(names, hits), evidence=analysis.evidence)
-        missing = missing_specific(analysis, hits)
+        missing = missing_specific(analysis, hits, self.weights)
         if missing is not None:  # a figure, date or name the passages do not hold
             return refusal(missing, evidence=analysis.evidence)
         words = self._budget(audience)

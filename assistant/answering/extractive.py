@@ -273,19 +273,29 @@ _PEOPLE = frozenset(
 _PEOPLE_STEMS = frozenset(stem(w) for w in _PEOPLE)
 
 
-def missing_specific(analysis: Analysis, hits: Sequence[Hit]) -> str | None:
+def missing_specific(
+    analysis: Analysis, hits: Sequence[Hit], weights: AnsweringWeights = WEIGHTS
+) -> str | None:
     """A refusal reason when the question asks for a figure or date that no passage holds
     beside the thing asked about (rather than answering around it), else None."""
     question = analysis.question
     if question.type not in ("number", "date") or question.frequency or question.mode:
         return None
     names = analysis.question_names
+    weight = {n: analysis.question_terms.get(n, 1.0) for n in names}
+    needed = weights.answer_type.specific_name_share * sum(weight.values())
+
+    def about_asked(terms: frozenset[str] | set[str]) -> bool:
+        # The names it shares with the question, weighted by rarity: "Transformation", in
+        # nearly every passage, does not make a sentence about the board meeting asked about.
+        return sum(weight[n] for n in names & terms) >= needed
+
     for cand in analysis.candidates:
         text = cand.sentence.text
-        if names and not (cand.terms & names):
+        if names and not about_asked(cand.terms):
             sentences = analysis.all_sentences[cand.hit_index]
             before = sentences[cand.sentence.index - 1].text if cand.sentence.index > 0 else ""
-            if not (dangling_subject(text) and content_terms(before) & names):
+            if not (dangling_subject(text) and about_asked(cand.terms | content_terms(before))):
                 continue  # about something else than the council / programme asked about
         if question.type == "number":
             if question.money:

@@ -124,6 +124,9 @@ class AnswerTypeWeights:
     catalogue_echo_cosine: float = 0.8  # ...judged by cosine to a primary document's sentence
     unresolved_reference: float = 0.1  # penalty: "It/They/The council..." with its antecedent
     # (the sentence before) not in the answer
+    specific_name_share: float = 0.15  # a figure or date answers a "how many / when" question
+    # only in a sentence sharing this share of the question's names, weighted by rarity
+    # (``extractive.missing_specific``): one common name ("Transformation") is not enough
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,8 +78,9 @@ def numbers_in(text: str) -> set[str]:
 
 def question_names(question: str) -> set[str]:
     """Stemmed capitalised words inside the question (names of councils, places, people)."""
+    words = [re.sub(r"['\u2019]s$", "", w) for w in WORD.findall(question)]  # "LGA's": LGA
     return {
         stem(w)
-        for i, w in enumerate(WORD.findall(question))
+        for i, w in enumerate(words)
         if i > 0 and w[:1].isupper() and w.lower() not in STOPWORDS and not w.isupper()
     }

@@ -210,3 +210,20 @@ def test_what_an_acronym_stands_for_leads_the_answer_cited_to_the_passage_spelli
     plain = _hits("The Marlow LATCo took on leisure services in 2022 and grew its income.")
     draft = _answerer().answer("What's a LATCo?", audience="officer", hits=plain)
     assert "stands for" not in draft.text
+
+
+def test_a_date_beside_only_a_common_name_of_the_question_does_not_answer_it() -> None:
+    question = "On what date did the Marlow Board discuss the Transformation Plan?"
+    hits = _hits(
+        "The Marlow Board discussed the Transformation Plan and agreed to review it. "
+        "Transformation work carried on in many councils during the year. "
+        "Transformation leads from several councils met online. "
+        "Transformation budgets were set for the next three years. "
+        "Transformation teams shared their learning with residents.",
+        "Transformation masterclasses ran on 22 November 2023 across the region.",
+    )
+    draft = _answerer().answer(question, audience="officer", hits=hits)
+    assert draft.refused and "don't give that date" in (draft.refusal_reason or "")
+    dated = _hits("The Marlow Board discussed the Transformation Plan on 12 March 2024.")
+    draft = _answerer().answer(question, audience="officer", hits=dated)
+    assert not draft.refused and "12 March 2024" in draft.text
