@@ -64,8 +64,12 @@ def generate_answer(
     if system_prompt_leaked(raw, shingle=support.leak_shingle, allowed=support.leak_allowed):
         log.warning("chat model output repeated the system prompt; answering extractively")
         return None
-    if NOT_IN_SOURCES in raw or (_REFUSAL_PHRASES.search(raw) and not MARKERS.search(raw)):
+    # NOT_IN_SOURCES refuses when it is the reply; a small local model also tacks it onto an
+    # answer it wrote (measured with Qwen2.5-Coder-1.5B), and that answer is checked like any.
+    answer_part = raw.replace(NOT_IN_SOURCES, "").strip(" \n.")
+    if len(answer_part.split()) < 4 or (_REFUSAL_PHRASES.search(raw) and not MARKERS.search(raw)):
         return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
+    raw = raw.replace(NOT_IN_SOURCES, "").strip()
     checked = check_generated(
         raw,
         hits,
@@ -145,8 +149,14 @@ def check_generated(
     if not parts:
         return None
     vecs = np.asarray(embedder.embed([p for p, _ in parts]), dtype=np.float32)
-    # Sentence vectors of the cited passages, embedded in one batch.
-    cited = sorted({n for _, ns in parts for n in ns if 1 <= n <= len(hits)})
+    # Sentence vectors of the cited passages, embedded in one batch. A sentence the model left
+    # without a marker may be supported by any passage: it is checked against all of them and
+    # cited to the one that supports it best, as if the model had cited that one.
+    everything = range(1, len(hits) + 1)
+    uncited = any(not ns for _, ns in parts)
+    cited = sorted({n for _, ns in parts for n in (ns or everything) if 1 <= n <= len(hits)})
+    if uncited:
+        cited = list(everything)
     source_texts: list[str] = []
     owners: list[tuple[int, Sentence]] = []
     for n in cited:
@@ -160,7 +170,7 @@ def check_generated(
     )
     kept: list[tuple[str, list[int], dict[int, Sentence]]] = []
     for (plain, numbers), vec in zip(parts, vecs, strict=True):
-        valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(hits)]
+        valid = [n for n in dict.fromkeys(numbers or everything) if 1 <= n <= len(hits)]
         if (
             not valid
             or source_vecs is None
@@ -185,6 +195,11 @@ def check_generated(
                 and (float(sims[best]) >= min_cosine or overlap >= overlap_alone)
             ):
                 support[n] = owners[rows[best]][1]
+        if support and not numbers:  # cited here: only the passage that supports it best
+            best_n = max(
+                support, key=lambda n: float(source_vecs[owners.index((n, support[n]))] @ vec)
+            )
+            support = {best_n: support[best_n]}
         if support:
             kept.append((plain, list(support), support))
     if not kept or len(kept) < min_kept * len(parts):

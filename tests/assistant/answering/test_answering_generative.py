@@ -147,9 +147,29 @@ def test_mostly_unsupported_answer_falls_back_to_extractive(server_factory) -> N
     assert answerer(model).answer(QUESTION, audience="officer", hits=hits()) == extractive()
 
 
-def test_uncited_answer_falls_back_to_extractive(server_factory) -> None:  # type: ignore[no-untyped-def]
-    _, model = server_factory(lambda body: "Riverton did well. It involved residents a lot.")
+def test_uncited_unsupported_answer_falls_back_to_extractive(server_factory) -> None:  # type: ignore[no-untyped-def]
+    reply = "Riverton built a new swimming pool downtown. The council sold its old offices."
+    _, model = server_factory(lambda body: reply)
     assert answerer(model).answer(QUESTION, audience="officer", hits=hits()) == extractive()
+
+
+def test_an_uncited_supported_sentence_is_cited_to_the_passage_that_supports_it(
+    server_factory,
+) -> None:  # type: ignore[no-untyped-def]
+    # As a small local model writes: the passage copied without markers, NOT_IN_SOURCES after.
+    reply = (
+        "Residents were involved through a citizens panel that met every month.\n\n"
+        "Triage resolved 40 per cent of referrals at first contact and saved 9 million pounds."
+        "\n\nNOT_IN_SOURCES"
+    )
+    _, model = server_factory(lambda body: reply)
+    draft = answerer(model).answer(QUESTION, audience="officer", hits=hits())
+    assert not draft.refused
+    assert (
+        draft.text == "Residents were involved through a citizens panel that met every month [1]."
+    )
+    [citation] = draft.citations
+    assert citation.chunk.document_id == "riverton-panel" and "citizens panel" in citation.quote
 
 
 def test_model_saying_sources_do_not_cover_it_is_a_refusal(server_factory) -> None:  # type: ignore[no-untyped-def]
