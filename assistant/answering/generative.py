@@ -180,6 +180,7 @@ def check_generated(
             continue
         terms = content_terms(plain)
         support: dict[int, Sentence] = {}
+        similarity: dict[int, float] = {}  # passage -> cosine of its best supporting sentence
         for n in valid:
             chunk_text = trusted_text(hits[n - 1].chunk.text)
             rows = [i for i, (owner, _) in enumerate(owners) if owner == n]
@@ -195,10 +196,9 @@ def check_generated(
                 and (float(sims[best]) >= min_cosine or overlap >= overlap_alone)
             ):
                 support[n] = owners[rows[best]][1]
+                similarity[n] = float(sims[best])
         if support and not numbers:  # cited here: only the passage that supports it best
-            best_n = max(
-                support, key=lambda n: float(source_vecs[owners.index((n, support[n]))] @ vec)
-            )
+            best_n = max(support, key=similarity.__getitem__)
             support = {best_n: support[best_n]}
         if support:
             kept.append((plain, list(support), support))
