@@ -226,7 +226,7 @@ _ASKED_ACRONYM = re.compile(
 def _asked_acronym(question: str) -> str | None:
     match = _ASKED_ACRONYM.search(question)
     found = next((a for a in match.groups() if a), None) if match else None
-    if found and found.endswith("s") and sum(c.isupper() for c in found) >= 2 < len(found) - 1:
+    if found and found.endswith("s") and len(found) > 3 and sum(map(str.isupper, found)) >= 2:
         found = found[:-1]  # "What are LATCos?"
     return found
 
