@@ -31,6 +31,7 @@ from assistant.answering.llm_rewrite import CouncillorRewriter
 from assistant.ports import ChatMessage, ChatModel, Embedder
 from assistant.settings import AnswerSettings, Settings
 from assistant.types import Chunk, Hit
+from tests.helpers import make_chunk
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -97,14 +98,7 @@ def model(settings: Settings, **update: object) -> OpenAIChatModel:
 def hits() -> list[Hit]:
     out = []
     for i, (doc, text) in enumerate((("riverton-triage", TRIAGE), ("riverton-panel", PANEL))):
-        chunk = Chunk(
-            id=Chunk.make_id(doc, 0, text),
-            document_id=doc,
-            position=0,
-            text=text,
-            title=doc,
-            source=f"{doc}.pdf",
-        )
+        chunk = make_chunk(doc, 0, text, source=f"{doc}.pdf")
         out.append(Hit(chunk=chunk, score=1.0 - i / 10, dense_rank=i + 1))
     return out
 

@@ -19,6 +19,7 @@ from assistant.settings import AnswerSettings, LLMSettings, Settings
 from assistant.text.sentences import normalise_whitespace
 from assistant.types import Chunk, Hit
 from tests.fake_openai_server import FakeOpenAIServer, Reply
+from tests.helpers import make_chunk
 
 pytestmark = pytest.mark.integration  # a real HTTP server and the real OpenAI client
 
@@ -38,14 +39,7 @@ QUESTION = "How did Riverton improve adult social care referrals and involve res
 def hits() -> list[Hit]:
     out = []
     for i, (doc, text) in enumerate((("riverton-triage", TRIAGE), ("riverton-panel", PANEL))):
-        chunk = Chunk(
-            id=Chunk.make_id(doc, 0, text),
-            document_id=doc,
-            position=0,
-            text=text,
-            title=doc,
-            source=f"{doc}.pdf",
-        )
+        chunk = make_chunk(doc, 0, text, source=f"{doc}.pdf")
         out.append(Hit(chunk=chunk, score=1.0 - i / 10, dense_rank=i + 1))
     return out
 

@@ -28,7 +28,8 @@ from assistant.answering.llm_rewrite import (
 from assistant.answering.weights import WEIGHTS, RewriteWeights
 from assistant.errors import ProviderError
 from assistant.ports import ChatMessage
-from assistant.types import Chunk, Citation
+from assistant.types import Citation
+from tests.helpers import make_chunk
 
 TRIAGE = (
     "Riverton Borough Council introduced a front door triage team for adult social care "
@@ -51,14 +52,7 @@ ANSWER = (
 def citations() -> tuple[Citation, ...]:
     out = []
     for n, (doc, text) in enumerate((("triage", TRIAGE), ("panel", PANEL)), start=1):
-        chunk = Chunk(
-            id=Chunk.make_id(doc, 0, text),
-            document_id=doc,
-            position=0,
-            text=text,
-            title=doc,
-            source=f"{doc}.pdf",
-        )
+        chunk = make_chunk(doc, 0, text, source=f"{doc}.pdf")
         out.append(Citation(n=n, chunk=chunk, quote=text))
     return tuple(out)
 
