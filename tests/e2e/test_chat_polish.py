@@ -86,10 +86,14 @@ def test_no_question_is_dropped(app_page: Page, artifacts: Path) -> None:  # #15
     box = page.get_by_label("Your question")
     first = "How can councils involve residents in co-designing services?"
     second = "What have councils learned from action learning sets?"
-    # Two questions back to back, no pause: the second waits visibly, then both are answered.
+    # Two questions back to back: the second waits visibly, then both are answered.
     box.fill(first)
     box.press("Enter")
     box.fill(second)
+    # What is typed while the first is on its way to the server stays in the box: the box
+    # was once emptied after that round trip, wiping the second question before it was sent.
+    page.wait_for_timeout(500)
+    expect(box).to_have_value(second)
     page.locator("#lga-ask").click()
     expect(box).to_have_value("")
     # Visible at once: listed as waiting until its turn or, when the first answer was quicker
@@ -104,7 +108,9 @@ def test_no_question_is_dropped(app_page: Page, artifacts: Path) -> None:  # #15
     # asserted here; questions asked at human pace keep their order (tests/ui/test_chat.py).
     expect(questions).to_have_count(2)
     assert sorted(questions.all_inner_texts()) == sorted([first, second])
-    expect(page.locator("#lga-waiting")).not_to_contain_text(second)
+    # Nothing answered is left listed as waiting (an Enter-sent question was once counted
+    # twice and stayed in the list after its answer).
+    expect(page.locator("#lga-waiting")).to_be_empty()
 
     # Straight after an answer appears: an example question is answered too, and what is
     # typed at once stays in the box (nothing clears it later).

@@ -16,6 +16,16 @@ if TYPE_CHECKING:
     from ui.api.deps import AppState
 
 CSS_PATH = Path(__file__).with_name("theme.css")
+# Enqueue's browser-side step: empty the question box if it still holds the question being
+# sent (so nothing typed since is lost), and pass the inputs on unchanged.
+EMPTY_QUESTION_BOX_JS = """(question, asked) => {
+  const box = document.querySelector("#lga-question textarea");
+  if (box && box.value.trim() === (question || "").trim()) {
+    box.value = "";
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  return [question, asked];
+}"""
 TITLE = "LGA transformation assistant"
 AUDIENCES = [("Councillor", "councillor"), ("Officer", "officer")]
 EXAMPLES = {
@@ -222,8 +232,8 @@ def build_chat(state: AppState) -> gr.Blocks:
         def hide_feedback() -> tuple[Any, ...]:
             return gr.update(visible=False, value=[]), gr.update(visible=False), ""
 
-        # Taking a question never waits for an answer, however often: the box is emptied at
-        # once (queue=False) and the question joins the session's queue.
+        # Taking a question never waits for an answer, however often: the question joins the
+        # session's queue and the box is emptied in the browser at once.
         # (enqueue is a queued event, one at a time in order: Gradio fires State.change only
         # for queued events, and a question asked twice in a row keeps its order.)
         take: dict[str, Any] = {
@@ -233,12 +243,12 @@ def build_chat(state: AppState) -> gr.Blocks:
             "show_progress": "hidden",
         }
         for trigger in (send.click, question.submit):
-            trigger(h.enqueue, [question, asked], asked, **take)
-            # Emptied in the browser, at once: a server round trip could also wipe what is
-            # typed straight after sending (the question itself went to enqueue above).
-            trigger(None, None, question, js="() => ''", queue=False, trigger_mode="multiple").then(
-                hide_feedback, None, reset_feedback, queue=False
-            )
+            # The box is emptied by enqueue's own browser-side step, which runs after Gradio
+            # has read the question and before it is sent. A separate "empty the box" event
+            # would run only after enqueue's round trip (Gradio runs one trigger's events in
+            # turn) and wipe a question typed meanwhile: a second question asked at once was lost.
+            trigger(h.enqueue, [question, asked], asked, js=EMPTY_QUESTION_BOX_JS, **take)
+            trigger(hide_feedback, None, reset_feedback, queue=False, trigger_mode="multiple")
         for button in example_buttons:
             button.click(h.enqueue, [button, asked], asked, **take)
             button.click(hide_feedback, None, reset_feedback, queue=False, trigger_mode="multiple")

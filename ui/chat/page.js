@@ -98,12 +98,6 @@
     if (el.id === "lga-clear") { waiting.length = 0; setTimeout(renderWaiting, 0); return; }
     ask(el.id === "lga-ask" ? document.querySelector("#lga-question textarea")?.value : el.textContent);
   }, true);
-  // Enter in the question box asks too (Shift+Enter is a new line): without this, a question
-  // sent with Enter was not counted, and the next one left the list before its turn came.
-  document.addEventListener("keydown", (ev) => {
-    const box = ev.target instanceof Element ? ev.target.closest("#lga-question textarea") : null;
-    if (!box || ev.key !== "Enter" || ev.shiftKey || ev.isComposing) return;
-    ask(box.value);
-  }, true);
+  // (Enter in the question box clicks Ask, above, so it is counted here once.)
   new MutationObserver(renderWaiting).observe(document.documentElement, { subtree: true, childList: true });
 })();
