@@ -11,7 +11,7 @@ import functools
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from cachetools import LRUCache
@@ -328,6 +328,49 @@ class Analyser:
             analyse_question(question),
             people,
         )
+
+    def with_suggestions(self, hits: Sequence[Hit]) -> list[Hit]:
+        """``hits`` with, after each of the top few, the chunks of its section that hold the
+        section's suggested approaches, when retrieval found the problem and not the advice.
+
+        A document such as the action-learning one describes a challenge, then lists
+        "Practical suggestions and steps:" in the chunks that follow; an advice question's
+        words often match the challenge best. An added chunk takes its source's score."""
+        w = self.weights.answer_type
+        if self.document_chunks is None:
+            return list(hits)
+        have = {hit.chunk.id for hit in hits}
+        extra: dict[int, list[Hit]] = {}
+        added = 0
+        for rank, hit in enumerate(hits[: w.suggestion_sources]):
+            chunk = hit.chunk
+            if len(chunk.heading_path) < 2 or added >= w.suggestion_chunks:
+                continue
+            section = chunk.heading_path[:2]
+            siblings = [
+                c
+                for c in self.document_chunks(chunk.document_id)
+                if c.heading_path[:2] == section and c.id not in have
+            ]
+            if not siblings:
+                continue
+            roles = self._structure(chunk).roles
+            taken = 0
+            for sibling in sorted(siblings, key=lambda c: abs(c.position - chunk.position)):
+                spans = role_spans(sibling.text, roles.get(sibling.id))
+                if not any(role == "suggestion" for _, role in spans):
+                    continue
+                extra.setdefault(rank, []).append(replace(hit, chunk=sibling))
+                have.add(sibling.id)
+                added += 1
+                taken += 1
+                if taken >= w.suggestion_per_source or added >= w.suggestion_chunks:
+                    break
+        out: list[Hit] = []
+        for rank, hit in enumerate(hits):
+            out.append(hit)
+            out.extend(extra.get(rank, ()))
+        return out
 
     def _embed(self, texts: list[str], chunk_ids: list[str]) -> np.ndarray:
         """Vectors of ``texts``: stored ones from the chunks' ingest-time vectors, the rest

@@ -17,6 +17,7 @@ from assistant.answering.draft import NO_SOURCES_REASON, WEAK_EVIDENCE_REASON, D
 from assistant.answering.evidence import resolve_min_evidence
 from assistant.answering.extractive import extract_answer, missing_specific
 from assistant.answering.generative import generate_answer
+from assistant.answering.question import analyse_question
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.guardrails.scope import check_scope
 from assistant.ports import ChatModel, Embedder, TextVectors
@@ -56,6 +57,8 @@ class Answerer:
         hits = dedupe_hits(hits)
         if not hits:
             return refusal(NO_SOURCES_REASON, evidence=0.0)
+        if analyse_question(question).type == "advice":
+            hits = self.analyser.with_suggestions(hits)  # the advice, not only the problem
         analysis = self.analyser.analyse(question, hits)
         if analysis.evidence < self.min_evidence or not analysis.candidates:
             return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)

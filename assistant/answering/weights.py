@@ -127,6 +127,10 @@ class AnswerTypeWeights:
     specific_name_share: float = 0.15  # a figure or date answers a "how many / when" question
     # only in a sentence sharing this share of the question's names, weighted by rarity
     # (``extractive.missing_specific``): one common name ("Transformation") is not enough
+    suggestion_sources: int = 2  # advice: the top passages whose section's suggested
+    # approaches are added when not retrieved (``Analyser.with_suggestions``)...
+    suggestion_per_source: int = 2  # ...the nearest this many chunks per passage...
+    suggestion_chunks: int = 4  # ...and at most this many added passages in all
 
 
 @dataclass(frozen=True, slots=True)

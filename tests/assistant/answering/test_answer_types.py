@@ -15,6 +15,7 @@ from assistant.answering.question import analyse_question
 from assistant.settings import AnswerSettings, Settings
 from assistant.text.sentences import split_sentences
 from assistant.types import Chunk, Hit
+from tests.helpers import make_chunk
 
 THEMES = (
     "The review met with twenty councils over a year. It grouped what it heard into five "
@@ -111,6 +112,48 @@ def test_advice_prefers_suggested_approaches_to_the_problem() -> None:
     assert draft.text.index("open forums") < draft.text.find("job for the transformation") or (
         "job for the transformation" not in draft.text
     )
+
+
+def test_advice_brings_in_the_suggestions_that_follow_a_retrieved_problem() -> None:
+    # Retrieval found the section's problem description only; its suggested approaches are
+    # in the next chunk of the same section, and another section's advice is left out.
+    doc, title = "al-doc", "Action learning"
+    problem = (
+        "Keeping staff engaged in change\n\nChallenges include:\n\nStaff see the change "
+        "programme as a job for the transformation team alone.\n\nPractical suggestions "
+        "and steps:"
+    )
+    advice = (
+        "Run open forums where staff can question senior leaders about the programme.\n\n"
+        "Share short stories of teams whose work got easier after the change."
+    )
+    other = "Practical suggestions and steps:\n\nBuy a shared data platform for the region."
+    chunks = [
+        make_chunk(doc, 0, problem, heading_path=(title, "Keeping staff engaged")),
+        make_chunk(doc, 1, advice, heading_path=(title, "Keeping staff engaged")),
+        make_chunk(doc, 2, other, heading_path=(title, "Data platforms")),
+    ]
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05))
+    question = "How can we keep staff engaged in the change programme?"
+    hits = [Hit(chunk=chunks[0], score=1.0, dense_rank=1)]
+    alone = Answerer(embedder=HashEmbedder(), chat_model=None, settings=settings)
+    assert "open forums" not in alone.answer(question, audience="officer", hits=hits).text
+    answerer = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=settings,
+        document_chunks=lambda document_id: chunks if document_id == doc else [],
+    )
+    draft = answerer.answer(question, audience="officer", hits=hits)
+    assert "open forums" in draft.text
+    assert "data platform" not in draft.text
+    # cited to its passage (adjacent chunks of one section share a number and a quote)
+    assert any("open forums" in c.quote for c in draft.citations)
+    # A question that does not ask for advice is answered from what was retrieved.
+    asked = answerer.answer(
+        "What do staff think of the change programme?", audience="officer", hits=hits
+    )
+    assert "open forums" not in asked.text
 
 
 def test_a_sentence_leaning_on_its_antecedent_comes_with_it() -> None:
