@@ -66,6 +66,9 @@ def question_name_phrases(question: str) -> list[list[str]]:
         for position, token in enumerate(_TOKEN.findall(sentence)):
             if _is_name_token(token, position) or (current and token[0].isdigit()):
                 current.append(token)
+                if token.endswith(("'s", "\u2019s")):  # "LGA's Future Councils": two names
+                    phrases.append(current)
+                    current = []
                 continue
             if current:
                 phrases.append(current)
@@ -106,6 +109,41 @@ def _passage_vocabulary(hits: Iterable[Hit]) -> tuple[set[str], set[str]]:
     return words, {stem(w) for w in words}
 
 
+# A word written as a name: capitalised inside a sentence (after a lower-case word or a
+# comma), or followed by another capitalised word ("Priya Okafor said...").
+_NAME_IN_TEXT = re.compile(r"(?<=[a-z,;)] )[A-Z][A-Za-z]+|\b[A-Z][A-Za-z]+(?= [A-Z])")
+
+
+def _passage_names(hits: Iterable[Hit]) -> tuple[set[str], set[str], str]:
+    """The words the passages write as names (as written and stemmed), and their text as
+    one lower-case run of words (to find a whole phrase in)."""
+    names: set[str] = set()
+    runs: list[str] = []
+    for hit in hits:
+        chunk = hit.chunk
+        for text in (chunk.text, chunk.title or "", chunk.section or ""):
+            names.update(w.lower() for w in _NAME_IN_TEXT.findall(text))
+            runs.append(" ".join(w.lower() for w in _PASSAGE_WORD.findall(text)))
+    return names, {stem(n) for n in names}, " " + " | ".join(runs) + " "
+
+
+def _phrase_held(
+    phrase: Sequence[str],
+    distinctive: Sequence[str],
+    names: set[str],
+    name_stems: set[str],
+    run: str,
+) -> bool:
+    """Is a name of several words ("Future Councils") in the passages as a name: the whole
+    phrase (a plural or possessive allowed), or each distinctive word written as a name? A
+    common word that the passages only use as a word ("future meetings") does not count."""
+    words = [_normal(w) for w in phrase]
+    pattern = r"\s".join(rf"{re.escape(w)}(?:s|es)?" for w in words if w)
+    if re.search(rf"\s{pattern}\s", run):
+        return True
+    return all(w[0].isdigit() or _held(w, names, name_stems, {}) for w in distinctive)
+
+
 def _held(word: str, words: set[str], stems: set[str], expansions: dict[str, str]) -> bool:
     if word in words or stem(word) in stems:
         return True
@@ -133,11 +171,19 @@ def missing_names(question: str, hits: Sequence[Hit]) -> list[str]:
         return []
     words, stems = _passage_vocabulary(hits)
     expansions = {k.lower(): v for k, v in known_acronyms(hits).items()}
+    passage_names: tuple[set[str], set[str], str] | None = None
     missing = []
     for phrase in phrases:
         distinctive = _distinctive(phrase)
-        if distinctive and not all(_held(w, words, stems, expansions) for w in distinctive):
+        if not distinctive:
+            continue
+        if not all(_held(w, words, stems, expansions) for w in distinctive):
             missing.append(" ".join(phrase))
+        elif len(phrase) > 1 and not any(_normal(w) in expansions for w in phrase):
+            if passage_names is None:
+                passage_names = _passage_names(hits)
+            if not _phrase_held(phrase, distinctive, *passage_names):
+                missing.append(" ".join(phrase))
     return missing
 
 

@@ -237,18 +237,26 @@ def counts_focus(question: QuestionAnalysis, text: str) -> bool:
         return has_figure(text, ignore=question.numbers)
     focus = {stem(f) for f in nouns}
     people = any(f in _PEOPLE for f in nouns)
+    # the singular of a plural asked about, used as a modifier ("officer groups")
+    singular = {f[:-1] for f in nouns if f.endswith("s") and not f.endswith("ss")}
     for match in _COUNTED.finditer(text):
         n = match.group("n").replace(",", "")
         if n in question.numbers or is_year(n):
             continue
         if n[0].isalpha() and n[0].isupper() and match.start() > 0:
             continue  # part of a name: "its One Council Transformation Programme"
-        for word in re.findall(r"[\w'-]+", match.group("rest")):
+        words = re.findall(r"[\w'-]+", match.group("rest"))
+        share = [w.lower() for w in words[:3]] == ["per", "cent", "of"]
+        if share:
+            words = words[3:]  # "99 per cent of chief executives" answers how many of them...
+        for word in words:
             low = word.lower()
             if low in _BREAKS_NOUN_PHRASE:
                 break
-            if stem(low) in focus or (people and stem(low) in _PEOPLE_STEMS):
-                return True
+            if low in singular and n.lower() not in ("1", "one"):
+                continue  # "two officer groups" counts groups, not officers
+            if stem(low) in focus or (people and not share and stem(low) in _PEOPLE_STEMS):
+                return True  # (...but a share of councillors says nothing about peers)
     return False
 
 

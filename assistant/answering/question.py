@@ -132,7 +132,7 @@ _WANTS_ROLE = re.compile(
     re.I,
 )
 _FOCUS_AFTER = re.compile(
-    r"\bhow\s+(?:many|much)\s+(?P<x>(?:[\w'-]+\s+){0,2}?[\w'-]+?)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|took|take|in|of|on|at|for)\b",
+    r"\bhow\s+(?:many|much)\s+(?P<x>(?:[\w'-]+\s+){0,2}?[\w'-]+?)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|took|take|in|of|on|at|for|said|say|says|attended|joined|used|use|met|received|responded|reported|signed|completed|participated|got|work|worked|went|came|from|across)\b",
     re.I,
 )
 _FOCUS_NOUN_AFTER_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<x>[\w'-]+)", re.I)
@@ -236,8 +236,18 @@ def _counted(question: str) -> tuple[str, ...]:
     for pattern in (_FOCUS_AFTER, _FOCUS_NOUN_AFTER_HOW_MANY):
         match = pattern.search(question)
         if match and re.match(r"\s*how\s+many\b", question[match.start() :], re.I):
-            words = re.findall(r"[A-Za-z][\w'-]*", match.group("x"))
-            return tuple(w.lower() for w in words if w.lower() not in _COUNT_STOP)
+            # The head noun of each counted phrase: "Corporate Peer Challenges" counts
+            # challenges (not peers); "councils or officers" counts both.
+            heads = []
+            for part in re.split(r",|\band\b|\bor\b", match.group("x"), flags=re.I):
+                words = [
+                    w.lower()
+                    for w in re.findall(r"[A-Za-z][\w'-]*", part)
+                    if w.lower() not in _COUNT_STOP
+                ]
+                if words:
+                    heads.append(words[-1])
+            return tuple(heads)
     return ()
 
 

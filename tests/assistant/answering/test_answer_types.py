@@ -215,6 +215,33 @@ def test_a_count_must_count_the_thing_asked_about() -> None:
     assert not draft.refused and "One council" in draft.text
 
 
+def test_the_counted_thing_is_the_head_of_its_phrase() -> None:
+    assert analyse_question("How many Corporate Peer Challenges did the LGA run?").counted == (
+        "challenges",
+    )
+    assert analyse_question("How many councils or officers joined the Marlow review?").counted == (
+        "councils",
+        "officers",
+    )
+    assert analyse_question("How many chief executives said the review helped?").counted == (
+        "executives",
+    )
+    answerer = _answerer()
+    # "two officer groups" counts groups; "2,200 peers" counts peers, not peer challenges
+    for question, passage in (
+        ("How many officers took part in the Marlow review?", "two officer groups"),
+        ("How many peer challenges did the Marlow review run?", "a pool of 2,200 peers"),
+    ):
+        hits = _hits(f"The Marlow review draws on {passage}. The Marlow review met online.")
+        assert answerer.answer(question, audience="officer", hits=hits).refused, question
+    # a share of the people asked about answers "how many of them"
+    share = _hits("In the Marlow review, 99 per cent of chief executives said it helped.")
+    draft = answerer.answer(
+        "How many chief executives said the Marlow review helped?", audience="officer", hits=share
+    )
+    assert not draft.refused and "99 per cent" in draft.text
+
+
 def test_the_count_bonus_goes_to_the_figure_that_counts_not_to_a_year() -> None:
     question = analyse_question("How many support offers are in the Marlow programme?")
 

@@ -89,3 +89,20 @@ def test_the_answerer_refuses_and_names_what_is_not_covered() -> None:
         hits=hits,
     )
     assert not covered.refused and "[1]" in covered.text
+
+
+def test_a_name_made_of_common_words_must_be_in_the_passages_as_a_name() -> None:
+    # "future" and "resilience" are in the passage, but only as words: the programme the
+    # question names is not, so the answerer would be answering about something else.
+    hits = _hits(PASSAGE + " Partners plan the future of the resilience work together.")
+    assert missing_names("How do councils join the Future Resilience pilot?", hits) == [
+        "Future Resilience"
+    ]
+    # The whole phrase in the passage, or each word written as a name, holds it.
+    assert missing_names("Who leads the Resilience Programme at Marlow?", hits) == []
+    assert missing_names("Who is Okafor Priya?", hits) == []
+    # A possessive ends a name: the LGA's pilot is a second name, checked on its own.
+    assert question_name_phrases("Can the LGA's Future Resilience pilot help?") == [
+        ["LGA's"],
+        ["Future", "Resilience"],
+    ]
