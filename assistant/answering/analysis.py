@@ -313,7 +313,7 @@ class Analyser:
         dim = question_vec.shape[0]
         vectors = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
         sims = vectors @ question_vec if rows else np.zeros(0, dtype=np.float32)
-        weights = term_weights(with_expansions(question), candidates)
+        weights = term_weights(with_expansions(question, skip_common=True), candidates)
         evidence = refusal_score(question, sims, hits, self.weights.evidence)
         return Analysis(
             question_vec,

@@ -568,14 +568,16 @@ def best_list(
             heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
             terms = content_terms(" ".join([block.lead, heading, *block.items]))
             score = coverage(frozenset(terms), analysis.question_terms)
-            if expected is not None and len(block.items) == expected:
+            if expected is not None and len(block.items) != expected:
+                continue  # "the two groups" are not a list of three
+            if expected is not None:
                 score += w.list_count_match
-            elif expected is not None:
-                score -= w.list_count_match / 2
-            score -= 0.03 * index  # retrieval rank still counts
+            if score < w.list_min_coverage:
+                continue  # not the list asked for
+            score -= 0.03 * index  # among those that are, retrieval rank still counts...
             if is_catalogue(hit.chunk):
-                score -= w.catalogue_echo  # the LGA's own document's list first
-            if score >= w.list_min_coverage and (best is None or score > best[0]):
+                score -= w.catalogue_echo  # ...and the LGA's own document's list comes first
+            if best is None or score > best[0]:
                 best = (score, block, index)
     return (best[1], best[2]) if best else None
 

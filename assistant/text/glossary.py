@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.text.sentences import normalise_whitespace
+from assistant.text.terms import STOPWORDS
 from assistant.types import Hit
 
 # Acronyms spelled out for councillors when the passages don't define them themselves.
@@ -46,10 +47,16 @@ GLOSSARY: dict[str, str] = {
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]{1,6}\b")  # looked up: only known acronyms expand
 
 
-def with_expansions(text: str) -> str:
+def with_expansions(text: str, *, skip_common: bool = False) -> str:
     """``text`` with the glossary expansion of each acronym it uses appended, so that "TIEx"
-    and "Transformation and Innovation Exchange" match when scoring (never shown to users)."""
-    found = [GLOSSARY[a] for a in dict.fromkeys(_ACRONYM.findall(text)) if a in GLOSSARY]
+    and "Transformation and Innovation Exchange" match when scoring (never shown to users).
+    ``skip_common`` leaves out acronyms every passage shares ("LGA"): in a question's terms,
+    "Local Government Association" would outweigh what the question is about."""
+    found = [
+        GLOSSARY[a]
+        for a in dict.fromkeys(_ACRONYM.findall(text))
+        if a in GLOSSARY and not (skip_common and a.lower() in STOPWORDS)
+    ]
     extra = [e for e in found if e.lower() not in text.lower()]
     return f"{text} ({'; '.join(extra)})" if extra else text
 

@@ -27,7 +27,7 @@ _DOMAIN_WORDS = """
     also may might must shall us get got make made use used using way ways within without
     across explain describe know want need like one two many much well good council councils
     local authority authorities lga keep keeping making take taking help helping things
-    thing able
+    thing able come came comes
     """
 STOPWORDS = FUNCTION_WORDS | frozenset(_DOMAIN_WORDS.split())
 
@@ -66,9 +66,15 @@ def _content_terms(text: str) -> frozenset[str]:
         {
             stem(w)
             for w in WORD.findall(text)
-            if w.lower() not in STOPWORDS and (len(w) > 2 or w.isdigit())
+            if _bare(w) not in STOPWORDS and (len(w) > 2 or w.isdigit())
         }
     )
+
+
+def _bare(word: str) -> str:
+    """``word`` in lower case without a possessive ("LGA's" -> "lga")."""
+    low = word.lower()
+    return low[:-2] if low.endswith("'s") else low
 
 
 def numbers_in(text: str) -> set[str]:

@@ -6,6 +6,7 @@ Hashing fake embedder and invented passages, as in test_answering.py.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.adapters.fakes import HashEmbedder
 from assistant.answering import Answerer
@@ -73,6 +74,29 @@ def test_a_list_question_is_answered_with_the_whole_list() -> None:
         assert f"- {item} [1]" in draft.text
     assert draft.text.splitlines()[0].endswith("These are [1]:")
     assert "1. Leadership and culture 2. Money" in draft.citations[0].quote
+
+
+def test_a_list_of_another_length_than_asked_for_is_not_the_answer() -> None:
+    groups = (
+        "The review is informed by two officer groups: the Change Network and the Data Leads "
+        "Group. The review's offers are grouped under three themes:\n\n- peer support\n\n"
+        "- learning and skills\n\n- tools and resources"
+    )
+    draft = _answerer().answer(
+        "Which two officer groups inform the review?", audience="officer", hits=_hits(groups)
+    )
+    assert "Change Network and the Data Leads Group" in draft.text
+    assert "- peer support" not in draft.text
+
+
+def test_a_list_only_the_catalogue_holds_still_answers_a_list_question() -> None:
+    hits = _hits(HOLDER, THEMES)
+    catalogue = replace(hits[1].chunk, publisher="lga-assistant catalogue")
+    hits = [hits[0], replace(hits[1], chunk=catalogue)]
+    draft = _answerer().answer(
+        "What themes came out of the LGA's review?", audience="officer", hits=hits
+    )
+    assert "- Money and savings [1]" in draft.text or "- Money and savings [2]" in draft.text
 
 
 def test_who_question_gets_the_full_name_and_role_for_initials() -> None:

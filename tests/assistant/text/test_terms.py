@@ -1,8 +1,9 @@
-"""Names in a question: what an answer must be about."""
+"""Words: names in a question, content terms and acronym expansions."""
 
 from __future__ import annotations
 
-from assistant.text.terms import question_names
+from assistant.text.glossary import with_expansions
+from assistant.text.terms import content_terms, question_names, stem
 
 
 def test_question_names_are_capitalised_words_inside_the_question() -> None:
@@ -12,3 +13,14 @@ def test_question_names_are_capitalised_words_inside_the_question() -> None:
     assert question_names("How many people took part in the LGA sets?") == set()
     assert question_names("How many people took part in the LGA's sets?") == set()
     assert question_names("How many people took part in the LGA\u2019s sets?") == set()
+
+
+def test_a_possessive_stopword_is_still_a_stopword() -> None:
+    assert content_terms("the LGA's themes came out") == {stem("themes")}
+
+
+def test_common_acronyms_are_not_expanded_into_question_terms() -> None:
+    assert "Local Government Association" in with_expansions("the LGA's TIEx")
+    kept = with_expansions("the LGA's TIEx", skip_common=True)
+    assert "Local Government Association" not in kept
+    assert "Transformation and Innovation Exchange" in kept
