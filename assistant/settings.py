@@ -63,6 +63,14 @@ class RetrievalSettings(BaseModel):
     max_sentences: int = Field(
         12, ge=1, le=100, description="Sentences per passage scored in the re-score."
     )
+    catalogue_discount: float = Field(
+        0.05,
+        ge=0,
+        lt=1,
+        description="Share taken off a catalogue passage's fused score (the project's own "
+        "paraphrase of LGA sources), so the LGA's own document ranks first when both match "
+        "(held-out dev: 0.05 raised source cited and facts; 0.1 and more cost facts).",
+    )
     neighbour_expansion: bool = Field(
         False, description="Attach the previous/next chunk of the same section to short hits."
     )

@@ -135,6 +135,11 @@ def public_source(source: str, document_id: str) -> str:
     return document_id if _SERVER_PATH.match(source) else source
 
 
+def is_catalogue(chunk: Chunk) -> bool:
+    """Is ``chunk`` from the project's own catalogue (corpus/), a paraphrase of LGA sources?"""
+    return (chunk.publisher or "").startswith("lga-assistant")
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A chunk returned by retrieval with the evidence from each retriever.

@@ -33,7 +33,7 @@ from assistant.ports import Embedder, TextVectors
 from assistant.text.glossary import with_expansions
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms, question_names
-from assistant.types import Chunk, Hit
+from assistant.types import Chunk, Hit, is_catalogue
 
 _CALL_TO_ACTION = re.compile(
     r"\b(?:please visit|click here|find out more|sign up|register (?:now|here)|contact us|"
@@ -161,11 +161,6 @@ def coverage(terms: frozenset[str] | set[str], weights: dict[str, float]) -> flo
     """The weighted share of the question's terms that ``terms`` covers."""
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
-
-
-def is_catalogue(chunk: Chunk) -> bool:
-    """Is ``chunk`` from the project's own catalogue (corpus/), a paraphrase of LGA sources?"""
-    return (chunk.publisher or "").startswith("lga-assistant")
 
 
 def dedupe_hits(hits: Sequence[Hit]) -> list[Hit]:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.answering.analysis import Analysis, Candidate, coverage, is_catalogue
+from assistant.answering.analysis import Analysis, Candidate, coverage
 from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal, related_material
 from assistant.answering.prompts import system_prompt_leaked
 from assistant.answering.question import QuestionAnalysis
@@ -38,7 +38,7 @@ from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
 from assistant.text.openings import dangling_subject, points_back
 from assistant.text.sentences import Sentence, normalise_whitespace
 from assistant.text.terms import content_terms, stem
-from assistant.types import Audience, Chunk, Citation, Hit
+from assistant.types import Audience, Chunk, Citation, Hit, is_catalogue
 
 _SAID = re.compile(r"^(?P<who>[^,]{3,60}),\s*(?P<role>[^,]{3,120}),\s*(?:said|says|added)\s*:$")
 LEAD_IN_WORDS = 4  # a source's lead-in ("Action Learning Sets (2025) suggests:")

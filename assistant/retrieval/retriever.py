@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from assistant.retrieval.fusion import dedupe, fuse, merge_neighbours
 from assistant.text.sentences import split_sentences
-from assistant.types import Chunk, Filters, Hit
+from assistant.types import Chunk, Filters, Hit, is_catalogue
 
 if TYPE_CHECKING:
     from assistant.index import Index
@@ -85,6 +85,10 @@ class Retriever:
         if filtering:
             assert filters is not None
             hits = [h for h in hits if filters.matches(h.chunk)]
+        if s.catalogue_discount > 0:
+            kept = 1.0 - s.catalogue_discount
+            hits = [replace(h, score=h.score * kept) if is_catalogue(h.chunk) else h for h in hits]
+            hits.sort(key=lambda h: -h.score)
         if s.dedupe:
             hits = dedupe(
                 hits[: max(top_k * 2, s.rescore_candidates)], threshold=s.dedupe_threshold

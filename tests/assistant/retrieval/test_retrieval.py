@@ -221,3 +221,20 @@ def test_retriever_embeds_through_the_given_cache() -> None:
     settings = RetrievalSettings(sentence_rescore=True)
     Retriever(index, settings, embedder=cache).retrieve("benefits tracker", k=2)
     assert cache.size > 1  # the query and the candidates' sentences
+
+
+def test_the_catalogue_discount_puts_the_lgas_own_document_first_on_a_near_tie() -> None:
+    text = "The benefits realisation tracker measures cashable savings and staff time."
+    chunks = [
+        make_chunk("catalogue", 0, text, publisher="lga-assistant catalogue"),
+        make_chunk("primary", 0, text, publisher="Local Government Association"),
+    ]
+    index = index_chunks(memory_index(), chunks)
+    query = "benefits realisation tracker savings"
+    even = RetrievalSettings(sentence_rescore=False, dedupe=False, catalogue_discount=0.0)
+    before = {h.chunk.document_id: h.score for h in Retriever(index, even).retrieve(query, k=2)}
+    assert before["catalogue"] == pytest.approx(before["primary"], rel=0.03)  # a near tie
+    discounted = RetrievalSettings(sentence_rescore=False, dedupe=False, catalogue_discount=0.05)
+    hits = Retriever(index, discounted).retrieve(query, k=2)
+    assert [h.chunk.document_id for h in hits] == ["primary", "catalogue"]
+    assert hits[1].score == pytest.approx(0.95 * before["catalogue"])
