@@ -62,12 +62,11 @@ def content_terms(text: str) -> set[str]:
 
 @functools.lru_cache(maxsize=16384)  # the retrieved passages' sentences, answer after answer
 def _content_terms(text: str) -> frozenset[str]:
+    words = WORD.findall(text)
+    # A hyphenated word also counts as its parts: "stockton" finds "Stockton-on-Tees".
+    words += [part for w in words if "-" in w for part in w.split("-")]
     return frozenset(
-        {
-            stem(w)
-            for w in WORD.findall(text)
-            if _bare(w) not in STOPWORDS and (len(w) > 2 or w.isdigit())
-        }
+        {stem(w) for w in words if _bare(w) not in STOPWORDS and (len(w) > 2 or w.isdigit())}
     )
 
 

@@ -24,3 +24,9 @@ def test_common_acronyms_are_not_expanded_into_question_terms() -> None:
     kept = with_expansions("the LGA's TIEx", skip_common=True)
     assert "Local Government Association" not in kept
     assert "Transformation and Innovation Exchange" in kept
+
+
+def test_a_hyphenated_word_also_counts_as_its_parts() -> None:
+    terms = content_terms("Stockton-on-Tees Borough Council")
+    assert {stem("stockton"), stem("tees"), stem("stockton-on-tees")} <= terms
+    assert "on" not in terms
