@@ -203,6 +203,10 @@ def type_bonus(
             bonus += w.definition
     elif kind == "organisation" and _COUNCIL_NAME.search(text):
         bonus += w.organisation
+    elif kind == "list" and question.listed and text.count(",") + text.count(";") >= 2:
+        words = {stem(x) for x in re.findall(r"[a-z]+", text.lower())}
+        if words & _listed_stems(question.listed):
+            bonus += w.list_sentence
     if question.mode and re.search(r"\b(?:online|in person|face to face|virtual|Teams)\b", text):
         bonus += w.date
     return bonus
@@ -566,6 +570,9 @@ def best_list(
             ):
                 continue
             heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
+            listed = analysis.question.listed
+            if listed and not _introduces(listed, hit.chunk.text, block, heading):
+                continue  # a list of something else than the topics / themes asked for
             terms = content_terms(" ".join([block.lead, heading, *block.items]))
             score = coverage(frozenset(terms), analysis.question_terms)
             if expected is not None and len(block.items) != expected:
@@ -580,6 +587,27 @@ def best_list(
             if best is None or score > best[0]:
                 best = (score, block, index)
     return (best[1], best[2]) if best else None
+
+
+# Words a list's lead may use for what the question calls its items.
+_LIST_SYNONYMS = {
+    "topics": ("topic", "theme", "subject", "issue", "area"),
+    "themes": ("theme", "topic", "area", "strand"),
+    "areas": ("area", "theme", "domain", "topic"),
+    "groups": ("group", "network"),
+}
+
+
+def _listed_stems(listed: str) -> set[str]:
+    return {stem(listed)} | {stem(w) for w in _LIST_SYNONYMS.get(listed, ())}
+
+
+def _introduces(listed: str, text: str, block: ListBlock, heading: str) -> bool:
+    """Does the list's lead, the line before it or its heading name what the question lists
+    ("topics", "themes", or a close word), so that it is that list?"""
+    before = text[: block.start].strip().splitlines()[-1:] if block.start else []
+    lines = " ".join([block.lead, heading, *before]).lower()
+    return bool({stem(w) for w in re.findall(r"[a-z]+", lines)} & _listed_stems(listed))
 
 
 def compose_list(

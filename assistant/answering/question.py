@@ -164,6 +164,7 @@ class QuestionAnalysis:
     numbers: frozenset[str] = frozenset()  # figures the question itself states ("2023/24")
     counted: tuple[str, ...] = ()  # "how many councils or officers..." -> councils, officers
     acronym: str | None = None  # "What's a LATCo?", "What does TIEx stand for?" -> the acronym
+    listed: str | None = None  # "Which topics did members ask for?" -> "topics"
 
     @property
     def wants_specific(self) -> bool:
@@ -189,6 +190,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
             numbers=frozenset(figures_in(q)),
             counted=_counted(q),
             acronym=_asked_acronym(q),
+            listed=_listed(q),
         )
 
     if _ADVICE.search(q) and not _NUMBER.search(q) and not _PERSON.search(q):
@@ -253,6 +255,19 @@ def _counted(question: str) -> tuple[str, ...]:
 
 _COUNT_STOP_TEXT = "a an the of in on at and or our my your their its"
 _COUNT_STOP = frozenset(_COUNT_STOP_TEXT.split())
+
+
+_LISTED = re.compile(
+    rf"^\s*(?:(?:so|ok|okay|and)\s*,?\s*)?(?:what|which)\s+(?:(?:are|were|is|was)\s+)?"
+    rf"(?:the\s+)?(?:\w+\s+){{0,3}}?(?P<x>{_PLURAL_LIST_NOUNS})\b",
+    re.I,
+)
+
+
+def _listed(question: str) -> str | None:
+    """The plural noun a "which/what X" list question asks for ("topics", "themes")."""
+    match = _LISTED.search(question)
+    return match.group("x").lower() if match else None
 
 
 def _expected_count(question: str) -> int | None:

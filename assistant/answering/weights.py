@@ -120,6 +120,8 @@ class AnswerTypeWeights:
     list_min_coverage: float = 0.2  # a list answers a list question when its lead/items cover
     # this share of the question's terms (or its item count matches the one asked for)
     list_count_match: float = 0.3  # bonus for a list with exactly the number of items asked for
+    list_sentence: float = 0.2  # a list question: a sentence enumerating the things asked for
+    # ("AI, Data, Skills and PMOs were among the topics selected") when no list block answers
     catalogue_echo: float = 0.12  # penalty: a catalogue sentence a primary document also says
     catalogue_echo_cosine: float = 0.8  # ...judged by cosine to a primary document's sentence
     unresolved_reference: float = 0.1  # penalty: "It/They/The council..." with its antecedent

@@ -89,6 +89,23 @@ def test_a_list_of_another_length_than_asked_for_is_not_the_answer() -> None:
     assert "- peer support" not in draft.text
 
 
+def test_a_list_question_is_answered_by_the_list_of_the_things_it_asks_for() -> None:
+    network = (
+        "The network is led by:\n\n- Chair: Ann Smith, Head of Change\n\n"
+        "- Vice chair: Raj Patel, Director of Digital\n\n"
+        "Members chose the topics for future meetings. Devolution, AI, Benefits Realisation, "
+        "Culture Change and PMOs were among the popular topics selected."
+    )
+    assert analyse_question("Which topics did network members ask for?").listed == "topics"
+    draft = _answerer().answer(
+        "Which topics did network members ask to discuss at future meetings?",
+        audience="officer",
+        hits=_hits(network),
+    )
+    assert "Benefits Realisation" in draft.text  # the sentence that lists the topics...
+    assert "Vice chair" not in draft.text  # ...not the only list block, which lists people
+
+
 def test_a_list_only_the_catalogue_holds_still_answers_a_list_question() -> None:
     hits = _hits(HOLDER, THEMES)
     catalogue = replace(hits[1].chunk, publisher="lga-assistant catalogue")
