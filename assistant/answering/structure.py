@@ -53,7 +53,7 @@ _ROLE_CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ),
     (
         "discussion",
-        re.compile(r"\b(?:comments and questions|members'? comments|discussion)\b", re.I),
+        re.compile(r"\b(?:comments and questions|members['\u2019]? comments|discussion)\b", re.I),
     ),
     ("decision", re.compile(r"\b(?:resolved|decisions?|agreed that|noted the)\b", re.I)),
     ("example", re.compile(r"^(?:figure \d+|illustration|case study|example)\b", re.I)),

@@ -47,6 +47,9 @@ def test_roles_from_cue_lines_carry_across_chunks() -> None:
     assert cue_role("Practical suggestions and steps:") == "suggestion"
     assert cue_role("Solutions suggested by other participants:") == "suggestion"
     assert cue_role("The participant planned to:") == "action"
+    # minutes write the apostrophe either way
+    assert cue_role("Members' comments and questions:") == "discussion"
+    assert cue_role("Members\u2019 comments:") == "discussion"
     assert (
         cue_role(
             "A long sentence that happens to mention suggestions in passing, not a cue, at all."
