@@ -194,13 +194,24 @@ class PeerFinder:
         best: dict[str, PeerCandidate] = {}
         for cand in self.candidates(question, qvec, hits, numbering.cited_ids):
             best.setdefault(cand.council, cand)
-        ranked = sorted(best.values(), key=lambda c: (-c.score, c.council))
+        # A council whose case study the answer cites is a peer first, in the answer's order:
+        # an answer that says "The St Helens case study says..." lists St Helens as a peer.
+        answered = [
+            council
+            for c in sorted(numbering.answer, key=lambda c: c.n)
+            if c.chunk.doc_type == "case_study"
+            for council in c.chunk.councils
+        ]
+        first = {council: i for i, council in enumerate(dict.fromkeys(answered))}
+        ranked = sorted(
+            best.values(), key=lambda c: (first.get(c.council, len(first)), -c.score, c.council)
+        )
         if not ranked:
             return []
-        floor = ranked[0].score * self.weights.relative_floor
+        floor = max(c.score for c in ranked) * self.weights.relative_floor
         out = []
         for cand in ranked[: self.weights.max_peers]:
-            if cand.score < floor:
+            if cand.score < floor and cand.council not in first:
                 break
             # The catalogue case study says what the council did in plain words: prefer it,
             # unless the answer already quotes the council from this passage.

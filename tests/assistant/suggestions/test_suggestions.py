@@ -674,3 +674,22 @@ def test_a_first_time_suggestion_embeds_only_the_question(corpus) -> None:  # #1
     result = suggest(suggester, index, question)
     assert result.peers  # peers were scored (their sentences needed vectors)
     assert Recording.texts == [question]
+
+
+def test_a_council_whose_case_study_the_answer_cites_is_the_first_peer(corpus) -> None:
+    _, index, suggester = corpus
+    question = "How can we run leadership development for managers?"
+    assert suggest(suggester, index, question).peers[0].title == "Brighton and Hove City Council"
+    derby = next(
+        chunk
+        for record in index.catalog.documents()
+        if record.doc_type == "case_study"
+        for chunk in index.catalog.document_chunks(record.id)
+        if "Derby City Council" in chunk.councils
+    )
+    cited = (Citation(n=1, chunk=derby, quote=derby.text[:80]),)
+    result = suggest(suggester, index, question, citations=cited)
+    # "The Derby City Council case study says..." in the answer: Derby is the first peer
+    assert result.peers[0].title == "Derby City Council"
+    assert result.peers[0].citations == (1,)
+    assert "Brighton and Hove City Council" in [p.title for p in result.peers]
