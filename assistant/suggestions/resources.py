@@ -95,16 +95,21 @@ class ResourceSuggester:
             elif any(i in self.named_in(h.chunk.text) for h in top):
                 named = w.named_top
             scored.append((float(sims[i]) + w.theme * theme_score + named, i))
-        scored.sort(key=lambda s: (-s[0], s[1]))
+        # A resource whose own catalogue entry the answer cites comes first, in the answer's
+        # order: the answer is built on it ("TIEx" when the answer quotes the TIEx entry).
+        first = self._cited_entries(numbering)
+        scored.sort(key=lambda s: (first.get(s[1], len(first)), -s[0], s[1]))
         floor: float | None = None  # relative to the best resource that can be cited
         out: list[Suggestion] = []
         for score, i in scored:
-            if len(out) == w.max_resources or (floor is not None and score < floor):
+            if len(out) == w.max_resources:
+                break
+            if floor is not None and score < floor and i not in first:
                 break
             n = self.citation(i, hits, numbering)
             if n is None:
                 continue  # no indexed passage evidences it (catalogue file not ingested)
-            if floor is None:
+            if floor is None and i not in first:
                 floor = score * w.relative_floor
             resource = self.entries[i]
             out.append(
@@ -117,6 +122,20 @@ class ResourceSuggester:
                 )
             )
         return out
+
+    def _cited_entries(self, numbering: CitationNumbering) -> dict[int, int]:
+        """Resource index -> rank, for resources whose own catalogue document the answer
+        cites, in the order of the answer's citations."""
+        cited = [c.chunk.document_id for c in sorted(numbering.answer, key=lambda c: c.n)]
+        if not cited:
+            return {}
+        own: dict[str, int] = {}
+        for i, resource in enumerate(self.entries):
+            document = self.sources.catalogue_document(resource.hints, resource.name)
+            if document is not None:
+                own.setdefault(document, i)
+        ranked = [own[d] for d in dict.fromkeys(cited) if d in own]
+        return {i: rank for rank, i in enumerate(ranked)}
 
     def pointers(self, numbering: CitationNumbering, limit: int | None = None) -> list[Suggestion]:
         """For refused questions: the catalogue entries the index holds most evidence about."""

@@ -187,6 +187,17 @@ class CatalogueSources:
             self._docs_stamp = stamp
         return mapping
 
+    def catalogue_document(self, hints: Sequence[str], name: str) -> str | None:
+        """The ingested document id of a catalogue entry (by path, id or title), if any;
+        from the mapping built once (no query per call)."""
+        docs = self._catalogue_documents()
+        for hint in (*hints, name.casefold()):
+            key = hint.replace("\\", "/")
+            doc_id = docs.get(key) or docs.get(Path(key).stem) or docs.get(key.casefold())
+            if doc_id:
+                return doc_id
+        return None
+
     def catalogue_chunks(self, hints: Sequence[str], name: str) -> list[Chunk]:
         """The ingested chunks of the catalogue document for an entry (by path, id or title)."""
         for refresh in (False, True):

@@ -398,6 +398,24 @@ def test_leadership_resource_ranks_first_for_leadership(corpus) -> None:
     assert len(result.resources) <= 3
 
 
+def test_a_resource_whose_own_entry_the_answer_cites_comes_first(corpus) -> None:
+    _, index, suggester = corpus
+    question = "How can we run leadership development for managers?"
+    assert suggest(suggester, index, question).resources[0].title == "Leadership Academy"
+    toolkit = next(
+        chunk
+        for record in index.catalog.documents()
+        if record.title.startswith("Resident consultation toolkit")
+        for chunk in index.catalog.document_chunks(record.id)
+    )
+    cited = (Citation(n=1, chunk=toolkit, quote=toolkit.text[:80]),)
+    result = suggest(suggester, index, question, citations=cited)
+    # the answer quotes the toolkit's own entry: the toolkit is the first resource, cited [1]
+    assert result.resources[0].title == "Resident consultation toolkit"
+    assert result.resources[0].citations == (1,)
+    assert "Leadership Academy" in [r.title for r in result.resources]
+
+
 # ------------------------------------------------------------------ next steps
 
 
