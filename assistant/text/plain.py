@@ -54,8 +54,40 @@ _WORDS = re.compile(r"[A-Za-z0-9\u00a3][\w'\u2019\-%.,\u00a3]*")
 # What must survive a rewrite
 
 
+_UNITS_TEXT = """zero one two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen"""
+_TENS_TEXT = "twenty thirty forty fifty sixty seventy eighty ninety"
+_UNIT_VALUES = {w: i for i, w in enumerate(_UNITS_TEXT.split())}
+_TEN_VALUES = {w: 10 * i for i, w in enumerate(_TENS_TEXT.split(), 2)}
+_NUMBER_PHRASE = re.compile(
+    rf"\b(?P<tens>{'|'.join(_TEN_VALUES)})(?:[-\s](?P<unit>one|two|three|four|five|six|seven|"
+    rf"eight|nine)\b)?|\b(?P<teen>ten|eleven|twelve|{'|'.join(w for w in _UNIT_VALUES if w.endswith('teen'))})\b",
+    re.I,
+)
+_PER_CENT = re.compile(r"(?<=\d) per cent\b", re.I)
+
+
+def numerals(text: str) -> str:
+    """Numbers from ten up written as numerals and "per cent" as "%", as GOV.UK writes them:
+    "Ninety-nine per cent of twelve councils" -> "99% of 12 councils". A number word inside
+    a name ("Twenty Twenty Programme") is left alone."""
+
+    def value(match: re.Match[str]) -> str:
+        after = text[match.end() :].lstrip(" -")
+        if after[:1].isupper() and match.group(0)[:1].isupper():
+            return match.group(0)  # part of a name
+        if match.group("teen"):
+            return str(_UNIT_VALUES[match.group("teen").lower()])
+        n = _TEN_VALUES[match.group("tens").lower()]
+        return str(n + (_UNIT_VALUES[match.group("unit").lower()] if match.group("unit") else 0))
+
+    return _PER_CENT.sub("%", _NUMBER_PHRASE.sub(value, text))
+
+
 def numbers_of(text: str) -> Counter[str]:
-    """Numbers in ``text`` (digits with separators folded, and number words), counted."""
+    """Numbers in ``text`` (digits with separators folded, and number words), counted; number
+    words from ten up count as their numerals, so "twelve" and "12" are the same number."""
+    text = numerals(text)
     found = Counter(n.replace(",", "") for n in _NUMBER.findall(text))
     found.update(w.lower() for w in _TOKEN.findall(text) if w.lower() in _NUMBER_WORDS)
     return found
@@ -91,6 +123,8 @@ def names_of(text: str) -> Counter[str]:
             continue
         if i == 0 and token.isalpha() and token.lower() in _common_starts():
             continue
+        if i == 0 and (token.lower() in _NUMBER_WORDS or _NUMBER_PHRASE.fullmatch(token)):
+            continue  # "Thirty councils...": a number (checked as one), not a name
         out[token] += 1
     return out
 
@@ -435,7 +469,7 @@ def plain_sentence(body: str, rules: Sequence[Rule] | None = None) -> list[str]:
     if stop and stop != ".":
         return [body]  # questions and exclamations stay as written
     text = core
-    for step in (drop_asides, lambda t: replace_words(t, rules)):
+    for step in (drop_asides, lambda t: replace_words(t, rules), numerals):
         candidate = step(text)
         if candidate.strip() and keeps_facts(core, candidate):
             text = candidate

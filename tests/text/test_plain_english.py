@@ -15,6 +15,7 @@ from assistant.text.plain import (
     load_rules,
     names_of,
     numbers_of,
+    numerals,
     parse_units,
     plain_english,
     plain_sentence,
@@ -320,3 +321,15 @@ def test_a_list_answer_keeps_its_lines() -> None:
     )
     out = plain_english(text, (), max_words=120, lead=False)
     assert "\n- leadership and culture [1]\n- money and savings [1]\n" in out
+
+
+def test_numbers_from_ten_up_become_numerals_and_per_cent_a_sign() -> None:
+    assert numerals("Ninety-nine per cent of twelve councils") == "99% of 12 councils"
+    assert numerals("three groups met twice") == "three groups met twice"  # small numbers stay
+    assert numerals("The Twenty Twenty Programme ran") == "The Twenty Twenty Programme ran"
+    # "twelve" and "12" are one number, so the rewrite keeps the sentence's facts...
+    assert keeps_facts("Twelve councils took part.", "12 councils took part.")
+    assert not keeps_facts("Twelve councils took part.", "Councils took part.")
+    # ...and a councillor's answer gets the numerals, cited as before
+    text = plain_english("Ninety-nine per cent of councillors said the course helped [1].")
+    assert "99% of councillors said the course helped [1]." in text
