@@ -65,7 +65,8 @@ _LIST = re.compile(
 )
 _PERSON = re.compile(
     r"^\s*(?:(?:and|so|ok)\s*,?\s*)?who\b(?!\s+(?:is|are)\s+(?:it|this|that|they)\s+(?:for|aimed))"
-    r"|\bwhich\s+(?:person|people|officer|councillor|minister|member|speaker)\b"
+    r"|\bwhich\s+(?:[a-z]+\s+)?(?:person|people|officer|councillor|minister|member|speaker|"
+    r"chair|director|leader|chief\s+executive)\b"
     r"|\bwhose\b|\bname\s+of\s+the\s+(?:person|chair|officer)\b"
     r"|\b(?:job\s+title|role)\s+(?:of|does|did)\b",
     re.I,

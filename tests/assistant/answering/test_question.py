@@ -12,6 +12,8 @@ from assistant.answering.question import analyse_question
     [
         ("Who chairs the regional network, and where does she work?", "person"),
         ("who opened the meeting?", "person"),
+        ("Which government minister backed the exchange?", "person"),
+        ("Which councils took part in the review?", "organisation"),
         ("Which organisation runs the scheme?", "organisation"),
         ("Which councils have spoken about prevention?", "organisation"),
         ("How many councils took part in the pilot?", "number"),
