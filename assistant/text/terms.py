@@ -27,7 +27,7 @@ _DOMAIN_WORDS = """
     also may might must shall us get got make made use used using way ways within without
     across explain describe know want need like one two many much well good council councils
     local authority authorities lga keep keeping making take taking help helping things
-    thing able come came comes
+    thing able come came comes actually really basically literally
     """
 STOPWORDS = FUNCTION_WORDS | frozenset(_DOMAIN_WORDS.split())
 

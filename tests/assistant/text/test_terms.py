@@ -30,3 +30,11 @@ def test_a_hyphenated_word_also_counts_as_its_parts() -> None:
     terms = content_terms("Stockton-on-Tees Borough Council")
     assert {stem("stockton"), stem("tees"), stem("stockton-on-tees")} <= terms
     assert "on" not in terms
+
+
+def test_filler_adverbs_are_not_what_a_question_is_about() -> None:
+    assert content_terms("What actually is an action learning set?") == {
+        stem("action"),
+        stem("learning"),
+        stem("set"),
+    }
