@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -190,25 +190,16 @@ class CatalogueSources:
     def catalogue_document(self, hints: Sequence[str], name: str) -> str | None:
         """The ingested document id of a catalogue entry (by path, id or title), if any;
         from the mapping built once (no query per call)."""
-        docs = self._catalogue_documents()
-        for hint in (*hints, name.casefold()):
-            key = hint.replace("\\", "/")
-            doc_id = docs.get(key) or docs.get(Path(key).stem) or docs.get(key.casefold())
-            if doc_id:
-                return doc_id
-        return None
+        return next(_document_ids(self._catalogue_documents(), hints, name), None)
 
     def catalogue_chunks(self, hints: Sequence[str], name: str) -> list[Chunk]:
         """The ingested chunks of the catalogue document for an entry (by path, id or title)."""
         for refresh in (False, True):
             docs = self._catalogue_documents(refresh=refresh)
-            for hint in (*hints, name.casefold()):
-                key = hint.replace("\\", "/")
-                doc_id = docs.get(key) or docs.get(Path(key).stem) or docs.get(key.casefold())
-                if doc_id:
-                    chunks = self.index.catalog.document_chunks(doc_id)
-                    if chunks:
-                        return chunks
+            for doc_id in _document_ids(docs, hints, name):
+                chunks = self.index.catalog.document_chunks(doc_id)
+                if chunks:
+                    return chunks
         return []
 
     def best_passage(
@@ -245,3 +236,13 @@ class CatalogueSources:
             return chunk, Evidence(quote=text, text=text)
         _, _, _, chunk, sentence = max(scored, key=lambda s: s[:3])
         return chunk, Evidence(quote=sentence.quote, text=sentence.text)
+
+
+def _document_ids(docs: dict[str, str], hints: Sequence[str], name: str) -> Iterator[str]:
+    """The document ids ``docs`` (hint -> id) holds for a catalogue entry, hint by hint: its
+    ways to find it (path, stem, id or title), then its name."""
+    for hint in (*hints, name.casefold()):
+        key = hint.replace("\\", "/")
+        doc_id = docs.get(key) or docs.get(Path(key).stem) or docs.get(key.casefold())
+        if doc_id:
+            yield doc_id
