@@ -246,6 +246,11 @@ class CitationNumbering:
         return cls(answer=tuple(citations), base=max((c.n for c in citations), default=0))
 
     @property
+    def in_order(self) -> list[Citation]:
+        """The answer's citations by number: the order its reader meets them."""
+        return sorted(self.answer, key=lambda c: c.n)
+
+    @property
     def cited_ids(self) -> set[str]:
         """Chunk ids the answer itself cites."""
         return {c.chunk.id for c in self.answer}

@@ -198,7 +198,7 @@ class PeerFinder:
         # an answer that says "The St Helens case study says..." lists St Helens as a peer.
         answered = [
             council
-            for c in sorted(numbering.answer, key=lambda c: c.n)
+            for c in numbering.in_order
             if c.chunk.doc_type == "case_study"
             for council in c.chunk.councils
         ]

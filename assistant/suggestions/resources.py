@@ -126,7 +126,7 @@ class ResourceSuggester:
     def _cited_entries(self, numbering: CitationNumbering) -> dict[int, int]:
         """Resource index -> rank, for resources whose own catalogue document the answer
         cites, in the order of the answer's citations."""
-        cited = [c.chunk.document_id for c in sorted(numbering.answer, key=lambda c: c.n)]
+        cited = [c.chunk.document_id for c in numbering.in_order]
         if not cited:
             return {}
         own: dict[str, int] = {}
