@@ -70,10 +70,14 @@ def _content_terms(text: str) -> frozenset[str]:
     )
 
 
+def _without_possessive(word: str) -> str:
+    """``word`` without a possessive "'s" ("LGA's" -> "LGA")."""
+    return word[:-2] if word.lower().endswith(("'s", "\u2019s")) else word
+
+
 def _bare(word: str) -> str:
     """``word`` in lower case without a possessive ("LGA's" -> "lga")."""
-    low = word.lower()
-    return low[:-2] if low.endswith("'s") else low
+    return _without_possessive(word).lower()
 
 
 def numbers_in(text: str) -> set[str]:
@@ -83,7 +87,7 @@ def numbers_in(text: str) -> set[str]:
 
 def question_names(question: str) -> set[str]:
     """Stemmed capitalised words inside the question (names of councils, places, people)."""
-    words = [re.sub(r"['\u2019]s$", "", w) for w in WORD.findall(question)]  # "LGA's": LGA
+    words = [_without_possessive(w) for w in WORD.findall(question)]  # "LGA's": LGA
     return {
         stem(w)
         for i, w in enumerate(words)
