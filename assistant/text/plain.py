@@ -59,9 +59,11 @@ _UNITS_TEXT = """zero one two three four five six seven eight nine ten eleven tw
 _TENS_TEXT = "twenty thirty forty fifty sixty seventy eighty ninety"
 _UNIT_VALUES = {w: i for i, w in enumerate(_UNITS_TEXT.split())}
 _TEN_VALUES = {w: 10 * i for i, w in enumerate(_TENS_TEXT.split(), 2)}
+_DIGIT_WORDS = "|".join(w for w, v in _UNIT_VALUES.items() if 1 <= v <= 9)  # one ... nine
+_TEEN_WORDS = "|".join(w for w, v in _UNIT_VALUES.items() if v >= 10)  # ten ... nineteen
 _NUMBER_PHRASE = re.compile(
-    rf"\b(?P<tens>{'|'.join(_TEN_VALUES)})(?:[-\s](?P<unit>one|two|three|four|five|six|seven|"
-    rf"eight|nine)\b)?|\b(?P<teen>ten|eleven|twelve|{'|'.join(w for w in _UNIT_VALUES if w.endswith('teen'))})\b",
+    rf"\b(?P<tens>{'|'.join(_TEN_VALUES)})(?:[-\s](?P<unit>{_DIGIT_WORDS})\b)?"
+    rf"|\b(?P<teen>{_TEEN_WORDS})\b",
     re.I,
 )
 _PER_CENT = re.compile(r"(?<=\d) per cent\b", re.I)
