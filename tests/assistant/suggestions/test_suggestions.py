@@ -288,6 +288,17 @@ def suggest(
     )
 
 
+def _cites_catalogue_entry(index: Index, title: str) -> tuple[Citation, ...]:
+    """An answer's citation [1] of the first chunk of the catalogue entry titled ``title``."""
+    chunk = next(
+        chunk
+        for record in index.catalog.documents()
+        if record.title.startswith(title)
+        for chunk in index.catalog.document_chunks(record.id)
+    )
+    return (Citation(n=1, chunk=chunk, quote=chunk.text[:80]),)
+
+
 def _cited(result: object, answer_citations: tuple[Citation, ...], n: int) -> Citation:
     every = {c.n: c for c in (*answer_citations, *result.citations)}  # type: ignore[attr-defined]
     return every[n]
@@ -402,13 +413,7 @@ def test_a_resource_whose_own_entry_the_answer_cites_comes_first(corpus) -> None
     _, index, suggester = corpus
     question = "How can we run leadership development for managers?"
     assert suggest(suggester, index, question).resources[0].title == "Leadership Academy"
-    toolkit = next(
-        chunk
-        for record in index.catalog.documents()
-        if record.title.startswith("Resident consultation toolkit")
-        for chunk in index.catalog.document_chunks(record.id)
-    )
-    cited = (Citation(n=1, chunk=toolkit, quote=toolkit.text[:80]),)
+    cited = _cites_catalogue_entry(index, "Resident consultation toolkit")
     result = suggest(suggester, index, question, citations=cited)
     # the answer quotes the toolkit's own entry: the toolkit is the first resource, cited [1]
     assert result.resources[0].title == "Resident consultation toolkit"
@@ -698,14 +703,9 @@ def test_a_council_whose_case_study_the_answer_cites_is_the_first_peer(corpus) -
     _, index, suggester = corpus
     question = "How can we run leadership development for managers?"
     assert suggest(suggester, index, question).peers[0].title == "Brighton and Hove City Council"
-    derby = next(
-        chunk
-        for record in index.catalog.documents()
-        if record.doc_type == "case_study"
-        for chunk in index.catalog.document_chunks(record.id)
-        if "Derby City Council" in chunk.councils
-    )
-    cited = (Citation(n=1, chunk=derby, quote=derby.text[:80]),)
+    cited = _cites_catalogue_entry(index, "Derby City Council")
+    assert cited[0].chunk.doc_type == "case_study"
+    assert "Derby City Council" in cited[0].chunk.councils
     result = suggest(suggester, index, question, citations=cited)
     # "The Derby City Council case study says..." in the answer: Derby is the first peer
     assert result.peers[0].title == "Derby City Council"
