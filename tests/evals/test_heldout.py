@@ -59,3 +59,20 @@ def test_summary_reports_dev_and_test_apart() -> None:
     assert summary["by_split_audience"]["test/officer"]["n"] == 1
     assert summary["by_class"]["who"]["n"] == 2
     assert "by_split" not in summarise([{**score("dev", True, "x"), "split": None}])
+
+
+def test_extra_dev_sets_are_valid_dev_only_and_disjoint() -> None:
+    """heldout-dev2/dev3: more dev questions, written from the documents only (tune on them)."""
+    seen = {c.id for c in load_cases(HELDOUT)}
+    for name in ("heldout-dev2.jsonl", "heldout-dev3.jsonl"):
+        cases = load_cases(HELDOUT.with_name(name))
+        assert len(cases) >= 60, name
+        ids = {c.id for c in cases}
+        assert len(ids) == len(cases) and not ids & seen, name
+        seen |= ids
+        assert all("dev" in c.suites and "test" not in c.suites for c in cases), name
+        for case in cases:
+            if case.answerable:
+                assert case.sources and case.facts and case.min_facts >= 1, case.id
+            elif case.kind == "out_of_scope":
+                assert not case.facts, case.id
