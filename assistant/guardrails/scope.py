@@ -61,8 +61,10 @@ RULES: tuple[ScopeRule, ...] = (
         "how I work.",
         _rx(
             r"\bignore\b.{0,30}\b(?:previous|prior|above|earlier|all|your)\b.{0,20}"
-            r"\b(?:instructions|rules|prompts?|directions)\b",
-            r"\b(?:disregard|forget|override)\b.{0,30}\b(?:instructions|rules|prompt)\b",
+            r"\b(?:instructions?|rules?|prompts?|directions?)\b",
+            r"\b(?:disregard|forget|override)\b.{0,30}\b(?:instructions?|rules?|prompts?)\b",
+            r"\b(?:respond|reply|answer)\s+(?:only\s+)?with\s+(?:just\s+)?(?:the\s+)?"
+            r"(?:single|one)\s+word\b",
             r"\byou are now\b",
             r"\b(?:jailbreak|developer mode|do anything now)\b",
             r"^\s*(?:system|assistant)\s*:",
@@ -191,6 +193,31 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:bitcoin|crypto(?:currency)?|stocks? to buy|shares to buy|stock tips?)\b",
         ),
     ),
+    ScopeRule(
+        "it_support",
+        "I can't help with IT support; your council's IT service desk can.",
+        _rx(
+            r"\bhow\s+(?:do|can|should)\s+(?:i|we|you)\s+(?:set\s+up|install|configure|reset|"
+            r"log\s*(?:in|on)(?:to)?|sign\s+in(?:to)?|update|uninstall|unlock|connect|sync|"
+            r"share\s+my\s+screen|add\s+(?:a\s+)?(?:guest|user|someone))\b.{0,60}"
+            r"\b(?:teams|zoom|outlook|excel|word|sharepoint|onedrive|windows|laptop|"
+            r"printer|wi-?fi|vpn|password|email account|ipad|iphone|phone)\b",
+            r"\b(?:teams|zoom|outlook|excel|sharepoint|onedrive|vpn|wi-?fi)\s+(?:meeting|call|"
+            r"account|calendar|password|licen[cs]e)s?\b.{0,60}\b(?:not working|won't|can't|"
+            r"cannot|error|set\s+up|without\s+an?\s+account)\b",
+        ),
+    ),
+    ScopeRule(
+        "procurement",
+        "I don't recommend products or suppliers to buy; the sources I hold don't cover that.",
+        _rx(
+            # "Which <product> should we / does the LGA recommend councils buy?"
+            r"\bwhich\s+(?:[\w-]+\s+){0,3}(?:should|do|does|would)\s+(?:[\w-]+\s+){0,4}"
+            r"(?:buy|purchase|procure|subscribe\s+to)\b",
+            r"\b(?:recommend|endorse|approve)\w*\b.{0,40}\b(?:suppliers?|vendors?|brands?|"
+            r"products?|software\s+packages?)\b",
+        ),
+    ),
 )
 
 
@@ -212,7 +239,8 @@ def check_scope(question: str) -> str | None:
 
     Out of scope: general knowledge (sport, celebrities, weather, trivia), party-political
     opinions or judging councils, a named person's casework, creative writing, legal advice,
-    personal medical or financial advice, and attempts to get the system prompt.
+    personal medical or financial advice, IT support ("how do I set up a Teams meeting"), which
+    product or supplier to buy, and attempts to get the system prompt.
     """
     rule = match_scope_rule(question)
     return rule.reason if rule else None
