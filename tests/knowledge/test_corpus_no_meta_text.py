@@ -35,6 +35,10 @@ META_TEXT = [
         r"\bpages? read\b",
         r"\brecorded without\b",
         r"\bwithout (?:its|a) (?:web )?address\b",
+        r"\b(?:gives?|has|have|had) no (?:LGA )?web (?:address|pages?)\b",
+        r"\bweb pages? of (?:their|its) own\b",
+        r"\b(?:have|has) (?:their|its) own (?:LGA )?(?:web )?page\b",
+        r"\bwith LGA web pages\b",
         r"\b(?:has|have) not seen\b",
         r"\b(?:named|listed|described|given) here\b",
         r"\bnot listed here\b",
@@ -99,6 +103,10 @@ CONTENT = _content()
         "The LGA AI network for officers (see the AI network entry in this catalogue).",
         "This catalogue takes the TOM from the Transformation Network page.",
         "The toolkit's questions were not found in the pages read, so they are not listed here.",
+        "The LGA sources give no web address for the offer itself; the related sets have their "
+        "own LGA page.",
+        "The document lists further outputs as useful links. They have no LGA web pages of their "
+        "own.",
     ],
 )
 def test_patterns_catch_known_meta_text(text: str) -> None:
