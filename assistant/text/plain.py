@@ -23,10 +23,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from assistant.text.glossary import expand_acronyms, known_acronyms
+from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
 from assistant.text.openings import POINTING_WORDS
 from assistant.text.terms import FUNCTION_WORDS, content_terms
 from assistant.types import Citation, Hit
@@ -192,9 +193,15 @@ def _rule(phrase: str, replacement: str, *, before_plural: bool = False) -> Rule
 
 
 @lru_cache(maxsize=4)
+def _plain_words(path: Path) -> dict[str, Any]:
+    """``path`` (``plain_words.yaml``) read once: the rules and the well-known acronyms."""
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=4)
 def load_rules(path: Path = PLAIN_WORDS_PATH) -> tuple[Rule, ...]:
     """The plain-word rules of ``path``, longest phrase first (so "in order to" beats "order")."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = _plain_words(path)
     rules = [_rule(str(k), str(v)) for k, v in (data.get("words") or {}).items()]
     rules += [
         _rule(str(k), str(v), before_plural=True)
@@ -203,6 +210,13 @@ def load_rules(path: Path = PLAIN_WORDS_PATH) -> tuple[Rule, ...]:
     # Phrases that look at the next word first ("a range of stakeholders"), then longest first
     # (so "in order to" beats "order").
     return tuple(sorted(rules, key=lambda r: (not r.before_plural, -len(r.phrase))))
+
+
+@lru_cache(maxsize=4)
+def load_well_known(path: Path = PLAIN_WORDS_PATH) -> frozenset[str]:
+    """Acronyms councillors know without a gloss (``well_known`` in ``path``)."""
+    data = _plain_words(path)
+    return frozenset(str(a) for a in data.get("well_known") or ())
 
 
 def _a_or_an(word: str) -> str:
@@ -229,6 +243,8 @@ def replace_words(text: str, rules: Sequence[Rule] | None = None) -> str:
             at_start = match.start() == 0
             if found[:1].isupper() and not at_start:
                 return found  # part of a name or title
+            if found[:1].isupper() and match.string[match.end() :].lstrip()[:1].isupper():
+                return found  # "Transformation Programme Board ...": a name opening a sentence
             fixed = found
             if "x" in match.re.groupindex and match.group("x") is not None:
                 fixed = found.replace(match.group("x"), "")  # the gap may hold names
@@ -550,6 +566,17 @@ def _lead(units: list[Unit]) -> Unit | None:
     return Unit(f"{LEAD} {short}", first.marker, ".", -1, None)
 
 
+def _without_orphan_labels(units: list[Unit]) -> list[Unit]:
+    """``units`` without a source's lead-in ("LGA officer development says:") whose sentences
+    have all moved into the "In short" line: a label over nothing."""
+
+    def label(u: Unit) -> bool:
+        return not u.marker and u.body.rstrip().endswith(":")
+
+    paragraphs = {u.paragraph for u in units if not label(u)}
+    return [u for u in units if not label(u) or u.paragraph + 1 in paragraphs]
+
+
 def _redundant(unit: Unit, earlier: Sequence[Unit]) -> bool:
     """Does an earlier sentence already say most of what ``unit`` says (and every number)?"""
     terms = content_terms(unit.render())
@@ -570,13 +597,31 @@ def _specific(unit: Unit) -> tuple[int, int]:
     return (1 if numbers_of(text) else 0, sum(names_of(text).values()))
 
 
-def cap_words(units: list[Unit], max_words: int) -> list[Unit]:
+def _rank_in(unit: Unit, priority: Sequence[frozenset[str]]) -> int:
+    """Where ``unit`` stands in ``priority`` (the content words of the answer's sentences,
+    most relevant first): the index of the sentence sharing most of its content words."""
+    terms = content_terms(unit.body)
+    if not terms:
+        return len(priority)
+    shares = [len(terms & p) / len(terms) for p in priority]
+    best = max(range(len(shares)), key=shares.__getitem__)
+    return best if shares[best] >= 0.5 else len(priority)
+
+
+def cap_words(units: list[Unit], max_words: int, priority: Sequence[str] = ()) -> list[Unit]:
     """Keep the answer within ``max_words`` by dropping whole sentences: first those that
-    repeat an earlier one, then the least specific (no number, fewest names), later ones
-    first. Never the lead, the first sentence, or the last sentence carrying a citation (every
-    citation stays cited, so the numbering stays 1..n)."""
+    repeat an earlier one, then the least relevant (last in ``priority``, the order the
+    answerer picked them in) or, without it, the least specific (no number, fewest names),
+    later ones first. Never the lead, the first sentence, or the last sentence carrying a
+    citation (every citation stays cited, so the numbering stays 1..n)."""
     units = list(units)
     total = sum(word_count(u.render()) for u in units)
+    # Each sentence's rank, found once: dropping sentences does not change the others'.
+    ranked = [frozenset(content_terms(p)) for p in priority]
+    rank = {id(u): _rank_in(u, ranked) if ranked else 0 for u in units}
+
+    def least_wanted(i: int) -> tuple[int, int, int, int]:
+        return (-rank[id(units[i])], *_specific(units[i]), -i)
 
     def droppable(i: int) -> bool:
         unit = units[i]
@@ -590,10 +635,35 @@ def cap_words(units: list[Unit], max_words: int) -> list[Unit]:
         if not candidates:
             break
         repeats = [i for i in candidates if _redundant(units[i], units[:i])]
-        pick = repeats[-1] if repeats else min(candidates, key=lambda i: (_specific(units[i]), -i))
+        pick = repeats[-1] if repeats else min(candidates, key=least_wanted)
         total -= word_count(units[pick].render())
         units.pop(pick)
     return units
+
+
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")  # letters whose names start with a vowel
+
+
+def unexpand(text: str, acronyms: Iterable[str]) -> str:
+    """``text`` with a well-known acronym's spelled-out form ("Local Government Association
+    (LGA)", as a passage may write it) shortened to the acronym."""
+    for acronym in acronyms:
+        expansion = GLOSSARY.get(acronym)
+        if not expansion:
+            continue
+        # The article follows the acronym's first letter as it is said: "an LGA hub".
+        article = "an" if acronym[0] in _VOWEL_SOUND_LETTERS else "a"
+
+        def shorten(match: re.Match[str], acronym: str = acronym, article: str = article) -> str:
+            a = match.group("a")
+            return f"{a}{article[1:]} {acronym}" if a else acronym
+
+        text = re.sub(
+            rf"\b(?:(?P<a>[Aa])n? )?{re.escape(expansion)} \({re.escape(acronym)}\)",
+            shorten,
+            text,
+        )
+    return text
 
 
 def expand_once(text: str, acronyms: dict[str, str]) -> str:
@@ -618,12 +688,15 @@ def plain_english(
     max_words: int | None = None,
     lead: bool = True,
     rules: Sequence[Rule] | None = None,
+    priority: Sequence[str] = (),
 ) -> str:
     """A composed, cited answer in plain English (see the module docstring).
 
-    Acronyms (``acronyms``, default: the glossary plus those the ``citations``' passages define)
-    are spelled out once; ``max_words`` caps the length by dropping whole sentences from the
-    end (never a citation's last one).
+    Acronyms (``acronyms``, default: the glossary plus those the ``citations``' passages define,
+    less the well-known ones of ``plain_words.yaml``) are spelled out once, and a well-known
+    one's spelled-out form is shortened to it; ``max_words`` caps the length by dropping whole
+    sentences from the end (never a citation's last one), the least relevant first when
+    ``priority`` (the answer's sentences, most relevant first) is given.
     """
     units = parse_units(text)
     if not any(u.marker for u in units):
@@ -637,9 +710,13 @@ def plain_english(
         first = _lead(units)
         if first is not None:
             units.insert(0, first)
+            units = _without_orphan_labels(units)
     if max_words is not None:
-        units = cap_words(units, max_words)
+        units = cap_words(units, max_words, priority)
     out = render(units)
+    well_known = load_well_known()
     if acronyms is None:
-        acronyms = known_acronyms([Hit(chunk=c.chunk, score=0.0) for c in citations])
+        known = known_acronyms([Hit(chunk=c.chunk, score=0.0) for c in citations])
+        acronyms = {a: e for a, e in known.items() if a not in well_known}
+    out = unexpand(out, well_known - acronyms.keys())
     return expand_once(expand_acronyms(out, acronyms), acronyms)

@@ -72,6 +72,20 @@ def test_replace_words_leaves_names_and_fixes_articles() -> None:
     assert replace_words("a comprehensive review") == "a full review"
 
 
+def test_transformation_becomes_change_only_in_its_common_phrases_and_never_in_a_name() -> None:
+    assert replace_words("staff discuss transformation projects") == "staff discuss change projects"
+    assert replace_words("Transformation programmes take time") == "Change programmes take time"
+    assert replace_words("They want transformational change") == "They want major change"
+    # A term of art on its own, and the LGA's offers' names, stay.
+    assert replace_words("the roots of transformation") == "the roots of transformation"
+    assert (
+        replace_words("LGA Transformation Programme staff") == "LGA Transformation Programme staff"
+    )
+    # A capitalised word after the phrase at a sentence's start marks a name.
+    assert replace_words("Additional Needs Team staff met") == "Additional Needs Team staff met"
+    assert replace_words("Additional staff met") == "Extra staff met"
+
+
 # --- asides and parentheticals ---------------------------------------------------------------
 
 
@@ -249,6 +263,20 @@ def test_acronym_spelled_out_once_even_with_a_lead() -> None:
     assert out.index("Local Government Association (LGA)") < out.index("LGA pays")
 
 
+def test_well_known_acronyms_are_not_spelled_out_for_councillors() -> None:
+    text = (
+        "A Local Government Association (LGA) hub helps councils [1]. "
+        "The LGA and the TIEx team run peer support for councils across England [2]."
+    )
+    out = plain_english(text)
+    assert "Local Government Association" not in out
+    assert "An LGA hub helps councils [1]" in out  # the article follows the acronym
+    assert "Transformation and Innovation Exchange (TIEx)" in out  # not well known: spelled out
+    # Explicitly given acronyms are still spelled out.
+    given = plain_english(text, acronyms={"LGA": "Local Government Association"})
+    assert "Local Government Association (LGA)" in given
+
+
 def test_word_cap_drops_trailing_sentences_but_keeps_every_citation() -> None:
     text = (
         "Peer challenge helps councils improve their services [1]. " * 1
@@ -312,6 +340,27 @@ def test_word_cap_drops_repeats_first_then_sentences_without_numbers() -> None:
     assert set(citation_markers(out)) == {1, 2}
 
 
+def test_word_cap_drops_the_least_relevant_sentence_when_the_answerer_ranked_them() -> None:
+    text = (
+        "Action learning sets bring councillors and officers together to solve problems [1]. "
+        "The LGA asked Shared Intelligence to run the sets from September 2024 to March 2025 [1]. "
+        "Each council sends one officer and one councillor to three free sessions [1].\n\n"
+        "The sets aimed to help councils act on their programmes [2]."
+    )
+    priority = (
+        "Action learning sets bring councillors and officers together to solve problems.",
+        "Each council sends one officer and one councillor to three free sessions.",
+        "The sets aimed to help councils act on their programmes.",
+        "The LGA asked Shared Intelligence to run the sets from September 2024 to March 2025.",
+    )
+    ranked = plain_english(text, acronyms={}, lead=False, max_words=36, priority=priority)
+    assert "free sessions" in ranked and "Shared Intelligence" not in ranked
+    # Without the ranking, the sentence with more names and numbers outlasts it.
+    unranked = plain_english(text, acronyms={}, lead=False, max_words=36)
+    assert "Shared Intelligence" in unranked and "free sessions" not in unranked
+    assert set(citation_markers(ranked)) == {1, 2}
+
+
 def test_a_list_answer_keeps_its_lines() -> None:
     from assistant.text.plain import plain_english
 
@@ -333,3 +382,17 @@ def test_numbers_from_ten_up_become_numerals_and_per_cent_a_sign() -> None:
     # ...and a councillor's answer gets the numerals, cited as before
     text = plain_english("Ninety-nine per cent of councillors said the course helped [1].")
     assert "99% of councillors said the course helped [1]." in text
+
+
+def test_a_source_label_over_nothing_is_dropped_when_its_sentence_becomes_the_lead() -> None:
+    text = (
+        "Officer development says:\n\n"
+        "The network also offers a chief executive programme with partners [1].\n\n"
+        "The Marlow case study says:\n\n"
+        "Marlow District Council presented its tracker to the network in 2024 [2]."
+    )
+    out = plain_english(text, acronyms={})
+    assert out.startswith(LEAD)
+    assert "Officer development says:" not in out  # its only sentence is the lead now
+    assert "The Marlow case study says:" in out
+    assert set(citation_markers(out)) == {1, 2}
