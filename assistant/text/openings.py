@@ -27,6 +27,14 @@ _DANGLING_SUBJECT = re.compile(
     rf"|(?P<generic>Such\b{_NOT_A_DEFINITION}|The\s+(?:{_GENERIC_NOUNS})\b))"
 )
 
+# The line under a quotation naming who said it: "Rishi Sunak, Minister for Local Government",
+# "Cllr Peter Fleming, Chairman of the LGA's Improvement and Innovation Board".
+HONORIFICS = "Cllr|Councillor|Dr|Mr|Mrs|Ms|Sir|Dame|Lord|Baroness"
+ATTRIBUTION_LINE = re.compile(
+    rf"^(?:(?:{HONORIFICS})\s+)?[A-Z][a-z'\u2019-]+"
+    r"(?:\s+[A-Z][a-z'\u2019-]+){1,2},\s+(?:the\s+)?[A-Z][\w'\u2019&,\- ]{3,100}[a-z]$"
+)
+
 
 def points_back(text: str) -> bool:
     """The sentence opens with a pronoun or connective that points at the sentence before."""
@@ -37,6 +45,8 @@ def dangling_subject(text: str) -> Literal["pronoun", "generic"] | None:
     """How the sentence's subject needs the sentence before it: ``"pronoun"`` ("It...", "They
     ...", "The same...": never alone), ``"generic"`` ("The council...", "Such...": alone only
     where the passage names it), or None (it names its subject)."""
+    if ATTRIBUTION_LINE.match(text):
+        return "generic"  # who said the quotation before it: shown with it where it can be
     found = _DANGLING_SUBJECT.match(text)
     if found is None:
         return None

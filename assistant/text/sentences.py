@@ -14,6 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from assistant.text.openings import ATTRIBUTION_LINE
+
 # Tokens that end with a full stop without ending a sentence (compared lower-cased, no dot).
 _ABBREVIATIONS_WORDS = """
     e.g i.e etc vs viz cf al approx est incl excl no nos vol fig figs p pp para paras ch sec
@@ -318,9 +320,13 @@ def _split_sentences(text: str) -> tuple[Sentence, ...]:
     vocabulary = text.lower()
     out: list[Sentence] = []
     heading: str | None = None
+    after_quote = False
     for seg_start, seg_end in _segments(text):
         segment = text[seg_start:seg_end]
-        if segment.count("\n") <= 1 and _looks_like_heading(segment):
+        quoted, after_quote = after_quote, segment.rstrip().endswith(("\u201d", '"'))
+        # A line under a quotation naming who said it is a sentence, not a heading.
+        said_by = quoted and ATTRIBUTION_LINE.match(clean_text(segment))
+        if segment.count("\n") <= 1 and _looks_like_heading(segment) and not said_by:
             heading = clean_text(segment) or None
             continue
         cuts = [0]

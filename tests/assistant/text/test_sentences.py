@@ -136,3 +136,22 @@ def test_split_sentences_is_memoised_but_hands_out_a_fresh_list() -> None:
         "Peers review each other's plans.",
     ]
     assert again[0] is split_sentences(text)[0]  # the same (frozen) sentences: not split again
+
+
+def test_the_line_naming_who_said_a_quotation_is_a_sentence_not_a_heading() -> None:
+    text = (
+        "Working together\n\n"
+        "\u201cSharing what works will help every council improve.\u201d\n\n"
+        "Priya Okafor, Minister for Local Resilience\n\n"
+        "Members welcomed the new exchange for councils.\n\n"
+        "Next steps\n\n"
+        "The exchange will launch in July with twenty councils."
+    )
+    sentences = split_sentences(text)
+    said = [s for s in sentences if s.text.startswith("Priya Okafor")]
+    assert [s.text for s in said] == ["Priya Okafor, Minister for Local Resilience"]
+    # It does not become the heading of what follows; a heading line still does.
+    members = next(s for s in sentences if s.text.startswith("Members"))
+    assert members.heading == "Working together"
+    launch = next(s for s in sentences if s.text.startswith("The exchange"))
+    assert launch.heading == "Next steps"
