@@ -31,6 +31,7 @@ from assistant.answering.weights import WEIGHTS, AnsweringWeights, CandidateRule
 from assistant.guardrails.scope import looks_like_instruction, looks_partisan
 from assistant.ports import Embedder, TextVectors
 from assistant.text.glossary import with_expansions
+from assistant.text.openings import ATTRIBUTION_LINE, HONORIFICS
 from assistant.text.sentences import Sentence, split_sentences
 from assistant.text.terms import content_terms, question_names
 from assistant.types import Chunk, Hit, is_catalogue
@@ -48,7 +49,7 @@ _LINK_LIST_HEADING = re.compile(
 
 
 _SAID_LINE = re.compile(
-    r"^(?:Cllr|Councillor|Dr|Mr|Mrs|Ms|Sir|Dame|Lord|Baroness)?\s*[A-Z][a-z]+ [A-Z][a-z]+,"
+    rf"^(?:{HONORIFICS})?\s*[A-Z][a-z]+ [A-Z][a-z]+,"
     r"[^,]{3,120},\s*(?:said|says|added)\s*:$"
 )
 
@@ -103,6 +104,8 @@ def usable(sentence: Sentence, rules: CandidateRules = WEIGHTS.candidates) -> bo
         return False
     if text.endswith(":") and _SAID_LINE.match(text):
         return True  # "Cllr A B, Chair of the Board, said:": who someone is
+    if ATTRIBUTION_LINE.match(text):
+        return True  # "Rishi Sunak, Minister for Local Government" under a quotation
     if text.endswith(("?", ":", "?\u201d")) or text[:1].islower():
         return False
     if not sentence.complete:

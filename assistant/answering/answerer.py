@@ -86,7 +86,9 @@ class Answerer:
             analysis, hits, audience=audience, budget=words, weights=self.weights
         )
         if audience == "councillor" and self.settings.answer.plain_english and not draft.refused:
-            text = plain_english(draft.text, draft.citations, max_words=words)
+            text = plain_english(
+                draft.text, draft.citations, max_words=words, priority=draft.priority
+            )
             draft = replace(draft, text=text)
         return draft
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from assistant.answering.draft import related_material
@@ -114,34 +115,66 @@ def _passage_vocabulary(hits: Iterable[Hit]) -> tuple[set[str], set[str]]:
 _NAME_IN_TEXT = re.compile(r"(?<=[a-z,;)] )[A-Z][A-Za-z]+|\b[A-Z][A-Za-z]+(?= [A-Z])")
 
 
-def _passage_names(hits: Iterable[Hit]) -> tuple[set[str], set[str], str]:
-    """The words the passages write as names (as written and stemmed), and their text as
-    one lower-case run of words (to find a whole phrase in)."""
+# A run of capitalised words, joined by small words or hyphens: "Stockton-on-Tees Borough
+# Council", "Future Sheffield".
+_NAME_PHRASE = re.compile(
+    r"[A-Z][\w'\u2019]*(?:(?:\s+|-)(?:(?:of|and|for|the|on|upon|in|under)(?:\s+|-))?[A-Z][\w'\u2019]*)*"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _PassageNames:
+    """How the passages write names: the words they capitalise as names (as written and
+    stemmed), their text as one lower-case run (to find a whole phrase in), the stems of each
+    name phrase, and the words they also write in lower case (common words: "future")."""
+
+    names: set[str]
+    name_stems: set[str]
+    run: str
+    phrases: list[set[str]]
+    lower: set[str]
+
+
+def _passage_names(hits: Iterable[Hit]) -> _PassageNames:
     names: set[str] = set()
     runs: list[str] = []
+    phrases: list[set[str]] = []
+    lower: set[str] = set()
     for hit in hits:
         chunk = hit.chunk
         for text in (chunk.text, chunk.title or "", chunk.section or ""):
             names.update(w.lower() for w in _NAME_IN_TEXT.findall(text))
-            runs.append(" ".join(w.lower() for w in _PASSAGE_WORD.findall(text)))
-    return names, {stem(n) for n in names}, " " + " | ".join(runs) + " "
+            words = _PASSAGE_WORD.findall(text)
+            runs.append(" ".join(w.lower() for w in words))
+            lower.update(w for w in words if w.islower())
+            for found in _NAME_PHRASE.findall(text):
+                phrases.append({stem(w.lower()) for w in re.split(r"[\s-]+", found) if w})
+    return _PassageNames(
+        names, {stem(n) for n in names}, " " + " | ".join(runs) + " ", phrases, lower
+    )
 
 
-def _phrase_held(
-    phrase: Sequence[str],
-    distinctive: Sequence[str],
-    names: set[str],
-    name_stems: set[str],
-    run: str,
-) -> bool:
+def _phrase_held(phrase: Sequence[str], distinctive: Sequence[str], seen: _PassageNames) -> bool:
     """Is a name of several words ("Future Councils") in the passages as a name: the whole
     phrase (a plural or possessive allowed), or each distinctive word written as a name? A
-    common word that the passages only use as a word ("future meetings") does not count."""
+    common word that the passages only use as a word ("future meetings") does not count, and
+    one they also write in lower case must be a name beside another word of the phrase ("Future
+    Sheffield" is not "Future Councils"; "Stockton-on-Tees Borough Council" is "Stockton
+    Council")."""
     words = [_normal(w) for w in phrase]
     pattern = r"\s".join(rf"{re.escape(w)}(?:s|es)?" for w in words if w)
-    if re.search(rf"\s{pattern}\s", run):
+    if re.search(rf"\s{pattern}\s", seen.run):
         return True
-    return all(w[0].isdigit() or _held(w, names, name_stems, {}) for w in distinctive)
+    for word in distinctive:
+        if word[0].isdigit():
+            continue
+        if not _held(word, seen.names, seen.name_stems, {}):
+            return False
+        if word in seen.lower:
+            others = {stem(w) for w in words if w and w != word}
+            if not any(stem(word) in p and p & others for p in seen.phrases):
+                return False
+    return True
 
 
 def _held(word: str, words: set[str], stems: set[str], expansions: dict[str, str]) -> bool:
@@ -171,7 +204,7 @@ def missing_names(question: str, hits: Sequence[Hit]) -> list[str]:
         return []
     words, stems = _passage_vocabulary(hits)
     expansions = {k.lower(): v for k, v in known_acronyms(hits).items()}
-    passage_names: tuple[set[str], set[str], str] | None = None
+    passage_names: _PassageNames | None = None
     missing = []
     for phrase in phrases:
         distinctive = _distinctive(phrase)
@@ -182,7 +215,7 @@ def missing_names(question: str, hits: Sequence[Hit]) -> list[str]:
         elif len(phrase) > 1 and not any(_normal(w) in expansions for w in phrase):
             if passage_names is None:
                 passage_names = _passage_names(hits)
-            if not _phrase_held(phrase, distinctive, *passage_names):
+            if not _phrase_held(phrase, distinctive, passage_names):
                 missing.append(" ".join(phrase))
     return missing
 

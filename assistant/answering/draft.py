@@ -19,7 +19,8 @@ class Draft:
 
     ``citations`` are numbered 1..n in order of first appearance in ``text``; each quote is the
     verbatim sentence(s) of its chunk (whitespace folded) that support the text citing it.
-    ``evidence`` is the score compared with the refusal threshold.
+    ``evidence`` is the score compared with the refusal threshold. ``priority`` holds the
+    answer's sentences most relevant first (as picked), for a later step that must shorten it.
     """
 
     text: str
@@ -27,6 +28,7 @@ class Draft:
     refused: bool
     refusal_reason: str | None
     evidence: float
+    priority: tuple[str, ...] = ()
 
 
 def refusal(reason: str, *, evidence: float) -> Draft:

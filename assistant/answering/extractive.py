@@ -42,7 +42,10 @@ from assistant.types import Audience, Chunk, Citation, Hit, is_catalogue
 
 _SAID = re.compile(r"^(?P<who>[^,]{3,60}),\s*(?P<role>[^,]{3,120}),\s*(?:said|says|added)\s*:$")
 LEAD_IN_WORDS = 4  # a source's lead-in ("Action Learning Sets (2025) suggests:")
-_DEFINES = re.compile(r"\b(?:is|are|means|refers to|was|were)\s+(?:a|an|the)?\b", re.I)
+_DEFINES = re.compile(
+    r"\b(?:is|are|means|refers to|was|were)\s+(?:a|an|the)?\b|\bbring(?:s|ing)?\b.{1,80}\btogether\b",
+    re.I,
+)
 _META = re.compile(
     r"^(?:This|The|Our)\s+(?:theme|section|chapter|document|report|paper|page|guide|note|"
     r"summary|discussion)s?\s+(?:explores?|describes?|sets? out|looks? at|covers?|aims?|"
@@ -100,7 +103,8 @@ def extract_answer(
         text, shingle=weights.support.leak_shingle, allowed=weights.support.leak_allowed
     ):
         return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
-    return Draft(text, citations, False, None, analysis.evidence)
+    priority = tuple(analysis.candidates[i].sentence.text for i in chosen)
+    return Draft(text, citations, False, None, analysis.evidence, priority)
 
 
 def base_scores(
@@ -181,6 +185,8 @@ def type_bonus(
             bonus += w.person
             if question.wants_role and has_role_title(text):
                 bonus += w.person_role
+            if question.role and question.role.split()[0] in text.lower():
+                bonus += w.person_asked_role  # the minister asked about, not another person
     elif kind == "number":
         if question.money:
             gives = has_money(text) and focus_near(question, cand)
@@ -199,8 +205,10 @@ def type_bonus(
         elif cand.role in ("challenge", "example"):
             bonus -= w.challenge
     elif kind == "definition":
-        if _DEFINES.search(text) and focus_near(question, cand):
+        if defines_focus(question, text):
             bonus += w.definition
+        elif re.match(r"There\s+(?:is|are|was|were)\b", text):
+            bonus -= w.definition  # "There were three groups": how many, not what one is
     elif kind == "organisation" and _COUNCIL_NAME.search(text):
         bonus += w.organisation
     elif kind == "list" and question.listed and text.count(",") + text.count(";") >= 2:
@@ -209,7 +217,46 @@ def type_bonus(
             bonus += w.list_sentence
     if question.mode and re.search(r"\b(?:online|in person|face to face|virtual|Teams)\b", text):
         bonus += w.date
+    if question.sequel and _FOLLOWS.search(text):
+        bonus += w.sequel
+    if question.cost and kind != "number" and _PRICE.search(text):
+        bonus += w.cost
     return bonus
+
+
+# What a step that comes after another says: "then", "afterwards", "within 12 months", "must
+# produce an action plan", "a progress review", "follow-up".
+_FOLLOWS = re.compile(
+    r"\b(?:then|afterwards|after(?:\s+(?:the|that|this|it))|next|later|subsequently|follow(?:s|ed|ing)?"
+    r"(?:-up|\s+up)?|within\s+(?:\d+|[a-z]+)\s+(?:days?|weeks?|months?|years?)|"
+    r"must\s+(?:produce|publish|prepare|agree|submit|have)|(?:is|are)\s+published|"
+    r"progress\s+review|action\s+plan)\b",
+    re.I,
+)
+
+
+# What a sentence says about a price: "free of charge", "fully subsidised", "£500", "a fee".
+_PRICE = re.compile(
+    r"\bfree\b|\bno\s+(?:cost|charge|fee)\b|\bsubsidi[sz]ed\b|\bfunded\s+by\b|\u00a3\s?\d|"
+    r"\bfees?\b|\bcharges?\s+(?:of|for)\b|\bcosts?\s+(?:of|£)",
+    re.I,
+)
+
+
+def defines_focus(question: QuestionAnalysis, text: str) -> bool:
+    """Does ``text`` say what the thing asked about is: the thing, then "is / means / brings
+    ... together" ("Action learning sets bring peers together...")? "There were three action
+    learning set groups" counts them; it does not say what one is."""
+    match = _DEFINES.search(text)
+    if match is None or re.match(r"There\b", text):
+        return False
+    if not question.focus:
+        return True
+    words = re.findall(r"[A-Za-z][\w'-]*", text[: match.start()])
+    for word in words:  # "ALSs bring peers together": the acronym's expansion is the subject
+        words += GLOSSARY.get(word, "").split()
+    subject = {stem(w.lower()) for w in words}
+    return any(stem(f) in subject for f in question.focus)
 
 
 def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
@@ -595,6 +642,9 @@ _LIST_SYNONYMS = {
     "themes": ("theme", "topic", "area", "strand"),
     "areas": ("area", "theme", "domain", "topic"),
     "groups": ("group", "network"),
+    "subjects": ("subject", "topic", "theme", "issue", "area"),
+    # "What kind of things does it look at?": any of the usual names for a list's items.
+    "things": ("area", "theme", "topic", "element", "part", "aspect", "focus"),
 }
 
 

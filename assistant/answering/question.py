@@ -8,8 +8,9 @@ employ?"). Retrieval, sentence selection and the refusal decision read it.
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.answering.structure import figures_in
@@ -47,7 +48,8 @@ _PLURAL_LIST_NOUNS = (
     r"outcomes|stages|phases|types|kinds|categories|groups|strands|pillars|questions|roles|"
     r"components|parts|items|headings|domains|tools|resources|programmes|projects|benefits|"
     r"challenges|lessons|recommendations|actions|things|ways|options|measures|factors|features|"
-    r"criteria|objectives|aims|goals|activities|sessions|services|cs|skills|behaviours|models"
+    r"criteria|objectives|aims|goals|activities|sessions|services|cs|skills|behaviours|models|"
+    r"subjects|sorts"
 )
 
 _COMPARISON = re.compile(
@@ -60,7 +62,9 @@ _LIST = re.compile(
     rf"(?:{_COUNT}\s+)?(?:main\s+|key\s+|different\s+|other\s+)?(?:[\w-]+\s+){{0,3}}?(?:{_PLURAL_LIST_NOUNS})\b"
     rf"|\b(?:list|name)\s+(?:the|all|every)\b"
     rf"|\bthe\s+{_COUNT}\s+(?:[\w-]+\s+){{0,2}}(?:{_PLURAL_LIST_NOUNS})\b"
-    rf"|^\s*(?:what|which)\b.*\b(?:include|includes|included|cover|covers|covered|made up of)\b",
+    rf"|^\s*(?:what|which)\b.*\b(?:include|includes|included|cover|covers|covered|made up of)\b"
+    r"|^\s*how\s+(?:are|were|is|was)\b.{0,100}\b(?:grouped|organi[sz]ed|divided|split|"
+    r"structured|arranged|categori[sz]ed)\b",
     re.I,
 )
 _PERSON = re.compile(
@@ -87,8 +91,9 @@ _NUMBER = re.compile(
     r"\bwhat\s+(?:savings?|financial|budget)\s+(?:target|gap)\b|"
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|proportion|share|per\s*cent|"
     r"amount|figure|total)\b|\bhow\s+big\b|\bwhat\s+size\b"
-    r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:total\s+|annual\s+|overall\s+)?(?:budget|cost|"
-    r"price|salary|headcount|population|turnover|spend|value)\b",
+    r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:budget|cost|"
+    r"price|salary|headcount|population|turnover|spend|value)\b"
+    r"|\bwhat\s+(?:pay\s+(?:rise|award|increase|offer)|percentage\s+(?:rise|increase))\b",
     re.I,
 )
 _DATE = re.compile(
@@ -108,7 +113,8 @@ _ADVICE = re.compile(
     r"(?:we|i|councils?|a\s+council|my|our)\b"  # "what questions should I ask"
     r"|\b(?:tips|advice|suggest(?:ed|ions?)?|recommend(?:ed|ations?)?|approaches|"
     r"best\s+way|ways\s+to|what\s+works|lessons|how\s+do\s+other)\b"
-    r"|\bis\s+there\s+a\s+better\s+way\b",
+    r"|\bis\s+there\s+a\s+better\s+way\b"
+    r"|\bwhat\s+(?:are|have|did)\s+other\s+(?:councils|authorities|areas)\s+(?:do|doing|done)\b",
     re.I,
 )
 _YES_NO = re.compile(
@@ -122,10 +128,26 @@ _DEFINITION = re.compile(
     r"|^\s*what\s+(?:actually\s+)?is\s+)",
     re.I,
 )
+_SEQUEL = re.compile(
+    r"\bwhat\s+(?:happens|happened|comes|came|follows|followed)\s+"
+    r"(?:next|then|after(?:wards)?|once|when\s+\w+\s+(?:is|are|has|have)\s+(?:finished|done|over))\b"
+    r"|\bwhat\s+(?:are\s+)?the\s+next\s+steps\b|\bwhat\s+(?:do|does|should)\s+\w+\s+do\s+"
+    r"(?:next|afterwards|after)\b",
+    re.I,
+)
+_ROLE = re.compile(
+    r"\b(minister|chair(?:man|woman|person)?|vice[- ]chair|director|chief\s+executive|leader|"
+    r"speaker|presenter|head\s+of\s+[a-z]+)\b",
+    re.I,
+)
+_COST = re.compile(
+    r"\b(?:pay|paid|cost|costs|charge|charged|charges|fee|fees|free|price|subsidi[sz]ed)\b", re.I
+)
 _FREQUENCY = re.compile(r"\bhow\s+often\b|\bhow\s+many\s+times\b|\bhow\s+regularly\b", re.I)
 _MODE = re.compile(r"\bonline\b|\bin\s+person\b|\bface\s+to\s+face\b|\bvirtual(?:ly)?\b", re.I)
 _MONEY = re.compile(
-    r"\bhow\s+much\b|\b(?:cost|budget|spend|spent|saved|save|savings|funding|grant|money|raise)\b",
+    r"\bhow\s+much\b|\b(?:cost|budget|spend|spent|saved|save|savings|funding|grant|money|raise)\b"
+    r"|\bpay\s+(?:rise|award|increase|offer)\b|\bsalar(?:y|ies)\b|\bwages?\b",
     re.I,
 )
 _WANTS_ROLE = re.compile(
@@ -138,7 +160,14 @@ _FOCUS_AFTER = re.compile(
 )
 _FOCUS_NOUN_AFTER_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<x>[\w'-]+)", re.I)
 _FOCUS_WHAT_X = re.compile(
-    r"\bwhat\s+(?:is|was|are|were)\s+the\s+(?P<x>(?:total\s+)?[\w'-]+(?:\s+[\w'-]+)?)\b",
+    r"\bwhat\s+(?:actually\s+|exactly\s+)?(?:is|was|are|were)\s+(?:actually\s+|exactly\s+)?"
+    r"(?:the|an?)\s+(?P<x>(?:total\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}?)\s*(?:[,?]|$|\s+(?:for|in|of|on|at|and|that|which|when)\b)",
+    re.I,
+)
+# "..., in plain English?", "in simple terms": how to answer, not what about.
+_HOW_TO_ANSWER = re.compile(
+    r",?\s*(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply\s+put|"
+    r"in\s+a\s+nutshell|briefly)\s*(?=[?.!]?\s*$)",
     re.I,
 )
 _COUNT_IN_QUESTION = re.compile(
@@ -166,6 +195,9 @@ class QuestionAnalysis:
     counted: tuple[str, ...] = ()  # "how many councils or officers..." -> councils, officers
     acronym: str | None = None  # "What's a LATCo?", "What does TIEx stand for?" -> the acronym
     listed: str | None = None  # "Which topics did members ask for?" -> "topics"
+    sequel: bool = False  # "what happens after ...?", "what comes next?": the steps that follow
+    cost: bool = False  # "do we have to pay?", "is it free?": what it costs (not "how much")
+    role: str | None = None  # "which government minister...": the post the person holds
 
     @property
     def wants_specific(self) -> bool:
@@ -173,9 +205,30 @@ class QuestionAnalysis:
         return self.type in ("person", "number", "date")
 
 
+_GENERIC_TYPES = ("description", "definition", "yes_no")
+
+
 def analyse_question(question: str) -> QuestionAnalysis:
-    """The expected answer type and focus of ``question`` (rules, first match wins)."""
-    q = " ".join(question.strip().split())
+    """The expected answer type and focus of ``question`` (rules, first match wins), read from
+    its asking sentence: "I'm writing up lessons for our board. Which themes did the sets
+    work through?" asks for a list of themes, whatever the context before it says. A figure,
+    date or person asked for in the context still counts when the asking sentence is general
+    ("A resident asked how much we can charge. What are the rules?" wants the amount)."""
+    whole = _HOW_TO_ANSWER.sub("", " ".join(question.strip().split()))
+    sentence = asking_sentence(whole)
+    asked = _analyse(sentence)
+    if asked.type in _GENERIC_TYPES and sentence != whole:
+        context = _analyse(whole)
+        if context.wants_specific:
+            return context
+    if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
+        roles = _ROLE.findall(whole)
+        if roles:
+            return replace(asked, role=roles[-1].lower())
+    return asked
+
+
+def _analyse(q: str) -> QuestionAnalysis:
     count = _expected_count(q)
 
     def made(answer_type: AnswerType, *, money: bool = False) -> QuestionAnalysis:
@@ -192,6 +245,8 @@ def analyse_question(question: str) -> QuestionAnalysis:
             counted=_counted(q),
             acronym=_asked_acronym(q),
             listed=_listed(q),
+            sequel=bool(_SEQUEL.search(q)),
+            cost=bool(_COST.search(q)),
         )
 
     if _ADVICE.search(q) and not _NUMBER.search(q) and not _PERSON.search(q):
@@ -265,10 +320,74 @@ _LISTED = re.compile(
 )
 
 
+_GROUPED = re.compile(
+    r"^\s*how\s+(?:are|were|is|was)\s+(?:the\s+|its\s+|their\s+)?(?P<x>[a-z-]+s)\b"
+    r"(?=.{0,100}\b(?:grouped|organi[sz]ed|divided|split|structured|arranged|categori[sz]ed)\b)",
+    re.I,
+)
+
+
 def _listed(question: str) -> str | None:
-    """The plural noun a "which/what X" list question asks for ("topics", "themes")."""
+    """The plural noun a "which/what X" list question asks for ("topics", "themes"); for
+    "what sorts of peer challenge", the thing sorted ("challenge")."""
     match = _LISTED.search(question)
-    return match.group("x").lower() if match else None
+    if not match:
+        grouped = _GROUPED.match(question)  # "How were the offers grouped?" -> "offers"
+        return grouped.group("x").lower() if grouped else None
+    x = match.group("x").lower()
+    rest = question[match.end() :]
+    if x in ("sorts", "kinds", "types") and re.match(r"\s+of\s", rest):
+        words = re.findall(r"[\w-]+", rest.lower())[1:4]
+        phrase = list(itertools.takewhile(lambda w: w not in _PHRASE_ENDS, words))
+        if phrase:
+            return phrase[-1]  # the head of "peer challenge"
+    return x
+
+
+# Words that end a noun phrase after "what sorts of ...".
+_PHRASE_ENDS_TEXT = (
+    "is are was were do does did has have had can could should will would that which"
+)
+_PHRASE_ENDS = _COUNT_STOP | frozenset(_PHRASE_ENDS_TEXT.split())
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.?!])\s+(?=[A-Z\"\u201c])|\s+[-\u2013\u2014]\s+(?=(?:what|which|who|how|when)\b)", re.I
+)
+_PRONOUN_QUESTION = re.compile(
+    r"^\s*(?:so\s+|and\s+)?(?:what|which)\s+(?:are|were)\s+(?:they|these|those|them)\s*\??\s*$",
+    re.I,
+)
+_PRONOUN_DEFINITION = re.compile(
+    r"^\s*(?:so\s+|and\s+)?what(?:'s|\s+is|\s+was)\s+(?:one|it|that|this)\s*\??\s*$", re.I
+)
+_LIST_PHRASE = re.compile(rf"\b((?:[\w-]+\s+){{0,2}}(?:{_PLURAL_LIST_NOUNS}))\b", re.I)
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence of ``question`` that asks (the last one ending in "?", else the last),
+    with "What are they?" spelled out from the list named before it ("...the digital outcomes
+    the Almanac is organised around. What are they?" -> "What are the digital outcomes?")."""
+    sentences = [s for s in _SENTENCE_BREAK.split(question) if s.strip()]
+    if len(sentences) < 2:
+        return question
+    asked = [i for i, s in enumerate(sentences) if s.rstrip().endswith("?")]
+    i = asked[-1] if asked else len(sentences) - 1
+    sentence = sentences[i]
+    if _PRONOUN_DEFINITION.match(sentence):  # "...kept saying LATCo - what is one?"
+        acronyms = re.findall(_ACRONYM_TOKEN, " ".join(sentences[:i]))
+        if acronyms:
+            return f"What is a {acronyms[-1]}?"
+    if _PRONOUN_QUESTION.match(sentence):
+        named = _LIST_PHRASE.findall(" ".join(sentences[:i]))
+        if named:
+            *before, noun = named[-1].split()
+            # One describing word stays ("digital outcomes"), not a verb ("picked topics").
+            kept = (
+                before[-1:] if before and re.fullmatch(r"[a-z]+(?<!ed)(?<!ing)", before[-1]) else []
+            )
+            if kept and kept[0] in _PHRASE_ENDS:
+                kept = []
+            return f"What are the {' '.join([*kept, noun])}?"
+    return sentence
 
 
 def _expected_count(question: str) -> int | None:

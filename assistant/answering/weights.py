@@ -110,13 +110,17 @@ class AnswerTypeWeights:
 
     person: float = 0.15  # "who" questions: a sentence naming a person (or defined initials)
     person_role: float = 0.05  # ...and giving a job title, when the question asks for one
+    person_asked_role: float = 0.1  # ...and naming the post asked about ("which minister")
     number: float = 0.15  # "how many/much": a sentence with a figure beside the thing asked
     number_loose: float = 0.05  # ...a figure, but not beside the thing asked
     date: float = 0.15  # "when/how often": a sentence with a date, month, year or frequency
     suggestion: float = 0.15  # advice: a sentence in a suggested-approach or action section...
     challenge: float = 0.12  # ...penalty: one in a challenge/problem description
-    definition: float = 0.08  # "what is X": a sentence that says "X is/means/refers to"
+    definition: float = 0.15  # "what is X": a sentence that says "X is/means/refers to"
     organisation: float = 0.06  # "which councils": a sentence naming a council
+    sequel: float = 0.15  # "what happens after ...": a sentence about what follows ("then",
+    # "within 12 months", "an action plan")
+    cost: float = 0.3  # "do we have to pay?": a sentence about the price ("free", "subsidised")
     list_min_coverage: float = 0.2  # a list answers a list question when its lead/items cover
     # this share of the question's terms (or its item count matches the one asked for)
     list_count_match: float = 0.3  # bonus for a list with exactly the number of items asked for

@@ -338,3 +338,95 @@ def test_a_date_beside_only_a_common_name_of_the_question_does_not_answer_it() -
     dated = _hits("The Marlow Board discussed the Transformation Plan on 12 March 2024.")
     draft = _answerer().answer(question, audience="officer", hits=dated)
     assert not draft.refused and "12 March 2024" in draft.text
+
+
+REVIEW = (
+    "A resilience review is a peer-led look at a council's plans, organised by the Marlow "
+    "network. Councils are expected to have one every three years through their regional "
+    "adviser. Review reports are published, and the council must produce an action plan and "
+    "hold a progress review within twelve months. The network has run forty reviews."
+)
+
+
+def test_what_happens_after_asks_for_the_steps_that_follow() -> None:
+    for question in (
+        "What happens after a council has had a resilience review?",
+        "What happens afterwards?",
+        "What are the next steps?",
+    ):
+        assert analyse_question(question).sequel, question
+    for question in ("What happened at the meeting?", "What is a resilience review?"):
+        assert not analyse_question(question).sequel, question
+    draft = _answerer().answer(
+        "What happens after a council has had a resilience review?",
+        audience="councillor",
+        hits=_hits(REVIEW),
+    )
+    assert not draft.refused
+    assert "action plan" in draft.text, draft.text  # what follows, not only what a review is
+
+
+SETS = (
+    "The Marlow learning sets bring councillors and officers from different councils together "
+    "to work through real problems with peers and a facilitator. Each council sends one officer "
+    "and one councillor, who attend three free sessions online. The network asked a partner to "
+    "run the sets between September 2024 and March 2025 as part of its support programme."
+)
+
+
+def test_a_question_about_paying_gets_the_sentence_about_the_price() -> None:
+    question = "Do we have to pay for a place on the Marlow learning sets?"
+    assert analyse_question(question).cost
+    assert not analyse_question("What do the Marlow learning sets do?").cost
+    draft = _answerer().answer(question, audience="officer", hits=_hits(SETS))
+    assert not draft.refused
+    assert "free sessions" in draft.priority[0] or "free sessions" in draft.priority[1]
+
+
+EXCHANGE = (
+    "Sharing expertise\n\n"
+    "\u201cThe exchange, built by councils for councils, helps each council learn from "
+    "others.\u201d\n\n"
+    "Cllr Sam Reed, Chair of the Marlow Improvement Board\n\n"
+    "\u201cBy working together, the exchange will help councils deliver better services for "
+    "local people.\u201d\n\n"
+    "Priya Okafor, Minister for Local Resilience"
+)
+
+
+def test_which_minister_is_answered_by_the_line_naming_the_minister() -> None:
+    question = analyse_question("Was there a minister who backed the exchange? Who?")
+    assert (question.type, question.role) == ("person", "minister")
+    draft = _answerer().answer(
+        "Which minister backed the exchange?", audience="officer", hits=_hits(EXCHANGE)
+    )
+    assert not draft.refused
+    assert "Priya Okafor, Minister for Local Resilience" in draft.text
+    # shown after the quotation it names the speaker of
+    assert draft.text.index("By working together") < draft.text.index("Priya Okafor")
+
+
+def test_the_post_asked_about_outweighs_another_persons_post() -> None:
+    question = analyse_question("Which minister backed the exchange?")
+
+    def bonus(text: str) -> float:
+        [sentence] = split_sentences(text)
+        return type_bonus(question, Candidate(sentence, 0, frozenset(), frozenset()))
+
+    minister = bonus("Priya Okafor, the Minister for Local Resilience, opened the exchange.")
+    chair = bonus("Sam Reed, the Chair of the Marlow Improvement Board, opened the exchange.")
+    assert minister > chair > 0.0
+
+
+def test_what_is_x_prefers_a_sentence_saying_what_x_is_over_one_counting_them() -> None:
+    question = analyse_question("What is a learning circle, in plain English?")
+    assert (question.type, question.focus) == ("definition", ("learning", "circle"))
+
+    def bonus(text: str) -> float:
+        [sentence] = split_sentences(text)
+        return type_bonus(question, Candidate(sentence, 0, frozenset(), frozenset()))
+
+    defines = bonus("Learning circles bring peers together to test ideas on real problems.")
+    counts = bonus("There were three learning circle groups, each meeting three times.")
+    other = bonus("The network is a group for officers working on change.")
+    assert defines > 0.0 == other > counts

@@ -101,6 +101,16 @@ def test_a_name_made_of_common_words_must_be_in_the_passages_as_a_name() -> None
     # The whole phrase in the passage, or each word written as a name, holds it.
     assert missing_names("Who leads the Resilience Programme at Marlow?", hits) == []
     assert missing_names("Who is Okafor Priya?", hits) == []
+    # A common word written as a name elsewhere ("Future Sheffield") is not this name; a name
+    # word the passages never write in lower case still holds it ("Stockton Council").
+    named_elsewhere = _hits(
+        PASSAGE + " Partners plan the future of the work. Future Sheffield spread ownership."
+        " Stockton Borough Council presented its programme."
+    )
+    assert missing_names("How do councils join the Future Councils pilot?", named_elsewhere) == [
+        "Future Councils"
+    ]
+    assert missing_names("What is Stockton Council doing?", named_elsewhere) == []
     # A possessive ends a name: the LGA's pilot is a second name, checked on its own.
     assert question_name_phrases("Can the LGA's Future Resilience pilot help?") == [
         ["LGA's"],

@@ -18,6 +18,8 @@ from assistant.answering.question import analyse_question
         ("Which councils have spoken about prevention?", "organisation"),
         ("How many councils took part in the pilot?", "number"),
         ("How much did the county spend on its new website?", "number"),
+        ("What is the annual staffing budget of the Marlow change team?", "number"),
+        ("What pay rise has the network offered staff this year?", "number"),
         ("What is the total budget for the programme?", "number"),
         ("When did the toolkit launch?", "date"),
         ("On what exact date did the board meet?", "date"),
@@ -48,3 +50,52 @@ def test_focus_count_role_and_money() -> None:
     often = analyse_question("How often did they meet, and was it online or in person?")
     assert often.frequency and often.mode
     assert analyse_question("Who is the toolkit aimed at?").type != "person"
+
+
+@pytest.mark.parametrize(
+    "question,kind,listed",
+    [
+        # Context first, then the question: the asking sentence decides.
+        (
+            "I'm writing up lessons from the review for our board. Which themes did it cover?",
+            "list",
+            "themes",
+        ),
+        (
+            "Staff switch off when we talk about it. How do we explain it so they get on board?",
+            "advice",
+            None,
+        ),
+        ("We lack a programme director. What are other councils doing about that?", "advice", None),
+        # "What are they?" names the list of the sentence before it.
+        (
+            "I need the full set of digital outcomes the guide is built around. What are they?",
+            "list",
+            "outcomes",
+        ),
+        ("The programme is grouped into some broad themes - what are they?", "list", "themes"),
+        # Other ways of asking for a list.
+        ("What sorts of peer challenge did the programme focus on?", "list", "challenge"),
+        ("Which subjects did members ask to cover at future meetings?", "list", "subjects"),
+        ("How were the offers in the programme grouped?", "list", "offers"),
+        # A figure asked for in the context still counts when the asking sentence is general.
+        (
+            "A resident asked how much the council can charge for care. What are the rules?",
+            "number",
+            None,
+        ),
+    ],
+)
+def test_the_asking_sentence_decides_the_type(question: str, kind: str, listed: str | None) -> None:
+    analysis = analyse_question(question)
+    assert (analysis.type, analysis.listed) == (kind, listed)
+
+
+def test_a_pay_rise_is_an_amount() -> None:
+    analysis = analyse_question("What pay rise has the network offered staff this year?")
+    assert (analysis.type, analysis.money) == ("number", True)
+
+
+def test_what_is_one_asks_for_the_acronym_named_before_it() -> None:
+    analysis = analyse_question("someone in a meeting kept saying LATCo - what is one?")
+    assert (analysis.type, analysis.acronym) == ("definition", "LATCo")
