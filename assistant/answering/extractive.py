@@ -17,7 +17,7 @@ import numpy as np
 from assistant.answering.analysis import Analysis, Candidate, coverage
 from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal, related_material
 from assistant.answering.prompts import system_prompt_leaked
-from assistant.answering.question import QuestionAnalysis
+from assistant.answering.question import LIST_NOUN, QuestionAnalysis
 from assistant.answering.structure import (
     NUMBER_WORD_PATTERN,
     ListBlock,
@@ -210,11 +210,15 @@ def type_bonus(
         elif re.match(r"There\s+(?:is|are|was|were)\b", text):
             bonus -= w.definition  # "There were three groups": how many, not what one is
     elif kind == "organisation" and _COUNCIL_NAME.search(text):
-        bonus += w.organisation
+        # "Which councils ...?": a sentence naming several councils answers more of it.
+        named = len(set(_COUNCIL_NAME.findall(text))) if question.many else 1
+        bonus += w.organisation * min(named, w.organisation_cap)
     elif kind == "list" and question.listed and text.count(",") + text.count(";") >= 2:
         words = {stem(x) for x in re.findall(r"[a-z]+", text.lower())}
         if words & _listed_stems(question.listed):
             bonus += w.list_sentence
+            if _ENUMERATION.search(text):
+                bonus += w.list_enumeration
     if question.mode and re.search(r"\b(?:online|in person|face to face|virtual|Teams)\b", text):
         bonus += w.date
     if question.sequel and _FOLLOWS.search(text):
@@ -222,6 +226,10 @@ def type_bonus(
     if question.cost and kind != "number" and _PRICE.search(text):
         bonus += w.cost
     return bonus
+
+
+# A sentence naming three or more items after a colon: "five areas: a; b; c and d".
+_ENUMERATION = re.compile(r":\s+[^:;,]+(?:[;,]\s+[^:;,]+){1,}(?:[;,]|\s+and\s+|\s+or\s+)")
 
 
 # What a step that comes after another says: "then", "afterwards", "within 12 months", "must
@@ -654,10 +662,21 @@ def _listed_stems(listed: str) -> set[str]:
 
 def _introduces(listed: str, text: str, block: ListBlock, heading: str) -> bool:
     """Does the list's lead, the line before it or its heading name what the question lists
-    ("topics", "themes", or a close word), so that it is that list?"""
+    ("topics", "themes", or a close word), so that it is that list? A lead naming other items
+    ("Challenges include:" under the heading "Themes") lists those."""
+    wanted = _listed_stems(listed)
+    named = {stem(n.lower()) for n in LIST_NOUN.findall(block.lead)} - _GENERIC_ITEMS
+    if named and not named & wanted:
+        return False
     before = text[: block.start].strip().splitlines()[-1:] if block.start else []
     lines = " ".join([block.lead, heading, *before]).lower()
-    return bool({stem(w) for w in re.findall(r"[a-z]+", lines)} & _listed_stems(listed))
+    return bool({stem(w) for w in re.findall(r"[a-z]+", lines)} & wanted)
+
+
+# Names for a list's items that say nothing about what they are ("things", "items").
+_GENERIC_ITEMS = frozenset(
+    stem(w) for w in ("things", "items", "parts", "ways", "sorts", "kinds", "types")
+)
 
 
 def compose_list(

@@ -52,6 +52,9 @@ _PLURAL_LIST_NOUNS = (
     r"subjects|sorts"
 )
 
+# A plural noun that names what a list holds ("Challenges include:", "the eight themes").
+LIST_NOUN = re.compile(rf"\b(?:{_PLURAL_LIST_NOUNS})\b", re.I)
+
 _COMPARISON = re.compile(
     r"\b(?:difference|differ|differs|compare|compared|comparison|versus|vs\.?|contrast)\b"
     r"|\b(?:more|less|better|worse)\b.*\bthan\b|\bor\b.+\bmore\b",
@@ -143,6 +146,11 @@ _ROLE = re.compile(
 _COST = re.compile(
     r"\b(?:pay|paid|cost|costs|charge|charged|charges|fee|fees|free|price|subsidi[sz]ed)\b", re.I
 )
+_MANY = re.compile(
+    r"\b(?:which|what)\s+(?:other\s+)?(?:councils|local\s+authorities|organi[sz]ations|bodies|"
+    r"partners|companies)\b",
+    re.I,
+)
 _FREQUENCY = re.compile(r"\bhow\s+often\b|\bhow\s+many\s+times\b|\bhow\s+regularly\b", re.I)
 _MODE = re.compile(r"\bonline\b|\bin\s+person\b|\bface\s+to\s+face\b|\bvirtual(?:ly)?\b", re.I)
 _MONEY = re.compile(
@@ -198,6 +206,7 @@ class QuestionAnalysis:
     sequel: bool = False  # "what happens after ...?", "what comes next?": the steps that follow
     cost: bool = False  # "do we have to pay?", "is it free?": what it costs (not "how much")
     role: str | None = None  # "which government minister...": the post the person holds
+    many: bool = False  # "which councils ...?": several organisations, not one
 
     @property
     def wants_specific(self) -> bool:
@@ -247,6 +256,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             listed=_listed(q),
             sequel=bool(_SEQUEL.search(q)),
             cost=bool(_COST.search(q)),
+            many=bool(_MANY.search(q)),
         )
 
     if _ADVICE.search(q) and not _NUMBER.search(q) and not _PERSON.search(q):
@@ -420,4 +430,4 @@ def _focus(question: str) -> tuple[str, ...]:
     return ()
 
 
-__all__ = ["AnswerType", "QuestionAnalysis", "analyse_question", "NUMBER_WORDS"]
+__all__ = ["AnswerType", "LIST_NOUN", "QuestionAnalysis", "analyse_question", "NUMBER_WORDS"]

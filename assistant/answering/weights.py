@@ -117,7 +117,8 @@ class AnswerTypeWeights:
     suggestion: float = 0.15  # advice: a sentence in a suggested-approach or action section...
     challenge: float = 0.12  # ...penalty: one in a challenge/problem description
     definition: float = 0.15  # "what is X": a sentence that says "X is/means/refers to"
-    organisation: float = 0.06  # "which councils": a sentence naming a council
+    organisation: float = 0.06  # "which councils": a sentence naming a council (per council
+    organisation_cap: int = 4  # named, up to this many, when the question asks for several)
     sequel: float = 0.15  # "what happens after ...": a sentence about what follows ("then",
     # "within 12 months", "an action plan")
     cost: float = 0.3  # "do we have to pay?": a sentence about the price ("free", "subsidised")
@@ -126,6 +127,8 @@ class AnswerTypeWeights:
     list_count_match: float = 0.3  # bonus for a list with exactly the number of items asked for
     list_sentence: float = 0.2  # a list question: a sentence enumerating the things asked for
     # ("AI, Data, Skills and PMOs were among the topics selected") when no list block answers
+    list_enumeration: float = 0.2  # ...and more when it names them after a colon ("TIEx focuses
+    # on five areas: place; leadership; finance; ..."): the list itself, not a remark on it
     catalogue_echo: float = 0.12  # penalty: a catalogue sentence a primary document also says
     catalogue_echo_cosine: float = 0.8  # ...judged by cosine to a primary document's sentence
     unresolved_reference: float = 0.1  # penalty: "It/They/The council..." with its antecedent

@@ -430,3 +430,59 @@ def test_what_is_x_prefers_a_sentence_saying_what_x_is_over_one_counting_them() 
     counts = bonus("There were three learning circle groups, each meeting three times.")
     other = bonus("The network is a group for officers working on change.")
     assert defines > 0.0 == other > counts
+
+
+def _bonus(question_text: str, text: str) -> float:
+    question = analyse_question(question_text)
+    [sentence] = split_sentences(text)
+    return type_bonus(question, Candidate(sentence, 0, frozenset(), frozenset()))
+
+
+def test_a_list_question_prefers_the_sentence_naming_the_items_after_a_colon() -> None:
+    question = "What kind of things does the resilience review look at?"
+    assert analyse_question(question).type == "list"
+    names = _bonus(
+        question, "The review looks at five areas: housing; money; skills; data; and care."
+    )
+    remarks = _bonus(question, "The review covers several areas, each scored, rated and reported.")
+    assert names > remarks > 0.0
+
+
+def test_a_list_led_by_other_items_than_asked_for_is_not_the_answer() -> None:
+    themes = (
+        "Themes the review worked through\n\nChallenges include:\n\n- Staff see the review's "
+        "themes as a job for others.\n\n- Leaders lack time to work through the themes.\n\n"
+        "- Budgets for the review are set too late."
+    )
+    summary = (
+        "The report grouped what it heard into three themes:\n\n- leadership and culture\n\n"
+        "- money and savings\n\n- skills for change"
+    )
+    draft = _answerer().answer(
+        "Which themes did the review work through?",
+        audience="officer",
+        hits=_hits(themes, summary),
+    )
+    assert not draft.refused
+    assert "- leadership and culture" in draft.text, draft.text
+    assert "Budgets are set too late" not in draft.text
+
+
+def test_which_councils_prefers_a_sentence_naming_several_councils() -> None:
+    question = "Which councils have presented at the Marlow network?"
+    assert analyse_question(question).many
+    assert not analyse_question("Which council ran the pilot?").many
+    several = _bonus(
+        question,
+        "Meetings heard from Marlow District Council (data), Ashby Borough Council (skills) "
+        "and Kenton County Council (housing).",
+    )
+    one = _bonus(question, "Marlow District Council presented on its data work.")
+    assert several > one > 0.0
+    assert (
+        _bonus(
+            "Which council ran the pilot?",
+            "Marlow District Council and Ashby Borough Council ran it.",
+        )
+        == one
+    )
