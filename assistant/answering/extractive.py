@@ -75,7 +75,9 @@ def extract_answer(
     weights: AnsweringWeights = WEIGHTS,
 ) -> Draft:
     """The extractive answer within ``budget`` words, or a refusal if nothing fits."""
-    if analysis.question.type == "list":
+    question = analysis.question
+    # "What questions should I ask officers?" is advice that a list answers, when there is one.
+    if question.type == "list" or (question.type == "advice" and question.listed):
         found = best_list(analysis, hits, weights)
         if found is not None:
             text, citations = compose_list(*found, hits)
@@ -619,12 +621,12 @@ def best_list(
     expected = analysis.question.expected_count
     best: tuple[float, ListBlock, int] | None = None
     for index, hit in enumerate(hits[:4]):
-        for block in list_blocks(hit.chunk.text):
+        heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
+        for block in list_blocks(hit.chunk.text, heading=heading):
             if re.match(
                 r"^\s*(?:useful links|related|resources from|outputs from)", block.lead, re.I
             ):
                 continue
-            heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
             listed = analysis.question.listed
             if listed and not _introduces(listed, hit.chunk.text, block, heading):
                 continue  # a list of something else than the topics / themes asked for

@@ -268,6 +268,9 @@ def document_roles(chunks: Sequence[Chunk]) -> dict[str, Role | None]:
     return out
 
 
+_HEADED_ITEM_WORDS = 20  # a line under a heading is a list item only when this short
+
+
 @dataclass(frozen=True, slots=True)
 class ListBlock:
     """A list in a passage: the line that introduces it and its items, with offsets."""
@@ -278,9 +281,14 @@ class ListBlock:
     end: int
 
 
-def list_blocks(text: str, *, min_items: int = 2, max_item_words: int = 40) -> list[ListBlock]:
+def list_blocks(
+    text: str, *, min_items: int = 2, max_item_words: int = 40, heading: str = ""
+) -> list[ListBlock]:
     """Lists in ``text``: numbered or bulleted lines, or short paragraphs after a line that
-    ends with ":" ("These are:", "Challenges include:")."""
+    ends with ":" ("These are:", "Challenges include:"). With ``heading``, the passage's
+    section heading as its first line leads a list of short lines too (a markdown bullet list
+    loses its markers at ingest: "Strategic questions councillors can ask\n\nWhy is change
+    needed?\n\n...")."""
     lines: list[tuple[int, str]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -292,8 +300,10 @@ def list_blocks(text: str, *, min_items: int = 2, max_item_words: int = 40) -> l
     while i < len(lines):
         start, line = lines[i]
         marked = _LIST_ITEM.match(line)
-        if line.endswith(":") or marked:
-            lead = line if line.endswith(":") and not marked else ""
+        headed = i == 0 and bool(heading) and line == heading.strip()
+        if line.endswith(":") or marked or headed:
+            lead = line if (line.endswith(":") or headed) and not marked else ""
+            limit = _HEADED_ITEM_WORDS if headed and not marked else max_item_words
             j = i + 1 if lead else i
             items: list[str] = []
             end = start + len(line)
@@ -306,7 +316,7 @@ def list_blocks(text: str, *, min_items: int = 2, max_item_words: int = 40) -> l
                     body = m.group("x").strip()
                 elif numbered:
                     break
-                elif lead and len(item.split()) <= max_item_words and not item.endswith(":"):
+                elif lead and len(item.split()) <= limit and not item.endswith(":"):
                     numbered = False
                     body = item
                 else:

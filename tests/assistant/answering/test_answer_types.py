@@ -486,3 +486,22 @@ def test_which_councils_prefers_a_sentence_naming_several_councils() -> None:
         )
         == one
     )
+
+
+def test_what_questions_should_i_ask_is_answered_with_the_list_of_questions() -> None:
+    questions = (
+        "Questions councillors can ask officers\n\nWhy is change needed?\n\n"
+        "What problem is the council solving?\n\nDoes the proposal fit the strategy?"
+    )
+    heading = ("Toolkit", "Questions councillors can ask officers")
+    chunk = make_chunk("toolkit", 0, questions, heading_path=heading)
+    hits = [Hit(chunk=chunk, score=1.0, dense_rank=1), *_hits(ADVICE)]
+    question = "What questions should I ask officers about a business case?"
+    assert analyse_question(question).type == "advice"
+    draft = _answerer().answer(question, audience="councillor", hits=hits)
+    assert not draft.refused
+    assert draft.text.splitlines()[1:] == [
+        "- Why is change needed? [1]",
+        "- What problem is the council solving? [1]",
+        "- Does the proposal fit the strategy? [1]",
+    ], draft.text

@@ -84,6 +84,20 @@ def test_list_blocks() -> None:
     assert list_blocks("No list here. Just prose.") == []
 
 
+def test_a_section_heading_leads_the_short_lines_under_it() -> None:
+    """A markdown bullet list reaches a chunk without its markers: under its heading, short
+    lines are the list; long paragraphs, or the same lines without the heading, are not."""
+    heading = "Questions to ask officers"
+    text = f"{heading}\n\nWhy is change needed?\n\nWhat problem is it solving?\n\nIs it costed?"
+    [block] = list_blocks(text, heading=heading)
+    assert block.lead == heading
+    assert block.items == ("Why is change needed?", "What problem is it solving?", "Is it costed?")
+    assert text[block.start : block.end] == text
+    assert list_blocks(text) == []
+    prose = " ".join(["The board met in May and agreed the plan after a long debate."] * 2)
+    assert list_blocks(f"{heading}\n\n{prose}\n\n{prose}", heading=heading) == []
+
+
 def test_a_list_written_in_one_sentence_between_semicolons() -> None:
     text = (
         "The guide was written in 2022. It covers money; data and records; housing; "
