@@ -87,6 +87,12 @@ def extract_answer(
     chosen = select_sentences(analysis, audience=audience, budget=budget, weights=weights)
     if not chosen:
         return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
+    not_held = says_not_held(analysis.candidates[chosen[0]])
+    if not_held is not None and question.type != "advice":
+        # The best sentence is the catalogue saying the sources lack it ("The LGA sources give
+        # only the 1-5 scale: they do not define each level"): a plain "not held", not an
+        # answer around it.
+        return refusal(not_held + related_material(hits), evidence=analysis.evidence)
     text, citations = compose(
         [analysis.candidates[i] for i in chosen],
         hits,
@@ -107,6 +113,24 @@ def extract_answer(
         return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
     priority = tuple(analysis.candidates[i].sentence.text for i in chosen)
     return Draft(text, citations, False, None, analysis.evidence, priority)
+
+
+# A catalogue sentence saying what the LGA's sources do not hold.
+_NOT_HELD = re.compile(
+    r"^(?:the\s+)?(?:LGA\s+)?sources\s+"
+    r"(?P<says>do\s+not|don't|give\s+no|give\s+only|say\s+nothing)\b",
+    re.I,
+)
+
+
+def says_not_held(candidate: Candidate) -> str | None:
+    """The refusal reason when ``candidate`` is the catalogue saying the sources lack what
+    was asked ("The LGA sources do not define ..."), spoken as the assistant: "The sources I
+    have do not define ..."; None for any other sentence."""
+    text = candidate.sentence.text.strip()
+    if not candidate.catalogue or not _NOT_HELD.match(text):
+        return None
+    return _NOT_HELD.sub(r"The sources I have \g<says>", text, count=1)
 
 
 def base_scores(

@@ -505,3 +505,27 @@ def test_what_questions_should_i_ask_is_answered_with_the_list_of_questions() ->
         "- What problem is the council solving? [1]",
         "- Does the proposal fit the strategy? [1]",
     ], draft.text
+
+
+def test_the_catalogue_saying_the_sources_lack_it_is_a_plain_not_held() -> None:
+    scale = (
+        "Councils rate their resilience on a scale from 1 to 5. The LGA sources give only the "
+        "1-5 scale: they do not define what each level of the resilience scale means."
+    )
+    chunk = make_chunk("catalogue", 0, scale, publisher="lga-assistant catalogue", title="Scale")
+    hits = [Hit(chunk=chunk, score=1.0, dense_rank=1)]
+    draft = _answerer().answer(
+        "What does level 3 of the resilience scale mean?", audience="officer", hits=hits
+    )
+    assert draft.refused
+    assert draft.refusal_reason is not None
+    assert draft.refusal_reason.startswith("The sources I have give only the 1-5 scale"), draft.refusal_reason
+    assert "\u201cScale\u201d" in draft.refusal_reason  # what they do cover
+    # The same sentence in a primary document is an answer, not the catalogue's own note.
+    primary = make_chunk("report", 0, scale, publisher="LGA", title="Report")
+    draft = _answerer().answer(
+        "What does level 3 of the resilience scale mean?",
+        audience="officer",
+        hits=[Hit(chunk=primary, score=1.0, dense_rank=1)],
+    )
+    assert not draft.refused
