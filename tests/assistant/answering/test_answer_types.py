@@ -519,7 +519,9 @@ def test_the_catalogue_saying_the_sources_lack_it_is_a_plain_not_held() -> None:
     )
     assert draft.refused
     assert draft.refusal_reason is not None
-    assert draft.refusal_reason.startswith("The sources I have give only the 1-5 scale"), draft.refusal_reason
+    assert draft.refusal_reason.startswith("The sources I have give only the 1-5 scale"), (
+        draft.refusal_reason
+    )
     assert "\u201cScale\u201d" in draft.refusal_reason  # what they do cover
     # The same sentence in a primary document is an answer, not the catalogue's own note.
     primary = make_chunk("report", 0, scale, publisher="LGA", title="Report")
