@@ -276,8 +276,9 @@ def _line(label: str, timing: Timing) -> str:
     )
 
 
-def load_cases(path: Path | None) -> list[Case]:
-    """Eval cases with expected sources (answerable ones), or the built-in questions."""
+def load_cases(path: Path | None, suite: str | None = None) -> list[Case]:
+    """Eval cases with expected sources (answerable ones), or the built-in questions; with
+    ``suite``, only the cases of that suite (e.g. the held-out set's "test" split)."""
     from assistant.retrieval.rewrite import rewrite_question
     from assistant.types import Turn
 
@@ -288,7 +289,7 @@ def load_cases(path: Path | None) -> list[Case]:
         if not line.strip():
             continue
         row = json.loads(line)
-        if not row.get("sources"):
+        if not row.get("sources") or (suite and suite not in row.get("suites", ())):
             continue
         question = row["question"]
         if row.get("history"):

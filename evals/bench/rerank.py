@@ -48,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--base-url", default=None, help="A running OpenAI-compatible server.")
     parser.add_argument("--top", type=int, default=4, help="Passages the model scores.")
+    parser.add_argument("--suite", default=None, help="Only this suite's cases (e.g. test).")
     parser.add_argument("--limit", type=int, default=0, help="First N cases only (0: all).")
     parser.add_argument("--priors", default="0,0.02,0.05,0.1,0.2", help="Rank priors to try.")
     args = parser.parse_args(argv)
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     embedder = build_embedder(settings)
     index = open_index(settings, embedder)
     retriever = Retriever(index, settings.retrieval, embedder=CachedEmbedder(embedder))
-    cases = load_cases(args.dataset)
+    cases = load_cases(args.dataset, args.suite)
     if args.limit:
         cases = cases[: args.limit]
     priors = [float(p) for p in args.priors.split(",")]
@@ -92,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         return sum(1 for r in ranks if r is not None and r <= k) / n
 
     p50, p95 = percentiles(times)
-    print(f"\nLLM rerank of the top {args.top} passages, {n} cases ({args.dataset.name}):")
+    split = f", suite {args.suite}" if args.suite else ""
+    print(f"\nLLM rerank of the top {args.top} passages, {n} cases ({args.dataset.name}{split}):")
     print(
         f"  retrieval only           hit@1 {hit_at(base_ranks, 1):.3f}   "
         f"hit@{args.top} {hit_at(base_ranks, args.top):.3f}"
