@@ -20,6 +20,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from assistant.text.readability import WORD as _WORD
+from assistant.text.readability import count_syllables
+
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
 # ---------------------------------------------------------------------------------------------
@@ -400,39 +403,6 @@ def invented_councils(names: Sequence[str], known: Callable[[str], bool]) -> lis
 
 # ---------------------------------------------------------------------------------------------
 # Readability
-
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-
-
-def count_syllables(word: str) -> int:
-    """Heuristic English syllable count (vowel groups with common corrections), at least 1."""
-    w = word.lower().strip("'")
-    if not w:
-        return 0
-    if len(w) <= 3:
-        return 1
-    w = re.sub(r"'s$", "", w)
-    count = len(_VOWEL_GROUPS.findall(w))
-    # Silent final e ("make"), but not "-le" after a consonant ("table") or "-ee".
-    # "-le" after a consonant keeps its syllable ("ta-ble").
-    consonant_le = w.endswith("le") and w[-3] not in "aeiouy"
-    if w.endswith("e") and not consonant_le and not w.endswith(("ee", "ye")) and count > 1:
-        count -= 1
-    # "-ed" is silent unless after t or d ("worked" vs "wanted").
-    if w.endswith("ed") and len(w) > 3 and w[-3] not in "td" and count > 1:
-        count -= 1
-    # "-es" is silent except after s, x, z, ch, sh, ce, ge ("makes" vs "boxes").
-    if (
-        w.endswith("es")
-        and len(w) > 3
-        and not w.endswith(("ses", "xes", "zes", "ches", "shes", "ces", "ges"))
-        and count > 1
-    ):
-        count -= 1
-    # "ia"/"io" are two syllables ("via", "radio") except in -tion, -sion, -cial, -gion.
-    count += len(re.findall(r"(?:^|[^aeiouctsgx])i[ao]", w))
-    return max(count, 1)
 
 
 def readability(text: str) -> dict[str, float] | None:
