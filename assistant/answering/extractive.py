@@ -36,6 +36,7 @@ from assistant.answering.structure import (
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
 from assistant.text.openings import dangling_subject, points_back
+from assistant.text.readability import plainness
 from assistant.text.sentences import Sentence, normalise_whitespace
 from assistant.text.terms import content_terms, stem
 from assistant.types import Audience, Chunk, Citation, Hit, is_catalogue
@@ -143,6 +144,12 @@ def base_scores(
     term_weights = analysis.question_terms
     names = analysis.question_names
     scores = np.zeros(len(analysis.candidates), dtype=np.float32)
+    # The plainer of two sentences for councillors, unless the answer hinges on one specific
+    # item (a figure, date, name, list or council), whatever its words.
+    plain_exempt = analysis.question.wants_specific or analysis.question.type in (
+        "list",
+        "organisation",
+    )
     for i, cand in enumerate(analysis.candidates):
         s = cand.sentence
         keyword = coverage(cand.terms, term_weights)
@@ -175,6 +182,8 @@ def base_scores(
                 )
             elif s.words <= w.councillor_short_words:
                 score += w.councillor_short
+            if not plain_exempt:
+                score += w.councillor_plain * plainness(s.text)
         scores[i] = score
     return scores - catalogue_echo(analysis, hits_primary(analysis), weights)
 
@@ -441,6 +450,8 @@ def select_sentences(
     first = next((i for i in order if antecedent(i) != -1), order[0])
     gap = w.floor_gap_advice if analysis.question.type in ("advice", "comparison") else w.floor_gap
     floor = max(w.floor_ratio * float(base[first]), float(base[first]) - gap)
+    # A question asking two things: the best sentence for each part may stand below the floor.
+    answers_part = part_answers(analysis, base, weights)
     before = antecedent(first)
     chosen = [before, first] if before is not None and before >= 0 else [first]
     words = sum(analysis.candidates[i].sentence.words for i in chosen)
@@ -457,7 +468,7 @@ def select_sentences(
             needs = antecedent(i)
             # A dangling sentence's penalty is given back once its antecedent is shown.
             given_back = weights.answer_type.unresolved_reference if needs in chosen else 0.0
-            if base[i] + given_back < floor:
+            if base[i] + given_back < floor and i not in answers_part:
                 continue
             cand = analysis.candidates[i]
             extra = LEAD_IN_WORDS if cand.document_id not in documents else 0
@@ -491,6 +502,29 @@ def select_sentences(
             words += LEAD_IN_WORDS * (2 if len(documents) == 1 else 1)
             documents.add(analysis.candidates[best].document_id)
     return chosen
+
+
+def part_answers(
+    analysis: Analysis, base: np.ndarray, weights: AnsweringWeights = WEIGHTS
+) -> set[int]:
+    """For a question asking several things, the candidate that best covers each part's own
+    content words (at least ``part_coverage`` of them, weighted), best relevance first."""
+    out: set[int] = set()
+    term_weights = analysis.question_terms
+    for part in analysis.question.parts:
+        terms = content_terms(part) & set(term_weights)
+        if not terms:
+            continue
+        part_weights = {t: term_weights[t] for t in terms}
+        best, best_key = -1, (0.0, 0.0)
+        for i, cand in enumerate(analysis.candidates):
+            covered = coverage(cand.terms & terms, part_weights)
+            key = (round(covered, 2), float(base[i]))
+            if covered >= weights.selection.part_coverage and key > best_key:
+                best, best_key = i, key
+        if best >= 0:
+            out.add(best)
+    return out
 
 
 def quote_for(chunk: Chunk, sentences: Sequence[Sentence], max_chars: int = 2400) -> str:

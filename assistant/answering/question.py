@@ -207,6 +207,8 @@ class QuestionAnalysis:
     cost: bool = False  # "do we have to pay?", "is it free?": what it costs (not "how much")
     role: str | None = None  # "which government minister...": the post the person holds
     many: bool = False  # "which councils ...?": several organisations, not one
+    parts: tuple[str, ...] = ()  # "How was it developed, and how were councils found?": each
+    # thing asked, when the question asks more than one
 
     @property
     def wants_specific(self) -> bool:
@@ -230,11 +232,29 @@ def analyse_question(question: str) -> QuestionAnalysis:
         context = _analyse(whole)
         if context.wants_specific:
             return context
+    asked = replace(asked, parts=question_parts(sentence))
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)
         if roles:
             return replace(asked, role=roles[-1].lower())
     return asked
+
+
+# Where a question starts asking a second thing: ", and how were ...", "? When did ...".
+_PART_BREAK = re.compile(
+    r",?\s+and\s+(?=(?:how|what|which|who|when|where|why|whether|was|were|did|do|does)\s)"
+    r"|(?<=\?)\s+(?=[A-Z])"
+    r"|,\s+(?=(?:how|what|which|who|when|where)\s+(?:many|much|often|long|did|do|does|is|are|"
+    r"was|were)\b)",
+    re.I,
+)
+
+
+def question_parts(question: str) -> tuple[str, ...]:
+    """The things ``question`` asks, when it asks more than one ("How many groups were
+    there, how often did they meet, and were they online?" -> three parts); () otherwise."""
+    parts = [p.strip(" ,?") for p in _PART_BREAK.split(question) if len(p.split()) >= 2]
+    return tuple(parts) if len(parts) > 1 else ()
 
 
 def _analyse(q: str) -> QuestionAnalysis:

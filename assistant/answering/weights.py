@@ -48,6 +48,8 @@ class RelevanceWeights:
     councillor_long_cap: float = 10.0  # ...up to this many steps (so a key long fact can still win)
     councillor_short_words: int = 20  # councillors: sentences this short or shorter gain...
     councillor_short: float = 0.02  # ...this bonus (plain, quick to read)
+    councillor_plain: float = 0.1  # councillors: x ``readability.plainness`` (1.75 minus the
+    # syllables per word of a sentence's common words, within +/-0.4): the plainer sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,8 @@ class SelectionWeights:
     # Advice: several suggested approaches answer together; the second and third rarely score
     # as high as the first (held-out dev: 0.2 kept only 1-2 sentences of a suggestions list).
     floor_gap_advice: float = 0.3
+    part_coverage: float = 0.5  # a question asking several things: a sentence covering this
+    # share of one part's content words (weighted) may join below the floor
     fill: float = 0.85  # keep adding while under this share of the budget: length vs focus
     overshoot: float = 1.15  # a pick may take the answer up to this share of the budget
     max_redundancy: float = 0.88  # cosine to a chosen sentence above this: a near-duplicate

@@ -531,3 +531,46 @@ def test_the_catalogue_saying_the_sources_lack_it_is_a_plain_not_held() -> None:
         hits=[Hit(chunk=primary, score=1.0, dense_rank=1)],
     )
     assert not draft.refused
+
+
+def test_councillors_get_the_plainer_of_two_sentences_unless_a_specific_item_is_asked() -> None:
+    from assistant.answering.extractive import base_scores
+
+    text = (
+        "Resilience work needs organisational commitment, collaborative infrastructure and "
+        "comprehensive operational prioritisation. "
+        "Resilience work needs people who talk to each other and a short list of jobs."
+    )
+    answerer = _answerer()
+
+    def councillor_gain(question: str) -> float:
+        analysis = answerer.analyse(question, _hits(text))
+        gain = base_scores(analysis, "councillor") - base_scores(analysis, "officer")
+        hard, plain = (
+            next(i for i, c in enumerate(analysis.candidates) if word in c.sentence.text)
+            for word in ("organisational", "short list")
+        )
+        return float(gain[plain] - gain[hard])
+
+    assert councillor_gain("What does resilience work need?") > 0.05
+    assert abs(councillor_gain("How many jobs does resilience work need?")) < 1e-6
+
+
+def test_each_part_of_a_two_part_question_gets_its_sentence() -> None:
+    minutes = (
+        "The director reported that the new resilience programme was being developed as part "
+        "of the funding agreement for 2024 with the department. "
+        "The resilience programme was developed with councils through the resilience network. "
+        "The director ran through the eight offers that made up the resilience programme. "
+        "The board noted the overview of the resilience programme and agreed the feedback. "
+        "Members said the resilience programme should be developed further with the sector. "
+        "Members welcomed the resilience programme and its offers. "
+        "Officers were working with regional teams to pick the councils that might gain most."
+    )
+    question = "How was the resilience programme developed, and how were councils picked?"
+    assert len(analyse_question(question).parts) == 2
+    draft = _answerer().answer(question, audience="officer", hits=_hits(minutes))
+    assert not draft.refused
+    assert "regional teams" in draft.text, (
+        draft.text
+    )  # the second part's answer, not only the first's

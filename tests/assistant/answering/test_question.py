@@ -99,3 +99,26 @@ def test_a_pay_rise_is_an_amount() -> None:
 def test_what_is_one_asks_for_the_acronym_named_before_it() -> None:
     analysis = analyse_question("someone in a meeting kept saying LATCo - what is one?")
     assert (analysis.type, analysis.acronym) == ("definition", "LATCo")
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "How was the programme developed, and how were the councils chosen?",
+            ("How was the programme developed", "how were the councils chosen"),
+        ),
+        (
+            "How many groups were there, how often did they meet, and was it online?",
+            ("How many groups were there", "how often did they meet", "was it online"),
+        ),
+        ("What is TIEx and who is it for?", ("What is TIEx", "who is it for")),
+        # One thing asked: no parts ("and" inside a phrase is not a second question).
+        ("What do councillors and officers get from the sets?", ()),
+        ("What is the 7Cs model?", ()),
+    ],
+)
+def test_the_parts_of_a_question_asking_several_things(
+    question: str, parts: tuple[str, ...]
+) -> None:
+    assert analyse_question(question).parts == parts
