@@ -51,6 +51,8 @@ def stem(word: str) -> str:
     for suffix in ("ation", "ing", "ed"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             word = word[: -len(suffix)]
+            if suffix == "ed" and word.endswith("i") and word[-2:-1] not in "aeiou":
+                word = word[:-1] + "y"  # "identified" meets "identify", "applied" "apply"
             break
     return word.rstrip("e") if len(word) > 4 else word
 

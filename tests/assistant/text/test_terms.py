@@ -38,3 +38,9 @@ def test_filler_adverbs_are_not_what_a_question_is_about() -> None:
         stem("learning"),
         stem("set"),
     }
+
+
+def test_past_tense_in_ied_meets_the_base_verb() -> None:
+    for forms in (("identified", "identify", "identifies", "identifying"), ("applied", "apply")):
+        assert len({stem(w) for w in forms}) == 1, forms
+    assert stem("played") == stem("play")  # a vowel before the y: only "-ed" goes
