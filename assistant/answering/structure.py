@@ -185,6 +185,8 @@ def defined_initials(text: str) -> dict[str, Person]:
     for match in _INITIALS_DEF.finditer(text):
         abbr = match.group("abbr")
         name = match.group("name")
+        if any(word in _NOT_NAME_WORDS for word in name.split()):
+            continue  # "Local Government Association (LGA)": an organisation, not a person
         letters = "".join(w[0] for w in name.split())
         if letters != abbr and not (abbr[0] == letters[0] and abbr[-1] == letters[-1]):
             continue

@@ -32,6 +32,12 @@ def test_people_and_initials() -> None:
     first = expand_initials("PO said the offer had six parts.", people, done)
     assert first.startswith("Priya Okafor (PO), Director of Change, said")
     assert expand_initials("PO thanked members.", people, done) == "PO thanked members."
+    # An organisation's acronym is not a person's initials: "the LGA's teams" stays as quoted.
+    body = "Priya Okafor (PO) reported. The Local Government Association (LGA) agreed."
+    assert set(defined_initials(body)) == {"PO"}
+    assert expand_initials("The LGA's teams helped.", defined_initials(body), set()) == (
+        "The LGA's teams helped."
+    )
 
 
 def test_figures_and_dates() -> None:
