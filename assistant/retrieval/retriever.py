@@ -26,6 +26,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.retrieval.fusion import dedupe, fuse, merge_neighbours
+from assistant.retrieval.synonyms import expand_query
 from assistant.text.sentences import split_sentences
 from assistant.types import Chunk, Filters, Hit, is_catalogue
 
@@ -64,7 +65,7 @@ class Retriever:
         factor = s.filter_overfetch if filtering else 1
         dense = self._dense(query, max(s.dense_k, top_k) * factor) if s.dense_weight > 0 else []
         keyword = (
-            self.index.keyword.search(query, max(s.keyword_k, top_k) * factor)
+            self.index.keyword.search(expand_query(query), max(s.keyword_k, top_k) * factor)
             if s.keyword_weight > 0
             else []
         )

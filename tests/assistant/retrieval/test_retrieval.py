@@ -238,3 +238,24 @@ def test_the_catalogue_discount_puts_the_lgas_own_document_first_on_a_near_tie()
     hits = Retriever(index, discounted).retrieve(query, k=2)
     assert [h.chunk.document_id for h in hits] == ["primary", "catalogue"]
     assert hits[1].score == pytest.approx(0.95 * before["catalogue"])
+
+
+def test_the_keyword_search_finds_the_documents_own_word_for_the_askers() -> None:
+    from assistant.retrieval.synonyms import expand_query
+
+    chunks = [
+        make_chunk("roles", 0, "Portfolio holders approve business cases and set risk tolerances."),
+        make_chunk("other", 0, "Members met in May to discuss the budget and the council's plans."),
+    ]
+    index = index_chunks(memory_index(), chunks)
+    only_kw = RetrievalSettings(dense_weight=0, sentence_rescore=False, dedupe=False)
+    hits = Retriever(index, only_kw).retrieve("What should cabinet members do?", k=2)
+    assert hits[0].chunk.document_id == "roles"  # without the expansion only "other" matches
+    assert expand_query("What should Cabinet Members do?").endswith(
+        "portfolio holders leadership role leadership"
+    )
+    assert expand_query("What is the Transformation Network?") == (
+        "What is the Transformation Network?"
+    )
+    # A phrase matches whole words only: "cabinetry" is not "cabinet".
+    assert expand_query("Who makes cabinetry?") == "Who makes cabinetry?"

@@ -1,0 +1,34 @@
+"""Query expansion for the keyword search: the words people ask with, mapped to the words the
+LGA's documents use (``synonyms.yaml``, a reviewed list). Dense retrieval already matches
+meaning; BM25 needs the document's own words."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import yaml
+
+SYNONYMS_PATH = Path(__file__).with_name("synonyms.yaml")
+
+
+@functools.lru_cache(maxsize=4)
+def load_synonyms(
+    path: Path = SYNONYMS_PATH,
+) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    """(whole-phrase pattern, the document words it adds) per entry, longest phrase first."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = sorted(data.items(), key=lambda kv: -len(kv[0]))
+    return tuple(
+        (re.compile(rf"\b{re.escape(phrase)}\b", re.I), tuple(words)) for phrase, words in entries
+    )
+
+
+def expand_query(query: str, path: Path = SYNONYMS_PATH) -> str:
+    """``query`` with the document words of each phrase it uses appended (each word once)."""
+    added: list[str] = []
+    for pattern, words in load_synonyms(path):
+        if pattern.search(query):
+            added += [w for w in words if w.lower() not in query.lower() and w not in added]
+    return f"{query} {' '.join(added)}" if added else query
