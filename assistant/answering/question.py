@@ -250,10 +250,25 @@ _PART_BREAK = re.compile(
 )
 
 
+# The two sides of a comparison: "the difference between X and Y", "compare X with Y",
+# "X versus Y".
+_COMPARED = re.compile(
+    r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:\?|$)"
+    r"|\bcompare\s+(?P<c>.+?)\s+(?:with|and|to)\s+(?P<d>.+?)\s*(?:\?|$)"
+    r"|^(?P<e>.+?)\s+(?:versus|vs\.?)\s+(?P<f>.+?)\s*(?:\?|$)",
+    re.I,
+)
+
+
 def question_parts(question: str) -> tuple[str, ...]:
     """The things ``question`` asks, when it asks more than one ("How many groups were
-    there, how often did they meet, and were they online?" -> three parts); () otherwise."""
+    there, how often did they meet, and were they online?" -> three parts; "the difference
+    between X and Y" -> X, Y); () otherwise."""
     parts = [p.strip(" ,?") for p in _PART_BREAK.split(question) if len(p.split()) >= 2]
+    if len(parts) < 2:
+        compared = _COMPARED.search(question)
+        if compared:
+            parts = [p.strip(" ,?") for p in compared.groups() if p]
     return tuple(parts) if len(parts) > 1 else ()
 
 

@@ -113,6 +113,12 @@ def test_what_is_one_asks_for_the_acronym_named_before_it() -> None:
             ("How many groups were there", "how often did they meet", "was it online"),
         ),
         ("What is TIEx and who is it for?", ("What is TIEx", "who is it for")),
+        # A comparison's two sides.
+        (
+            "What is the difference between a cabinet member and a scrutiny member?",
+            ("a cabinet member", "a scrutiny member"),
+        ),
+        ("Compare the 7Cs with the capability framework", ("the 7Cs", "the capability framework")),
         # One thing asked: no parts ("and" inside a phrase is not a second question).
         ("What do councillors and officers get from the sets?", ()),
         ("What is the 7Cs model?", ()),
