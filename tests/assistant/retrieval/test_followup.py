@@ -384,3 +384,21 @@ def test_it_named_only_in_the_reply_keeps_the_earlier_question() -> None:
     )
     out = rewrite_question("And what did the person who raised it plan to do?", turns)
     assert "struggling with its trading company" in out and "LATCo" not in out
+
+
+def test_the_first_one_is_the_first_person_the_last_reply_named() -> None:
+    history = [
+        Turn("user", "Who was quoted in the article about the resilience exchange?"),
+        Turn(
+            "assistant",
+            "Cllr Sam Reed, Chair of the Marlow Improvement Board, and Priya Okafor, "
+            "Minister for Local Resilience.",
+        ),
+    ]
+    first = resolve("What did the first one say it would do for councils?", history)
+    assert first is not None and first.startswith("What did Cllr Sam Reed say"), first
+    last = resolve("What did the last one say?", history)
+    assert last == "What did Priya Okafor say?"
+    # One person named: "the first one" is left for the other rules.
+    one = [history[0], Turn("assistant", "Cllr Sam Reed, Chair of the Marlow Improvement Board.")]
+    assert "Sam Reed" not in (resolve("What did the second one say?", one) or "")
