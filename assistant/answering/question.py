@@ -146,6 +146,12 @@ _ROLE = re.compile(
 _COST = re.compile(
     r"\b(?:pay|paid|cost|costs|charge|charged|charges|fee|fees|free|price|subsidi[sz]ed)\b", re.I
 )
+# "Which councils could we learn from ...?" asks for councils, whatever advice words follow.
+_ASKS_COUNCILS = re.compile(
+    r"^\s*(?:(?:so|and|ok)\s*,?\s*)?(?:which|what)\s+(?:other\s+)?(?:councils|local\s+"
+    r"authorities|organi[sz]ations)\b",
+    re.I,
+)
 _MANY = re.compile(
     r"\b(?:which|what)\s+(?:other\s+)?(?:councils|local\s+authorities|organi[sz]ations|bodies|"
     r"partners|companies)\b",
@@ -294,7 +300,12 @@ def _analyse(q: str) -> QuestionAnalysis:
             many=bool(_MANY.search(q)),
         )
 
-    if _ADVICE.search(q) and not _NUMBER.search(q) and not _PERSON.search(q):
+    if (
+        _ADVICE.search(q)
+        and not _NUMBER.search(q)
+        and not _PERSON.search(q)
+        and not _ASKS_COUNCILS.match(q)
+    ):
         return made("advice")
     if _COMPARISON.search(q) and not _NUMBER.search(q):
         return made("comparison")

@@ -128,3 +128,9 @@ def test_the_parts_of_a_question_asking_several_things(
     question: str, parts: tuple[str, ...]
 ) -> None:
     assert analyse_question(question).parts == parts
+
+
+def test_which_councils_asks_for_councils_even_with_advice_words() -> None:
+    question = analyse_question("Which councils could we look at for setting a vision?")
+    assert (question.type, question.many) == ("organisation", True)
+    assert analyse_question("How could we learn from other councils?").type == "advice"
