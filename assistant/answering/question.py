@@ -146,6 +146,13 @@ _ROLE = re.compile(
 _COST = re.compile(
     r"\b(?:pay|paid|cost|costs|charge|charged|charges|fee|fees|free|price|subsidi[sz]ed)\b", re.I
 )
+# "Who's good at digital?", "who does this well?", "who has done it before?": peers (councils).
+_WHO_DOES_WELL = re.compile(
+    r"^\s*(?:(?:so|and|ok)\s*,?\s*)?who(?:'s|\u2019s|\s+is|\s+are)?\s+(?:\w+\s+)?(?:good|great|"
+    r"best|strong|ahead|leading|doing\s+well)\s+(?:at|on|in|with)\b"
+    r"|^\s*who\s+(?:does|do|did|has|have)\s+(?:\w+\s+){0,3}(?:well|best|before|already)\b",
+    re.I,
+)
 # "Which councils could we learn from ...?" asks for councils, whatever advice words follow.
 _ASKS_COUNCILS = re.compile(
     r"^\s*(?:(?:so|and|ok)\s*,?\s*)?(?:which|what)\s+(?:other\s+)?(?:councils|local\s+"
@@ -309,6 +316,8 @@ def _analyse(q: str) -> QuestionAnalysis:
         return made("advice")
     if _COMPARISON.search(q) and not _NUMBER.search(q):
         return made("comparison")
+    if _WHO_DOES_WELL.match(q):  # "who's good at digital?": which councils do it well
+        return replace(made("organisation"), many=True)
     if _PERSON.search(q) and not _LIST.search(q) and not _AUDIENCE.search(q):
         return made("person")
     if _NUMBER.search(q) and not _FREQUENCY.search(q):

@@ -134,3 +134,10 @@ def test_which_councils_asks_for_councils_even_with_advice_words() -> None:
     question = analyse_question("Which councils could we look at for setting a vision?")
     assert (question.type, question.many) == ("organisation", True)
     assert analyse_question("How could we learn from other councils?").type == "advice"
+
+
+def test_who_is_good_at_asks_for_peer_councils_not_a_person() -> None:
+    for text in ("who's good at digital?", "Who does this well?", "who is really good at data?"):
+        question = analyse_question(text)
+        assert (question.type, question.many) == ("organisation", True), text
+    assert analyse_question("Who chairs the network?").type == "person"
