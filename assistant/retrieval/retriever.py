@@ -94,6 +94,7 @@ class Retriever:
             hits = dedupe(
                 hits[: max(top_k * 2, s.rescore_candidates)], threshold=s.dedupe_threshold
             )
+        hits = self.sources_to_summary(hits)
         if s.sentence_rescore and hits:
             hits = self.rescore(query, hits[: max(top_k, s.rescore_candidates)])
         hits = hits[:top_k]
@@ -134,6 +135,33 @@ class Retriever:
         out.sort(key=lambda h: -h.score)
         return out
 
+    def sources_to_summary(self, hits: Sequence[Hit]) -> list[Hit]:
+        """A catalogue entry's "Sources" list (web addresses only) found by its words stands in
+        for the entry itself: it becomes the entry's first chunk, its summary, or is dropped
+        when that chunk is already a hit. Nothing in a list of URLs can answer a question."""
+        seen = {h.chunk.id for h in hits}
+        out: list[Hit] = []
+        for hit in hits:
+            chunk = hit.chunk
+            if not (is_catalogue(chunk) and _is_sources_section(chunk)):
+                out.append(hit)
+                continue
+            summary = next(
+                (
+                    c
+                    for c in sorted(
+                        self.index.catalog.document_chunks(chunk.document_id),
+                        key=lambda c: c.position,
+                    )
+                    if not _is_sources_section(c)
+                ),
+                None,
+            )
+            if summary is not None and summary.id not in seen:
+                seen.add(summary.id)
+                out.append(replace(hit, chunk=summary))
+        return out
+
     def expand(self, hits: Sequence[Hit]) -> list[Hit]:
         """Attach the previous/next chunk of the same section to hits shorter than the minimum."""
         out: list[Hit] = []
@@ -156,3 +184,7 @@ class Retriever:
             )
             out.append(replace(hit, chunk=merge_neighbours(prev, chunk, next_)))
         return out
+
+
+def _is_sources_section(chunk: Chunk) -> bool:
+    return bool(chunk.heading_path) and chunk.heading_path[-1].strip().lower() == "sources"

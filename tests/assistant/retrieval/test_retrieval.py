@@ -259,3 +259,33 @@ def test_the_keyword_search_finds_the_documents_own_word_for_the_askers() -> Non
     )
     # A phrase matches whole words only: "cabinetry" is not "cabinet".
     assert expand_query("Who makes cabinetry?") == "Who makes cabinetry?"
+
+
+def test_a_catalogue_entrys_sources_list_stands_in_for_the_entry() -> None:
+    catalogue = "lga-assistant catalogue"
+    entry = [
+        make_chunk(
+            "cornwall",
+            0,
+            "Cornwall Council ran a large programme of online services for residents.",
+            publisher=catalogue,
+            heading_path=("Cornwall Council",),
+        ),
+        make_chunk(
+            "cornwall",
+            1,
+            "https://example.org/case-studies/cornwall-creating-digital-cornwall",
+            publisher=catalogue,
+            heading_path=("Cornwall Council", "Sources"),
+        ),
+    ]
+    primary = make_chunk("report", 0, "Sources of digital funding are listed in the annex.")
+    index = index_chunks(memory_index(), [*entry, primary])
+    only_kw = RetrievalSettings(dense_weight=0, sentence_rescore=False, dedupe=False)
+    hits = Retriever(index, only_kw).retrieve("creating digital cornwall", k=3)
+    ids = [h.chunk.id for h in hits]
+    assert entry[0].id in ids and entry[1].id not in ids  # the summary, not its URLs
+    # Both found: the summary once. A primary document's own "Sources" text is left alone.
+    hits = Retriever(index, only_kw).retrieve("cornwall services digital sources", k=3)
+    ids = [h.chunk.id for h in hits]
+    assert ids.count(entry[0].id) == 1 and entry[1].id not in ids and primary.id in ids
