@@ -146,23 +146,20 @@ _ROLE = re.compile(
 _COST = re.compile(
     r"\b(?:pay|paid|cost|costs|charge|charged|charges|fee|fees|free|price|subsidi[sz]ed)\b", re.I
 )
+_OPENER = r"^\s*(?:(?:so|and|ok)\s*,?\s*)?"  # "So, which ...", "and who ..."
 # "Who's good at digital?", "who does this well?", "who has done it before?": peers (councils).
 _WHO_DOES_WELL = re.compile(
-    r"^\s*(?:(?:so|and|ok)\s*,?\s*)?who(?:'s|\u2019s|\s+is|\s+are)?\s+(?:\w+\s+)?(?:good|great|"
-    r"best|strong|ahead|leading|doing\s+well)\s+(?:at|on|in|with)\b"
+    rf"{_OPENER}who(?:'s|\u2019s|\s+is|\s+are)?\s+(?:\w+\s+)?(?:good|great|best|strong|ahead|"
+    r"leading|doing\s+well)\s+(?:at|on|in|with)\b"
     r"|^\s*who\s+(?:does|do|did|has|have)\s+(?:\w+\s+){0,3}(?:well|best|before|already)\b",
     re.I,
 )
-# "Which councils could we learn from ...?" asks for councils, whatever advice words follow.
-_ASKS_COUNCILS = re.compile(
-    r"^\s*(?:(?:so|and|ok)\s*,?\s*)?(?:which|what)\s+(?:other\s+)?(?:councils|local\s+"
-    r"authorities|organi[sz]ations)\b",
-    re.I,
-)
+# "Which councils ...?": several organisations. At the start of the question it asks for
+# councils whatever advice words follow ("Which councils could we learn from ...?").
+_WHICH_COUNCILS = r"(?:which|what)\s+(?:other\s+)?(?:councils|local\s+authorities|organi[sz]ations)"
+_ASKS_COUNCILS = re.compile(rf"{_OPENER}{_WHICH_COUNCILS}\b", re.I)
 _MANY = re.compile(
-    r"\b(?:which|what)\s+(?:other\s+)?(?:councils|local\s+authorities|organi[sz]ations|bodies|"
-    r"partners|companies)\b",
-    re.I,
+    rf"\b{_WHICH_COUNCILS}\b|\b(?:which|what)\s+(?:bodies|partners|companies)\b", re.I
 )
 _FREQUENCY = re.compile(r"\bhow\s+often\b|\bhow\s+many\s+times\b|\bhow\s+regularly\b", re.I)
 _MODE = re.compile(r"\bonline\b|\bin\s+person\b|\bface\s+to\s+face\b|\bvirtual(?:ly)?\b", re.I)
