@@ -30,6 +30,7 @@ from assistant.answering.structure import (
 from assistant.answering.weights import WEIGHTS, AnsweringWeights, CandidateRules
 from assistant.guardrails.scope import looks_like_instruction, looks_partisan
 from assistant.ports import Embedder, TextVectors
+from assistant.retrieval.synonyms import expand_query
 from assistant.text.glossary import with_expansions
 from assistant.text.openings import ATTRIBUTION_LINE, HONORIFICS
 from assistant.text.sentences import Sentence, split_sentences
@@ -311,7 +312,10 @@ class Analyser:
         dim = question_vec.shape[0]
         vectors = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
         sims = vectors @ question_vec if rows else np.zeros(0, dtype=np.float32)
-        weights = term_weights(with_expansions(question, skip_common=True), candidates)
+        # The documents' own words for how the question asks ("go first" -> prioritisation)
+        # count as the question's words, as they do for the keyword search.
+        asked = expand_query(question)
+        weights = term_weights(with_expansions(asked, skip_common=True), candidates)
         evidence = refusal_score(question, sims, hits, self.weights.evidence)
         return Analysis(
             question_vec,

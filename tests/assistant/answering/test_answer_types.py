@@ -574,3 +574,16 @@ def test_each_part_of_a_two_part_question_gets_its_sentence() -> None:
     assert "regional teams" in draft.text, (
         draft.text
     )  # the second part's answer, not only the first's
+
+
+def test_the_documents_own_words_for_the_question_count_as_its_terms() -> None:
+    from assistant.text.terms import stem
+
+    text = (
+        "Run a prioritisation exercise to agree which projects matter most. "
+        "Members met in May to discuss the budget."
+    )
+    analysis = _answerer().analyse("How do we decide which ones go first?", _hits(text))
+    assert stem("prioritisation") in analysis.question_terms  # from synonyms.yaml's "go first"
+    plain = _answerer().analyse("How do we decide what to do?", _hits(text))
+    assert stem("prioritisation") not in plain.question_terms
