@@ -1,6 +1,6 @@
-"""Query expansion for the keyword search: the words people ask with, mapped to the words the
-LGA's documents use (``synonyms.yaml``, a reviewed list). Dense retrieval already matches
-meaning; BM25 needs the document's own words."""
+"""Query expansion: the words people ask with, mapped to the words the LGA's documents use
+(``synonyms.yaml``, a reviewed list), for the keyword search (dense retrieval already matches
+meaning; BM25 needs the document's own words) and for the answerer's question terms."""
 
 from __future__ import annotations
 
