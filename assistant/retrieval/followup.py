@@ -551,18 +551,18 @@ def _person(d: Discourse) -> str | None:
 
 
 def _people_in_last_reply(d: Discourse) -> list[str]:
-    """The people the latest reply names, in the order it names them."""
-    replies = [m for m in d.mentions if m.kind == "person" and m.turn == _last_reply_turn(d)]
+    """The people the latest reply (the last turn after the last question) names, in the
+    order it names them."""
+    turns = [m.turn for m in d.mentions if m.turn > d.last_user_turn]
+    if not turns:
+        return []
+    last = max(turns)
+    replies = [m for m in d.mentions if m.kind == "person" and m.turn == last]
     named: list[str] = []
     for m in sorted(replies, key=lambda m: m.pos):
         if not any(m.text in n or n in m.text for n in named):  # "Cllr Peter Fleming" once
             named.append(m.text)
     return named
-
-
-def _last_reply_turn(d: Discourse) -> int:
-    turns = [m.turn for m in d.mentions if m.turn > d.last_user_turn]
-    return max(turns) if turns else -1
 
 
 def _item(d: Discourse, index: int) -> str | None:
@@ -616,7 +616,7 @@ def _resolve_with(
     if not changed:
         # "What did the first one say?" after a reply naming two people: the first of them.
         m = _ORDINAL_REF.search(out)
-        named = _people_in_last_reply(d)
+        named = _people_in_last_reply(d) if m else []
         if m and m.group("noun").lower() in ("one", "person", "speaker") and len(named) > 1:
             index = _ORDINALS[m.group("ord").lower()]
             if index == -1 or index <= len(named):
