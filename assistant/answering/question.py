@@ -52,6 +52,10 @@ _PLURAL_LIST_NOUNS = (
     r"subjects|sorts"
 )
 
+_OPENER = r"^\s*(?:(?:so|and|ok)\s*,?\s*)?"  # "So, which ...", "and who ..."
+# "How were the offers grouped?": how a list is arranged.
+_GROUPING = r"(?:grouped|organi[sz]ed|divided|split|structured|arranged|categori[sz]ed)"
+
 # A plural noun that names what a list holds ("Challenges include:", "the eight themes").
 LIST_NOUN = re.compile(rf"\b(?:{_PLURAL_LIST_NOUNS})\b", re.I)
 
@@ -66,12 +70,11 @@ _LIST = re.compile(
     rf"|\b(?:list|name)\s+(?:the|all|every)\b"
     rf"|\bthe\s+{_COUNT}\s+(?:[\w-]+\s+){{0,2}}(?:{_PLURAL_LIST_NOUNS})\b"
     rf"|^\s*(?:what|which)\b.*\b(?:include|includes|included|cover|covers|covered|made up of)\b"
-    r"|^\s*how\s+(?:are|were|is|was)\b.{0,100}\b(?:grouped|organi[sz]ed|divided|split|"
-    r"structured|arranged|categori[sz]ed)\b",
+    rf"|^\s*how\s+(?:are|were|is|was)\b.{{0,100}}\b{_GROUPING}\b",
     re.I,
 )
 _PERSON = re.compile(
-    r"^\s*(?:(?:and|so|ok)\s*,?\s*)?who\b(?!\s+(?:is|are)\s+(?:it|this|that|they)\s+(?:for|aimed))"
+    rf"{_OPENER}who\b(?!\s+(?:is|are)\s+(?:it|this|that|they)\s+(?:for|aimed))"
     r"|\bwhich\s+(?:[a-z]+\s+)?(?:person|people|officer|councillor|minister|member|speaker|"
     r"chair|director|leader|chief\s+executive)\b"
     r"|\bwhose\b|\bname\s+of\s+the\s+(?:person|chair|officer)\b"
@@ -100,7 +103,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _DATE = re.compile(
-    r"^\s*(?:(?:and|so|ok)\s*,?\s*)?when\b|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
+    rf"{_OPENER}when\b|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
     r"|\bwhich\s+(?:year|month|date)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"
     r"|\bwhen\s+(?:did|was|were|is|will)\b",
     re.I,
@@ -109,7 +112,7 @@ _EXACT_DATE = re.compile(
     r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bexact\s+date\b", re.I
 )
 _ADVICE = re.compile(
-    r"^\s*(?:(?:and|so|ok)\s*,?\s*)?how\s+(?:can|could|should|do|might|would|to)\s+"
+    rf"{_OPENER}how\s+(?:can|could|should|do|might|would|to)\s+"
     r"(?:we|i|you|councils?|a\s+council|my\s+council|our\s+council|councillors|members|"
     r"officers|leaders|colleagues|other\s+councils|they|one)\b"
     r"|\bwhat\s+(?:[a-z-]+\s+){0,2}?(?:can|could|should|might|would)\s+"
@@ -146,7 +149,6 @@ _ROLE = re.compile(
 _COST = re.compile(
     r"\b(?:pay|paid|cost|costs|charge|charged|charges|fee|fees|free|price|subsidi[sz]ed)\b", re.I
 )
-_OPENER = r"^\s*(?:(?:so|and|ok)\s*,?\s*)?"  # "So, which ...", "and who ..."
 # "Who's good at digital?", "who does this well?", "who has done it before?": peers (councils).
 _WHO_DOES_WELL = re.compile(
     rf"{_OPENER}who(?:'s|\u2019s|\s+is|\s+are)?\s+(?:\w+\s+)?(?:good|great|best|strong|ahead|"
@@ -384,7 +386,7 @@ _LISTED = re.compile(
 
 _GROUPED = re.compile(
     r"^\s*how\s+(?:are|were|is|was)\s+(?:the\s+|its\s+|their\s+)?(?P<x>[a-z-]+s)\b"
-    r"(?=.{0,100}\b(?:grouped|organi[sz]ed|divided|split|structured|arranged|categori[sz]ed)\b)",
+    rf"(?=.{{0,100}}\b{_GROUPING}\b)",
     re.I,
 )
 
