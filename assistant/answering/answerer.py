@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
+
+import numpy as np
 
 from assistant.answering.analysis import Analyser, Analysis, dedupe_hits
 from assistant.answering.coverage import missing_names, not_covered_reason
@@ -22,8 +25,8 @@ from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.guardrails.scope import check_scope
 from assistant.ports import ChatModel, Embedder, TextVectors
 from assistant.settings import Settings
-from assistant.text.plain import plain_english
-from assistant.types import Audience, Chunk, Hit
+from assistant.text.plain import Rewrite, plain_english
+from assistant.types import Audience, Chunk, Citation, Hit
 
 
 class Answerer:
@@ -87,7 +90,11 @@ class Answerer:
         )
         if audience == "councillor" and self.settings.answer.plain_english and not draft.refused:
             text = plain_english(
-                draft.text, draft.citations, max_words=words, priority=draft.priority
+                draft.text,
+                draft.citations,
+                max_words=words,
+                priority=draft.priority,
+                accept=partial(self._supported, draft.citations),
             )
             draft = replace(draft, text=text)
         return draft
@@ -101,6 +108,44 @@ class Answerer:
         hits = dedupe_hits(hits)
         return self.analyser.analyse(question, hits).evidence if hits else 0.0
 
+    def _supported(self, citations: Sequence[Citation], rewrites: Sequence[Rewrite]) -> list[bool]:
+        """Which plain versions may replace their sentence: each plain sentence occurs in, or
+        is as close (cosine) to, a passage it cites as ``support.plain_min_cosine`` or as the
+        original sentence was. One embedding call for the whole answer."""
+        quotes = {c.n: c.quote for c in citations}
+        texts: list[str] = []
+        for r in rewrites:
+            texts.extend([r.original, *r.pieces])
+        cited = sorted({n for r in rewrites for n in r.cites if n in quotes})
+        vectors = np.asarray(self.embedder.embed([*texts, *(quotes[n] for n in cited)]))
+        of_quote = {n: vectors[len(texts) + i] for i, n in enumerate(cited)}
+        floor = self.weights.support.plain_min_cosine
+        verdicts: list[bool] = []
+        at = 0
+        for r in rewrites:
+            own = vectors[at : at + 1 + len(r.pieces)]
+            at += 1 + len(r.pieces)
+            theirs = [of_quote[n] for n in r.cites if n in of_quote]
+            if not theirs:
+                verdicts.append(True)
+                continue
+            passages = np.stack(theirs)
+            scores = (passages @ own.T).max(axis=0)  # each sentence's best cited passage
+            said = " ".join(_folded(quotes[n]) for n in r.cites if n in quotes)
+            need = min(floor, float(scores[0]))
+            verdicts.append(
+                all(
+                    score >= need or _folded(piece) in said
+                    for piece, score in zip(r.pieces, scores[1:], strict=True)
+                )
+            )
+        return verdicts
+
     def _budget(self, audience: Audience) -> int:
         answer = self.settings.answer
         return answer.councillor_words if audience == "councillor" else answer.officer_words
+
+
+def _folded(text: str) -> str:
+    """``text`` lower-cased with its whitespace collapsed (for "occurs in the passage")."""
+    return " ".join(text.lower().split())

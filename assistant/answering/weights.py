@@ -94,6 +94,11 @@ class SupportCheck:
     min_kept: float = 0.5  # under this share of sentences kept: answer extractively instead
     leak_shingle: int = 6  # words per run when checking for a repeated system prompt...
     leak_allowed: int = 1  # ...and how many shared runs are coincidence
+    # The plain-English layer's sentences vs their cited passage (``Answerer._supported``):
+    # a plain version under this cosine (and under its original's) stays as written. The
+    # eval's own support threshold (evals/run.py), so the layer never turns a sentence the
+    # eval counts as supported into one it does not.
+    plain_min_cosine: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)

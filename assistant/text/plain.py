@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,6 +158,10 @@ class Rule:
     # none of ~270 phrases); the plain layer ran on every councillor answer at ~15% of a
     # crowd's server CPU before (py-spy, 50 clients).
     needle: str = ""
+    # Words (lower case) before / after which the phrase is part of a name and stays
+    # ("LGA transformation masterclasses"); set for the `in_context` entries only.
+    not_after: frozenset[str] = frozenset()
+    not_before: frozenset[str] = frozenset()
 
 
 _PARTICIPLE_AFTER = re.compile(
@@ -166,7 +170,14 @@ _PARTICIPLE_AFTER = re.compile(
 )
 
 
-def _rule(phrase: str, replacement: str, *, before_plural: bool = False) -> Rule:
+def _rule(
+    phrase: str,
+    replacement: str,
+    *,
+    before_plural: bool = False,
+    not_after: Iterable[str] = (),
+    not_before: Iterable[str] = (),
+) -> Rule:
     start = phrase.startswith("^")
     words = phrase.lstrip("^")
     body = r"\s+".join(
@@ -189,7 +200,15 @@ def _rule(phrase: str, replacement: str, *, before_plural: bool = False) -> Rule
     )
     literal = [w.rstrip(",").lower() for w in words.split() if w != "{x}"]
     needle = max(literal, key=len, default="")
-    return Rule(re.compile(lead + body + tail), replacement, phrase, before_plural, needle)
+    return Rule(
+        re.compile(lead + body + tail),
+        replacement,
+        phrase,
+        before_plural,
+        needle,
+        frozenset(w.lower() for w in not_after),
+        frozenset(w.lower() for w in not_before),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -206,6 +225,15 @@ def load_rules(path: Path = PLAIN_WORDS_PATH) -> tuple[Rule, ...]:
     rules += [
         _rule(str(k), str(v), before_plural=True)
         for k, v in (data.get("before_plural") or {}).items()
+    ]
+    rules += [
+        _rule(
+            str(k),
+            str(v["plain"]),
+            not_after=v.get("not_after") or (),
+            not_before=v.get("not_before") or (),
+        )
+        for k, v in (data.get("in_context") or {}).items()
     ]
     # Phrases that look at the next word first ("a range of stakeholders"), then longest first
     # (so "in order to" beats "order").
@@ -224,6 +252,24 @@ def _a_or_an(word: str) -> str:
     if re.match(r"(?:eu|uni|use|usu|one|once)", w):
         return "a"
     return "an" if w[:1] in "aeiou" or w.startswith(("hour", "honest")) else "a"
+
+
+_WORD_AT = re.compile(r"[A-Za-z][\w'\u2019\-]*")
+
+
+def _in_a_name(match: re.Match[str], rule: Rule) -> bool:
+    """Is the matched word of an `in_context` rule part of a name or fixed phrase here: after
+    a word of ``rule.not_after``, before one of ``rule.not_before``, or within three words of
+    its own replacement ("transformation and change" must not become "change and change")?"""
+    before = _WORD_AT.findall(match.string[: match.start()])
+    after = _WORD_AT.findall(match.string[match.end() :])
+    if before and before[-1].lower() in rule.not_after:
+        return True
+    if after and after[0].lower() in rule.not_before:
+        return True
+    near = {w.lower() for w in before[-3:] + after[:3]}
+    plain = {w.lower() for w in _WORD_AT.findall(rule.replacement)}
+    return bool(near & {p + e for p in plain for e in ("", "s", "d", "es")})
 
 
 def replace_words(text: str, rules: Sequence[Rule] | None = None) -> str:
@@ -249,6 +295,8 @@ def replace_words(text: str, rules: Sequence[Rule] | None = None) -> str:
             if "x" in match.re.groupindex and match.group("x") is not None:
                 fixed = found.replace(match.group("x"), "")  # the gap may hold names
             if any(c.isupper() for c in fixed[1:]):
+                return found
+            if (rule.not_after or rule.not_before) and _in_a_name(match, rule):
                 return found
             new = rule.replacement
             if "|" in new:
@@ -680,6 +728,18 @@ def expand_once(text: str, acronyms: dict[str, str]) -> str:
 # The layer
 
 
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """One answer sentence and the plain sentences that would replace it (for ``accept``)."""
+
+    original: str
+    cites: tuple[int, ...]
+    pieces: tuple[str, ...]
+
+
+Accept = Callable[[Sequence[Rewrite]], Sequence[bool]]
+
+
 def plain_english(
     text: str,
     citations: Sequence[Citation] = (),
@@ -689,6 +749,7 @@ def plain_english(
     lead: bool = True,
     rules: Sequence[Rule] | None = None,
     priority: Sequence[str] = (),
+    accept: Accept | None = None,
 ) -> str:
     """A composed, cited answer in plain English (see the module docstring).
 
@@ -696,16 +757,32 @@ def plain_english(
     less the well-known ones of ``plain_words.yaml``) are spelled out once, and a well-known
     one's spelled-out form is shortened to it; ``max_words`` caps the length by dropping whole
     sentences from the end (never a citation's last one), the least relevant first when
-    ``priority`` (the answer's sentences, most relevant first) is given.
+    ``priority`` (the answer's sentences, most relevant first) is given. ``accept`` (when
+    given) sees every sentence's plain version at once and says which may replace their
+    original (the answerer checks they are still supported by their cited passage).
     """
     units = parse_units(text)
     if not any(u.marker for u in units):
         return text
+    changed: list[tuple[Unit, list[str]]] = []
     for unit in units:
         if unit.marker:
             pieces = plain_sentence(unit.body, rules)
             if pieces != [_core(unit.body)[0]]:
-                unit.pieces = pieces
+                changed.append((unit, pieces))
+    verdicts = (
+        accept(
+            [
+                Rewrite(_core(u.body)[0], tuple(map(int, re.findall(r"\d+", u.marker))), tuple(p))
+                for u, p in changed
+            ]
+        )
+        if accept is not None and changed
+        else [True] * len(changed)
+    )
+    for (unit, pieces), ok in zip(changed, verdicts, strict=True):
+        if ok:
+            unit.pieces = pieces
     if lead:
         first = _lead(units)
         if first is not None:

@@ -4,11 +4,13 @@ transformation, and the safety checks that keep a sentence as it was."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pytest
 
 from assistant.text.plain import (
     LEAD,
+    Rewrite,
     _rule,
     drop_asides,
     keeps_facts,
@@ -76,8 +78,22 @@ def test_transformation_becomes_change_only_in_its_common_phrases_and_never_in_a
     assert replace_words("staff discuss transformation projects") == "staff discuss change projects"
     assert replace_words("Transformation programmes take time") == "Change programmes take time"
     assert replace_words("They want transformational change") == "They want major change"
-    # A term of art on its own, and the LGA's offers' names, stay.
-    assert replace_words("the roots of transformation") == "the roots of transformation"
+    # On its own too (GOV.UK: avoid "transform"), but never in the LGA offers' names, nor next
+    # to "change" already.
+    assert replace_words("the roots of transformation") == "the roots of change"
+    assert replace_words("Transformation is hard") == "Change is hard"
+    assert replace_words("skills they need in digital transformation") == (
+        "skills they need in digital change"
+    )
+    for kept in (
+        "the LGA transformation masterclasses",
+        "the transformation support offer",
+        "the transformation network met",
+        "why transformation and change are needed",
+        "change through transformation",
+        "the Head of Transformation",
+    ):
+        assert replace_words(kept) == kept
     assert (
         replace_words("LGA Transformation Programme staff") == "LGA Transformation Programme staff"
     )
@@ -305,6 +321,30 @@ def test_plain_english_reads_easier_on_a_typical_answer() -> None:
     assert before and after
     assert after["flesch"] > before["flesch"] + 10
     assert after["words_per_sentence"] < before["words_per_sentence"]
+
+
+def test_accept_sees_every_plain_version_and_a_refused_one_stays_as_written() -> None:
+    text = (
+        "Councils utilise data in order to plan [1]. Staff commence work prior to launch [2, 3]. "
+        "Nothing to change here [1]."
+    )
+    seen: list[Rewrite] = []
+
+    def refuse_the_second(rewrites: Sequence[Rewrite]) -> list[bool]:
+        seen.extend(rewrites)
+        return [i != 1 for i in range(len(rewrites))]
+
+    out = plain_english(text, lead=False, accept=refuse_the_second)
+    assert [(r.original, r.cites) for r in seen] == [
+        ("Councils utilise data in order to plan", (1,)),
+        ("Staff commence work prior to launch", (2, 3)),
+    ]
+    assert seen[0].pieces == ("Councils use data to plan",)
+    assert "Councils use data to plan [1]." in out
+    assert "Staff commence work prior to launch [2, 3]." in out
+    assert plain_english(text, lead=False, accept=lambda rs: [True] * len(rs)) == (
+        plain_english(text, lead=False)
+    )
 
 
 def test_parse_units_keeps_paragraphs() -> None:

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
 from assistant.adapters.fakes import HashEmbedder
 from assistant.answering.answerer import Answerer
+from assistant.answering.weights import WEIGHTS
 from assistant.settings import AnswerSettings, Settings
-from assistant.text.plain import LEAD
-from assistant.types import Chunk, Hit
+from assistant.text.plain import LEAD, Rewrite
+from assistant.types import Chunk, Citation, Hit
 from evals.metrics import citation_markers, split_sentences
 
 TEXT = (
@@ -31,11 +37,16 @@ def hits_for(text: str) -> list[Hit]:
     return [Hit(chunk=chunk, score=1.0, dense_rank=1)]
 
 
+# The support floor off: the hashing embedder scores a six-word swap as a different sentence.
+TRUSTING = replace(WEIGHTS, support=replace(WEIGHTS.support, plain_min_cosine=-1.0))
+
+
 def answer(audience: str, **settings: object) -> str:
     answerer = Answerer(
         embedder=HashEmbedder(),
         chat_model=None,
         settings=Settings(answer=AnswerSettings(**settings)),  # type: ignore[arg-type]
+        weights=TRUSTING,
     )
     draft = answerer.answer(QUESTION, audience=audience, hits=hits_for(TEXT))  # type: ignore[arg-type]
     assert not draft.refused
@@ -53,3 +64,33 @@ def test_councillor_answers_are_plain_by_default() -> None:
 def test_the_setting_turns_it_off_and_officers_never_get_it() -> None:
     assert not answer("councillor", plain_english=False).startswith(LEAD)
     assert "utilise" in answer("officer")
+
+
+class OneWordEmbedder(HashEmbedder):
+    """Two directions only: texts that say "utilise" and texts that do not."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = [[1.0, 0.0] if "utilise" in t.lower() else [0.0, 1.0] for t in texts]
+        return np.asarray(rows, dtype=np.float32)
+
+
+def test_a_plain_sentence_that_drifts_from_its_passage_is_refused() -> None:
+    answerer = Answerer(embedder=OneWordEmbedder(), chat_model=None, settings=Settings())
+    quote = "Councils utilise data. They share it with partners."
+    citations = [Citation(n=1, chunk=hits_for(quote)[0].chunk, quote=quote)]
+    verdicts = answerer._supported(
+        citations,
+        [
+            # drifts: the passage's direction lost
+            Rewrite("Councils utilise data", (1,), ("Councils use data",)),
+            # still says what the passage says
+            Rewrite("Councils utilise data well", (1,), ("Councils utilise data",)),
+            # a piece the passage holds word for word, whatever its vector
+            Rewrite("Councils utilise it; they share it", (1,), ("They share it",)),
+            # the original was no better supported: the plain version may stand
+            Rewrite("They give it to partners", (1,), ("They give it",)),
+            # a citation the answer does not hold: nothing to check against
+            Rewrite("Councils utilise data", (9,), ("Councils use data",)),
+        ],
+    )
+    assert verdicts == [False, True, True, True, True]
