@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.knowledge.gazetteer import find_councils
+from assistant.text.terms import FUNCTION_WORDS
 from assistant.types import Turn
 
 # -- people ---------------------------------------------------------------------------------
@@ -195,6 +196,13 @@ _WHICH_POSSESSIVE = re.compile(
 # -- lists ----------------------------------------------------------------------------------
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-h]\))\s+(?P<x>.+?)\s*$")
 _ROMAN_INLINE = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*")
+# Words before a list's noun that are not part of it ("eight themes:", "the following areas:").
+_COUNT_WORDS_TEXT = """two three four five six seven eight nine ten eleven twelve several many
+    some the its their these those following"""
+_NUMBER_WORDS = frozenset(_COUNT_WORDS_TEXT.split())
+_NOT_LIST_NOUNS_TEXT = "includes is was says said covers this"
+_NOT_LIST_NOUNS = frozenset(_NOT_LIST_NOUNS_TEXT.split())
+_NUMBERED_INLINE = re.compile(r"(?:(?<=\s)|^)\(?(?P<n>\d{1,2})\)\s+")  # "1) a; 2) b"
 # An inline "item" that starts like a clause or an adverbial is no list item ("in 2024").
 _NOT_ITEM = re.compile(
     r"^(?:in|on|at|by|with|from|to|for|it|they|he|she|we|there|this|that|which|who|but)\b", re.I
@@ -227,7 +235,7 @@ _ORDINALS = {
 _ORDINAL_REF = re.compile(
     r"\b(?:the\s+)?(?P<ord>"
     + "|".join(_ORDINALS)
-    + r")\s+(?P<noun>one|ones|[a-z]+)\b(?!\s+(?:of|in)\b)",
+    + r")\s+(?:of\s+(?:those|these|them)\b|(?P<noun>one|ones|[a-z]+)\b(?!\s+(?:of|in)\b))",
     re.I,
 )
 _NUMBER_REF = re.compile(r"\b(?:number|no\.?|item|point)\s+(?P<n>\d{1,2})\b", re.I)
@@ -426,6 +434,16 @@ def find_list(text: str) -> list[str]:
         return [
             _clean(re.sub(r"[;,]?\s*(?:and|or)?\s*$", "", p.strip())).rstrip(".;,") for p in parts
         ]
+    numbered = list(_NUMBERED_INLINE.finditer(text))
+    if len(numbered) >= 2 and [int(m.group("n")) for m in numbered] == list(
+        range(1, len(numbered) + 1)
+    ):
+        ends = [m.start() for m in numbered[1:]] + [len(text)]
+        parts = [text[m.end() : end] for m, end in zip(numbered, ends, strict=True)]
+        return [
+            _clean(re.sub(r"[;,]?\s*(?:and|or)?\s*$", "", p.strip().rstrip("."))).rstrip(".;,")
+            for p in parts
+        ]
     best: list[str] = []
     for segment in re.split(r"[:;]|(?<=[a-z)])\.\s", _clean(text)):
         parts = [p.strip() for p in segment.split(",")]
@@ -448,6 +466,32 @@ def find_list(text: str) -> list[str]:
         ):
             best = parts
     return best
+
+
+_LIST_INTRO = re.compile(r"(?P<x>(?:[A-Za-z][\w-]*\s+){0,2}[a-z][\w-]*s)\s*:")
+
+
+def _list_topic(reply: str, first_item: str, topic: str | None) -> str | None:
+    """What the reply's list lists: its lead-in noun ("three peer-led masterclasses: ...")
+    joined to the conversation's topic when they share no word ("themes of the LGA action
+    learning sets"); the topic alone without such a lead-in or when they do."""
+    at = reply.find(first_item[:20])
+    intro = list(_LIST_INTRO.finditer(reply[: at if at > 0 else len(reply)]))
+    if not intro:
+        return topic
+    words: list[str] = []
+    for word in reversed(intro[-1].group("x").split()):  # the noun phrase before the colon
+        if word.lower() in _NUMBER_WORDS or word.lower() in FUNCTION_WORDS:
+            break
+        words.insert(0, word)
+    if not words or words[-1].lower() in _NOT_LIST_NOUNS:
+        return topic
+    noun = " ".join(words)
+    if topic is None:
+        return noun
+    if any(w.lower() in topic.lower() for w in words):
+        return topic  # "programme offers" of "the Transformation Support Programme"
+    return f"{noun} of {_the(topic)}"
 
 
 def track(history: Sequence[Turn]) -> Discourse:
@@ -502,7 +546,7 @@ def track(history: Sequence[Turn]) -> Discourse:
             d.last_reply = text
             items = find_list(text)
             if items:
-                d.items, d.list_topic = items, d.topic
+                d.items, d.list_topic = items, _list_topic(text, items[0], d.topic)
             previous = d.last_user
             if _WHICH_COUNCIL.match(previous) and councils:
                 d.answered_council = councils[0].surface
@@ -566,11 +610,17 @@ def _people_in_last_reply(d: Discourse) -> list[str]:
 
 
 def _item(d: Discourse, index: int) -> str | None:
+    """The ``index``-th item of the last list (-1: the last), without a bracketed aside: in
+    "operating models (1 February 2024)" the date tells items apart, it is not what is asked."""
     if not d.items:
         return None
     if index == -1:
-        return d.items[-1]
-    return d.items[index - 1] if 1 <= index <= len(d.items) else None
+        item = d.items[-1]
+    elif 1 <= index <= len(d.items):
+        item = d.items[index - 1]
+    else:
+        return None
+    return re.sub(r"\s*\([^()]*\)", "", item).strip() or item
 
 
 def _list_label(d: Discourse) -> str:
@@ -599,7 +649,7 @@ def _resolve_with(
         nonlocal changed
         index = _ORDINALS[m.group("ord").lower()]
         item = _item(d, index)
-        noun = m.group("noun").lower()
+        noun = (m.group("noun") or "one").lower()  # "the last of those" points like "one"
         if item is None or (noun not in ("one", "ones") and not _mentioned_before(noun, history)):
             return m.group(0)  # "the first step" names its own step unless steps were listed
         changed = True
@@ -617,7 +667,11 @@ def _resolve_with(
         # "What did the first one say?" after a reply naming two people: the first of them.
         m = _ORDINAL_REF.search(out)
         named = _people_in_last_reply(d) if m else []
-        if m and m.group("noun").lower() in ("one", "person", "speaker") and len(named) > 1:
+        if (
+            m
+            and (m.group("noun") or "one").lower() in ("one", "person", "speaker")
+            and len(named) > 1
+        ):
             index = _ORDINALS[m.group("ord").lower()]
             if index == -1 or index <= len(named):
                 out = out[: m.start()] + named[index if index == -1 else index - 1] + out[m.end() :]

@@ -206,6 +206,43 @@ def test_ordinals_pick_a_numbered_line_without_its_citation() -> None:
     )
 
 
+INLINE_NUMBERED = convo(
+    (
+        "What themes did the action learning sets cover?",
+        "The learning document groups them into four themes: 1) people change and buy-in; "
+        "2) collaborative working; 3) delivery models; 4) finance and cost savings [1].",
+    )
+)
+DATED = convo(
+    (
+        "What masterclasses has the LGA run?",
+        "There were three peer-led masterclasses: measuring impact (22 November 2023), culture "
+        "change (5 December 2023) and operating models (1 February 2024) [1].",
+    )
+)
+
+
+def test_an_inline_numbered_list_is_a_list_and_its_lead_in_names_it() -> None:
+    assert find_list(INLINE_NUMBERED[1].content) == [
+        "people change and buy-in",
+        "collaborative working",
+        "delivery models",
+        "finance and cost savings",
+    ]
+    assert rewrite_question("Can you say more about the third one?", INLINE_NUMBERED) == (
+        "Can you say more about delivery models (from themes of the action learning sets)?"
+    )
+    # Numbers that are no run from 1) are no list.
+    assert find_list("Groups of 6) to 12) people met 3) times") == []
+
+
+def test_the_last_of_those_is_the_last_item_without_its_date() -> None:
+    out = rewrite_question("Which council shared its experience at the last of those?", DATED)
+    assert "operating models" in out and "2024" not in out
+    assert "masterclasses" in out
+    assert "measuring impact" in rewrite_question("And the first of them?", DATED).lower()
+
+
 def test_lists_in_their_forms() -> None:
     assert find_list(SEVEN_CS[1].content) == [
         "Clarity",
