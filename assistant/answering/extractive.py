@@ -322,6 +322,11 @@ _BREAKS_TEXT = "of from in for to with at on by per than since over"
 _BREAKS_NOUN_PHRASE = frozenset(_BREAKS_TEXT.split())
 
 
+_GROUP_NOUNS_TEXT = """group groups team teams network networks board boards panel panels forum
+    forums session sessions meeting meetings body bodies"""
+_GROUP_NOUNS = frozenset(_GROUP_NOUNS_TEXT.split())
+
+
 def counts_focus(question: QuestionAnalysis, text: str) -> bool:
     """Does ``text`` count the thing a "how many" question asks about: a figure (not a year,
     not one the question states) followed within a few words by the counted noun ("12
@@ -343,14 +348,18 @@ def counts_focus(question: QuestionAnalysis, text: str) -> bool:
         share = [w.lower() for w in words[:3]] == ["per", "cent", "of"]
         if share:
             words = words[3:]  # "99 per cent of chief executives" answers how many of them...
-        for word in words:
+        for k, word in enumerate(words):
             low = word.lower()
             if low in _BREAKS_NOUN_PHRASE:
                 break
             if low in singular and n.lower() not in ("1", "one"):
                 continue  # "two officer groups" counts groups, not officers
-            if stem(low) in focus or (people and not share and stem(low) in _PEOPLE_STEMS):
-                return True  # (...but a share of councillors says nothing about peers)
+            if stem(low) in focus:
+                return True
+            if people and not share and stem(low) in _PEOPLE_STEMS:
+                following = words[k + 1].lower() if k + 1 < len(words) else ""
+                if following not in _GROUP_NOUNS:  # "two officer groups" counts no officers
+                    return True  # (...and a share of councillors says nothing about peers)
     return False
 
 

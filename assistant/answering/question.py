@@ -93,7 +93,13 @@ _ORGANISATION = re.compile(
     r"government\s+department)\b",
     re.I,
 )
+# "What did the LGA pay Shared Intelligence to ...?": an amount of money.
+_PAID = (
+    r"\bwhat\s+did\s+(?:[\w'\u2019-]+\s+){1,6}?(?:pay|charge|spend)\b"
+    r"(?!\s+(?:attention|tribute|off|back|heed|(?:\w+\s+)?time)\b)"
+)
 _NUMBER = re.compile(
+    rf"{_PAID}|"
     r"\bwhat\s+(?:savings?|financial|budget)\s+(?:target|gap)\b|"
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|proportion|share|per\s*cent|"
     r"amount|figure|total)\b|\bhow\s+big\b|\bwhat\s+size\b"
@@ -166,6 +172,7 @@ _MANY = re.compile(
 _FREQUENCY = re.compile(r"\bhow\s+often\b|\bhow\s+many\s+times\b|\bhow\s+regularly\b", re.I)
 _MODE = re.compile(r"\bonline\b|\bin\s+person\b|\bface\s+to\s+face\b|\bvirtual(?:ly)?\b", re.I)
 _MONEY = re.compile(
+    rf"{_PAID}|"
     r"\bhow\s+much\b|\b(?:cost|budget|spend|spent|saved|save|savings|funding|grant|money|raise)\b"
     r"|\bpay\s+(?:rise|award|increase|offer)\b|\bsalar(?:y|ies)\b|\bwages?\b",
     re.I,

@@ -142,9 +142,11 @@ class AnswerTypeWeights:
     catalogue_echo_cosine: float = 0.8  # ...judged by cosine to a primary document's sentence
     unresolved_reference: float = 0.1  # penalty: "It/They/The council..." with its antecedent
     # (the sentence before) not in the answer
-    specific_name_share: float = 0.15  # a figure or date answers a "how many / when" question
+    specific_name_share: float = 0.6  # a figure or date answers a "how many / when" question
     # only in a sentence sharing this share of the question's names, weighted by rarity
-    # (``extractive.missing_specific``): one common name ("Transformation") is not enough
+    # (``extractive.missing_specific``): one common name ("Transformation") is not enough,
+    # nor one word of a two-word name (0.15 -> 0.6 on dev4: the AI network's 250 officers had
+    # answered "how many members does the Transformation Network have"; no dev case lost)
     suggestion_sources: int = 2  # advice: the top passages whose section's suggested
     # approaches are added when not retrieved (``Analyser.with_suggestions``)...
     suggestion_per_source: int = 2  # ...the nearest this many chunks per passage...

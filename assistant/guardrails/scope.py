@@ -194,6 +194,21 @@ RULES: tuple[ScopeRule, ...] = (
         ),
     ),
     ScopeRule(
+        "resident_services",
+        "I can't help with your own council services (council tax, bins, parking, permits); "
+        "your council's website or contact centre can.",
+        _rx(
+            r"\bmy\s+(?:house|home|flat|property|street|road|bins?|council tax(?: bill| band)?|"
+            r"rent|parking (?:fine|permit|ticket)|blue badge|pothole)\b(?!\s+(?:council|authority))",
+            r"\bhow (?:do|can|should) i (?:pay|apply for|report|renew|book|register for|get)\b"
+            r".{0,40}\b(?:council tax|parking|bins?|pothole|fly-?tipping|blue badge|permit|fine|"
+            r"ticket|direct debit|rent|bulky waste)\b",
+            r"\b(?:pay|paying)\b.{0,40}\bby direct debit\b",
+            r"\b(?:bin|rubbish|recycling|refuse|waste) collection (?:day|date|time)s?\b",
+            r"\bwhat council tax band\b",
+        ),
+    ),
+    ScopeRule(
         "it_support",
         "I can't help with IT support; your council's IT service desk can.",
         _rx(

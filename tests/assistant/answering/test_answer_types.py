@@ -271,6 +271,7 @@ def test_the_counted_thing_is_the_head_of_its_phrase() -> None:
     # "two officer groups" counts groups; "2,200 peers" counts peers, not peer challenges
     for question, passage in (
         ("How many officers took part in the Marlow review?", "two officer groups"),
+        ("How many members does the Marlow review have?", "two officer groups"),
         ("How many peer challenges did the Marlow review run?", "a pool of 2,200 peers"),
     ):
         hits = _hits(f"The Marlow review draws on {passage}. The Marlow review met online.")
@@ -281,6 +282,19 @@ def test_the_counted_thing_is_the_head_of_its_phrase() -> None:
         "How many chief executives said the Marlow review helped?", audience="officer", hits=share
     )
     assert not draft.refused and "99 per cent" in draft.text
+
+
+def test_a_figure_about_a_namesake_does_not_answer_how_many() -> None:
+    # "the Marlow AI network" shares one word of "the Marlow Change Network": its 250 officers
+    # are not the members asked about.
+    hits = _hits(
+        "The Marlow Change Network meets every quarter. The Marlow AI network is a network "
+        "of more than 250 council officers."
+    )
+    draft = _answerer().answer(
+        "How many members does the Marlow Change Network have?", audience="officer", hits=hits
+    )
+    assert draft.refused
 
 
 def test_the_count_bonus_goes_to_the_figure_that_counts_not_to_a_year() -> None:

@@ -20,6 +20,9 @@ from assistant.answering.question import analyse_question
         ("How much did the county spend on its new website?", "number"),
         ("What is the annual staffing budget of the Marlow change team?", "number"),
         ("What pay rise has the network offered staff this year?", "number"),
+        ("What did the agency pay the consultants to run the sessions?", "number"),
+        ("What did councils pay attention to when redesigning services?", "description"),
+        ("What did the network spend its time discussing?", "description"),
         ("What is the total budget for the programme?", "number"),
         ("When did the toolkit launch?", "date"),
         ("On what exact date did the board meet?", "date"),
@@ -43,6 +46,7 @@ def test_focus_count_role_and_money() -> None:
     assert staff.type == "number" and "staff" in staff.focus and not staff.money
     saved = analyse_question("How much money has the district saved with its tracker?")
     assert saved.type == "number" and saved.money
+    assert analyse_question("What did the LGA pay the facilitators to run the sets?").money
     themes = analyse_question("What were the eight themes of the sessions?")
     assert themes.type == "list" and themes.expected_count == 8
     chair = analyse_question("Who chairs the network and which council does she work for?")

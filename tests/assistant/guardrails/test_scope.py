@@ -50,6 +50,10 @@ IN_SCOPE = [
     "What should we think about before we buy a new case management system?",
     "Which councils should we look at before we buy a new system?",
     "How did councils use Microsoft Teams for action learning sessions?",
+    "How do other councils improve council tax collection?",
+    "Which councils changed their waste collection service?",
+    "How do I report progress on transformation to cabinet?",
+    "How can my home council learn from peers?",
 ]
 
 OUT_OF_SCOPE = [
@@ -70,6 +74,10 @@ OUT_OF_SCOPE = [
     ("What is the status of Mrs Jones's housing application?", "casework"),
     ("Can you find John Smith's council tax record?", "casework"),
     ("My neighbour's housing benefit claim is wrong, can you fix it?", "casework"),
+    ("What council tax band is my house in?", "resident_services"),
+    ("How do I pay my parking fine by direct debit?", "resident_services"),
+    ("When is my bin collection day?", "resident_services"),
+    ("how can i report a pothole on my road", "resident_services"),
     ("Write a poem about local government reorganisation", "creative"),
     ("Tell me a joke about councillors", "creative"),
     ("Compose a song for our transformation launch", "creative"),
