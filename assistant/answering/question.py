@@ -182,7 +182,7 @@ _WANTS_ROLE = re.compile(
     re.I,
 )
 _FOCUS_AFTER = re.compile(
-    r"\bhow\s+(?:many|much)\s+(?P<x>(?:[\w'-]+\s+){0,2}?[\w'-]+?)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|took|take|in|of|on|at|for|said|say|says|attended|joined|used|use|met|received|responded|reported|signed|completed|participated|got|work|worked|went|came|from|across)\b",
+    r"\bhow\s+(?:many|much)\s+(?P<x>(?:[\w'-]+\s+){0,2}?[\w'-]+?)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|took|take|in|of|on|at|for|said|say|says|attended|joined|used|use|met|received|responded|reported|signed|completed|participated|got|work|worked|went|came|from|across|should|must|might|may|shall|need|needs|ought)\b",
     re.I,
 )
 _FOCUS_NOUN_AFTER_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<x>[\w'-]+)", re.I)

@@ -47,6 +47,9 @@ def test_focus_count_role_and_money() -> None:
     saved = analyse_question("How much money has the district saved with its tracker?")
     assert saved.type == "number" and saved.money
     assert analyse_question("What did the LGA pay the facilitators to run the sets?").money
+    # a modal after the counted noun ends it: "people", not "be"
+    group = analyse_question("How many people should be in each group?")
+    assert group.counted == ("people",)
     themes = analyse_question("What were the eight themes of the sessions?")
     assert themes.type == "list" and themes.expected_count == 8
     chair = analyse_question("Who chairs the network and which council does she work for?")
