@@ -126,7 +126,8 @@ _ADVICE = re.compile(
     r"|\b(?:tips|advice|suggest(?:ed|ions?)?|recommend(?:ed|ations?)?|approaches|"
     r"best\s+way|ways\s+to|what\s+works|lessons|how\s+do\s+other)\b"
     r"|\bis\s+there\s+a\s+better\s+way\b"
-    r"|\bwhat\s+(?:are|have|did)\s+other\s+(?:councils|authorities|areas)\s+(?:do|doing|done)\b",
+    r"|\bwhat\s+(?:do|does|are|have|did|has)\s+(?:other\s+|some\s+)?(?:councils|authorities|"
+    r"areas|peers|others)\s+(?:do|doing|done|tried|try|trying)\b",
     re.I,
 )
 _YES_NO = re.compile(

@@ -31,6 +31,8 @@ from assistant.answering.question import analyse_question
         ("Which topics did members ask to discuss?", "list"),
         ("How can we get staff on board with change?", "advice"),
         ("What could my council do about falling income?", "advice"),
+        ("We have no people to run change. What do other councils do?", "advice"),
+        ("What have other authorities tried to engage heads of service?", "advice"),
         ("What have other councils suggested for data quality?", "advice"),
         ("Is the toolkit free to use?", "yes_no"),
         ("What's the difference between the cabinet and scrutiny roles?", "comparison"),
