@@ -718,6 +718,7 @@ _LIST_SYNONYMS = {
     "topics": ("topic", "theme", "subject", "issue", "area"),
     "themes": ("theme", "topic", "area", "strand"),
     "areas": ("area", "theme", "domain", "topic"),
+    "headings": ("heading", "area", "theme", "domain", "topic"),
     "groups": ("group", "network"),
     "subjects": ("subject", "topic", "theme", "issue", "area"),
     # "What kind of things does it look at?": any of the usual names for a list's items.

@@ -171,7 +171,13 @@ _MANY = re.compile(
     rf"\b{_WHICH_COUNCILS}\b|\b(?:which|what)\s+(?:bodies|partners|companies)\b", re.I
 )
 _FREQUENCY = re.compile(r"\bhow\s+often\b|\bhow\s+many\s+times\b|\bhow\s+regularly\b", re.I)
-_MODE = re.compile(r"\bonline\b|\bin\s+person\b|\bface\s+to\s+face\b|\bvirtual(?:ly)?\b", re.I)
+# Online or in person? ("an online self-assessment" names a kind of tool: no such question.)
+_MODE = re.compile(
+    r"\b(?:online|virtual)\b(?!\s+(?:hub|tool|self-assessment|platform|services?|survey|portal|"
+    r"resources?|course|training|form|system|booking|version|exchange|library|map))"
+    r"|\bin\s+person\b|\bface\s+to\s+face\b|\bvirtually\b",
+    re.I,
+)
 _MONEY = re.compile(
     rf"{_PAID}|"
     r"\bhow\s+much\b|\b(?:cost|budget|spend|spent|saved|save|savings|funding|grant|money|raise)\b"
@@ -393,7 +399,8 @@ _LISTED = re.compile(
 
 
 _GROUPED = re.compile(
-    r"^\s*how\s+(?:are|were|is|was)\s+(?:the\s+|its\s+|their\s+)?(?P<x>[a-z-]+s)\b"
+    r"^\s*how\s+(?:are|were|is|was)\s+(?:the\s+|its\s+|their\s+)?(?:[a-z-]+\s+){0,2}?"
+    r"(?!(?:its|this|these|those)\b)(?P<x>[a-z-]+s)\b"
     rf"(?=.{{0,100}}\b{_GROUPING}\b)",
     re.I,
 )

@@ -49,6 +49,10 @@ def test_focus_count_role_and_money() -> None:
     saved = analyse_question("How much money has the district saved with its tracker?")
     assert saved.type == "number" and saved.money
     assert analyse_question("What did the LGA pay the facilitators to run the sets?").money
+    # "how were its different offers grouped?" lists offers; an online tool asks no mode
+    assert analyse_question("How were its different offers grouped together?").listed == "offers"
+    assert not analyse_question("What does the online self-assessment look at?").mode
+    assert analyse_question("Did the groups meet online or in person?").mode
     # a modal after the counted noun ends it: "people", not "be"
     group = analyse_question("How many people should be in each group?")
     assert group.counted == ("people",)
