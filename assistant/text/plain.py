@@ -656,12 +656,16 @@ def _rank_in(unit: Unit, priority: Sequence[frozenset[str]]) -> int:
     return best if shares[best] >= 0.5 else len(priority)
 
 
+KEEP_TOP = 2  # cap_words never drops the sentences the answerer picked first and second
+
+
 def cap_words(units: list[Unit], max_words: int, priority: Sequence[str] = ()) -> list[Unit]:
     """Keep the answer within ``max_words`` by dropping whole sentences: first those that
     repeat an earlier one, then the least relevant (last in ``priority``, the order the
     answerer picked them in) or, without it, the least specific (no number, fewest names),
-    later ones first. Never the lead, the first sentence, or the last sentence carrying a
-    citation (every citation stays cited, so the numbering stays 1..n)."""
+    later ones first. Never the lead, the first sentence, the answerer's first two picks, or
+    the last sentence carrying a citation (every citation stays cited, so the numbering stays
+    1..n)."""
     units = list(units)
     total = sum(word_count(u.render()) for u in units)
     # Each sentence's rank, found once: dropping sentences does not change the others'.
@@ -675,6 +679,8 @@ def cap_words(units: list[Unit], max_words: int, priority: Sequence[str] = ()) -
         unit = units[i]
         if not unit.marker or unit.paragraph < 0:
             return False  # uncited text and the lead stay
+        if ranked and rank[id(unit)] < KEEP_TOP:
+            return False  # the answerer's first picks are the answer ("Rishi Sunak, Minister")
         earlier = [u for u in units[:i] if u.marker and u.paragraph >= 0]
         return bool(earlier) and any(u.marker == unit.marker for u in earlier)
 

@@ -401,6 +401,27 @@ def test_word_cap_drops_the_least_relevant_sentence_when_the_answerer_ranked_the
     assert set(citation_markers(ranked)) == {1, 2}
 
 
+def test_word_cap_keeps_the_answerers_first_two_picks_even_over_the_cap() -> None:
+    text = (
+        "\u201cThe exchange will help councils to deliver high quality services.\u201d [1] "
+        "Robin Hale, Minister for Local Government [1].\n\n"
+        "The Marlow masterclasses ran on 22 November 2023 and 1 February 2024 [2]."
+    )
+    priority = (
+        "\u201cThe exchange will help councils to deliver high quality services.\u201d",
+        "Robin Hale, Minister for Local Government",
+        "The Marlow masterclasses ran on 22 November 2023 and 1 February 2024.",
+    )
+    out = plain_english(text, acronyms={}, lead=False, max_words=20, priority=priority)
+    assert "Robin Hale, Minister for Local Government" in out  # the answer to "which minister?"
+    assert set(citation_markers(out)) == {1, 2}
+    # ranked third, the same sentence is what the cap drops
+    third = (priority[0], priority[2], priority[1])
+    assert "Robin Hale" not in plain_english(
+        text, acronyms={}, lead=False, max_words=20, priority=third
+    )
+
+
 def test_a_list_answer_keeps_its_lines() -> None:
     from assistant.text.plain import plain_english
 
