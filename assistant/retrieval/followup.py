@@ -562,6 +562,21 @@ def track(history: Sequence[Turn]) -> Discourse:
     return d
 
 
+# "Is there anything / a tool ...?": the reply's one named thing is the answer, and "it" later.
+_ASKS_FOR_A_THING = re.compile(
+    r"^\s*(?:is|are)\s+there\b|\banything\b|\b(?:any|an?)\s+(?:lga\s+)?(?:tools?|resources?|"
+    r"guides?|toolkits?|programmes?|offers?|frameworks?)\b",
+    re.I,
+)
+# A plural noun after a question word or a verb, earlier in the same question ("how many
+# outcomes", "which councils"): a later "they/them" points at it, not at an earlier turn.
+_PLURAL_NOUN_BEFORE = re.compile(
+    r"\b(?:how\s+many|which|what|many|all|the|those|these)\s+(?:[a-z-]+\s+)?"
+    r"(?!(?:is|was|has|this|does|us|its)\b)[a-z-]{3,}[^s\W]?s\b",
+    re.I,
+)
+
+
 def _possessive(phrase: str) -> str:
     return phrase + ("'" if phrase.endswith("s") and not phrase[-2:].isupper() else "'s")
 
@@ -586,7 +601,14 @@ def _thing(d: Discourse) -> str | None:
     if d.topic:
         return _the(d.topic)
     m = d.latest("thing")
-    return m.text if m and m.turn == d.last_user_turn else None
+    if m and m.turn == d.last_user_turn:
+        return m.text
+    # "Is there anything that would help?" "Yes: the Digitalisation Almanac." "What's in it?":
+    # a question without a topic, answered by naming one thing, makes that thing "it".
+    if not _ASKS_FOR_A_THING.search(d.last_user or ""):
+        return None
+    named = {x.text for x in d.mentions if x.kind == "thing" and x.turn > d.last_user_turn}
+    return m.text if m and len(named) == 1 and m.turn > d.last_user_turn else None
 
 
 def _person(d: Discourse) -> str | None:
@@ -745,6 +767,8 @@ def _resolve_with(
         if low in ("he", "she", "him", "her", "his", "hers"):
             target = _person(d) or _agent(d)
         elif low in ("they", "them", "their", "theirs"):
+            if _PLURAL_NOUN_BEFORE.search(out[: m.start()]):
+                return p  # "how many outcomes are there and who agreed them?": its own noun
             target = _agent(d)
         else:
             target = _thing(d)

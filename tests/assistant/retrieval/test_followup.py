@@ -423,6 +423,19 @@ def test_it_named_only_in_the_reply_keeps_the_earlier_question() -> None:
     assert "struggling with its trading company" in out and "LATCo" not in out
 
 
+def test_it_is_the_one_thing_a_reply_named_when_asked_is_there_anything() -> None:
+    turns = convo(
+        (
+            "Is there anything from the LGA to help me make the case for digital change?",
+            "Yes. The action learning document points to the LGA's Digitalisation Almanac, a "
+            "guide for councillors [1].",
+        )
+    )
+    out = rewrite_question("how many outcomes are in it and who agreed them?", turns)
+    assert "in the LGA's Digitalisation Almanac" in out
+    assert out.endswith("who agreed them?")  # "them" is the question's own outcomes
+
+
 def test_the_first_one_is_the_first_person_the_last_reply_named() -> None:
     history = [
         Turn("user", "Who was quoted in the article about the resilience exchange?"),
