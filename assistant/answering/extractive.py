@@ -207,6 +207,13 @@ def catalogue_echo(
     return out
 
 
+def _said(term: str, text: str) -> bool:
+    """Does ``text`` use ``term`` (a quoted term of the question), hyphens and case aside?"""
+    folded = re.sub(r"[\s-]+", " ", text.lower())
+    wanted = re.escape(re.sub(r"[\s-]+", " ", term))
+    return re.search(rf"\b{wanted}\b", folded) is not None
+
+
 def type_bonus(
     question: QuestionAnalysis, cand: Candidate, weights: AnsweringWeights = WEIGHTS
 ) -> float:
@@ -254,6 +261,8 @@ def type_bonus(
             bonus += w.list_sentence
             if _ENUMERATION.search(text):
                 bonus += w.list_enumeration
+    if question.quoted and any(_said(term, text) for term in question.quoted):
+        bonus += w.quoted  # the term the user put in quotes is what the answer is about
     if question.mode and re.search(r"\b(?:online|in person|face to face|virtual|Teams)\b", text):
         bonus += w.date
     if question.sequel and _FOLLOWS.search(text):

@@ -78,7 +78,10 @@ _PERSON = re.compile(
     r"|\bwhich\s+(?:[a-z]+\s+)?(?:person|people|officer|councillor|minister|member|speaker|"
     r"chair|director|leader|chief\s+executive)\b"
     r"|\bwhose\b|\bname\s+of\s+the\s+(?:person|chair|officer)\b"
-    r"|\b(?:job\s+title|role)\s+(?:of|does|did)\b",
+    r"|\bjob\s+title\s+(?:of|does|did)\b|\brole\s+(?:does|did)\b"
+    # "the role of Susan Attard" (a name) asks for a title; "the role of the super-user"
+    # (a common noun) asks what it does.
+    r"|\brole\s+of\s+(?=(?-i:(?:Cllr\s+|Dr\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+))",
     re.I,
 )
 # "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
@@ -235,6 +238,7 @@ class QuestionAnalysis:
     many: bool = False  # "which councils ...?": several organisations, not one
     parts: tuple[str, ...] = ()  # "How was it developed, and how were councils found?": each
     # thing asked, when the question asks more than one
+    quoted: tuple[str, ...] = ()  # "what's the role of the 'super-user'?": the term in quotes
 
     @property
     def wants_specific(self) -> bool:
@@ -243,6 +247,21 @@ class QuestionAnalysis:
 
 
 _GENERIC_TYPES = ("description", "definition", "yes_no")
+
+
+# A short term the user puts in quotes ("the 'super-user'", "“seven Cs”"): what is asked about.
+_QUOTED_TERM = re.compile(
+    r"(?:^|(?<=[\s(]))[\u2018'\"\u201c](?P<x>[A-Za-z][\w\s-]{1,40}?)[\u2019'\"\u201d](?=[\s?.,!;:)]|$)"
+)
+
+
+def quoted_terms(question: str) -> tuple[str, ...]:
+    """The terms of up to four words ``question`` puts in quotation marks, lower case."""
+    return tuple(
+        m.group("x").lower()
+        for m in _QUOTED_TERM.finditer(question)
+        if len(m.group("x").split()) <= 4
+    )
 
 
 def analyse_question(question: str) -> QuestionAnalysis:
@@ -258,7 +277,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         context = _analyse(whole)
         if context.wants_specific:
             return context
-    asked = replace(asked, parts=question_parts(sentence))
+    asked = replace(asked, parts=question_parts(sentence), quoted=quoted_terms(whole))
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)
         if roles:

@@ -127,6 +127,7 @@ class AnswerTypeWeights:
     suggestion: float = 0.15  # advice: a sentence in a suggested-approach or action section...
     challenge: float = 0.12  # ...penalty: one in a challenge/problem description
     definition: float = 0.15  # "what is X": a sentence that says "X is/means/refers to"
+    quoted: float = 0.15  # a sentence using the term the question puts in quotes
     organisation: float = 0.06  # "which councils": a sentence naming a council (per council
     organisation_cap: int = 4  # named, up to this many, when the question asks for several)
     sequel: float = 0.15  # "what happens after ...": a sentence about what follows ("then",

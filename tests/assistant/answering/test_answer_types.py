@@ -284,6 +284,21 @@ def test_the_counted_thing_is_the_head_of_its_phrase() -> None:
     assert not draft.refused and "99 per cent" in draft.text
 
 
+def test_the_term_in_quotes_is_what_the_answer_is_about() -> None:
+    hits = _hits(
+        "The Marlow review asks a series of questions about the council. The Marlow review "
+        "shows strengths and areas for improvement. One representative is named the "
+        "\u2018lead reader\u2019 who has extra rights to see every answer."
+    )
+    draft = _answerer().answer(
+        "In the Marlow review, what is the role of the 'lead reader'?",
+        audience="officer",
+        hits=hits,
+    )
+    first = draft.text.split("[")[0]
+    assert "lead reader" in first and "extra rights" in first
+
+
 def test_a_figure_about_a_namesake_does_not_answer_how_many() -> None:
     # "the Marlow AI network" shares one word of "the Marlow Change Network": its 250 officers
     # are not the members asked about.

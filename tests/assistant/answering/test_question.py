@@ -53,6 +53,12 @@ def test_focus_count_role_and_money() -> None:
     assert analyse_question("How were its different offers grouped together?").listed == "offers"
     assert not analyse_question("What does the online self-assessment look at?").mode
     assert analyse_question("Did the groups meet online or in person?").mode
+    # "the role of" a common noun asks what it does; of a named person, for a title
+    super_user = analyse_question("In the review, what's the role of the 'super-user'?")
+    assert super_user.type != "person" and super_user.quoted == ("super-user",)
+    assert analyse_question("What is the role of Susan Attard?").type == "person"
+    assert analyse_question("What is the role of scrutiny in change?").type != "person"
+    assert analyse_question("What's it for? They're unsure").quoted == ()  # apostrophes
     # a modal after the counted noun ends it: "people", not "be"
     group = analyse_question("How many people should be in each group?")
     assert group.counted == ("people",)
