@@ -529,15 +529,30 @@ def part_answers(
     content words (at least ``part_coverage`` of them, weighted), best relevance first."""
     out: set[int] = set()
     term_weights = analysis.question_terms
+    # "Who chaired it then, and was it the same person when X launched?": a person sentence
+    # of the passage about X answers the second part, though only its passage names X.
+    by_person = analysis.question.type == "person"
+    passage_terms: dict[int, frozenset[str]] = {}
+    if by_person:
+        for cand in analysis.candidates:
+            passage_terms[cand.hit_index] = (
+                passage_terms.get(cand.hit_index, frozenset()) | cand.terms
+            )
     for part in analysis.question.parts:
         terms = content_terms(part) & set(term_weights)
         if not terms:
             continue
         part_weights = {t: term_weights[t] for t in terms}
-        best, best_key = -1, (0.0, 0.0)
+        best, best_key = -1, (0.0, 0.0, 0.0)
         for i, cand in enumerate(analysis.candidates):
             covered = coverage(cand.terms & terms, part_weights)
-            key = (round(covered, 2), float(base[i]))
+            names = 0.0
+            if by_person:
+                names = float(has_person(cand.sentence.text))
+                covered = max(
+                    covered, coverage(passage_terms[cand.hit_index] & terms, part_weights)
+                )
+            key = (round(covered, 2), names, float(base[i]))
             if covered >= weights.selection.part_coverage and key > best_key:
                 best, best_key = i, key
         if best >= 0:

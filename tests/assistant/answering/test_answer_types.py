@@ -284,6 +284,26 @@ def test_the_counted_thing_is_the_head_of_its_phrase() -> None:
     assert not draft.refused and "99 per cent" in draft.text
 
 
+def test_each_part_of_a_who_question_gets_its_person() -> None:
+    hits = _hits(
+        "The Marlow hub launched in July; the launch was led by Cllr Ann Lee, chair of the "
+        "Marlow board.",
+        "The Marlow grants scheme was launched in 2023 to give councils the tools they need "
+        "to deliver local services and drive change. The grants scheme launched with a "
+        "survey of councils. The grants scheme launched a new hub for councils and their "
+        "partners. The grants scheme launched training for officers across the region. The "
+        "grants scheme launched a fund for digital projects in smaller councils. "
+        "Cllr Bob Kay, Chair of the Marlow board, said:",
+    )
+    draft = _answerer().answer(
+        "Who chaired the Marlow board when the hub launched, and was it the same person when "
+        "the grants scheme launched?",
+        audience="councillor",
+        hits=hits,
+    )
+    assert "Ann Lee" in draft.text and "Bob Kay" in draft.text
+
+
 def test_the_term_in_quotes_is_what_the_answer_is_about() -> None:
     hits = _hits(
         "The Marlow review asks a series of questions about the council. The Marlow review "
