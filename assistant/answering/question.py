@@ -91,7 +91,12 @@ _AUDIENCE = re.compile(
     re.I,
 )
 _ORGANISATION = re.compile(
-    r"\b(?:which|what)\s+(?:council|councils|local\s+authorit(?:y|ies)|organisations?|"
+    # "Is there a council that has ...?", "Have any councils ...?": which ones
+    r"^\s*(?:(?:is|are)\s+there|(?:has|have)\s+there\s+been)\s+(?:an?\s+|any\s+)?(?:other\s+)?"
+    r"(?:councils?|local\s+authorit(?:y|ies)|authorit(?:y|ies))\s+(?:that|who|which|doing|"
+    r"working|using|with)\b"
+    r"|^\s*(?:has|have)\s+any\s+(?:other\s+)?(?:councils?|local\s+authorit(?:y|ies))\b"
+    r"|\b(?:which|what)\s+(?:council|councils|local\s+authorit(?:y|ies)|organisations?|"
     r"organizations?|bod(?:y|ies)|department|company|companies|firm|partner|partners|"
     r"government\s+department)\b",
     re.I,
