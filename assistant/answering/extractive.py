@@ -295,6 +295,9 @@ _PRICE = re.compile(
 )
 
 
+DEFINITION_SUBJECT_WORDS = 12  # a defining sentence names its subject before the verb
+
+
 def defines_focus(question: QuestionAnalysis, text: str) -> bool:
     """Does ``text`` say what the thing asked about is: the thing, then "is / means / brings
     ... together" ("Action learning sets bring peers together...")? "There were three action
@@ -305,6 +308,8 @@ def defines_focus(question: QuestionAnalysis, text: str) -> bool:
     if not question.focus:
         return True
     words = re.findall(r"[A-Za-z][\w'-]*", text[: match.start()])
+    if len(words) > DEFINITION_SUBJECT_WORDS:
+        return False  # "SA thanked members ... in relation to the framework, it was proposed"
     for word in words:  # "ALSs bring peers together": the acronym's expansion is the subject
         words += GLOSSARY.get(word, "").split()
     subject = {stem(w.lower()) for w in words}

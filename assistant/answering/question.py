@@ -143,6 +143,12 @@ _YES_NO = re.compile(
     r"(?!you\s+(?:tell|give|explain|show|list|describe|summari[sz]e))",
     re.I,
 )
+# "what's this capability thing (they keep going on about)?": what "capability" is
+_VAGUE_THING = re.compile(
+    r"^\s*(?:(?:so|ok)\s*,?\s*)?what(?:'s|\u2019s|\s+is)\s+(?:this|that|the)\s+"
+    r"(?P<x>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:thing|stuff|business|idea)\b",
+    re.I,
+)
 _DEFINITION = re.compile(
     r"^\s*(?:(?:so|ok)\s*,?\s*)?(?:what(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?(?P<x>[^?]{2,60}?)"
     r"(?:\s+for)?\s*\??\s*$|what\s+does\s+.+\s+mean|\bdefin(?:e|ition)\b|\bmeaning\s+of\b"
@@ -367,7 +373,7 @@ def _analyse(q: str) -> QuestionAnalysis:
         return made("organisation")
     if _YES_NO.search(q):
         return made("yes_no")
-    if _DEFINITION.search(q):
+    if _DEFINITION.search(q) or _VAGUE_THING.match(q):
         return made("definition")
     return made("description")
 
@@ -510,7 +516,7 @@ _FOCUS_STOP = frozenset(_FOCUS_STOP_TEXT.split())
 
 def _focus(question: str) -> tuple[str, ...]:
     """The head words of the thing asked about (after "how many", "what is the ...")."""
-    for pattern in (_FOCUS_AFTER, _FOCUS_NOUN_AFTER_HOW_MANY, _FOCUS_WHAT_X):
+    for pattern in (_VAGUE_THING, _FOCUS_AFTER, _FOCUS_NOUN_AFTER_HOW_MANY, _FOCUS_WHAT_X):
         match = pattern.search(question)
         if match:
             words = [

@@ -284,6 +284,19 @@ def test_the_counted_thing_is_the_head_of_its_phrase() -> None:
     assert not draft.refused and "99 per cent" in draft.text
 
 
+def test_a_definition_names_its_subject_before_the_verb() -> None:
+    from assistant.answering.extractive import defines_focus
+
+    question = analyse_question("What is the capability framework?")
+    assert defines_focus(question, "The capability framework is the LGA's account of good work.")
+    long_way_round = (
+        "The chair thanked members for their input and added three more points on member "
+        "involvement, in relation to the capability framework, and it was proposed that "
+        "questions be written."
+    )
+    assert not defines_focus(question, long_way_round)
+
+
 def test_each_part_of_a_who_question_gets_its_person() -> None:
     hits = _hits(
         "The Marlow hub launched in July; the launch was led by Cllr Ann Lee, chair of the "

@@ -62,6 +62,9 @@ def test_focus_count_role_and_money() -> None:
     assert analyse_question("What is the role of Susan Attard?").type == "person"
     assert analyse_question("What is the role of scrutiny in change?").type != "person"
     assert analyse_question("What's it for? They're unsure").quoted == ()  # apostrophes
+    # "what's this capability thing ...?" asks what "capability" is
+    thing = analyse_question("what's this capability thing officers keep going on about?")
+    assert thing.type == "definition" and thing.focus == ("capability",)
     # a modal after the counted noun ends it: "people", not "be"
     group = analyse_question("How many people should be in each group?")
     assert group.counted == ("people",)
