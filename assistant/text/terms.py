@@ -20,6 +20,9 @@ _FUNCTION_WORDS = """
     theirs them themselves then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your yours
     yourself yourselves tell give show please
+    i'm i've i'd i'll we've we're we'd we'll you're you've you'd you'll they're they've they'd
+    they'll don't doesn't didn't can't won't isn't aren't wasn't weren't haven't hasn't hadn't
+    shouldn't wouldn't couldn't let's
     """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 # Question filler and words of this domain that every passage shares.

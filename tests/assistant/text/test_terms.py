@@ -44,3 +44,10 @@ def test_past_tense_in_ied_meets_the_base_verb() -> None:
     for forms in (("identified", "identify", "identifies", "identifying"), ("applied", "apply")):
         assert len({stem(w) for w in forms}) == 1, forms
     assert stem("played") == stem("play")  # a vowel before the y: only "-ed" goes
+
+
+def test_contractions_are_function_words() -> None:
+    # "We've got a grant" is about the grant: "we'v" matched no passage and lowered the
+    # question's keyword coverage.
+    terms = content_terms("We've got a grant and I'm sure they're keen; we don't mind")
+    assert terms == {"grant", "sure", "keen", stem("mind")}
