@@ -398,6 +398,22 @@ _PEOPLE = frozenset(
 _PEOPLE_STEMS = frozenset(stem(w) for w in _PEOPLE)
 
 
+_NAME_PHRASE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+)+")
+
+
+def names_typed_lower(analysis: Analysis) -> frozenset[str]:
+    """The names a question typed in lower case ("the lga transformation network"): the
+    passages' capitalised names ("Transformation Network") whose every word it uses."""
+    asked = set(analysis.question_terms)
+    found: set[str] = set()
+    for cand in analysis.candidates:
+        for match in _NAME_PHRASE.finditer(cand.sentence.text):
+            words = content_terms(match.group(0))
+            if len(words) >= 2 and words <= asked:
+                found |= words
+    return frozenset(found)
+
+
 def missing_specific(
     analysis: Analysis, hits: Sequence[Hit], weights: AnsweringWeights = WEIGHTS
 ) -> str | None:
@@ -406,7 +422,7 @@ def missing_specific(
     question = analysis.question
     if question.type not in ("number", "date") or question.frequency or question.mode:
         return None
-    names = analysis.question_names
+    names = analysis.question_names or names_typed_lower(analysis)
     weight = {n: analysis.question_terms.get(n, 1.0) for n in names}
     needed = weights.answer_type.specific_name_share * sum(weight.values())
 

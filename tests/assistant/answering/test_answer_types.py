@@ -339,10 +339,11 @@ def test_a_figure_about_a_namesake_does_not_answer_how_many() -> None:
         "The Marlow Change Network meets every quarter. The Marlow AI network is a network "
         "of more than 250 council officers."
     )
-    draft = _answerer().answer(
-        "How many members does the Marlow Change Network have?", audience="officer", hits=hits
-    )
-    assert draft.refused
+    for question in (
+        "How many members does the Marlow Change Network have?",
+        "how many members does the marlow change network have?",  # typed in lower case
+    ):
+        assert _answerer().answer(question, audience="officer", hits=hits).refused, question
 
 
 def test_the_count_bonus_goes_to_the_figure_that_counts_not_to_a_year() -> None:
