@@ -543,6 +543,18 @@ def select_sentences(
     return chosen
 
 
+_POST_ASKED = re.compile(
+    r"\b(chair|leader|minister|director|head|chief\s+executive)(?:man|woman|person|s)?\b", re.I
+)
+
+
+def _holds_post(post: str, text: str) -> bool:
+    """Does ``text`` give someone the post as a title ("X, Chairman of ...", "chair of the
+    board"), not only mention it ("The Chair invited X ...")?"""
+    title = rf"{post}(?:man|woman|person)?"
+    return re.search(rf",\s+(?:the\s+)?{title}\b|\b{title}\s+of\b", text, re.I) is not None
+
+
 def part_answers(
     analysis: Analysis, base: np.ndarray, weights: AnsweringWeights = WEIGHTS
 ) -> set[int]:
@@ -564,16 +576,21 @@ def part_answers(
         if not terms:
             continue
         part_weights = {t: term_weights[t] for t in terms}
-        best, best_key = -1, (0.0, 0.0, 0.0)
+        best, best_key = -1, (0.0, 0.0, 0.0, 0.0)
+        post = _POST_ASKED.search(part) if by_person else None
         for i, cand in enumerate(analysis.candidates):
             covered = coverage(cand.terms & terms, part_weights)
-            names = 0.0
+            names, holder = 0.0, 0.0
             if by_person:
-                names = float(has_person(cand.sentence.text))
+                text = cand.sentence.text
+                names = float(has_person(text))
+                # "Cllr Abi Brown, Chairman of ...": the holder of the post asked about comes
+                # before a better-covering passage's other person ("The Chair invited X").
+                holder = float(bool(names and post and _holds_post(post.group(1), text)))
                 covered = max(
                     covered, coverage(passage_terms[cand.hit_index] & terms, part_weights)
                 )
-            key = (round(covered, 2), names, float(base[i]))
+            key = (holder, round(covered, 2), names, float(base[i]))
             if covered >= weights.selection.part_coverage and key > best_key:
                 best, best_key = i, key
         if best >= 0:

@@ -284,6 +284,14 @@ def test_the_counted_thing_is_the_head_of_its_phrase() -> None:
     assert not draft.refused and "99 per cent" in draft.text
 
 
+def test_a_post_holder_is_named_with_the_title_not_beside_it() -> None:
+    from assistant.answering.extractive import _holds_post
+
+    assert _holds_post("chair", "Cllr Bob Kay, Chairman of the Marlow board, said:")
+    assert _holds_post("chair", "She is chair of the network.")
+    assert not _holds_post("chair", "The Chair invited Ann Lee, Head of Policy, to speak.")
+
+
 def test_a_definition_names_its_subject_before_the_verb() -> None:
     from assistant.answering.extractive import defines_focus
 
