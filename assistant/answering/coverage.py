@@ -196,6 +196,27 @@ def _held(word: str, words: set[str], stems: set[str], expansions: dict[str, str
     return False
 
 
+def _without_possessive(word: str) -> str:
+    return re.sub(r"['\u2019]s$", "", word)
+
+
+def _defined_in(question: str) -> dict[str, str]:
+    """Acronyms the question spells out itself: "our adult social care ... the ASC team" ->
+    {"ASC": "adult social care"} (the initials of consecutive words before it)."""
+    words = re.findall(r"[A-Za-z][\w'-]*", question)
+    out: dict[str, str] = {}
+    for i, word in enumerate(words):
+        if not (2 <= len(word) <= 6 and word.isupper()):
+            continue
+        n = len(word)
+        for start in range(0, i - n + 1):
+            run = words[start : start + n]
+            if "".join(w[0] for w in run).upper() == word:
+                out[word] = " ".join(run)
+                break
+    return out
+
+
 def missing_names(question: str, hits: Sequence[Hit]) -> list[str]:
     """The names in ``question`` that no passage of ``hits`` mentions, as the question wrote
     them (empty when every name is covered, or the question names nothing)."""
@@ -204,9 +225,12 @@ def missing_names(question: str, hits: Sequence[Hit]) -> list[str]:
         return []
     words, stems = _passage_vocabulary(hits)
     expansions = {k.lower(): v for k, v in known_acronyms(hits).items()}
+    defined = _defined_in(question)
     passage_names: _PassageNames | None = None
     missing = []
     for phrase in phrases:
+        if all(_without_possessive(w) in defined for w in phrase):
+            continue  # "the ASC team" after "adult social care": the question's own shorthand
         distinctive = _distinctive(phrase)
         if not distinctive:
             continue

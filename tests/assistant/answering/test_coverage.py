@@ -56,6 +56,15 @@ def test_acronyms_and_numbered_names_are_checked() -> None:
     assert missing_names("What happens after a Section 114 notice?", hits) == ["Section 114"]
 
 
+def test_an_acronym_the_question_spells_out_itself_is_not_a_missing_name() -> None:
+    hits = _hits(PASSAGE)
+    question = "Our voluntary sector partners say the 'VSP team' is on its own. What helps?"
+    assert missing_names(question, hits) == []
+    assert missing_names("Our partners say the VSP team is on its own. What helps?", hits) == [
+        "VSP"
+    ]
+
+
 def test_the_first_word_generic_words_and_lower_case_questions_are_not_names() -> None:
     assert question_name_phrases("Marlow is where?") == []
     hits = _hits(PASSAGE)
