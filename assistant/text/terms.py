@@ -92,9 +92,13 @@ def numbers_in(text: str) -> set[str]:
 
 def question_names(question: str) -> set[str]:
     """Stemmed capitalised words inside the question (names of councils, places, people)."""
-    words = [_without_possessive(w) for w in WORD.findall(question)]  # "LGA's": LGA
-    return {
-        stem(w)
-        for i, w in enumerate(words)
-        if i > 0 and w[:1].isupper() and w.lower() not in STOPWORDS and not w.isupper()
-    }
+    out: set[str] = set()
+    # Each sentence's first word is capitalised anyway: "...internally. According to ..."
+    for sentence in re.split(r"(?<=[.?!])\s+", question):
+        words = [_without_possessive(w) for w in WORD.findall(sentence)]  # "LGA's": LGA
+        out |= {
+            stem(w)
+            for i, w in enumerate(words)
+            if i > 0 and w[:1].isupper() and w.lower() not in STOPWORDS and not w.isupper()
+        }
+    return out

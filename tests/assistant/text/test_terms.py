@@ -13,6 +13,8 @@ def test_question_names_are_capitalised_words_inside_the_question() -> None:
     assert question_names("How many people took part in the LGA sets?") == set()
     assert question_names("How many people took part in the LGA's sets?") == set()
     assert question_names("How many people took part in the LGA\u2019s sets?") == set()
+    # the first word of each sentence is capitalised anyway
+    assert question_names("We run our own. According to the doc, who met Hove?") == {"hove"}
 
 
 def test_a_possessive_stopword_is_still_a_stopword() -> None:
