@@ -250,6 +250,16 @@ _PRON_THAT = re.compile(
     re.I,
 )
 _COUNCIL_NOUNS = {"council", "councils", "authority", "authorities", "borough"}
+_NAMED_ONE = re.compile(r"\bthe\s+(?P<x>[a-z][\w\s-]{2,40}?)\s+one\b", re.I)
+# "the second guy", "the first speaker": a person the last reply named
+_ORDINAL_PEOPLE = frozenset(
+    ["one", "person", "speaker", "guy", "man", "woman", "lady", "chap", "bloke", "gentleman"]
+)
+# "which council was it and what did they do?": "they" is the council the question asks for
+_WHICH_ONE = re.compile(
+    r"\b(?:which|what)\s+(?:council|authority|organisation|organization|body|team|group)\b",
+    re.I,
+)
 _PERSON_NOUNS = {"person", "man", "woman", "officer", "councillor", "chair", "speaker", "minister"}
 _FILLERS = re.compile(r"^\s*(?:ok(?:ay)?|so|right|great|thanks|thank\s+you|and|but)[,\s]+", re.I)
 _TRAILING_THEN = re.compile(r"\s*,?\s+then(?=\s*[?.!]*\s*$)", re.I)
@@ -685,15 +695,19 @@ def _resolve_with(
             if m and item:
                 out = out[: m.start()] + f"{item}{_list_label(d)}" + out[m.end() :]
                 changed = True
+        if not changed:
+            # "and the operating models one - which council ...?": an item named, then "one"
+            for m in _NAMED_ONE.finditer(out):
+                said = m.group("x").lower()
+                if any(re.sub(r"\s*\([^()]*\)", "", i).strip().lower() == said for i in d.items):
+                    out = out[: m.end("x")] + f"{_list_label(d)}" + out[m.end() :]
+                    changed = True
+                    break
     if not changed:
         # "What did the first one say?" after a reply naming two people: the first of them.
         m = _ORDINAL_REF.search(out)
         named = _people_in_last_reply(d) if m else []
-        if (
-            m
-            and (m.group("noun") or "one").lower() in ("one", "person", "speaker")
-            and len(named) > 1
-        ):
+        if m and (m.group("noun") or "one").lower() in _ORDINAL_PEOPLE and len(named) > 1:
             index = _ORDINALS[m.group("ord").lower()]
             if index == -1 or index <= len(named):
                 out = out[: m.start()] + named[index if index == -1 else index - 1] + out[m.end() :]
@@ -767,8 +781,9 @@ def _resolve_with(
         if low in ("he", "she", "him", "her", "his", "hers"):
             target = _person(d) or _agent(d)
         elif low in ("they", "them", "their", "theirs"):
-            if _PLURAL_NOUN_BEFORE.search(out[: m.start()]):
-                return p  # "how many outcomes are there and who agreed them?": its own noun
+            before = out[: m.start()]
+            if _PLURAL_NOUN_BEFORE.search(before) or _WHICH_ONE.search(before):
+                return p  # "how many outcomes ... who agreed them?", "which council ... they"
             target = _agent(d)
         else:
             target = _thing(d)

@@ -243,6 +243,25 @@ def test_the_last_of_those_is_the_last_item_without_its_date() -> None:
     assert "measuring impact" in rewrite_question("And the first of them?", DATED).lower()
 
 
+def test_an_item_named_then_one_and_a_which_council_they() -> None:
+    out = rewrite_question(
+        "and the operating models one - which council was it and what did they do?", DATED
+    )
+    assert "operating models (from peer-led masterclasses" in out
+    assert out.endswith("what did they do?")  # "they": the council asked for, not the LGA
+
+
+def test_the_second_guy_is_the_second_person_named() -> None:
+    turns = convo(
+        (
+            "Who was quoted in the article?",
+            "Two people were quoted: Cllr Ann Lee, Chair of the Marlow Board, and Robin Hale, "
+            "then Minister for Local Government.",
+        )
+    )
+    assert "Robin Hale" in rewrite_question("what did the second guy say?", turns)
+
+
 def test_lists_in_their_forms() -> None:
     assert find_list(SEVEN_CS[1].content) == [
         "Clarity",
