@@ -244,6 +244,7 @@ _NUMBER_REF = re.compile(r"\b(?:number|no\.?|item|point)\s+(?P<n>\d{1,2})\b", re
 _DEMONSTRATIVE = re.compile(
     r"\b(?P<det>that|this|those|these|the\s+same)\s+(?:same\s+)?(?P<noun>[a-z][\w-]*)\b", re.I
 )
+_THEIR_COUNCIL = re.compile(r"\b(?:her|his)\s+(?:own\s+)?(?:council|authority)\b", re.I)
 _PRONOUN = re.compile(r"\b(?P<p>he|she|him|her|his|hers|they|them|their|theirs|it|its)\b", re.I)
 _PRON_THAT = re.compile(
     rf"(?:^\s*(?:and\s+)?{_AUX}\s+(?P<a>that|this)\b|\b(?P<b>that|this)(?=\s+{_AUX}\b|\s*[?.!]*\s*$))",
@@ -770,6 +771,16 @@ def _resolve_with(
 
     own = [span for _, span, _ in _things(q, [])] + [c.surface for c in find_councils(q)]
     out = _DEMONSTRATIVE.sub(demonstrative_sub, out)
+
+    # "has her council got anything on ...?": the council the person works for, when the
+    # conversation gave it ("Clare Rowley, Head of Transformation at Lincolnshire County
+    # Council").
+    owned = _THEIR_COUNCIL.search(out) if pronouns else None
+    person = d.latest("person") if owned else None
+    employer = find_councils(person.role) if person and person.role else []
+    if owned and employer:
+        out = out[: owned.start()] + employer[0].surface + out[owned.end() :]
+        changed = True
 
     # 3. Pronouns.
     done: set[str] = set()

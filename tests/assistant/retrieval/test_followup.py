@@ -262,6 +262,17 @@ def test_the_second_guy_is_the_second_person_named() -> None:
     assert "Robin Hale" in rewrite_question("what did the second guy say?", turns)
 
 
+def test_her_council_is_the_council_she_works_for() -> None:
+    turns = convo(
+        (
+            "who chairs the network?",
+            "The network is chaired by Ann Lee, Head of Change at Lincolnshire County Council.",
+        )
+    )
+    out = rewrite_question("has her council got anything on measuring benefits?", turns)
+    assert out == "Has Lincolnshire County Council got anything on measuring benefits?"
+
+
 def test_lists_in_their_forms() -> None:
     assert find_list(SEVEN_CS[1].content) == [
         "Clarity",
