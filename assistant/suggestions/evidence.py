@@ -199,17 +199,29 @@ def in_heading_line(text: str, pos: int) -> bool:
 def compile_names(names: Iterable[str]) -> re.Pattern[str] | None:
     """A pattern matching any of ``names`` (and their core without "the LGA's"), or None."""
     variants: set[str] = set()
+    acronyms: set[str] = set()
     for name in names:
         name = name.strip()
         variants.add(name)
-        core = re.sub(r"^(?:the\s+)?(?:lga(?:'s|\u2019s)?\s+)", "", name, flags=re.I).strip()
-        if len(core) >= 6 and core != name:
-            variants.add(core)
+        # "Transformation and Innovation Exchange (TIEx)": passages write either half alone.
+        spelled = re.match(r"^(?P<long>.{6,}?)\s*\((?P<short>[A-Za-z]{2,8})\)$", name)
+        if spelled:
+            variants.add(spelled.group("long"))
+            if sum(c.isupper() for c in spelled.group("short")) >= 2:
+                acronyms.add(spelled.group("short"))
+        for form in [name, spelled.group("long")] if spelled else [name]:
+            core = re.sub(r"^(?:the\s+)?(?:lga(?:'s|\u2019s)?\s+)", "", form, flags=re.I).strip()
+            if len(core) >= 6 and core != form:
+                variants.add(core)
     variants = {v for v in variants if len(v) >= 4}
-    if not variants:
+    if not variants and not acronyms:
         return None
     alternatives = sorted((r"\s+".join(map(re.escape, v.split())) for v in variants), key=len)
-    return re.compile(r"(?<!\w)(?:" + "|".join(reversed(alternatives)) + r")(?!\w)", re.I)
+    # An acronym matches in its own case only: "LIFT" is a tool, "lift" a verb.
+    alternatives = list(reversed(alternatives)) + [
+        f"(?-i:{re.escape(a)})" for a in sorted(acronyms, key=len, reverse=True)
+    ]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I)
 
 
 def cosines(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:

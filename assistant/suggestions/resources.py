@@ -126,7 +126,7 @@ class ResourceSuggester:
     def _cited_entries(self, numbering: CitationNumbering) -> dict[int, int]:
         """Resource index -> rank, for resources whose own catalogue document the answer
         cites, in the order of the answer's citations."""
-        cited = [c.chunk.document_id for c in numbering.in_order]
+        cited = list(numbering.in_order)
         if not cited:
             return {}
         own: dict[str, int] = {}
@@ -134,7 +134,18 @@ class ResourceSuggester:
             document = self.sources.catalogue_document(resource.hints, resource.name)
             if document is not None:
                 own.setdefault(document, i)
-        ranked = [own[d] for d in dict.fromkeys(cited) if d in own]
+        ranked: list[int] = []
+        for k, citation in enumerate(cited):
+            chunk = citation.chunk
+            if chunk.document_id in own:
+                found = [own[chunk.document_id]]
+            elif k == 0:  # the answer's lead source is a document about one resource:
+                # "Transforming improvement (Transformation and Innovation Exchange)"
+                named = self.named_in(chunk.title or "")
+                found = list(named) if len(named) == 1 else []
+            else:
+                found = []
+            ranked.extend(i for i in found if i not in ranked)
         return {i: rank for rank, i in enumerate(ranked)}
 
     def pointers(self, numbering: CitationNumbering, limit: int | None = None) -> list[Suggestion]:

@@ -421,6 +421,39 @@ def test_a_resource_whose_own_entry_the_answer_cites_comes_first(corpus) -> None
     assert "Leadership Academy" in [r.title for r in result.resources]
 
 
+def test_a_resource_the_answers_lead_document_is_about_comes_first(corpus) -> None:
+    from assistant.types import Chunk
+
+    _, index, suggester = corpus
+    question = "How can we run leadership development for managers?"
+    text = "Councils shaped the Resident consultation toolkit with residents."
+    article = Chunk(
+        id=Chunk.make_id("article", 0, text),
+        document_id="article",
+        position=0,
+        text=text,
+        title="Listening better (Resident consultation toolkit)",
+        source="article.txt",
+    )
+    cited = (Citation(n=1, chunk=article, quote=text),)
+    result = suggest(suggester, index, question, citations=cited)
+    assert result.resources[0].title == "Resident consultation toolkit"
+
+
+def test_a_name_with_its_acronym_matches_either_half() -> None:
+    from assistant.suggestions.evidence import compile_names
+
+    pattern = compile_names(["Low Income Family Tracker (LIFT)"])
+    assert pattern is not None
+    for text in (
+        "the Low Income Family Tracker helps",
+        "LIFT helps",
+        "Low Income Family Tracker (LIFT)",
+    ):
+        assert pattern.search(text), text
+    assert not pattern.search("it will lift the cap")  # the acronym in its own case only
+
+
 # ------------------------------------------------------------------ next steps
 
 
