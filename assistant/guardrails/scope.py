@@ -65,7 +65,7 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:disregard|forget|override)\b.{0,30}\b(?:instructions?|rules?|prompts?)\b",
             r"\b(?:respond|reply|answer)\s+(?:only\s+)?with\s+(?:just\s+)?(?:the\s+)?"
             r"(?:single|one)\s+word\b",
-            r"\byou are now\b",
+            r"\byou(?: are|'re|\u2019re) now\b",
             r"\b(?:jailbreak|developer mode|do anything now)\b",
             r"^\s*(?:system|assistant)\s*:",
             r"\b(?:respond|reply|answer) only with\b",
@@ -200,7 +200,8 @@ RULES: tuple[ScopeRule, ...] = (
         _rx(
             r"\bmy\s+(?:house|home|flat|property|street|road|bins?|council tax(?: bill| band)?|"
             r"rent|parking (?:fine|permit|ticket)|blue badge|pothole)\b(?!\s+(?:council|authority))",
-            r"\bhow (?:do|can|should) i (?:pay|apply for|report|renew|book|register for|get)\b"
+            r"\bhow (?:(?:do|can|should) (?:i|they|she|he)|to) (?:pay|apply for|report|"
+            r"renew|book|register for|get)\b"
             r".{0,40}\b(?:council tax|parking|bins?|pothole|fly-?tipping|blue badge|permit|fine|"
             r"ticket|direct debit|rent|bulky waste)\b",
             r"\b(?:pay|paying)\b.{0,40}\bby direct debit\b",
