@@ -527,24 +527,53 @@ def _core(body: str) -> tuple[str, str]:
     return body[: match.start()], match.group(0)
 
 
-def plain_sentence(body: str, rules: Sequence[Rule] | None = None) -> list[str]:
+def plain_sentence(
+    body: str, rules: Sequence[Rule] | None = None, keep: Sequence[str] = ()
+) -> list[str]:
     """One answer sentence (no marker) in plain English: one or more sentences without their
     closing full stop. Each step is applied only if it keeps every number and name of
-    ``body``; a sentence ending in a quotation is only given plain words."""
+    ``body``; a sentence ending in a quotation is only given plain words. The phrases of
+    ``keep`` (names of the cited documents, "LGA councillor development for transformation")
+    are left exactly as written."""
     core, stop = _core(body)
     if stop and stop != ".":
         return [body]  # questions and exclamations stay as written
-    text = core
+    masked, restore = _mask(core, keep)
+    text = masked
     for step in (drop_asides, lambda t: replace_words(t, rules), numerals):
         candidate = step(text)
-        if candidate.strip() and keeps_facts(core, candidate):
+        if candidate.strip() and keeps_facts(masked, candidate):
             text = candidate
     if re.search(r"[\"\u201d\u2019]$", text):
-        return [text]
+        return [restore(text)]
     pieces = split_sentence(text)
-    if len(pieces) > 1 and not keeps_facts(core, " ".join(pieces)):
+    if len(pieces) > 1 and not keeps_facts(masked, " ".join(pieces)):
         pieces = [text]
-    return pieces
+    return [restore(p) for p in pieces]
+
+
+def _mask(text: str, keep: Sequence[str]) -> tuple[str, Callable[[str], str]]:
+    """``text`` with each phrase of ``keep`` it holds (any case) swapped for a placeholder no
+    step touches (private-use characters, no letters or digits), and the function that puts
+    them back."""
+    found: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return f"\ue000{chr(0xE010 + len(found) - 1)}\ue001"
+
+    # Only a name the word swaps would change needs hiding ("... for transformation"): a
+    # placeholder also hides the name from the splitting and lead rules.
+    wanted = {k for k in keep if len(k) >= 8 and replace_words(f"x {k}") != f"x {k}"}
+    for phrase in sorted(wanted, key=len, reverse=True):
+        if len(found) >= 200:
+            break
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", hide, text, flags=re.I)
+
+    def restore(out: str) -> str:
+        return re.sub("\ue000(.)\ue001", lambda m: found[ord(m.group(1)) - 0xE010], out)
+
+    return text, restore
 
 
 # ---------------------------------------------------------------------------------------------
@@ -734,6 +763,20 @@ def expand_once(text: str, acronyms: dict[str, str]) -> str:
 # The layer
 
 
+def document_names(citations: Sequence[Citation]) -> list[str]:
+    """The cited documents' titles and their parts ("Councillor roles in transformation
+    (Councillor Transformation Toolkit)" gives both names): names the plain layer never
+    rewords."""
+    names: set[str] = set()
+    for citation in citations:
+        title = (citation.chunk.title or "").strip()
+        if not title:
+            continue
+        names.add(title)
+        names.update(p.strip() for p in re.split(r"\s*[():]\s*", title) if p.strip())
+    return sorted(names)
+
+
 @dataclass(frozen=True, slots=True)
 class Rewrite:
     """One answer sentence and the plain sentences that would replace it (for ``accept``)."""
@@ -770,10 +813,11 @@ def plain_english(
     units = parse_units(text)
     if not any(u.marker for u in units):
         return text
+    keep = document_names(citations)
     changed: list[tuple[Unit, list[str]]] = []
     for unit in units:
         if unit.marker:
-            pieces = plain_sentence(unit.body, rules)
+            pieces = plain_sentence(unit.body, rules, keep)
             if pieces != [_core(unit.body)[0]]:
                 changed.append((unit, pieces))
     verdicts = (

@@ -347,6 +347,24 @@ def test_accept_sees_every_plain_version_and_a_refused_one_stays_as_written() ->
     )
 
 
+def test_a_cited_documents_name_is_never_reworded() -> None:
+    from assistant.types import Chunk, Citation
+
+    text = "Marlow councillor development for transformation utilises four sessions [1]."
+    chunk = Chunk(
+        id=Chunk.make_id("d", 0, text),
+        document_id="d",
+        position=0,
+        text=text,
+        title="Marlow councillor development for transformation",
+        source="d.md",
+    )
+    out = plain_english(text, [Citation(n=1, chunk=chunk, quote=text)], acronyms={}, lead=False)
+    assert out == "Marlow councillor development for transformation uses four sessions [1]."
+    # without the citation's title, the name's words are plain words like any other
+    assert "development for change" in plain_english(text, acronyms={}, lead=False)
+
+
 def test_parse_units_keeps_paragraphs() -> None:
     units = parse_units("One two three [1]. Four five [1].\n\nSix seven [2].")
     assert [(u.body, u.marker, u.paragraph) for u in units] == [
