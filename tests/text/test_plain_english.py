@@ -348,17 +348,11 @@ def test_accept_sees_every_plain_version_and_a_refused_one_stays_as_written() ->
 
 
 def test_a_cited_documents_name_is_never_reworded() -> None:
-    from assistant.types import Chunk, Citation
+    from assistant.types import Citation
+    from tests.helpers import make_chunk
 
     text = "Marlow councillor development for transformation utilises four sessions [1]."
-    chunk = Chunk(
-        id=Chunk.make_id("d", 0, text),
-        document_id="d",
-        position=0,
-        text=text,
-        title="Marlow councillor development for transformation",
-        source="d.md",
-    )
+    chunk = make_chunk("d", 0, text, title="Marlow councillor development for transformation")
     out = plain_english(text, [Citation(n=1, chunk=chunk, quote=text)], acronyms={}, lead=False)
     assert out == "Marlow councillor development for transformation uses four sessions [1]."
     # without the citation's title, the name's words are plain words like any other

@@ -422,18 +422,13 @@ def test_a_resource_whose_own_entry_the_answer_cites_comes_first(corpus) -> None
 
 
 def test_a_resource_the_answers_lead_document_is_about_comes_first(corpus) -> None:
-    from assistant.types import Chunk
+    from tests.helpers import make_chunk
 
     _, index, suggester = corpus
     question = "How can we run leadership development for managers?"
     text = "Councils shaped the Resident consultation toolkit with residents."
-    article = Chunk(
-        id=Chunk.make_id("article", 0, text),
-        document_id="article",
-        position=0,
-        text=text,
-        title="Listening better (Resident consultation toolkit)",
-        source="article.txt",
+    article = make_chunk(
+        "article", 0, text, title="Listening better (Resident consultation toolkit)"
     )
     cited = (Citation(n=1, chunk=article, quote=text),)
     result = suggest(suggester, index, question, citations=cited)
