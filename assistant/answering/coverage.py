@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 
 from assistant.answering.draft import related_material
 from assistant.text.glossary import known_acronyms
-from assistant.text.terms import STOPWORDS, stem
+from assistant.text.terms import STOPWORDS, stem, without_possessive
 from assistant.types import Hit
 
 # Words that are capitalised in names but say nothing about which one.
@@ -196,10 +196,6 @@ def _held(word: str, words: set[str], stems: set[str], expansions: dict[str, str
     return False
 
 
-def _without_possessive(word: str) -> str:
-    return re.sub(r"['\u2019]s$", "", word)
-
-
 def _defined_in(question: str) -> dict[str, str]:
     """Acronyms the question spells out itself: "our adult social care ... the ASC team" ->
     {"ASC": "adult social care"} (the initials of consecutive words before it)."""
@@ -229,7 +225,7 @@ def missing_names(question: str, hits: Sequence[Hit]) -> list[str]:
     passage_names: _PassageNames | None = None
     missing = []
     for phrase in phrases:
-        if all(_without_possessive(w) in defined for w in phrase):
+        if all(without_possessive(w) in defined for w in phrase):
             continue  # "the ASC team" after "adult social care": the question's own shorthand
         distinctive = _distinctive(phrase)
         if not distinctive:

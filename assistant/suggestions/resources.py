@@ -125,7 +125,8 @@ class ResourceSuggester:
 
     def _cited_entries(self, numbering: CitationNumbering) -> dict[int, int]:
         """Resource index -> rank, for resources whose own catalogue document the answer
-        cites, in the order of the answer's citations."""
+        cites, in the order of the answer's citations, and the one resource the answer's lead
+        document is about (its title names it)."""
         cited = list(numbering.in_order)
         if not cited:
             return {}

@@ -75,14 +75,14 @@ def _content_terms(text: str) -> frozenset[str]:
     )
 
 
-def _without_possessive(word: str) -> str:
+def without_possessive(word: str) -> str:
     """``word`` without a possessive "'s" ("LGA's" -> "LGA")."""
     return word[:-2] if word.lower().endswith(("'s", "\u2019s")) else word
 
 
 def _bare(word: str) -> str:
     """``word`` in lower case without a possessive ("LGA's" -> "lga")."""
-    return _without_possessive(word).lower()
+    return without_possessive(word).lower()
 
 
 def numbers_in(text: str) -> set[str]:
@@ -95,7 +95,7 @@ def question_names(question: str) -> set[str]:
     out: set[str] = set()
     # Each sentence's first word is capitalised anyway: "...internally. According to ..."
     for sentence in re.split(r"(?<=[.?!])\s+", question):
-        words = [_without_possessive(w) for w in WORD.findall(sentence)]  # "LGA's": LGA
+        words = [without_possessive(w) for w in WORD.findall(sentence)]  # "LGA's": LGA
         out |= {
             stem(w)
             for i, w in enumerate(words)
