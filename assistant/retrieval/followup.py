@@ -197,9 +197,9 @@ _WHICH_POSSESSIVE = re.compile(
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-h]\))\s+(?P<x>.+?)\s*$")
 _ROMAN_INLINE = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*")
 # Words before a list's noun that are not part of it ("eight themes:", "the following areas:").
-_COUNT_WORDS_TEXT = """two three four five six seven eight nine ten eleven twelve several many
+_LEAD_WORDS_TEXT = """two three four five six seven eight nine ten eleven twelve several many
     some the its their these those following"""
-_NUMBER_WORDS = frozenset(_COUNT_WORDS_TEXT.split())
+_LEAD_WORDS = frozenset(_LEAD_WORDS_TEXT.split())
 _NOT_LIST_NOUNS_TEXT = "includes is was says said covers this"
 _NOT_LIST_NOUNS = frozenset(_NOT_LIST_NOUNS_TEXT.split())
 _NUMBERED_INLINE = re.compile(r"(?:(?<=\s)|^)\(?(?P<n>\d{1,2})\)\s+")  # "1) a; 2) b"
@@ -492,7 +492,7 @@ def _list_topic(reply: str, first_item: str, topic: str | None) -> str | None:
         return topic
     words: list[str] = []
     for word in reversed(intro[-1].group("x").split()):  # the noun phrase before the colon
-        if word.lower() in _NUMBER_WORDS or word.lower() in FUNCTION_WORDS:
+        if word.lower() in _LEAD_WORDS or word.lower() in FUNCTION_WORDS:
             break
         words.insert(0, word)
     if not words or words[-1].lower() in _NOT_LIST_NOUNS:
@@ -642,6 +642,11 @@ def _people_in_last_reply(d: Discourse) -> list[str]:
     return named
 
 
+def _without_aside(item: str) -> str:
+    """A list item without its bracketed aside ("operating models (1 February 2024)")."""
+    return re.sub(r"\s*\([^()]*\)", "", item).strip() or item
+
+
 def _item(d: Discourse, index: int) -> str | None:
     """The ``index``-th item of the last list (-1: the last), without a bracketed aside: in
     "operating models (1 February 2024)" the date tells items apart, it is not what is asked."""
@@ -653,7 +658,7 @@ def _item(d: Discourse, index: int) -> str | None:
         item = d.items[index - 1]
     else:
         return None
-    return re.sub(r"\s*\([^()]*\)", "", item).strip() or item
+    return _without_aside(item)
 
 
 def _list_label(d: Discourse) -> str:
@@ -700,7 +705,7 @@ def _resolve_with(
             # "and the operating models one - which council ...?": an item named, then "one"
             for m in _NAMED_ONE.finditer(out):
                 said = m.group("x").lower()
-                if any(re.sub(r"\s*\([^()]*\)", "", i).strip().lower() == said for i in d.items):
+                if any(_without_aside(i).lower() == said for i in d.items):
                     out = out[: m.end("x")] + f"{_list_label(d)}" + out[m.end() :]
                     changed = True
                     break
