@@ -131,7 +131,7 @@ _ADVICE = re.compile(
     r"officers|leaders|colleagues|other\s+councils|they|one)\b"
     r"|\bwhat\s+(?:[a-z-]+\s+){0,2}?(?:can|could|should|might|would)\s+"
     r"(?:we|i|councils?|a\s+council|my|our)\b"  # "what questions should I ask"
-    r"|\b(?:tips|advice|suggest(?:ed|ions?)?|recommend(?:ed|ations?)?|approaches|"
+    r"|\b(?:tips|advice|ideas|suggest(?:ed|ions?)?|recommend(?:ed|ations?)?|approaches|"
     r"best\s+way|ways\s+to|what\s+works|lessons|how\s+do\s+other)\b"
     r"|\bis\s+there\s+a\s+better\s+way\b"
     r"|\bwhat\s+(?:do|does|are|have|did|has)\s+(?:other\s+|some\s+)?(?:councils|authorities|"

@@ -35,6 +35,7 @@ from assistant.answering.question import analyse_question
         ("Have any councils tried a trading company?", "organisation"),
         ("Is there a councillor toolkit?", "yes_no"),
         ("We have no people to run change. What do other councils do?", "advice"),
+        ("We want residents to own more. Any practical ideas from other councils?", "advice"),
         ("What have other authorities tried to engage heads of service?", "advice"),
         ("What have other councils suggested for data quality?", "advice"),
         ("Is the toolkit free to use?", "yes_no"),
