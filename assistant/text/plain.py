@@ -562,10 +562,7 @@ def _mask(text: str, keep: Sequence[str]) -> tuple[str, Callable[[str], str]]:
         found.append(match.group(0))
         return f"\ue000{chr(0xE010 + len(found) - 1)}\ue001"
 
-    # Only a name the word swaps would change needs hiding ("... for transformation"): a
-    # placeholder also hides the name from the splitting and lead rules.
-    wanted = {k for k in keep if len(k) >= 8 and replace_words(f"x {k}") != f"x {k}"}
-    for phrase in sorted(wanted, key=len, reverse=True):
+    for phrase in sorted(set(keep), key=len, reverse=True):
         if len(found) >= 200:
             break
         text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", hide, text, flags=re.I)
@@ -813,7 +810,13 @@ def plain_english(
     units = parse_units(text)
     if not any(u.marker for u in units):
         return text
-    keep = document_names(citations)
+    # Only a name the word swaps would change needs hiding ("... for transformation"): a
+    # placeholder also hides the name from the splitting and lead rules. Found once per answer.
+    keep = [
+        name
+        for name in document_names(citations)
+        if len(name) >= 8 and replace_words(f"x {name}", rules) != f"x {name}"
+    ]
     changed: list[tuple[Unit, list[str]]] = []
     for unit in units:
         if unit.marker:
