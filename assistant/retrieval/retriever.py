@@ -94,7 +94,10 @@ class Retriever:
             hits = dedupe(
                 hits[: max(top_k * 2, s.rescore_candidates)], threshold=s.dedupe_threshold
             )
-        hits = self.sources_to_summary(hits)
+        # Only the hits that can reach the answer are looked at (each "Sources" hit costs a
+        # catalogue read).
+        reach = max(top_k, s.rescore_candidates) if s.sentence_rescore else top_k
+        hits = self.sources_to_summary(hits, limit=reach)
         if s.sentence_rescore and hits:
             hits = self.rescore(query, hits[: max(top_k, s.rescore_candidates)])
         hits = hits[:top_k]
@@ -135,13 +138,16 @@ class Retriever:
         out.sort(key=lambda h: -h.score)
         return out
 
-    def sources_to_summary(self, hits: Sequence[Hit]) -> list[Hit]:
+    def sources_to_summary(self, hits: Sequence[Hit], *, limit: int | None = None) -> list[Hit]:
         """A catalogue entry's "Sources" list (web addresses only) found by its words stands in
         for the entry itself: it becomes the entry's first chunk, its summary, or is dropped
-        when that chunk is already a hit. Nothing in a list of URLs can answer a question."""
+        when that chunk is already a hit. Nothing in a list of URLs can answer a question.
+        With ``limit``, the first ``limit`` results only (the rest are never used)."""
         seen = {h.chunk.id for h in hits}
         out: list[Hit] = []
         for hit in hits:
+            if limit is not None and len(out) >= limit:
+                break
             chunk = hit.chunk
             if not (is_catalogue(chunk) and _is_sources_section(chunk)):
                 out.append(hit)
