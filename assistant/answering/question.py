@@ -8,6 +8,7 @@ employ?"). Retrieval, sentence selection and the refusal decision read it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -275,6 +276,7 @@ def quoted_terms(question: str) -> tuple[str, ...]:
     )
 
 
+@functools.lru_cache(maxsize=1024)  # pure; the answerer and the analyser both ask per answer
 def analyse_question(question: str) -> QuestionAnalysis:
     """The expected answer type and focus of ``question`` (rules, first match wins), read from
     its asking sentence: "I'm writing up lessons for our board. Which themes did the sets
