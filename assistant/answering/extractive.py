@@ -63,7 +63,8 @@ _COUNCIL_NAME = re.compile(
 )
 _LEADING_CONNECTIVE = re.compile(
     r"^(?:For example|For instance|However|In addition|Additionally|Also|Finally|Furthermore|"
-    r"Moreover|In particular|As such|Similarly|Likewise|In turn|Therefore|Overall),\s+(?=\w)"
+    r"Moreover|In particular|As such|Similarly|Likewise|In turn|Therefore|Overall|As a result|"
+    r"Consequently),\s+(?=\w)"
 )
 
 
@@ -629,6 +630,27 @@ def readable(sentence: Sentence, *, follows_previous: bool = False) -> str:
     return text if re.search(r"[.!?][\"'\u2019\u201d)]*$", text) else text + "."
 
 
+# "A few years ago, the council embarked on ...": the subject of a case the document tells
+# without naming the council (the action learning document anonymises its cases).
+_THE_COUNCIL = re.compile(
+    r"^(?P<pre>(?:[A-Z][^,.;:()]{0,40},\s+)?)(?P<the>[Tt]he) council(?=\s+[a-z])(?!\s+of\b)"
+)
+
+
+def name_anonymous_council(text: str, chunk: Chunk, start: int) -> str:
+    """ "The council ..." as "One council ..." when neither the passage up to the sentence nor
+    its title or headings names a council: shown on its own, "the council" would read as the
+    reader's own council, or as one the answer never named."""
+    found = _THE_COUNCIL.match(text)
+    if found is None:
+        return text
+    named = " ".join([chunk.title, *chunk.heading_path, chunk.text[:start]])
+    if _COUNCIL_NAME.search(named):
+        return text
+    one = "One" if found["the"] == "The" else "one"
+    return f"{found['pre']}{one} council{text[found.end() :]}"
+
+
 def with_marker(text: str, n: int | str) -> str:
     """``text`` with `` [n]`` before its closing punctuation."""
     if re.search(r"[\"\u201d\u2019]$", text):
@@ -676,6 +698,8 @@ def compose(
             text = expand_initials(
                 readable(c.sentence, follows_previous=follows), people or {}, spelled
             )
+            if not follows:
+                text = name_anonymous_council(text, hits[c.hit_index].chunk, c.sentence.start)
             sentences.append(with_marker(text, n))
         paragraph = " ".join(sentences)
         if len(groups) > 1:  # a line naming the source, then what it says

@@ -331,6 +331,48 @@ def test_dangling_connectives_are_dropped_and_quotes_stay_verbatim() -> None:
     assert draft.citations[0].quote.startswith("For example, the digitalisation almanac")
 
 
+def test_an_anonymised_case_s_council_is_not_shown_as_the_council() -> None:
+    # The learning document tells a case without naming the council: "the council" on its own
+    # would read as the reader's council.
+    text = (
+        "Context:\n\nA few years ago, the council embarked on a structured savings programme "
+        "across all budget lines. Savings templates now arrive too late in the budget cycle."
+    )
+    hits = hits_for(text)
+    draft = make_answerer().answer(
+        "What structured savings programme did a council embark on?", audience="officer", hits=hits
+    )
+    assert "A few years ago, one council embarked on a structured savings programme" in draft.text
+    assert "the council embarked" in draft.citations[0].quote  # the quote stays verbatim
+
+
+def test_a_named_council_stays_the_council() -> None:
+    text = (
+        "Riverton Borough Council reviewed its budget lines.\n\n"
+        "A few years ago, the council embarked on a structured savings programme."
+    )
+    hits = hits_for(text)
+    draft = make_answerer().answer(
+        "What structured savings programme did Riverton embark on?", audience="officer", hits=hits
+    )
+    assert "the council embarked" in draft.text
+    assert "one council" not in draft.text
+
+
+def test_a_result_connective_is_dropped_when_its_cause_is_not_shown() -> None:
+    text = (
+        "Templates arrive late in the budget cycle. As a result, savings decisions are often "
+        "left too late, leading to salami slicing."
+    )
+    hits = hits_for(text)
+    draft = make_answerer().answer(
+        "Why are savings decisions left too late and lead to salami slicing?",
+        audience="officer",
+        hits=hits,
+    )
+    assert "Savings decisions are often left too late" in draft.text
+
+
 def test_answers_are_deterministic_and_cached() -> None:
     hits = hits_for(RIVERTON_DEMAND, RIVERTON_RESIDENTS)
     answerer = make_answerer()

@@ -32,6 +32,11 @@ from assistant.text.openings import dangling_subject, points_back
         ("Newham Council co-designed standards.", None),
         ("it was rolled out in 2023.", None),
         ("However, the pilot ended.", None),  # a connective: points back, subject named
+        # An opening phrase before a generic subject: the subject still names nothing.
+        ("A few years ago, the council embarked on a savings programme.", "generic"),
+        ("In 2023, the programme ran twice.", "generic"),
+        ("However, the council agreed.", None),  # a connective, penalised as one
+        ("In 2023, the council of the county met.", None),  # "the council of X" names it
     ],
 )
 def test_a_dangling_subject_is_a_pronoun_or_a_generic_noun(text: str, kind: str | None) -> None:
