@@ -359,6 +359,8 @@ def counts_focus(question: QuestionAnalysis, text: str) -> bool:
             continue
         if n[0].isalpha() and n[0].isupper() and match.start() > 0:
             continue  # part of a name: "its One Council Transformation Programme"
+        if match.group("rest").lstrip().startswith(","):
+            continue  # "to arrange one, a council contacts...": a pronoun, counting nothing
         words = re.findall(r"[\w'-]+", match.group("rest"))
         share = [w.lower() for w in words[:3]] == ["per", "cent", "of"]
         if share:

@@ -210,6 +210,28 @@ RULES: tuple[ScopeRule, ...] = (
         ),
     ),
     ScopeRule(
+        "health_services",
+        "That's about NHS health services, outside the council transformation sources I hold.",
+        _rx(
+            r"\b(?:waiting (?:times?|lists?)|waits)\b.{0,40}\b(?:NHS|hospitals?|operations?|"
+            r"surgery|GPs?|A&E|treatment|appointments?)\b",
+            r"\b(?:NHS|hospitals?|GPs?|A&E)\b.{0,40}\b(?:waiting (?:times?|lists?)|waits|"
+            r"appointments?|beds?)\b",
+        ),
+    ),
+    ScopeRule(
+        "other_countries",
+        "The sources I hold are about councils in England; they don't cover local government "
+        "in other countries.",
+        _rx(
+            r"(?-i:\b(?:US|USA|U\.S\.))(?:\s+|\b.{0,30}\b)(?:count(?:y|ies)|states?|cit(?:y|ies)|"
+            r"municipal\w*|governments?|mayors?)\b",
+            r"\b(?:American|United States|Australian?|Canadian?|New Zealand|French|German|Dutch|"
+            r"Spanish|Italian|Indian|Chinese|Japanese)\b.{0,30}\b(?:count(?:y|ies)|states?|"
+            r"cit(?:y|ies)|municipal\w*|governments?|councils?|local authorit(?:y|ies)|mayors?)\b",
+        ),
+    ),
+    ScopeRule(
         "it_support",
         "I can't help with IT support; your council's IT service desk can.",
         _rx(

@@ -354,6 +354,17 @@ def test_a_figure_about_a_namesake_does_not_answer_how_many() -> None:
         assert _answerer().answer(question, audience="officer", hits=hits).refused, question
 
 
+def test_one_as_a_pronoun_counts_nothing() -> None:
+    # "to arrange one, a council contacts ..." is no count of councils.
+    hits = _hits(
+        "Councils are expected to have a Marlow peer review every five years; to arrange one, "
+        "a council contacts its adviser. All councils that had a Marlow peer review in 2022/23 "
+        "said it helped."
+    )
+    question = "how many councils had a Marlow peer review in 2022/23?"
+    assert _answerer().answer(question, audience="councillor", hits=hits).refused
+
+
 def test_the_count_bonus_goes_to_the_figure_that_counts_not_to_a_year() -> None:
     question = analyse_question("How many support offers are in the Marlow programme?")
 
