@@ -25,6 +25,7 @@ from assistant.guardrails.scope import check_scope, refusal_text
 from assistant.knowledge.filters import resolve_filters
 from assistant.retrieval import CachedEmbedder, Retriever
 from assistant.retrieval.rewrite import rewrite_question, rewrite_with_model
+from assistant.text.terms import spell_out_shorthand
 from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
 
 if TYPE_CHECKING:
@@ -233,14 +234,17 @@ class Assistant:
         )
 
     def _standalone(self, request: _Prepared) -> str:
+        """The question as retrieval and the answerer read it: a follow-up spelled out from
+        the conversation, typed shorthand ("cllrs") spelled out."""
+        question = spell_out_shorthand(request.question)
         if not request.history:
-            return request.question
+            return question
         if self.chat_model is not None:
             try:
-                return rewrite_with_model(request.question, request.history, self.chat_model)
+                return rewrite_with_model(question, request.history, self.chat_model)
             except ProviderError:
                 pass  # the deterministic rewrite below is always available
-        return rewrite_question(request.question, request.history)
+        return rewrite_question(question, request.history)
 
     def _rewrites(self, answer: Answer) -> bool:
         """Does the model rewrite this answer (a councillor's, not refused, rewrite on)?"""

@@ -285,6 +285,11 @@ def analyse_question(question: str) -> QuestionAnalysis:
     ("A resident asked how much we can charge. What are the rules?" wants the amount)."""
     whole = _HOW_TO_ANSWER.sub("", " ".join(question.strip().split()))
     sentence = asking_sentence(whole)
+    main = _WHEN_CLAUSE.match(sentence)
+    if main:  # "When the network asked members ..., what came out as popular topics?"
+        rest = sentence[main.end("lead") :].lstrip(" ,")
+        whole = whole.replace(sentence, rest) if sentence in whole else whole
+        sentence = rest
     asked = _analyse(sentence)
     if asked.type in _GENERIC_TYPES and sentence != whole:
         context = _analyse(whole)
@@ -296,6 +301,15 @@ def analyse_question(question: str) -> QuestionAnalysis:
         if roles:
             return replace(asked, role=roles[-1].lower())
     return asked
+
+
+# A "when" clause before the question proper: "When the network asked members what they
+# wanted, which topics came out on top?" asks for topics, not a date.
+_WHEN_CLAUSE = re.compile(
+    r"^\s*(?P<lead>when\b[^?]{3,160}?),\s*(?=(?:what|which|who|how|where|why|did|do|does|is|"
+    r"are|was|were|can|could)\b)",
+    re.I,
+)
 
 
 # Where a question starts asking a second thing: ", and how were ...", "? When did ...".

@@ -627,14 +627,14 @@ def _person(d: Discourse) -> str | None:
     return m.text if m else None
 
 
-def _people_in_last_reply(d: Discourse) -> list[str]:
-    """The people the latest reply (the last turn after the last question) names, in the
-    order it names them."""
+def _named_in_last_reply(d: Discourse, kind: str) -> list[str]:
+    """The people (or councils) the latest reply (the last turn after the last question)
+    names, in the order it names them."""
     turns = [m.turn for m in d.mentions if m.turn > d.last_user_turn]
     if not turns:
         return []
     last = max(turns)
-    replies = [m for m in d.mentions if m.kind == "person" and m.turn == last]
+    replies = [m for m in d.mentions if m.kind == kind and m.turn == last]
     named: list[str] = []
     for m in sorted(replies, key=lambda m: m.pos):
         if not any(m.text in n or n in m.text for n in named):  # "Cllr Peter Fleming" once
@@ -710,10 +710,14 @@ def _resolve_with(
                     changed = True
                     break
     if not changed:
-        # "What did the first one say?" after a reply naming two people: the first of them.
+        # "What did the first one say?" after a reply naming two people: the first of them;
+        # "what was the first one's model?" after a reply naming councils: the first council.
         m = _ORDINAL_REF.search(out)
-        named = _people_in_last_reply(d) if m else []
-        if m and (m.group("noun") or "one").lower() in _ORDINAL_PEOPLE and len(named) > 1:
+        noun = (m.group("noun") or "one").lower() if m else ""
+        named = _named_in_last_reply(d, "person") if noun in _ORDINAL_PEOPLE else []
+        if len(named) < 2 and noun in ("one", *_COUNCIL_NOUNS):
+            named = _named_in_last_reply(d, "council")
+        if m and len(named) > 1:
             index = _ORDINALS[m.group("ord").lower()]
             if index == -1 or index <= len(named):
                 out = out[: m.start()] + named[index if index == -1 else index - 1] + out[m.end() :]

@@ -66,6 +66,10 @@ _VERBS_AFTER = {
     "applies",
 }
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*[?.!]*\s*$", re.I)
+_AND_ASKS = re.compile(
+    r"^\s*and\s+(?:what|who|how|when|where|which|why|is|are|was|were|did|does|do|can|could)\b",
+    re.I,
+)
 _AND_X = re.compile(r"^\s*and\s+(?P<x>(?:for\s+|in\s+)?[A-Z].*?)\s*[?.!]*\s*$")
 # "Tell me about X", "What is X (for)?", "Describe X"...: X is the topic of the turn.
 _TOPIC_LEAD = re.compile(
@@ -178,6 +182,8 @@ def is_follow_up(question: str, *, has_history: bool = True) -> bool:
         return False
     if _WHAT_ABOUT.match(question) or _AND_X.match(question):
         return True
+    if _AND_ASKS.match(question) and not find_entities(question):
+        return True  # "and what's the vice chair's job?": goes on from the last answer
     # "this council" is the asker's own council, not a reference back.
     words = _words(_OWN_COUNCIL.sub(" ", question))
     own_entity = bool(find_entities(question))

@@ -102,3 +102,22 @@ def question_names(question: str) -> set[str]:
             if i > 0 and w[:1].isupper() and w.lower() not in STOPWORDS and not w.isupper()
         }
     return out
+
+
+# Shorthand people type for words the documents spell out ("how many cllrs took part?").
+# "Cllr" before a name is a title and stays ("Cllr Peter Fleming").
+_SHORTHAND = (
+    (re.compile(r"\bcllrs\b", re.I), "councillors"),
+    (re.compile(r"\bcllr\b(?!\.?\s+(?-i:[A-Z]))", re.I), "councillor"),
+    (re.compile(r"\bgovt\b", re.I), "government"),
+    (re.compile(r"\bdepts\b", re.I), "departments"),
+    (re.compile(r"\bdept\b", re.I), "department"),
+    (re.compile(r"\bmgmt\b", re.I), "management"),
+)
+
+
+def spell_out_shorthand(text: str) -> str:
+    """``text`` with typed shorthand ("cllrs", "govt", "dept") spelled out."""
+    for pattern, words in _SHORTHAND:
+        text = pattern.sub(words, text)
+    return text

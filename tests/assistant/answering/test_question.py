@@ -41,6 +41,10 @@ from assistant.answering.question import analyse_question
         ("Is the toolkit free to use?", "yes_no"),
         ("What's the difference between the cabinet and scrutiny roles?", "comparison"),
         ("What is an operating model?", "definition"),
+        # A "when" clause before the question proper sets the scene, it asks no date.
+        ("When the network asked members what they wanted, which topics came out?", "list"),
+        ("When the board met, who chaired it?", "person"),
+        ("When did the network last ask members what they wanted?", "date"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:

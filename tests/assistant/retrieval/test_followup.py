@@ -482,3 +482,18 @@ def test_the_first_one_is_the_first_person_the_last_reply_named() -> None:
     # One person named: "the first one" is left for the other rules.
     one = [history[0], Turn("assistant", "Cllr Sam Reed, Chair of the Marlow Improvement Board.")]
     assert "Sam Reed" not in (resolve("What did the second one say?", one) or "")
+
+
+def test_the_first_one_is_the_first_council_a_prose_reply_named() -> None:
+    turns = convo(
+        (
+            "Which councils have presented at the Marlow network?",
+            "The network has heard from Cornwall Council, Bristol City Council and "
+            "Kent County Council, among others.",
+        )
+    )
+    assert rewrite_question("What was the first one's model about?", turns) == (
+        "What was Cornwall Council's model about?"
+    )
+    assert "Bristol City Council" in rewrite_question("and the second council?", turns)
+    assert "Kent County Council" in rewrite_question("tell me about the last one", turns)

@@ -173,3 +173,13 @@ def test_cue_words_mark_follow_ups_without_pronouns() -> None:
     assert rewrite_question("What did Cornwall Council do next?", prev) == (
         "What did Cornwall Council do next?"
     )
+
+
+def test_a_question_going_on_with_and_is_a_follow_up() -> None:
+    prev = history("who leads the marlow network?")
+    out = rewrite_question("and what's the vice chair's actual job?", prev)
+    assert "marlow network" in out.lower() and "vice chair" in out
+    # ...unless it names its own subject.
+    assert rewrite_question("and what did Cornwall Council do next?", prev) == (
+        "and what did Cornwall Council do next?"
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.text.glossary import with_expansions
-from assistant.text.terms import content_terms, question_names, stem
+from assistant.text.terms import content_terms, question_names, spell_out_shorthand, stem
 
 
 def test_question_names_are_capitalised_words_inside_the_question() -> None:
@@ -53,3 +53,15 @@ def test_contractions_are_function_words() -> None:
     # question's keyword coverage.
     terms = content_terms("We've got a grant and I'm sure they're keen; we don't mind")
     assert terms == {"grant", "sure", "keen", stem("mind")}
+
+
+def test_typed_shorthand_is_spelled_out_but_a_title_stays() -> None:
+    assert spell_out_shorthand("how many cllrs and depts took part?") == (
+        "how many councillors and departments took part?"
+    )
+    assert spell_out_shorthand("Is a cllr on the govt panel?") == (
+        "Is a councillor on the government panel?"
+    )
+    assert spell_out_shorthand("What did Cllr Peter Fleming say?") == (
+        "What did Cllr Peter Fleming say?"
+    )
