@@ -268,6 +268,7 @@ class Analyser:
                 section_match[k] = max(section_match.get(k, 0.0), float(sim))
 
         candidates: list[Candidate] = []
+        attributed: dict[int, list[int]] = {}  # attribution line -> the quote's sentences
         rows: list[np.ndarray] = []
         context: list[float] = []
         seen: set[str] = set()
@@ -295,6 +296,10 @@ class Analyser:
                 for h in heads:
                     ctx = max(ctx, section_match.get((hit.chunk.document_id, h), 0.0))
                 terms = frozenset(content_terms(with_expansions(sentence.text)))
+                quote = _quoted_before(candidates, index, sentence)
+                if quote:  # "Rishi Sunak, Minister for Local Government" under his quote
+                    terms |= frozenset().union(*(candidates[i].terms for i in quote))
+                    attributed[len(candidates)] = quote
                 role = role_at(spans, sentence.start)
                 candidates.append(
                     Candidate(
@@ -312,6 +317,9 @@ class Analyser:
         dim = question_vec.shape[0]
         vectors = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
         sims = vectors @ question_vec if rows else np.zeros(0, dtype=np.float32)
+        for line, quote in attributed.items():
+            # Who said it is as relevant as what they said ("which minister backed it?").
+            sims[line] = max(float(sims[line]), *(float(sims[i]) for i in quote))
         # The documents' own words for how the question asks ("go first" -> prioritisation)
         # count as the question's words, as they do for the keyword search.
         asked = expand_query(question)
@@ -407,3 +415,25 @@ class Analyser:
 class _DocumentStructure:
     roles: dict[str, Role | None]  # chunk id -> role in force where the chunk starts
     people: dict[str, Person]
+
+
+_QUOTE_SENTENCES = 3  # an attribution line names who said at most this many sentences before it
+
+
+def _quoted_before(candidates: Sequence[Candidate], hit_index: int, line: Sentence) -> list[int]:
+    """The candidates (indices) of the quotation an attribution line ("Rishi Sunak, Minister
+    for Local Government") closes: the sentences just before it in its passage, back to the
+    one opening the quote; [] when ``line`` is no attribution line."""
+    if not ATTRIBUTION_LINE.match(line.text):
+        return []
+    found: list[int] = []
+    for i in range(len(candidates) - 1, -1, -1):
+        cand = candidates[i]
+        if cand.hit_index != hit_index or cand.sentence.index < line.index - _QUOTE_SENTENCES:
+            break
+        if ATTRIBUTION_LINE.match(cand.sentence.text):
+            break  # the line before belongs to the quotation before this one
+        found.append(i)
+        if cand.sentence.text.lstrip().startswith(("\u201c", '"')):
+            break
+    return found

@@ -35,7 +35,7 @@ from assistant.answering.structure import (
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
-from assistant.text.openings import dangling_subject, points_back
+from assistant.text.openings import ATTRIBUTION_LINE, dangling_subject, points_back
 from assistant.text.readability import plainness
 from assistant.text.sentences import Sentence, normalise_whitespace
 from assistant.text.terms import content_terms, stem
@@ -456,6 +456,22 @@ def missing_specific(
     return f"The sources I have don't give {what}.{related_material(hits)}"
 
 
+def post_holder(analysis: Analysis, base: np.ndarray, order: Sequence[int]) -> int | None:
+    """For a question asking who holds a post ("which minister", "who chaired it"), the best
+    candidate naming a person in that post (a sentence or a quotation's attribution line);
+    None for other questions or when no candidate does."""
+    role = analysis.question.role
+    if analysis.question.type != "person" or not role:
+        return None
+    word = role.split()[0]
+    for i in order:
+        text = analysis.candidates[i].sentence.text
+        named = has_person(text) or ATTRIBUTION_LINE.match(text) is not None
+        if named and re.search(rf"\b{re.escape(word)}", text, re.I):
+            return i
+    return None
+
+
 def select_sentences(
     analysis: Analysis, *, audience: Audience, budget: int, weights: AnsweringWeights = WEIGHTS
 ) -> list[int]:
@@ -490,6 +506,9 @@ def select_sentences(
 
     order = [int(i) for i in np.argsort(-base)]
     first = next((i for i in order if antecedent(i) != -1), order[0])
+    holder = post_holder(analysis, base, order)
+    if holder is not None and base[holder] >= w.floor_ratio * base[first]:
+        first = holder  # "which minister backed it?": the minister leads, not the topic
     gap = w.floor_gap_advice if analysis.question.type in ("advice", "comparison") else w.floor_gap
     floor = max(w.floor_ratio * float(base[first]), float(base[first]) - gap)
     # A question asking two things: the best sentence for each part may stand below the floor.
@@ -618,6 +637,8 @@ def readable(sentence: Sentence, *, follows_previous: bool = False) -> str:
     said = _SAID.match(text)
     if said:  # "Cllr A B, Chair of the Board, said:" introduces a quote: state who they are
         return f"{said.group('who')} is {said.group('role')}."
+    if follows_previous and ATTRIBUTION_LINE.match(text):
+        return f"\u2014 {text}."  # under the quotation it closes: who said it
     if not follows_previous:
         stripped = _LEADING_CONNECTIVE.sub("", text)
         if stripped != text:

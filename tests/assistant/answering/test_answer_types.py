@@ -15,6 +15,7 @@ from assistant.answering.extractive import type_bonus
 from assistant.answering.question import analyse_question
 from assistant.settings import AnswerSettings, Settings
 from assistant.text.sentences import split_sentences
+from assistant.text.terms import stem
 from assistant.types import Chunk, Hit
 from tests.helpers import make_chunk
 
@@ -352,6 +353,38 @@ def test_a_figure_about_a_namesake_does_not_answer_how_many() -> None:
         "how many members does the marlow change network have?",  # typed in lower case
     ):
         assert _answerer().answer(question, audience="officer", hits=hits).refused, question
+
+
+def test_the_minister_asked_about_leads_with_the_quotation_he_gave() -> None:
+    # The minister's name stands alone on the line under his quotation; the Marlow exchange is
+    # what every other sentence is about.
+    hits = _hits(
+        "Cllr Ann Lee, chair of the Marlow board, gave a quote backing the Marlow exchange "
+        "tool at its government launch.",
+        "Sharing expertise\n\n\u201cWe worked with councils to develop the Marlow exchange "
+        "tool so councils can see what they do well.\u201d\nRobin Hale, Minister for Local "
+        "Government",
+    )
+    draft = _answerer().answer(
+        "Which government minister gave a quote backing the Marlow exchange tool?",
+        audience="officer",
+        hits=hits,
+    )
+    assert "\u2014 Robin Hale, Minister for Local Government" in draft.text
+    assert "Ann Lee" not in draft.text.split("\n\n")[1]  # the minister's paragraph leads
+
+
+def test_an_attribution_line_is_as_relevant_as_the_quotation_it_closes() -> None:
+    hits = _hits(
+        "\u201cWe built the Marlow exchange tool with councils.\u201d\nRobin Hale, Minister "
+        "for Local Government"
+    )
+    analysis = _answerer().analyse("Who backed the Marlow exchange tool?", hits)
+    texts = [c.sentence.text for c in analysis.candidates]
+    line = texts.index("Robin Hale, Minister for Local Government")
+    quote = next(i for i, t in enumerate(texts) if "Marlow exchange" in t)
+    assert analysis.sims[line] >= analysis.sims[quote] > 0
+    assert {stem("marlow"), stem("exchange")} <= analysis.candidates[line].terms
 
 
 def test_one_as_a_pronoun_counts_nothing() -> None:
