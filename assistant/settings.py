@@ -42,6 +42,12 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of dense ranks in fusion.")
     keyword_weight: float = Field(1.0, ge=0, description="Weight of keyword ranks in fusion.")
+    keyword_dominance: float = Field(
+        1.5,
+        ge=0,
+        description="A keyword match scoring this many times the runner-up's counts as the top "
+        "dense match too (0: off).",
+    )
     filter_overfetch: int = Field(
         5, ge=1, le=50, description="Candidate multiplier when metadata filters are applied."
     )

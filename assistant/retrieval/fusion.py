@@ -28,12 +28,17 @@ def fuse(
     *,
     k: int = 60,
     weights: tuple[float, float] = (1.0, 1.0),
+    dominance: float = 0.0,
 ) -> list[Fused]:
     """Weighted reciprocal rank fusion of two ranked lists of ``(id, score)``, best first.
 
     ``fused = w_dense / (k + dense_rank) + w_keyword / (k + keyword_rank)`` with 1-based ranks;
     a list that misses an id contributes nothing. Ties keep the better dense rank first, then
     the better keyword rank, then the id (deterministic).
+
+    With ``dominance`` > 0, a keyword match that scores at least ``dominance`` times the
+    runner-up's (a passage sharing the question's rare words, when the embedding missed it)
+    counts as if it also topped the dense list.
     """
     w_dense, w_keyword = weights
     dense_pos: dict[str, tuple[int, float]] = {}
@@ -42,11 +47,17 @@ def fuse(
     kw_pos: dict[str, tuple[int, float]] = {}
     for rank, (cid, score) in enumerate(keyword, start=1):
         kw_pos.setdefault(cid, (rank, float(score)))
+    dominant = None
+    if dominance > 0 and len(keyword) >= 2 and keyword[0][1] >= dominance * keyword[1][1] > 0:
+        dominant = keyword[0][0]
     out: list[Fused] = []
     for cid in dense_pos.keys() | kw_pos.keys():
         d = dense_pos.get(cid)
         w = kw_pos.get(cid)
-        fused = (w_dense / (k + d[0]) if d else 0.0) + (w_keyword / (k + w[0]) if w else 0.0)
+        dense_part = w_dense / (k + d[0]) if d else 0.0
+        if cid == dominant:
+            dense_part = max(dense_part, w_dense / (k + 1))
+        fused = dense_part + (w_keyword / (k + w[0]) if w else 0.0)
         out.append(
             Fused(
                 cid,

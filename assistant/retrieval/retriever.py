@@ -69,7 +69,13 @@ class Retriever:
             if s.keyword_weight > 0
             else []
         )
-        fused = fuse(dense, keyword, k=s.rrf_k, weights=(s.dense_weight, s.keyword_weight))
+        fused = fuse(
+            dense,
+            keyword,
+            k=s.rrf_k,
+            weights=(s.dense_weight, s.keyword_weight),
+            dominance=s.keyword_dominance,
+        )
         chunks = {c.id: c for c in self.index.catalog.chunks([f.id for f in fused])}
         hits = [
             Hit(

@@ -44,6 +44,19 @@ class TestFuse:
         only_kw = fuse(dense, keyword, weights=(0.0, 1.0))
         assert only_kw[0].id == "b" and only_kw[0].fused == pytest.approx(1 / 61)
 
+    def test_a_dominant_keyword_match_counts_as_a_top_dense_match(self) -> None:
+        # "k" shares the question's rare words (scores twice the runner-up) but the embedding
+        # missed it; "x" is middling in both lists.
+        dense = [("a", 0.6), ("b", 0.59), ("x", 0.58)]
+        keyword = [("k", 8.0), ("x", 4.0), ("a", 3.9)]
+        assert fuse(dense, keyword)[0].id == "a"  # plain RRF: a single first place loses
+        boosted = fuse(dense, keyword, dominance=1.5)
+        assert boosted[0].id == "k"
+        assert boosted[0].fused == pytest.approx(2 / 61)
+        # A keyword lead that is not dominant changes nothing.
+        close = [("k", 8.0), ("x", 7.0), ("a", 3.9)]
+        assert fuse(dense, close, dominance=1.5) == fuse(dense, close)
+
     def test_smaller_k_rewards_top_ranks_more(self) -> None:
         dense = [("a", 1.0), ("p", 0.9), ("q", 0.8), ("x", 0.5)]
         keyword = [("r", 9.0), ("s", 8.0), ("t", 7.5), ("x", 7.0)]
