@@ -425,9 +425,15 @@ def missing_specific(
     question = analysis.question
     if question.type not in ("number", "date") or question.frequency or question.mode:
         return None
-    names = analysis.question_names or names_typed_lower(analysis)
+    names = analysis.question_names
+    share = weights.answer_type.specific_name_share
+    if not names:
+        # Typed in lower case ("the lga transformation network"): the names are read off the
+        # passages, and a sentence must use every word of them ("the LGA AI network" is no
+        # "transformation network").
+        names, share = names_typed_lower(analysis), 1.0
     weight = {n: analysis.question_terms.get(n, 1.0) for n in names}
-    needed = weights.answer_type.specific_name_share * sum(weight.values())
+    needed = share * sum(weight.values())
 
     def about_asked(terms: frozenset[str] | set[str]) -> bool:
         # The names it shares with the question, weighted by rarity: "Transformation", in

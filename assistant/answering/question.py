@@ -478,7 +478,9 @@ _SENTENCE_BREAK = re.compile(
     r"(?<=[.?!])\s+(?=[A-Z\"\u201c])|\s+[-\u2013\u2014]\s+(?=(?:what|which|who|how|when)\b)", re.I
 )
 _PRONOUN_QUESTION = re.compile(
-    r"^\s*(?:so\s+|and\s+)?(?:what|which)\s+(?:are|were)\s+(?:they|these|those|them)\s*\??\s*$",
+    r"^\s*(?:so\s+|and\s+)?(?:(?:what|which)\s+(?:are|were)\s+(?:they|these|those|them)"
+    r"|(?:(?:can|could|would)\s+you\s+(?:please\s+)?)?(?:list|name)\s+(?:them|these|those)"
+    r"(?:\s+all)?(?:\s+for\s+me)?(?:\s+please)?)\s*\??\s*$",
     re.I,
 )
 _PRONOUN_DEFINITION = re.compile(

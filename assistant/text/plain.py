@@ -609,6 +609,11 @@ def short_lead(sentence: str, *, max_words: int = 16) -> str | None:
 
 
 _STATEMENT = re.compile(r"^[A-Z0-9\u00a3].*\b(?:" + _VERB.pattern[5:-3] + r")\b")
+# "this opportunity", "these changes": a reference back, inside the sentence (not "this year").
+_POINTS_INSIDE = re.compile(
+    r"\b(?:this|these|those|such)\s+(?!(?:year|years|month|months|week|weeks|time|round|"
+    r"summer|spring|autumn|winter)\b)[a-z]+"
+)
 _WEAK_START = re.compile(
     rf"^(?:{POINTING_WORDS}|And|Or|For example|"
     r"Discussion|Discussions|Challenges|Examples?|Developing|Changing|Sharing|Reviewing|"
@@ -625,6 +630,8 @@ def _lead(units: list[Unit]) -> Unit | None:
     pieces = first.pieces or [_core(first.body)[0]]
     if not _STATEMENT.match(pieces[0]) or _WEAK_START.match(pieces[0]):
         return None  # a fragment, or a sentence leaning on another: no summary in it
+    if _POINTS_INSIDE.search(pieces[0]):
+        return None  # "... take up this opportunity": what it points at is not in the lead
     if re.search(r"[\"\u201d\u2019?!]$", pieces[0]) or len(pieces[0]) < 2:
         return None
     short = short_lead(pieces[0])

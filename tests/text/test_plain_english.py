@@ -373,8 +373,11 @@ def test_no_lead_from_a_fragment_or_a_sentence_leaning_on_another() -> None:
     for first in (
         "Changing the scope of delivery across the whole council [1].",
         "This helped councils to plan better [1].",
+        "All councils are encouraged to take up this opportunity [1].",  # which one?
     ):
         assert not plain_english(first + " It is free [1].", acronyms={}).startswith(LEAD)
+    kept = "Peer challenge helps councils improve this year [1]. It is free [1]."
+    assert plain_english(kept, acronyms={}).startswith(LEAD)  # "this year" points nowhere
 
 
 def test_word_cap_drops_repeats_first_then_sentences_without_numbers() -> None:

@@ -13,6 +13,7 @@ from assistant.answering import Answerer
 from assistant.answering.analysis import Candidate
 from assistant.answering.extractive import type_bonus
 from assistant.answering.question import analyse_question
+from assistant.answering.weights import WEIGHTS
 from assistant.settings import AnswerSettings, Settings
 from assistant.text.sentences import split_sentences
 from assistant.text.terms import stem
@@ -385,6 +386,27 @@ def test_an_attribution_line_is_as_relevant_as_the_quotation_it_closes() -> None
     quote = next(i for i, t in enumerate(texts) if "Marlow exchange" in t)
     assert analysis.sims[line] >= analysis.sims[quote] > 0
     assert {stem("marlow"), stem("exchange")} <= analysis.candidates[line].terms
+
+
+def test_a_name_typed_in_lower_case_needs_all_its_words() -> None:
+    # "the Riverton AI network" is no "Riverton Change Network", though it shares two words.
+    hits = _hits(
+        "The Riverton Change Network meets every quarter to share learning. The Riverton AI "
+        "network is a network of more than 250 council officers."
+    )
+    question = "how many members does the riverton change network have at the moment?"
+    # Even where two of three capitalised words would be enough ("Riverton AI network" for
+    # "Riverton Change Network"), a name typed in lower case needs all of its words.
+    loose = replace(WEIGHTS, answer_type=replace(WEIGHTS.answer_type, specific_name_share=0.5))
+    answerer = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
+        weights=loose,
+    )
+    assert answerer.answer(question, audience="officer", hits=hits).refused
+    typed = "How many members does the Riverton Change Network have at the moment?"
+    assert not answerer.answer(typed, audience="officer", hits=hits).refused
 
 
 def test_one_as_a_pronoun_counts_nothing() -> None:
