@@ -312,6 +312,12 @@ _WHEN_CLAUSE = re.compile(
 )
 
 
+# Things to do: a question listing them asks for advice ("what steps", "which actions").
+_ADVICE_ITEMS = frozenset(["steps", "recommendations", "suggestions", "ideas", "tips"])
+# ...unless it asks what a framework's or a document's steps are called ("the five steps of").
+_DOCUMENT_LIST = re.compile(r"\b(?:steps|recommendations)\s+(?:of|in)\s+the\b", re.I)
+
+
 # Where a question starts asking a second thing: ", and how were ...", "? When did ...".
 _PART_BREAK = re.compile(
     r",?\s+and\s+(?=(?:how|what|which|who|when|where|why|whether|was|were|did|do|does)\s)"
@@ -384,6 +390,11 @@ def _analyse(q: str) -> QuestionAnalysis:
     if _DATE.search(q):
         return made("date")
     if _LIST.search(q) or count is not None:
+        listed = _listed(q)
+        if listed in _ADVICE_ITEMS and count is None and not _DOCUMENT_LIST.search(q):
+            # "What practical steps came out of the action learning?": advice, as a list
+            # when the passages hold one.
+            return made("advice")
         return made("list")
     if _ORGANISATION.search(q):
         return made("organisation")

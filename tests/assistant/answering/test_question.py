@@ -45,6 +45,11 @@ from assistant.answering.question import analyse_question
         ("When the network asked members what they wanted, which topics came out?", "list"),
         ("When the board met, who chaired it?", "person"),
         ("When did the network last ask members what they wanted?", "date"),
+        # Steps, ideas or tips to take are advice; a framework's steps are a list.
+        ("What practical steps came out of the action learning?", "advice"),
+        ("Any tips from other councils on keeping grants going?", "advice"),
+        ("What are the five steps of the framework?", "list"),
+        ("Which topics did the network cover?", "list"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:
