@@ -356,17 +356,22 @@ def drop_asides(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Splitting long sentences
 
+# A past tense or participle by its ending, not the words that only end like one ("need").
+_PAST = (
+    r"(?!(?:need|speed|feed|seed|deed|greed|breed|heed|creed|proceed|exceed|succeed|indeed|"
+    r"hundred|kindred|shed)\b)[a-z]{2,}ed"
+)
 _VERB = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|should|may|might|must|"
     r"do|does|did|need|needs|said|says|say|include|includes|included|offer|offers|provide|"
     r"provides|help|helps|make|makes|made|take|takes|took|give|gives|gave|mean|means|meant|"
     r"show|shows|work|works|found|find|finds|led|lead|leads|set|sets|felt|feel|feels|"
-    r"[a-z]{2,}ed)\b"
+    rf"{_PAST})\b"
 )
 # Verbs that are rarely nouns: evidence that the words after a joint make a clause.
 _FINITE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|do|does|"
-    r"did|said|says|took|gave|made|found|led|felt|meant|began|became|saw|told|[a-z]{2,}ed)\b"
+    rf"did|said|says|took|gave|made|found|led|felt|meant|began|became|saw|told|{_PAST})\b"
 )
 # A present-tense verb after its subject: "its members meet", "the toolkit lists".
 _VERB_S = re.compile(r"^(?:\S+\s+){1,3}(?:[a-z]{3,}s|meet|work|want|use)\b(?!\s+(?:of|and|for)\b)")

@@ -167,6 +167,12 @@ def test_no_split_in_lists_or_short_sentences_or_noun_phrases() -> None:
         "of scrutiny in big change programmes"
     )
     assert split_sentence(noun_phrase) == [noun_phrase]
+    # "need" only ends like a past tense: "the need to understand ..." is no clause.
+    need = (
+        "The proposals highlighted the need for lead members to work with cabinet members as "
+        "a group, and the need to understand why some colleagues are reluctant"
+    )
+    assert split_sentence(need) == [need]
     mid_which = (
         "The new digital hub in the north of the county, which opened in 2020, has saved the "
         "council money"
