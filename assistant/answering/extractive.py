@@ -525,6 +525,18 @@ def select_sentences(
     covered = {t for i in chosen for t in analysis.candidates[i].terms & q_terms}
     limit = int(budget * w.overshoot)
     documents = {analysis.candidates[i].document_id for i in chosen}
+    lead = analysis.candidates[first]
+
+    def same_section(cand: Candidate) -> bool:
+        """Advice led by a suggested approach: another suggestion of the same section."""
+        return (
+            analysis.question.type == "advice"
+            and lead.role in ("suggestion", "action")
+            and cand.role == "suggestion"
+            and cand.document_id == lead.document_id
+            and bool(cand.headings & lead.headings)
+        )
+
     while words < budget * w.fill:
         best, best_score = -1, -1e9
         chosen_vecs = analysis.vectors[chosen]
@@ -552,6 +564,8 @@ def select_sentences(
                 - w.redundancy * max(0.0, float(redundancy[i]) - w.redundancy_free)
             )
             score += given_back
+            if same_section(cand):
+                score += w.advice_section  # the rest of the suggestions the lead comes from
             if score > best_score:
                 best, best_score = i, score
         if best < 0:

@@ -157,6 +157,42 @@ def test_advice_prefers_suggested_approaches_to_the_problem() -> None:
     )
 
 
+def test_advice_led_by_a_suggestion_goes_on_with_its_section_s_suggestions() -> None:
+    # One list of ideas, not a collage: after the lead, the bonus for the lead's own section
+    # puts its next suggestion before a slightly closer one from another document.
+    ideas = make_chunk(
+        "al-doc",
+        0,
+        "Practical suggestions and steps:\n\nKeep staff engaged in the change programme by "
+        "running open forums with senior leaders every month.\n\nShare short stories from "
+        "staff whose daily work got easier after the change programme.",
+        heading_path=("Action learning", "Keeping staff engaged"),
+    )
+    other = make_chunk(
+        "guide",
+        0,
+        "Practical suggestions and steps:\n\nA monthly newsletter about the change programme "
+        "keeps staff engaged with its progress.",
+        heading_path=("Guide", "Newsletters"),
+    )
+    hits = [Hit(chunk=ideas, score=1.0, dense_rank=1), Hit(chunk=other, score=0.9, dense_rank=2)]
+    question = "How can we keep staff engaged in the change programme?"
+
+    def picks(bonus: float) -> tuple[str, ...]:
+        weights = replace(WEIGHTS, selection=replace(WEIGHTS.selection, advice_section=bonus))
+        answerer = Answerer(
+            embedder=HashEmbedder(),
+            chat_model=None,
+            settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
+            weights=weights,
+        )
+        return answerer.answer(question, audience="officer", hits=hits).priority
+
+    assert picks(0.0)[1].startswith("A monthly newsletter")
+    assert picks(0.3)[1].startswith("Share short stories")
+    assert picks(0.3)[0] == picks(0.0)[0]  # the lead is the same either way
+
+
 def test_advice_brings_in_the_suggestions_that_follow_a_retrieved_problem() -> None:
     # Retrieval found the section's problem description only; its suggested approaches are
     # in the next chunk of the same section, and another section's advice is left out.
