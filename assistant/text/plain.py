@@ -272,6 +272,10 @@ def _in_a_name(match: re.Match[str], rule: Rule) -> bool:
     return bool(near & {p + e for p in plain for e in ("", "s", "d", "es")})
 
 
+# After a capitalised word, the rest of a name: a capitalised word, maybe after a joiner.
+_NAME_GOES_ON = re.compile(r"\s*(?:(?:and|of|for|&|in|the)\s+){0,2}[A-Z]")
+
+
 def replace_words(text: str, rules: Sequence[Rule] | None = None) -> str:
     """``text`` with each jargon phrase of ``rules`` replaced by its plain words.
 
@@ -289,8 +293,10 @@ def replace_words(text: str, rules: Sequence[Rule] | None = None) -> str:
             at_start = match.start() == 0
             if found[:1].isupper() and not at_start:
                 return found  # part of a name or title
-            if found[:1].isupper() and match.string[match.end() :].lstrip()[:1].isupper():
-                return found  # "Transformation Programme Board ...": a name opening a sentence
+            if found[:1].isupper() and _NAME_GOES_ON.match(match.string[match.end() :]):
+                # "Transformation Programme Board ...", "Transformation and Innovation
+                # Exchange (TIEx) ...": a name opening a sentence
+                return found
             fixed = found
             if "x" in match.re.groupindex and match.group("x") is not None:
                 fixed = found.replace(match.group("x"), "")  # the gap may hold names

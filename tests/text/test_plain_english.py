@@ -100,6 +100,12 @@ def test_transformation_becomes_change_only_in_its_common_phrases_and_never_in_a
     # A capitalised word after the phrase at a sentence's start marks a name.
     assert replace_words("Additional Needs Team staff met") == "Additional Needs Team staff met"
     assert replace_words("Additional staff met") == "Extra staff met"
+    # ...also after a joining word: an acronym's expansion opening a sentence is a name.
+    tiex = "Transformation and Innovation Exchange (TIEx) points councils to peer challenges"
+    assert replace_words(tiex) == tiex
+    assert replace_words("Transformation and change go together") == (
+        "Transformation and change go together"
+    )
 
 
 # --- asides and parentheticals ---------------------------------------------------------------
