@@ -56,6 +56,12 @@ _PERSON_PATTERNS = (
         rf"\b(?P<name>{_FULL_NAME})\s+(?:said|says|told|explained|described|noted|argued|"
         r"welcomed|presented|raised|asked|suggested|chairs|chaired|leads|led)\b"
     ),
+    # A question about what someone said or did: "What did Susan Attard tell the board?"
+    re.compile(
+        rf"\b(?:did|does|do|has|had|will|would|could)\s+(?P<name>{_FULL_NAME})\s+(?:say|tell|"
+        r"present|report|mention|suggest|describe|propose|introduce|explain|think|ask|raise|"
+        r"chair|lead|announce|recommend)\b"
+    ),
     re.compile(
         rf"\b(?:Minister|Secretary of State|Chancellor|Prime Minister|Chair|Chairman|Leader|"
         rf"Mayor|Director|Chief Executive)\s+(?:for\s+[\w ]+?\s+)?(?P<name>{_FULL_NAME})"
@@ -253,6 +259,12 @@ _PRON_THAT = re.compile(
 _COUNCIL_NOUNS = {"council", "councils", "authority", "authorities", "borough"}
 _NAMED_ONE = re.compile(r"\bthe\s+(?P<x>[a-z][\w\s-]{2,40}?)\s+one\b", re.I)
 # "the second guy", "the first speaker": a person the last reply named
+# "the councillor one", "the minister guy": the person of the last reply holding that post
+_ROLE_ONE = re.compile(
+    r"\bthe\s+(?P<x>councillor|minister|chair|chairman|chairwoman|mayor|leader|director|"
+    r"officer|mp)\s+(?:one|guy|person|man|woman|lady|chap|bloke)\b",
+    re.I,
+)
 _ORDINAL_PEOPLE = frozenset(
     ["one", "person", "speaker", "guy", "man", "woman", "lady", "chap", "bloke", "gentleman"]
 )
@@ -627,6 +639,24 @@ def _person(d: Discourse) -> str | None:
     return m.text if m else None
 
 
+def _person_with_role(d: Discourse, word: str) -> str | None:
+    """The one person the latest reply names whose title or role holds ``word`` ("Cllr Peter
+    Fleming" for "councillor"), or None when it names none or several such."""
+    turns = [m.turn for m in d.mentions if m.turn > d.last_user_turn]
+    if not turns:
+        return None
+    wanted = {"councillor": ("cllr", "councillor")}.get(word.lower(), (word.lower(),))
+    found = [
+        m.text
+        for m in d.mentions
+        if m.kind == "person"
+        and m.turn == max(turns)
+        and any(w in f"{m.text} {m.role or ''}".lower() for w in wanted)
+    ]
+    names = [n for n in found if not any(n != o and n in o for o in found)]  # "Cllr A B" once
+    return names[0] if len(names) == 1 else None
+
+
 def _named_in_last_reply(d: Discourse, kind: str) -> list[str]:
     """The people (or councils) the latest reply (the last turn after the last question)
     names, in the order it names them."""
@@ -722,6 +752,14 @@ def _resolve_with(
             if index == -1 or index <= len(named):
                 out = out[: m.start()] + named[index if index == -1 else index - 1] + out[m.end() :]
                 changed = True
+
+    if not changed:
+        # "what did the councillor one say?" after a reply quoting a councillor and a minister
+        m = _ROLE_ONE.search(out)
+        person = _person_with_role(d, m.group("x")) if m else None
+        if m and person:
+            out = out[: m.start()] + person + out[m.end() :]
+            changed = True
 
     # 2. "that council", "this programme", "those (same) headings".
     def demonstrative_sub(m: re.Match[str]) -> str:

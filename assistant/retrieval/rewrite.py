@@ -282,9 +282,11 @@ def rewrite_question(question: str, history: Sequence[Turn]) -> str:
         nxt = re.sub(r"\W+", "", nxt_raw).lower()
         sub: str | None = None
         if core:
-            if lower in ("it", "they", "them", "he", "she"):
+            if lower in ("he", "she", "him", "his", "her"):
+                sub = None  # a person: never a council or a programme (followup.py names them)
+            elif lower in ("it", "they", "them"):
                 sub = thing if lower == "it" else agent
-            elif lower in ("its", "their", "his", "her"):
+            elif lower in ("its", "their"):
                 target = thing if lower == "its" else agent
                 sub = _possessive(target) if target else None
             elif lower in ("this", "that", "these", "those"):

@@ -497,3 +497,27 @@ def test_the_first_one_is_the_first_council_a_prose_reply_named() -> None:
     )
     assert "Bristol City Council" in rewrite_question("and the second council?", turns)
     assert "Kent County Council" in rewrite_question("tell me about the last one", turns)
+
+
+def test_she_is_the_person_the_question_named_not_an_organisation() -> None:
+    turns = convo(
+        (
+            "What did Susan Attard tell the board about the support programme?",
+            "She said it was developed with DLUHC through the Transformation Network.",
+        )
+    )
+    assert rewrite_question("Did she say how members would be involved?", turns) == (
+        "Did Susan Attard say how members would be involved?"
+    )
+
+
+def test_the_councillor_one_is_the_person_with_a_councillor_s_title() -> None:
+    turns = convo(
+        (
+            "who backed the exchange when it launched?",
+            "Two people were quoted: Cllr Ann Lee, Chair of the Marlow Board, and Robin Hale, "
+            "then Minister for Local Government.",
+        )
+    )
+    assert "Cllr Ann Lee" in rewrite_question("what did the councillor one say?", turns)
+    assert "Robin Hale" in rewrite_question("what did the minister guy say?", turns)
