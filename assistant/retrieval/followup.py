@@ -756,9 +756,9 @@ def _resolve_with(
     if not changed:
         # "what did the councillor one say?" after a reply quoting a councillor and a minister
         m = _ROLE_ONE.search(out)
-        person = _person_with_role(d, m.group("x")) if m else None
-        if m and person:
-            out = out[: m.start()] + person + out[m.end() :]
+        holder = _person_with_role(d, m.group("x")) if m else None
+        if m and holder:
+            out = out[: m.start()] + holder + out[m.end() :]
             changed = True
 
     # 2. "that council", "this programme", "those (same) headings".
