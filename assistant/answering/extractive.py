@@ -417,13 +417,29 @@ def names_typed_lower(analysis: Analysis) -> frozenset[str]:
     return frozenset(found)
 
 
+_PERCENT = re.compile(
+    r"\d\s*(?:%|per\s*cent\b)|\b(?:all|none|half|most)\s+(?:of\s+)?(?:the\s+)?\w+\s+(?:that|who)\b",
+    re.I,
+)
+_DURATION_GIVEN = re.compile(
+    rf"\b(?:\d+|{NUMBER_WORD_PATTERN}|a|an|several|many)\s+(?:years?|months?|weeks?|days?)\b"
+    r"|\b(?:since|between)\s+(?:\w+\s+)?(?:19|20)\d\d\b",
+    re.I,
+)
+# Initials that stand for a person in minutes ("SA reported ..."): a named person there.
+_ATTRIBUTED = re.compile(r"^[A-Z]{2,4}\s+(?:reported|said|introduced|presented|explained)\b")
+
+
 def missing_specific(
     analysis: Analysis, hits: Sequence[Hit], weights: AnsweringWeights = WEIGHTS
 ) -> str | None:
     """A refusal reason when the question asks for a figure or date that no passage holds
     beside the thing asked about (rather than answering around it), else None."""
     question = analysis.question
-    if question.type not in ("number", "date") or question.frequency or question.mode:
+    person = question.type == "person" and question.named_person
+    if question.type not in ("number", "date") and not person:
+        return None
+    if question.frequency or question.mode:
         return None
     names = analysis.question_names
     share = weights.answer_type.specific_name_share
@@ -440,24 +456,42 @@ def missing_specific(
         # nearly every passage, does not make a sentence about the board meeting asked about.
         return sum(weight[n] for n in names & terms) >= needed
 
+    # Who presented it: minutes name the person in one sentence ("The Chair invited Susan
+    # Attard (SA) ...") and what was asked about in others, so a person counts in a passage
+    # about it.
+    passage_terms: dict[int, frozenset[str]] = {}
+    for cand in analysis.candidates:
+        passage_terms[cand.hit_index] = passage_terms.get(cand.hit_index, frozenset()) | cand.terms
     for cand in analysis.candidates:
         text = cand.sentence.text
-        if names and not about_asked(cand.terms):
+        if person and names and about_asked(passage_terms[cand.hit_index]):
+            pass
+        elif names and not about_asked(cand.terms):
             sentences = analysis.all_sentences[cand.hit_index]
             before = sentences[cand.sentence.index - 1].text if cand.sentence.index > 0 else ""
             if not (dangling_subject(text) and about_asked(cand.terms | content_terms(before))):
                 continue  # about something else than the council / programme asked about
-        if question.type == "number":
-            if question.money:
+        if person:
+            if has_person(text) or _ATTRIBUTED.match(text) or ATTRIBUTION_LINE.match(text):
+                return None
+        elif question.type == "number":
+            if question.percentage:
+                if _PERCENT.search(text):
+                    return None
+            elif question.money:
                 if has_money(text) and focus_near(question, cand):
                     return None
             elif counts_focus(question, text):
+                return None
+        elif question.duration:
+            if _DURATION_GIVEN.search(text):
                 return None
         elif has_full_date(text) if question.exact_date else has_date(text):
             return None
     what = {
         "number": "that figure" if not question.money else "that amount",
-        "date": "that date",
+        "date": "that date" if not question.duration else "how long it took",
+        "person": "their name",
     }[question.type]
     return f"The sources I have don't give {what}.{related_material(hits)}"
 

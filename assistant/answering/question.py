@@ -113,7 +113,8 @@ _NUMBER = re.compile(
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|proportion|share|per\s*cent|"
     r"amount|figure|total)\b|\bhow\s+big\b|\bwhat\s+size\b"
     r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:budget|cost|"
-    r"price|salary|headcount|population|turnover|spend|value)\b"
+    r"price|salary|headcount|population|turnover|spend|value|amount|sum)\b"
+    r"|\bwhat\s+savings\s+(?:has|have|had|did|does|do|is|are|was|were)\b"
     r"|\bwhat\s+(?:pay\s+(?:rise|award|increase|offer)|percentage\s+(?:rise|increase))\b",
     re.I,
 )
@@ -166,6 +167,14 @@ _SEQUEL = re.compile(
 _ROLE = re.compile(
     r"\b(minister|chair(?:man|woman|person)?|vice[- ]chair|director|chief\s+executive|leader|"
     r"speaker|presenter|head\s+of\s+[a-z]+)\b",
+    re.I,
+)
+_PERCENTAGE = re.compile(r"\b(?:what|which)\s+(?:percentage|proportion|share|per\s*cent)\b", re.I)
+_DURATION = re.compile(r"\bhow\s+long\s+(?:did|does|do|will|would|has|have|had)\b", re.I)
+# "Who chairs / led / heads ...", "who were the speakers": a named person, not an organisation.
+_NAMED_PERSON = re.compile(
+    r"\bwho\s+(?:currently\s+|now\s+)?(?:chairs|chaired|leads|led|heads|headed|"
+    r"presented|spoke)\b|\b(?:speakers?|presenters?|chair(?:man|woman|person)?|vice[- ]chair)\b",
     re.I,
 )
 _COST = re.compile(
@@ -251,6 +260,9 @@ class QuestionAnalysis:
     parts: tuple[str, ...] = ()  # "How was it developed, and how were councils found?": each
     # thing asked, when the question asks more than one
     quoted: tuple[str, ...] = ()  # "what's the role of the 'super-user'?": the term in quotes
+    percentage: bool = False  # "what percentage / proportion of ...": a share, not a count
+    duration: bool = False  # "how long did it take ...": a length of time, not a date
+    named_person: bool = False  # "who chairs / led / were the speakers ...": a named individual
 
     @property
     def wants_specific(self) -> bool:
@@ -370,6 +382,9 @@ def _analyse(q: str) -> QuestionAnalysis:
             sequel=bool(_SEQUEL.search(q)),
             cost=bool(_COST.search(q)),
             many=bool(_MANY.search(q)),
+            percentage=bool(_PERCENTAGE.search(q)),
+            duration=bool(_DURATION.search(q)),
+            named_person=answer_type == "person" and bool(_NAMED_PERSON.search(q)),
         )
 
     if (

@@ -445,6 +445,35 @@ def test_a_name_typed_in_lower_case_needs_all_its_words() -> None:
     assert not answerer.answer(typed, audience="officer", hits=hits).refused
 
 
+def test_a_named_person_share_or_duration_the_passages_do_not_hold_is_refused() -> None:
+    hits = _hits(
+        "The Marlow AI network is a network of more than 250 council officers. It meets "
+        "online every quarter.",
+        "Riverton Council set up its Future Riverton programme in 2021, and presented it to "
+        "the Marlow board on 22 May 2025. Staff said the programme was worth their time.",
+    )
+    for question, reason in (
+        ("Who chairs the Marlow AI network?", "their name"),
+        ("What percentage of Riverton staff said the programme was worth their time?", "figure"),
+        ("How long did it take Riverton to get Future Riverton up and running?", "how long"),
+    ):
+        draft = _answerer().answer(question, audience="officer", hits=hits)
+        assert draft.refused, question
+        assert reason in (draft.refusal_reason or ""), question
+
+
+def test_a_person_named_in_a_passage_about_the_meeting_answers_who_presented() -> None:
+    # Minutes name the presenter in one sentence and the item in another.
+    minutes = (
+        "Item 4: the Marlow resilience programme. The Chair invited Priya Okafor (PO), "
+        "Director of Change, to introduce the report. PO reported that the Marlow resilience "
+        "programme was being developed with councils."
+    )
+    question = "Who presented the Marlow resilience programme to the board?"
+    draft = _answerer().answer(question, audience="officer", hits=_hits(minutes))
+    assert not draft.refused and "Priya Okafor" in draft.text
+
+
 def test_one_as_a_pronoun_counts_nothing() -> None:
     # "to arrange one, a council contacts ..." is no count of councils.
     hits = _hits(

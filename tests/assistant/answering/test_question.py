@@ -50,6 +50,8 @@ from assistant.answering.question import analyse_question
         ("Any tips from other councils on keeping grants going?", "advice"),
         ("What are the five steps of the framework?", "list"),
         ("Which topics did the network cover?", "list"),
+        ("What savings has the council delivered since it started?", "number"),
+        ("What is the total amount the county has spent on change?", "number"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:
