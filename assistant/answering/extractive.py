@@ -417,6 +417,26 @@ def names_typed_lower(analysis: Analysis) -> frozenset[str]:
     return frozenset(found)
 
 
+_NOT_A_RIVAL = frozenset(["lga", "the", "a", "an", "its", "our", "their", "this", "that"])
+
+
+def namesake(names: Sequence[str], text: str) -> bool:
+    """Does ``text`` name another thing of the kind asked about: a capitalised word or acronym
+    before the asked name's last word that the name does not have ("AI network" for the
+    "Transformation Network")?"""
+    for name in names:
+        words = name.split()
+        head = words[-1].lower()
+        if len(head) < 3:
+            continue
+        own = {w.lower() for w in words}
+        for match in re.finditer(rf"\b([A-Z][\w'\u2019&-]*)\s+{re.escape(head)}\b", text, re.I):
+            word = match.group(1)
+            if word[:1].isupper() and word.lower() not in own and word.lower() not in _NOT_A_RIVAL:
+                return True
+    return False
+
+
 _PERCENT = re.compile(
     r"\d\s*(?:%|per\s*cent\b)|\b(?:all|none|half|most)\s+(?:of\s+)?(?:the\s+)?\w+\s+(?:that|who)\b",
     re.I,
@@ -464,6 +484,8 @@ def missing_specific(
         passage_terms[cand.hit_index] = passage_terms.get(cand.hit_index, frozenset()) | cand.terms
     for cand in analysis.candidates:
         text = cand.sentence.text
+        if namesake(question.names, text):
+            continue  # "the LGA AI network" when the "LGA Transformation Network" was asked about
         if person and names and about_asked(passage_terms[cand.hit_index]):
             pass
         elif names and not about_asked(cand.terms):

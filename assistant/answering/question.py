@@ -263,6 +263,7 @@ class QuestionAnalysis:
     percentage: bool = False  # "what percentage / proportion of ...": a share, not a count
     duration: bool = False  # "how long did it take ...": a length of time, not a date
     named_person: bool = False  # "who chairs / led / were the speakers ...": a named individual
+    names: tuple[str, ...] = ()  # the capitalised names it uses ("LGA Transformation Network")
 
     @property
     def wants_specific(self) -> bool:
@@ -307,7 +308,9 @@ def analyse_question(question: str) -> QuestionAnalysis:
         context = _analyse(whole)
         if context.wants_specific:
             return context
-    asked = replace(asked, parts=question_parts(sentence), quoted=quoted_terms(whole))
+    asked = replace(
+        asked, parts=question_parts(sentence), quoted=quoted_terms(whole), names=name_phrases(whole)
+    )
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)
         if roles:
@@ -328,6 +331,31 @@ _WHEN_CLAUSE = re.compile(
 _ADVICE_ITEMS = frozenset(["steps", "recommendations", "suggestions", "ideas", "tips"])
 # ...unless it asks what a framework's or a document's steps are called ("the five steps of").
 _DOCUMENT_LIST = re.compile(r"\b(?:steps|recommendations)\s+(?:of|in)\s+the\b", re.I)
+
+
+# Two or more capitalised words (or acronyms) in a row: a name ("the LGA Transformation
+# Network"); a question word opening the sentence is not part of it.
+_NAME_RUN = re.compile(r"(?<![\w'])(?:[A-Z][\w'\u2019&-]*\s+){1,5}[A-Z][\w'\u2019-]*")
+_QUESTION_WORDS = frozenset(
+    "how what who which when where why is are was were did does do can could should would "
+    "has have i we our my".split()
+)
+
+
+def name_phrases(question: str) -> tuple[str, ...]:
+    """The multi-word capitalised names in ``question`` ("LGA Transformation Network")."""
+    out = []
+    for match in _NAME_RUN.finditer(question):
+        words = match.group(0).split()
+        while words and words[0].lower() in _QUESTION_WORDS:
+            words = words[1:]
+        if len(words) >= 2:
+            out.append(
+                " ".join(
+                    w.rstrip("'\u2019s") if w.endswith(("'s", "\u2019s")) else w for w in words
+                )
+            )
+    return tuple(out)
 
 
 # Where a question starts asking a second thing: ", and how were ...", "? When did ...".

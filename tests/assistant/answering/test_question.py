@@ -178,3 +178,12 @@ def test_who_is_good_at_asks_for_peer_councils_not_a_person() -> None:
         question = analyse_question(text)
         assert (question.type, question.many) == ("organisation", True), text
     assert analyse_question("Who chairs the network?").type == "person"
+
+
+def test_the_names_a_question_uses_are_its_runs_of_capitalised_words() -> None:
+    names = analyse_question("How many members does the LGA Transformation Network have?").names
+    assert names == ("LGA Transformation Network",)
+    assert analyse_question("What did Kent County Council's team say?").names == (
+        "Kent County Council",
+    )
+    assert analyse_question("how many staff does the lga have?").names == ()
