@@ -336,10 +336,9 @@ _DOCUMENT_LIST = re.compile(r"\b(?:steps|recommendations)\s+(?:of|in)\s+the\b", 
 # Two or more capitalised words (or acronyms) in a row: a name ("the LGA Transformation
 # Network"); a question word opening the sentence is not part of it.
 _NAME_RUN = re.compile(r"(?<![\w'])(?:[A-Z][\w'\u2019&-]*\s+){1,5}[A-Z][\w'\u2019-]*")
-_QUESTION_WORDS = frozenset(
-    "how what who which when where why is are was were did does do can could should would "
-    "has have i we our my".split()
-)
+_QUESTION_WORDS_TEXT = """how what who which when where why is are was were did does do can
+    could should would has have i we our my"""
+_QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
 
 
 def name_phrases(question: str) -> tuple[str, ...]:
