@@ -210,6 +210,36 @@ RULES: tuple[ScopeRule, ...] = (
         ),
     ),
     ScopeRule(
+        "councillor_conduct",
+        "My sources don't cover councillors' allowances or conduct rules; your council's "
+        "monitoring officer or democratic services team can help.",
+        _rx(
+            r"\b(?:councillors?['\u2019]?s?|members?['\u2019]?s?|basic|special responsibility|"
+            r"my)\s+(?:allowances?|expenses)\b",
+            r"\b(?:claim|claiming)\b.{0,40}\b(?:allowances?|expenses)\b",
+            r"\b(?:gifts?\s+and\s+hospitality|declar\w*\s+(?:of\s+)?(?:an?\s+)?interests?|"
+            r"register\s+of\s+interests|code\s+of\s+conduct|disclosable\s+pecuniary)\b",
+        ),
+    ),
+    ScopeRule(
+        "local_finance_rules",
+        "My sources don't cover national council finance rules (council tax limits, the "
+        "finance settlement); the government's and the LGA's finance pages do.",
+        _rx(
+            r"\bcouncil\s+tax\s+(?:referendum|cap|limit|rise|increase)s?\b",
+            r"\b(?:referendum)\s+(?:limit|threshold|principles?)\b",
+            r"\b(?:local\s+government\s+)?finance\s+settlement\b",
+        ),
+    ),
+    ScopeRule(
+        "rankings",
+        "I can't rank councils on figures my sources don't hold.",
+        _rx(
+            r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:councils?|local\s+authorit(?:y|ies))\s+"
+            r"(?:has|have|had|is|are)\s+the\s+(?:highest|lowest|fewest)\b",
+        ),
+    ),
+    ScopeRule(
         "health_services",
         "That's about NHS health services, outside the council transformation sources I hold.",
         _rx(
@@ -217,6 +247,9 @@ RULES: tuple[ScopeRule, ...] = (
             r"surgery|GPs?|A&E|treatment|appointments?)\b",
             r"\b(?:NHS|hospitals?|GPs?|A&E)\b.{0,40}\b(?:waiting (?:times?|lists?)|waits|"
             r"appointments?|beds?)\b",
+            # ...the NHS's own business, when the question is not about councils working with it
+            r"^(?!.*\bcouncils?\b).*\b(?:NHS\s+England|hospital\s+trusts?|NHS\s+trusts?|"
+            r"integrated\s+care\s+boards?)\b",
         ),
     ),
     ScopeRule(

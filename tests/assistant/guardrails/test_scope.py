@@ -13,6 +13,9 @@ from assistant.guardrails.scope import (
 )
 
 IN_SCOPE = [
+    "How do councils work with NHS trusts on hospital discharge?",  # councils' own change
+    "Which councils have the most experience of digital change?",  # peers, not a ranking
+    "How can councillors scrutinise the budget and its savings plans?",
     "How did Kent work with the NHS on systems thinking?",  # health, but a council's change
     "How can we cut waiting lists for adult social care assessments?",
     "Is there anything the US approach to AI can teach us?",  # no other country's government
@@ -122,6 +125,12 @@ OUT_OF_SCOPE = [
     ("how long is the wait for a GP appointment in Derby", "health_services"),
     ("How do US county governments set up their transformation offices?", "other_countries"),
     ("What do Australian councils do about digital services?", "other_countries"),
+    ("Can I claim travel expenses as a councillor?", "councillor_conduct"),
+    ("Do I need to declare an interest if my wife works for a supplier?", "councillor_conduct"),
+    ("What is the council tax referendum limit this year?", "local_finance_rules"),
+    ("what's in the finance settlement for next year?", "local_finance_rules"),
+    ("Which council has the highest sickness absence rate?", "rankings"),
+    ("How is NHS England funding digital in hospital trusts?", "health_services"),
 ]
 
 
