@@ -317,15 +317,19 @@ def defines_focus(question: QuestionAnalysis, text: str) -> bool:
     return any(stem(f) in subject for f in question.focus)
 
 
+_MONEY_WORDS = frozenset(["money", "cash", "amount", "sum", "pounds", "funds"])
+
+
 def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
     """Does the sentence mention what the question counts or defines (or is there no focus)?"""
-    if not question.focus:
+    # "how much money ...": a sum of money is what a money sentence gives, whatever it says
+    nouns = [f for f in question.focus if not (question.money and f in _MONEY_WORDS)]
+    if not nouns:
         return True
     words = {stem(w) for w in re.findall(r"[A-Za-z][\w'-]*", cand.sentence.text.lower())}
-    for focus in question.focus:
-        if stem(focus) in words or (focus in _PEOPLE and words & _PEOPLE_STEMS):
-            return True
-    return False
+    return any(
+        stem(noun) in words or bool(noun in _PEOPLE and words & _PEOPLE_STEMS) for noun in nouns
+    )
 
 
 _COUNTED = re.compile(

@@ -493,6 +493,16 @@ def test_a_namesake_s_figure_does_not_answer_how_many() -> None:
     assert not namesake(("Marlow Change Network",), "It is a network of 250 members")
 
 
+def test_how_much_money_is_answered_by_a_sum_whatever_the_sentence_calls_it() -> None:
+    hits = _hits(
+        "Riverton Council started its \u00a318m Digital Riverton programme after a peer "
+        "challenge in 2017."
+    )
+    question = "how much money has riverton put into its digital programme?"
+    draft = _answerer().answer(question, audience="councillor", hits=hits)
+    assert not draft.refused and "\u00a318m" in draft.text
+
+
 def test_one_as_a_pronoun_counts_nothing() -> None:
     # "to arrange one, a council contacts ..." is no count of councils.
     hits = _hits(
