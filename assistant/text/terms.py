@@ -101,7 +101,21 @@ def question_names(question: str) -> set[str]:
             for i, w in enumerate(words)
             if i > 0 and w[:1].isupper() and w.lower() not in STOPWORDS and not w.isupper()
         }
+        # An acronym names something too ("the AI network"): by the words it stands for, as
+        # passages' terms hold them ("LGA", in almost every passage, names nothing).
+        for w in words:
+            if w.isupper() and len(w) >= 2 and w not in _COMMON_ACRONYMS:
+                out |= content_terms(_expanded(w))
     return out
+
+
+_COMMON_ACRONYMS = frozenset(["LGA", "UK", "OK"])
+
+
+def _expanded(acronym: str) -> str:
+    from assistant.text.glossary import with_expansions  # the glossary reads this module
+
+    return with_expansions(acronym)
 
 
 # Shorthand people type for words the documents spell out ("how many cllrs took part?").

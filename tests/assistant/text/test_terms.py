@@ -65,3 +65,9 @@ def test_typed_shorthand_is_spelled_out_but_a_title_stays() -> None:
     assert spell_out_shorthand("What did Cllr Peter Fleming say?") == (
         "What did Cllr Peter Fleming say?"
     )
+
+
+def test_an_acronym_in_a_question_names_what_it_stands_for() -> None:
+    assert {"artificial", "intelligenc"} <= question_names("Who chairs the LGA's AI network?")
+    assert {"tcf", "transform", "capability", "framework"} <= question_names("Is the TCF free?")
+    assert question_names("What does the LGA offer?") == set()  # in almost every passage
