@@ -317,7 +317,24 @@ def defines_focus(question: QuestionAnalysis, text: str) -> bool:
     return any(stem(f) in subject for f in question.focus)
 
 
-_MONEY_WORDS = frozenset(["money", "cash", "amount", "sum", "pounds", "funds"])
+_MONEY_WORDS = frozenset(
+    [
+        "money",
+        "cash",
+        "amount",
+        "sum",
+        "pounds",
+        "funds",
+        "budget",
+        "cost",
+        "costs",
+        "spend",
+        "spending",
+        "funding",
+        "investment",
+        "price",
+    ]
+)
 
 
 def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
@@ -506,6 +523,11 @@ def missing_specific(
                     return None
             elif question.money:
                 if has_money(text) and focus_near(question, cand):
+                    return None
+            elif question.measure:  # "the population of Luton": that word and a figure
+                if stem(question.measure) in cand.terms and has_figure(
+                    text, ignore=question.numbers
+                ):
                     return None
             elif counts_focus(question, text):
                 return None

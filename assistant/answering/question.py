@@ -115,6 +115,10 @@ _NUMBER = re.compile(
     r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:budget|cost|"
     r"price|salary|headcount|population|turnover|spend|value|amount|sum)\b"
     r"|\bwhat\s+savings\s+(?:has|have|had|did|does|do|is|are|was|were)\b"
+    # "What is Leeds City Council's annual budget?", "What's the population of Luton?"
+    r"|\bwhat(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:[\w'\u2019-]+\s+){0,5}?"
+    r"(?:budget|overspend|underspend|deficit|population|headcount|turnover|salary|"
+    r"spend|reserves)\b"
     r"|\bwhat\s+(?:pay\s+(?:rise|award|increase|offer)|percentage\s+(?:rise|increase))\b",
     re.I,
 )
@@ -169,12 +173,30 @@ _ROLE = re.compile(
     r"speaker|presenter|head\s+of\s+[a-z]+)\b",
     re.I,
 )
+_MEASURE = re.compile(
+    r"\b(budget|overspend|underspend|deficit|population|turnover|salary|spend|reserves)\b",
+    re.I,
+)
+
+
+_HEADCOUNT = re.compile(r"\bheadcount\b", re.I)  # counts staff, by any name ("13 people")
+
+
+def _measure(question: str) -> str | None:
+    found = _MEASURE.search(question)
+    return found.group(1).lower() if found else None
+
+
 _PERCENTAGE = re.compile(r"\b(?:what|which)\s+(?:percentage|proportion|share|per\s*cent)\b", re.I)
 _DURATION = re.compile(r"\bhow\s+long\s+(?:did|does|do|will|would|has|have|had)\b", re.I)
 # "Who chairs / led / heads ...", "who were the speakers": a named person, not an organisation.
 _NAMED_PERSON = re.compile(
     r"\bwho\s+(?:currently\s+|now\s+)?(?:chairs|chaired|leads|led|heads|headed|"
-    r"presented|spoke)\b|\b(?:speakers?|presenters?|chair(?:man|woman|person)?|vice[- ]chair)\b",
+    r"presented|spoke)\b|\b(?:speakers?|presenters?|chair(?:man|woman|person)?|vice[- ]chair)\b"
+    # "Who is the leader / chief executive of X?": a post holder
+    r"|\bwho(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:current\s+|new\s+)?"
+    r"(?:leader|chief\s+executive|mayor|director|head|cabinet\s+member|portfolio\s+holder|"
+    r"monitoring\s+officer|minister|secretary\s+of\s+state)\b",
     re.I,
 )
 _COST = re.compile(
@@ -264,6 +286,7 @@ class QuestionAnalysis:
     duration: bool = False  # "how long did it take ...": a length of time, not a date
     named_person: bool = False  # "who chairs / led / were the speakers ...": a named individual
     names: tuple[str, ...] = ()  # the capitalised names it uses ("LGA Transformation Network")
+    measure: str | None = None  # "what's the population of X": the quantity asked for
 
     @property
     def wants_specific(self) -> bool:
@@ -403,7 +426,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             money=money,
             exact_date=bool(_EXACT_DATE.search(q)),
             numbers=frozenset(figures_in(q)),
-            counted=_counted(q),
+            counted=_counted(q) or (("staff",) if _HEADCOUNT.search(q) else ()),
             acronym=_asked_acronym(q),
             listed=_listed(q),
             sequel=bool(_SEQUEL.search(q)),
@@ -412,6 +435,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             percentage=bool(_PERCENTAGE.search(q)),
             duration=bool(_DURATION.search(q)),
             named_person=answer_type == "person" and bool(_NAMED_PERSON.search(q)),
+            measure=_measure(q) if answer_type == "number" else None,
         )
 
     if (

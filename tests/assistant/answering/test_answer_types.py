@@ -503,6 +503,26 @@ def test_how_much_money_is_answered_by_a_sum_whatever_the_sentence_calls_it() ->
     assert not draft.refused and "\u00a318m" in draft.text
 
 
+def test_a_council_s_budget_population_or_leader_the_passages_do_not_hold_is_refused() -> None:
+    hits = _hits(
+        "Riverton Council presented its change programme at the roundtable of 17 October "
+        "2024. Riverton started its \u00a318m Digital Riverton programme in 2017. Riverton "
+        "grew its business change team from 5 to 13 people."
+    )
+    for question in (
+        "What's the population of Riverton?",
+        "Who is the leader of Riverton Council?",
+        "What was Riverton's overspend in 2023?",
+    ):
+        assert _answerer().answer(question, audience="officer", hits=hits).refused, question
+    for question, found in (
+        ("What was the budget for Digital Riverton?", "\u00a318m"),
+        ("What is the headcount of Riverton's business change team?", "13 people"),
+    ):
+        draft = _answerer().answer(question, audience="officer", hits=hits)
+        assert not draft.refused and found in draft.text, question
+
+
 def test_one_as_a_pronoun_counts_nothing() -> None:
     # "to arrange one, a council contacts ..." is no count of councils.
     hits = _hits(

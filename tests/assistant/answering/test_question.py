@@ -52,6 +52,8 @@ from assistant.answering.question import analyse_question
         ("Which topics did the network cover?", "list"),
         ("What savings has the council delivered since it started?", "number"),
         ("What is the total amount the county has spent on change?", "number"),
+        ("What's the population of Luton?", "number"),
+        ("What was Kent's overspend in 2023?", "number"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:
