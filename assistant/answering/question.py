@@ -118,7 +118,7 @@ _NUMBER = re.compile(
     # "What is Leeds City Council's annual budget?", "What's the population of Luton?"
     r"|\bwhat(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:[\w'\u2019-]+\s+){0,5}?"
     r"(?:budget|overspend|underspend|deficit|population|headcount|turnover|salary|"
-    r"spend|reserves)\b"
+    r"spend|reserves|fees?|subscriptions?)\b"
     r"|\bwhat\s+(?:pay\s+(?:rise|award|increase|offer)|percentage\s+(?:rise|increase))\b",
     re.I,
 )
@@ -226,7 +226,8 @@ _MODE = re.compile(
 )
 _MONEY = re.compile(
     rf"{_PAID}|"
-    r"\bhow\s+much\b|\b(?:cost|budget|spend|spent|saved|save|savings|funding|grant|money|raise)\b"
+    r"\bhow\s+much\b|\b(?:cost|budget|spend|spent|saved|save|savings|funding|grant|money|raise|"
+    r"fees?|subscriptions?)\b"
     r"|\bpay\s+(?:rise|award|increase|offer)\b|\bsalar(?:y|ies)\b|\bwages?\b",
     re.I,
 )

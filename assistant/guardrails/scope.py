@@ -257,11 +257,22 @@ RULES: tuple[ScopeRule, ...] = (
         "The sources I hold are about councils in England; they don't cover local government "
         "in other countries.",
         _rx(
+            r"\b(?:Scotland|Scottish|Northern\s+Ireland)(?:['\u2019]s)?\b.{0,40}\b(?:councils?|"
+            r"local\s+(?:government|authorit(?:y|ies))|government)\b",
             r"(?-i:\b(?:US|USA|U\.S\.))(?:\s+|\b.{0,30}\b)(?:count(?:y|ies)|states?|cit(?:y|ies)|"
             r"municipal\w*|governments?|mayors?)\b",
             r"\b(?:American|United States|Australian?|Canadian?|New Zealand|French|German|Dutch|"
             r"Spanish|Italian|Indian|Chinese|Japanese)\b.{0,30}\b(?:count(?:y|ies)|states?|"
             r"cit(?:y|ies)|municipal\w*|governments?|councils?|local authorit(?:y|ies)|mayors?)\b",
+        ),
+    ),
+    ScopeRule(
+        "elections",
+        "My sources don't cover elections or standing as a councillor; your council's electoral "
+        "services team or the Electoral Commission can help.",
+        _rx(
+            r"\bhow\s+(?:do|can|would|could)\s+(?:i|you|someone|people)\s+(?:become|stand\s+"
+            r"(?:as|for|to\s+be))\s+(?:an?\s+)?(?:councillor|mayor|mp|candidate)\b",
         ),
     ),
     ScopeRule(
@@ -287,6 +298,9 @@ RULES: tuple[ScopeRule, ...] = (
             r"(?:buy|purchase|procure|subscribe\s+to)\b",
             r"\b(?:recommend|endorse|approve)\w*\b.{0,40}\b(?:suppliers?|vendors?|brands?|"
             r"products?|software\s+packages?)\b",
+            # "recommend a consultancy / a good contractor", not "recommend for consultants"
+            r"\brecommend\s+(?:(?:me|us)\s+)?(?:a|an|any|some|which)\s+(?:\w+\s+){0,2}"
+            r"(?:consultan(?:cy|cies|ts?)|contractors?|firms?)\b",
         ),
     ),
 )

@@ -54,6 +54,8 @@ from assistant.answering.question import analyse_question
         ("What is the total amount the county has spent on change?", "number"),
         ("What's the population of Luton?", "number"),
         ("What was Kent's overspend in 2023?", "number"),
+        ("What are the LGA's membership fees?", "number"),
+        ("Is the toolkit free?", "yes_no"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:

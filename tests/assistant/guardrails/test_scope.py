@@ -13,6 +13,8 @@ from assistant.guardrails.scope import (
 )
 
 IN_SCOPE = [
+    "How do councillors become involved in transformation?",  # their role, not elections
+    "What do the case studies recommend for working with consultants?",
     "How do councils work with NHS trusts on hospital discharge?",  # councils' own change
     "Which councils have the most experience of digital change?",  # peers, not a ranking
     "How can councillors scrutinise the budget and its savings plans?",
@@ -131,6 +133,9 @@ OUT_OF_SCOPE = [
     ("what's in the finance settlement for next year?", "local_finance_rules"),
     ("Which council has the highest sickness absence rate?", "rankings"),
     ("How is NHS England funding digital in hospital trusts?", "health_services"),
+    ("How do I become a councillor?", "elections"),
+    ("Can you recommend a consultancy to run our programme?", "procurement"),
+    ("How does Scotland's local government do transformation?", "other_countries"),
 ]
 
 
