@@ -231,8 +231,10 @@ def type_bonus(
             if question.role and question.role.split()[0] in text.lower():
                 bonus += w.person_asked_role  # the minister asked about, not another person
     elif kind == "number":
-        if question.money:
-            gives = has_money(text) and focus_near(question, cand)
+        if question.money:  # a sum, or "free of charge" when a price is asked
+            gives = (has_money(text) and focus_near(question, cand)) or free_of_charge(
+                question, cand, named=bool(question.names)
+            )
         else:  # the figure counts the thing asked about ("eight ... offers"), not a year
             gives = counts_focus(question, text)
         if gives:
@@ -337,10 +339,32 @@ _MONEY_WORDS = frozenset(
 )
 
 
+def _measured(question: QuestionAnalysis) -> list[str]:
+    """The focus nouns a figure must stand beside: "how much money ..." needs a sum of money
+    whatever the sentence calls it, and "the LGA's fees" are fees (the owner is not what is
+    measured)."""
+    return [
+        f
+        for f in question.focus
+        if not (question.money and f in _MONEY_WORDS) and not f.endswith(("'s", "\u2019s"))
+    ]
+
+
+def free_of_charge(question: QuestionAnalysis, cand: Candidate, *, named: bool) -> bool:
+    """'How much does the review cost?' - 'it is facilitated free of charge': a price asked
+    about something named (``named``: the caller checked the sentence is about it) or
+    measured ("the LGA's fees"), and a sentence saying that thing is free."""
+    return (
+        question.cost
+        and (named or bool(_measured(question)))
+        and _FREE.search(cand.sentence.text) is not None
+        and focus_near(question, cand)
+    )
+
+
 def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
     """Does the sentence mention what the question counts or defines (or is there no focus)?"""
-    # "how much money ...": a sum of money is what a money sentence gives, whatever it says
-    nouns = [f for f in question.focus if not (question.money and f in _MONEY_WORDS)]
+    nouns = _measured(question)
     if not nouns:
         return True
     words = {stem(w) for w in re.findall(r"[A-Za-z][\w'-]*", cand.sentence.text.lower())}
@@ -438,6 +462,11 @@ def names_typed_lower(analysis: Analysis) -> frozenset[str]:
     return frozenset(found)
 
 
+_FREE = re.compile(
+    r"\b(?:free(?:\s+of\s+charge)?|fully\s+(?:subsidi[sz]ed|funded)|no\s+(?:cost|charge)|"
+    r"at\s+no\s+(?:cost|charge))\b",
+    re.I,
+)
 _NOT_A_RIVAL = frozenset(["lga", "the", "a", "an", "its", "our", "their", "this", "that"])
 
 
@@ -523,6 +552,8 @@ def missing_specific(
                     return None
             elif question.money:
                 if has_money(text) and focus_near(question, cand):
+                    return None
+                if free_of_charge(question, cand, named=bool(names)):
                     return None
             elif question.measure:  # "the population of Luton": that word and a figure
                 if stem(question.measure) in cand.terms and has_figure(

@@ -523,6 +523,22 @@ def test_a_council_s_budget_population_or_leader_the_passages_do_not_hold_is_ref
         assert not draft.refused and found in draft.text, question
 
 
+def test_how_much_does_it_cost_is_answered_by_free_of_charge() -> None:
+    hits = _hits(
+        "The Marlow review is a series of workshops for a council's senior team. A council "
+        "can have the Marlow review facilitated free of charge. Marlow Data, the LGA's free "
+        "data platform, holds 12,500 metrics."
+    )
+    draft = _answerer().answer(
+        "How much does the Marlow review cost?", audience="officer", hits=hits
+    )
+    assert not draft.refused
+    assert draft.text.startswith("A council can have the Marlow review facilitated free")
+    # "the LGA's membership fees" are fees: a free data platform says nothing about them
+    fees = _answerer().answer("What are the LGA's membership fees?", audience="officer", hits=hits)
+    assert fees.refused
+
+
 def test_one_as_a_pronoun_counts_nothing() -> None:
     # "to arrange one, a council contacts ..." is no count of councils.
     hits = _hits(
