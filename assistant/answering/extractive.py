@@ -23,6 +23,7 @@ from assistant.answering.structure import (
     ListBlock,
     Person,
     expand_initials,
+    has_calendar_date,
     has_date,
     has_figure,
     has_full_date,
@@ -242,7 +243,9 @@ def type_bonus(
         elif has_figure(text, ignore=question.numbers):
             bonus += w.number_loose
     elif kind == "date":
-        if has_date(text) or (question.frequency and has_number(text)):
+        # "When did they run?" wants a year or a month; "how often?" a frequency or a count
+        when = has_date(text) or has_number(text) if question.frequency else has_calendar_date(text)
+        if when:
             bonus += w.date
     elif kind in ("advice", "comparison"):
         if cand.role in ("suggestion", "action"):
@@ -565,7 +568,7 @@ def missing_specific(
         elif question.duration:
             if _DURATION_GIVEN.search(text):
                 return None
-        elif has_full_date(text) if question.exact_date else has_date(text):
+        elif has_full_date(text) if question.exact_date else has_calendar_date(text):
             return None
     what = {
         "number": "that figure" if not question.money else "that amount",

@@ -153,6 +153,18 @@ def has_date(text: str) -> bool:
     return bool(_DATE.search(text))
 
 
+_CALENDAR = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday)\b|\b(?:spring|summer|autumn|winter)\b"
+)
+
+
+def has_calendar_date(text: str) -> bool:
+    """Does ``text`` say when: a year, a month, a weekday or a season (not how often)?"""
+    return bool(_CALENDAR.search(text))
+
+
 def person_names(text: str) -> list[str]:
     """Full names of people in ``text`` ("Susan Attard", "Cllr Abi Brown" -> "Abi Brown")."""
     out = []
@@ -369,6 +381,7 @@ __all__ = [
     "document_roles",
     "expand_initials",
     "NUMBER_WORD_PATTERN",
+    "has_calendar_date",
     "has_date",
     "figures_in",
     "has_figure",

@@ -539,6 +539,17 @@ def test_how_much_does_it_cost_is_answered_by_free_of_charge() -> None:
     assert fees.refused
 
 
+def test_when_is_answered_by_a_month_or_year_not_by_how_often() -> None:
+    hits = _hits(
+        "The learning groups ran as three groups, each of which met online three times. "
+        "The Marlow sessions took place between September 2024 and March 2025."
+    )
+    draft = _answerer().answer(
+        "When did the Marlow learning groups run?", audience="officer", hits=hits
+    )
+    assert draft.text.startswith("The Marlow sessions took place between September 2024")
+
+
 def test_one_as_a_pronoun_counts_nothing() -> None:
     # "to arrange one, a council contacts ..." is no count of councils.
     hits = _hits(

@@ -7,6 +7,7 @@ from assistant.answering.structure import (
     defined_initials,
     document_roles,
     expand_initials,
+    has_calendar_date,
     has_date,
     has_money,
     has_number,
@@ -142,3 +143,10 @@ def test_a_full_date_needs_a_day_of_a_month() -> None:
     assert has_full_date("The board met on March 12th.")
     assert not has_full_date("The board met in March 2024.")
     assert not has_full_date("The programme ran in 2023/24.")
+
+
+def test_a_calendar_date_says_when_a_frequency_says_how_often() -> None:
+    often = "The three groups each met online three times."
+    assert has_date(often) and not has_calendar_date(often)
+    for when in ("They ran between September 2024 and March 2025.", "It began in 2008."):
+        assert has_calendar_date(when)
