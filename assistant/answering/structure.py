@@ -91,12 +91,18 @@ _NUMBER_WORDS = (
 NUMBER_WORD_PATTERN = _NUMBER_WORDS  # alternation of number words, for other modules' patterns
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b|\bper\s*cent\b|%|\u00a3", re.I)
 _MONEY = re.compile(r"\u00a3\s?\d|\b\d[\d,.]*\s*(?:million|m|bn|billion|k)\b|\bpounds\b", re.I)
-_DATE = re.compile(
+# When: a year, a month, a weekday or a season...
+_CALENDAR_TEXT = (
     r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
-    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday)\b|\b(?:weekly|monthly|quarterly|annually|"
-    r"fortnightly|yearly|every\s+\w+\s+(?:weeks|months|years)|(?:once|twice|three times)\s+a)\b"
-    r"|\b(?:spring|summer|autumn|winter)\b|\b(?:\d+|one|two|three|four|five|six)\s+times\b",
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday)\b|\b(?:spring|summer|autumn|winter)\b"
+)
+_CALENDAR = re.compile(_CALENDAR_TEXT)
+# ...or how often
+_DATE = re.compile(
+    _CALENDAR_TEXT + r"|\b(?:weekly|monthly|quarterly|annually|fortnightly|yearly|every\s+\w+\s+"
+    r"(?:weeks|months|years)|(?:once|twice|three times)\s+a)\b"
+    r"|\b(?:\d+|one|two|three|four|five|six)\s+times\b",
 )
 _LIST_ITEM = re.compile(
     r"^\s*(?:\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-h][.)]|[-*\u2022\u00b7\u25aa\u25cf])\s+(?P<x>.+)$"
@@ -151,13 +157,6 @@ def has_money(text: str) -> bool:
 def has_date(text: str) -> bool:
     """Does ``text`` hold a date, a year, a month, a weekday or a frequency?"""
     return bool(_DATE.search(text))
-
-
-_CALENDAR = re.compile(
-    r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
-    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday)\b|\b(?:spring|summer|autumn|winter)\b"
-)
 
 
 def has_calendar_date(text: str) -> bool:

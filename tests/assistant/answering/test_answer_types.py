@@ -67,6 +67,14 @@ def _answerer() -> Answerer:
     return Answerer(embedder=HashEmbedder(), chat_model=None, settings=settings)
 
 
+def _loose_answerer() -> Answerer:
+    """An answerer for which two of a name's three words are enough (share 0.5): the checks
+    under test must refuse on their own."""
+    loose = replace(WEIGHTS, answer_type=replace(WEIGHTS.answer_type, specific_name_share=0.5))
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05))
+    return Answerer(embedder=HashEmbedder(), chat_model=None, settings=settings, weights=loose)
+
+
 def test_a_list_question_is_answered_with_the_whole_list() -> None:
     draft = _answerer().answer(
         "What are the five themes of the review?", audience="officer", hits=_hits(THEMES, HOLDER)
@@ -433,13 +441,7 @@ def test_a_name_typed_in_lower_case_needs_all_its_words() -> None:
     question = "how many members does the riverton change network have at the moment?"
     # Even where two of three capitalised words would be enough ("Riverton AI network" for
     # "Riverton Change Network"), a name typed in lower case needs all of its words.
-    loose = replace(WEIGHTS, answer_type=replace(WEIGHTS.answer_type, specific_name_share=0.5))
-    answerer = Answerer(
-        embedder=HashEmbedder(),
-        chat_model=None,
-        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
-        weights=loose,
-    )
+    answerer = _loose_answerer()
     assert answerer.answer(question, audience="officer", hits=hits).refused
 
 
@@ -480,13 +482,7 @@ def test_a_namesake_s_figure_does_not_answer_how_many() -> None:
         "more than 250 council officers."
     )
     question = "How many members does the Marlow Change Network have at the moment?"
-    loose = replace(WEIGHTS, answer_type=replace(WEIGHTS.answer_type, specific_name_share=0.5))
-    answerer = Answerer(
-        embedder=HashEmbedder(),
-        chat_model=None,
-        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
-        weights=loose,
-    )
+    answerer = _loose_answerer()
     assert answerer.answer(question, audience="officer", hits=hits).refused
     assert namesake(("Marlow Change Network",), "The Marlow AI network has 250 members")
     assert not namesake(("Marlow Change Network",), "The Marlow Change Network has 250 members")
