@@ -244,7 +244,9 @@ def type_bonus(
             bonus += w.number_loose
     elif kind == "date":
         # "When did they run?" wants a year or a month; "how often?" a frequency or a count
-        when = has_date(text) or has_number(text) if question.frequency else has_calendar_date(text)
+        when = (
+            (has_date(text) or has_number(text)) if question.frequency else has_calendar_date(text)
+        )
         if when:
             bonus += w.date
     elif kind in ("advice", "comparison"):
@@ -506,8 +508,9 @@ _ATTRIBUTED = re.compile(r"^[A-Z]{2,4}\s+(?:reported|said|introduced|presented|e
 def missing_specific(
     analysis: Analysis, hits: Sequence[Hit], weights: AnsweringWeights = WEIGHTS
 ) -> str | None:
-    """A refusal reason when the question asks for a figure or date that no passage holds
-    beside the thing asked about (rather than answering around it), else None."""
+    """A refusal reason when the question asks for a figure, date, length of time or named
+    post holder that no passage holds beside the thing asked about (rather than answering
+    around it), else None."""
     question = analysis.question
     person = question.type == "person" and question.named_person
     if question.type not in ("number", "date") and not person:
@@ -539,9 +542,8 @@ def missing_specific(
         text = cand.sentence.text
         if namesake(question.names, text):
             continue  # "the LGA AI network" when the "LGA Transformation Network" was asked about
-        if person and names and about_asked(passage_terms[cand.hit_index]):
-            pass
-        elif names and not about_asked(cand.terms):
+        topical = person and bool(names) and about_asked(passage_terms[cand.hit_index])
+        if names and not topical and not about_asked(cand.terms):
             sentences = analysis.all_sentences[cand.hit_index]
             before = sentences[cand.sentence.index - 1].text if cand.sentence.index > 0 else ""
             if not (dangling_subject(text) and about_asked(cand.terms | content_terms(before))):
@@ -578,7 +580,7 @@ def missing_specific(
     return f"The sources I have don't give {what}.{related_material(hits)}"
 
 
-def post_holder(analysis: Analysis, base: np.ndarray, order: Sequence[int]) -> int | None:
+def post_holder(analysis: Analysis, order: Sequence[int]) -> int | None:
     """For a question asking who holds a post ("which minister", "who chaired it"), the best
     candidate naming a person in that post (a sentence or a quotation's attribution line);
     None for other questions or when no candidate does."""
@@ -628,7 +630,7 @@ def select_sentences(
 
     order = [int(i) for i in np.argsort(-base)]
     first = next((i for i in order if antecedent(i) != -1), order[0])
-    holder = post_holder(analysis, base, order)
+    holder = post_holder(analysis, order)
     if holder is not None and base[holder] >= w.floor_ratio * base[first]:
         first = holder  # "which minister backed it?": the minister leads, not the topic
     gap = w.floor_gap_advice if analysis.question.type in ("advice", "comparison") else w.floor_gap
