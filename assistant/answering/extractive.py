@@ -549,7 +549,10 @@ def missing_specific(
             if not (dangling_subject(text) and about_asked(cand.terms | content_terms(before))):
                 continue  # about something else than the council / programme asked about
         if person:
-            if has_person(text) or _ATTRIBUTED.match(text) or ATTRIBUTION_LINE.match(text):
+            named = has_person(text) or _ATTRIBUTED.match(text) or ATTRIBUTION_LINE.match(text)
+            # "Who is the LGA's chief executive?": a person in that post, not any person
+            post = question.role.split()[0] if question.role else ""
+            if named and (names or not post or re.search(rf"\b{post}", text, re.I)):
                 return None
         elif question.type == "number":
             if question.percentage:

@@ -115,6 +115,8 @@ _NUMBER = re.compile(
     r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:budget|cost|"
     r"price|salary|headcount|population|turnover|spend|value|amount|sum)\b"
     r"|\bwhat\s+savings\s+(?:has|have|had|did|does|do|is|are|was|were)\b"
+    r"|\bwhat(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:[\w'\u2019-]+\s+){0,5}?"
+    r"(?:savings?|spending|financial|budget)\s+(?:target|gap)s?\b"
     # "What is Leeds City Council's annual budget?", "What's the population of Luton?"
     r"|\bwhat(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:[\w'\u2019-]+\s+){0,5}?"
     r"(?:budget|overspend|underspend|deficit|population|headcount|turnover|salary|"
@@ -123,13 +125,15 @@ _NUMBER = re.compile(
     re.I,
 )
 _DATE = re.compile(
-    rf"{_OPENER}when\b|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
+    rf"{_OPENER}when\b|\bwhat(?:'s|\u2019s|\s+is|\s+was)\s+the\s+(?:\w+\s+)?(?:deadline|closing\s+date)\b|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
     r"|\bwhich\s+(?:year|month|date)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"
     r"|\bwhen\s+(?:did|was|were|is|will)\b",
     re.I,
 )
 _EXACT_DATE = re.compile(
-    r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bexact\s+date\b", re.I
+    r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bexact\s+date\b"
+    r"|\b(?:deadline|closing\s+date)\b",
+    re.I,
 )
 _ADVICE = re.compile(
     rf"{_OPENER}how\s+(?:can|could|should|do|might|would|to)\s+"
@@ -195,6 +199,7 @@ _NAMED_PERSON = re.compile(
     r"presented|spoke)\b|\b(?:speakers?|presenters?|chair(?:man|woman|person)?|vice[- ]chair)\b"
     # "Who is the leader / chief executive of X?": a post holder
     r"|\bwho(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:current\s+|new\s+)?"
+    r"(?:(?-i:[A-Z])[\w'\u2019]*\s+){0,3}"  # "the LGA's chief executive", "the Essex leader"
     r"(?:leader|chief\s+executive|mayor|director|head|cabinet\s+member|portfolio\s+holder|"
     r"monitoring\s+officer|minister|secretary\s+of\s+state)\b",
     re.I,

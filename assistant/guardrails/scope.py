@@ -229,6 +229,7 @@ RULES: tuple[ScopeRule, ...] = (
             r"\bcouncil\s+tax\s+(?:referendum|cap|limit|rise|increase)s?\b",
             r"\b(?:referendum)\s+(?:limit|threshold|principles?)\b",
             r"\b(?:local\s+government\s+)?finance\s+settlement\b",
+            r"\b(?:bankrupt(?:cy)?|section\s+114\s+notices?|s114\s+notices?)\b",
         ),
     ),
     ScopeRule(

@@ -546,6 +546,22 @@ def test_when_is_answered_by_a_month_or_year_not_by_how_often() -> None:
     assert draft.text.startswith("The Marlow sessions took place between September 2024")
 
 
+def test_a_post_holder_or_deadline_the_passages_do_not_hold_is_refused() -> None:
+    hits = _hits(
+        "Clare Lee, Head of Change at Riverton Council, chairs the Marlow network. The LGA "
+        "runs a development programme for chief executives. The Marlow fund has run since "
+        "2015 and opens for bids every spring."
+    )
+    for question in (
+        "Who is the LGA's chief executive?",  # a person, but in another post
+        "What's the deadline to apply for the Marlow fund this year?",  # no day of a month
+        "What is Riverton's annual savings target?",
+    ):
+        assert _answerer().answer(question, audience="officer", hits=hits).refused, question
+    chair = _answerer().answer("Who chairs the Marlow network?", audience="officer", hits=hits)
+    assert not chair.refused and "Clare Lee" in chair.text
+
+
 def test_one_as_a_pronoun_counts_nothing() -> None:
     # "to arrange one, a council contacts ..." is no count of councils.
     hits = _hits(

@@ -55,6 +55,9 @@ from assistant.answering.question import analyse_question
         ("What's the population of Luton?", "number"),
         ("What was Kent's overspend in 2023?", "number"),
         ("What are the LGA's membership fees?", "number"),
+        ("What is Essex's annual savings target?", "number"),
+        ("What's the deadline to apply for the fund?", "date"),
+        ("Who is the LGA's chief executive?", "person"),
         ("Is the toolkit free?", "yes_no"),
     ],
 )

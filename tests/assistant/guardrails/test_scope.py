@@ -134,6 +134,7 @@ OUT_OF_SCOPE = [
     ("Which council has the highest sickness absence rate?", "rankings"),
     ("How is NHS England funding digital in hospital trusts?", "health_services"),
     ("How do I become a councillor?", "elections"),
+    ("Which councils went bankrupt last year?", "local_finance_rules"),
     ("Can you recommend a consultancy to run our programme?", "procurement"),
     ("How does Scotland's local government do transformation?", "other_countries"),
 ]
