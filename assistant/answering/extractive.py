@@ -36,7 +36,12 @@ from assistant.answering.structure import (
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
-from assistant.text.openings import ATTRIBUTION_LINE, dangling_subject, points_back
+from assistant.text.openings import (
+    ATTRIBUTION_LINE,
+    FRONTED_PHRASE,
+    dangling_subject,
+    points_back,
+)
 from assistant.text.readability import plainness
 from assistant.text.sentences import Sentence, normalise_whitespace
 from assistant.text.terms import content_terms, stem
@@ -535,9 +540,7 @@ def missing_specific(
     # Who presented it: minutes name the person in one sentence ("The Chair invited Susan
     # Attard (SA) ...") and what was asked about in others, so a person counts in a passage
     # about it.
-    passage_terms: dict[int, frozenset[str]] = {}
-    for cand in analysis.candidates:
-        passage_terms[cand.hit_index] = passage_terms.get(cand.hit_index, frozenset()) | cand.terms
+    passage_terms = _passage_terms(analysis) if person else {}
     for cand in analysis.candidates:
         text = cand.sentence.text
         if namesake(question.names, text):
@@ -551,8 +554,7 @@ def missing_specific(
         if person:
             named = has_person(text) or _ATTRIBUTED.match(text) or ATTRIBUTION_LINE.match(text)
             # "Who is the LGA's chief executive?": a person in that post, not any person
-            post = question.role.split()[0] if question.role else ""
-            if named and (names or not post or re.search(rf"\b{post}", text, re.I)):
+            if named and (names or not question.role or _mentions_post(question.role, text)):
                 return None
         elif question.type == "number":
             if question.percentage:
@@ -590,13 +592,27 @@ def post_holder(analysis: Analysis, order: Sequence[int]) -> int | None:
     role = analysis.question.role
     if analysis.question.type != "person" or not role:
         return None
-    word = role.split()[0]
     for i in order:
         text = analysis.candidates[i].sentence.text
         named = has_person(text) or ATTRIBUTION_LINE.match(text) is not None
-        if named and re.search(rf"\b{re.escape(word)}", text, re.I):
+        if named and _mentions_post(role, text):
             return i
     return None
+
+
+def _mentions_post(role: str, text: str) -> bool:
+    """Does ``text`` name the post asked about ("minister" in "Minister for Local Government";
+    "vice chair" by its first word)?"""
+    return re.search(rf"\b{re.escape(role.split()[0])}", text, re.I) is not None
+
+
+def _passage_terms(analysis: Analysis) -> dict[int, frozenset[str]]:
+    """Hit index -> the content terms of all its candidate sentences (what the passage is
+    about, when one sentence names a person and another the thing asked)."""
+    out: dict[int, frozenset[str]] = {}
+    for cand in analysis.candidates:
+        out[cand.hit_index] = out.get(cand.hit_index, frozenset()) | cand.terms
+    return out
 
 
 def select_sentences(
@@ -728,12 +744,7 @@ def part_answers(
     # "Who chaired it then, and was it the same person when X launched?": a person sentence
     # of the passage about X answers the second part, though only its passage names X.
     by_person = analysis.question.type == "person"
-    passage_terms: dict[int, frozenset[str]] = {}
-    if by_person:
-        for cand in analysis.candidates:
-            passage_terms[cand.hit_index] = (
-                passage_terms.get(cand.hit_index, frozenset()) | cand.terms
-            )
+    passage_terms = _passage_terms(analysis) if by_person else {}
     for part in analysis.question.parts:
         terms = content_terms(part) & set(term_weights)
         if not terms:
@@ -797,7 +808,7 @@ def readable(sentence: Sentence, *, follows_previous: bool = False) -> str:
 # "A few years ago, the council embarked on ...": the subject of a case the document tells
 # without naming the council (the action learning document anonymises its cases).
 _THE_COUNCIL = re.compile(
-    r"^(?P<pre>(?:[A-Z][^,.;:()]{0,40},\s+)?)(?P<the>[Tt]he) council(?=\s+[a-z])(?!\s+of\b)"
+    rf"^(?P<pre>(?:{FRONTED_PHRASE})?)(?P<the>[Tt]he) council(?=\s+[a-z])(?!\s+of\b)"
 )
 
 

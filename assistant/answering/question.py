@@ -107,6 +107,8 @@ _PAID = (
     r"\bwhat\s+did\s+(?:[\w'\u2019-]+\s+){1,6}?(?:pay|charge|spend)\b"
     r"(?!\s+(?:attention|tribute|off|back|heed|(?:\w+\s+)?time)\b)"
 )
+# Quantities a council has ("the population of Luton", "Leeds's budget").
+_MEASURE_TEXT = "budget|overspend|underspend|deficit|population|turnover|salary|spend|reserves"
 _NUMBER = re.compile(
     rf"{_PAID}|"
     r"\bwhat\s+(?:savings?|financial|budget)\s+(?:target|gap)\b|"
@@ -119,13 +121,14 @@ _NUMBER = re.compile(
     r"(?:savings?|spending|financial|budget)\s+(?:target|gap)s?\b"
     # "What is Leeds City Council's annual budget?", "What's the population of Luton?"
     r"|\bwhat(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:[\w'\u2019-]+\s+){0,5}?"
-    r"(?:budget|overspend|underspend|deficit|population|headcount|turnover|salary|"
-    r"spend|reserves|fees?|subscriptions?)\b"
+    rf"(?:{_MEASURE_TEXT}|headcount|fees?|subscriptions?)\b"
     r"|\bwhat\s+(?:pay\s+(?:rise|award|increase|offer)|percentage\s+(?:rise|increase))\b",
     re.I,
 )
 _DATE = re.compile(
-    rf"{_OPENER}when\b|\bwhat(?:'s|\u2019s|\s+is|\s+was)\s+the\s+(?:\w+\s+)?(?:deadline|closing\s+date)\b|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
+    rf"{_OPENER}when\b"
+    r"|\bwhat(?:'s|\u2019s|\s+is|\s+was)\s+the\s+(?:\w+\s+)?(?:deadline|closing\s+date)\b"
+    r"|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
     r"|\bwhich\s+(?:year|month|date)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"
     r"|\bwhen\s+(?:did|was|were|is|will)\b",
     re.I,
@@ -177,10 +180,7 @@ _ROLE = re.compile(
     r"speaker|presenter|head\s+of\s+[a-z]+)\b",
     re.I,
 )
-_MEASURE = re.compile(
-    r"\b(budget|overspend|underspend|deficit|population|turnover|salary|spend|reserves)\b",
-    re.I,
-)
+_MEASURE = re.compile(rf"\b({_MEASURE_TEXT})\b", re.I)
 
 
 _HEADCOUNT = re.compile(r"\bheadcount\b", re.I)  # counts staff, by any name ("13 people")

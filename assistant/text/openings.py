@@ -22,8 +22,10 @@ _POINTS_BACK = re.compile(rf"^(?:{POINTING_WORDS})\b")
 # A subject that names nothing on its own, of two kinds: a pronoun ("It...", "The same
 # document...") never stands alone; a generic subject ("The council...", "Such...") may open
 # a passage, which names what it is.
-# An opening phrase before the subject ("A few years ago, the council..."; not a connective).
-_FRONTED = rf"(?:(?!(?:{POINTING_WORDS}|For|In addition)\b)[A-Z][^,.;:()]{{0,40}},\s+)"
+# An opening phrase before the subject ("A few years ago, the council...")...
+FRONTED_PHRASE = r"[A-Z][^,.;:()]{0,40},\s+"
+# ...that is not a connective pointing back ("However, the council ...").
+_FRONTED = rf"(?:(?!(?:{POINTING_WORDS}|For|In addition)\b){FRONTED_PHRASE})"
 _DANGLING_SUBJECT = re.compile(
     rf"^(?:(?P<pronoun>(?:{_PRONOUNS})\b{_NOT_A_DEFINITION}|The\s+same\b)"
     rf"|(?P<generic>Such\b{_NOT_A_DEFINITION}|The\s+(?:{_GENERIC_NOUNS})\b"
