@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.answering.structure import figures_in
+from assistant.text.terms import without_possessive
 
 AnswerType = Literal[
     "person",
@@ -378,11 +379,7 @@ def name_phrases(question: str) -> tuple[str, ...]:
         while words and words[0].lower() in _QUESTION_WORDS:
             words = words[1:]
         if len(words) >= 2:
-            out.append(
-                " ".join(
-                    w.rstrip("'\u2019s") if w.endswith(("'s", "\u2019s")) else w for w in words
-                )
-            )
+            out.append(" ".join(without_possessive(w) for w in words))
     return tuple(out)
 
 

@@ -194,3 +194,5 @@ def test_the_names_a_question_uses_are_its_runs_of_capitalised_words() -> None:
         "Kent County Council",
     )
     assert analyse_question("how many staff does the lga have?").names == ()
+    # a possessive "'s" goes, the name's own final "s" stays
+    assert analyse_question("What did St Helens's matrix do?").names == ("St Helens",)
