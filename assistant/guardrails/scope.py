@@ -130,9 +130,11 @@ RULES: tuple[ScopeRule, ...] = (
             r"incompetent|corrupt|useless|to blame|deserve)\b",
             r"\b(?:better|best|worse|worst|blame)\b.{0,40}\b(?:labour|conservatives?|tor(?:y|ies)|"
             r"lib ?dems?|liberal democrats?|reform uk|green party)\b",
-            r"\b(?:what do you think|your (?:personal )?(?:opinion|view)|do you support|"
-            r"are you (?:for|against))\b.{0,60}\b(?:government|minister|party|parties|brexit|"
-            r"election|politic\w*|prime minister|mp)\b",
+            r"\b(?:what do you think|do you (?:think|reckon|agree)|your (?:personal )?(?:opinion|"
+            r"view|take)|do you support|are you (?:for|against))\b.{0,60}\b(?:government|"
+            r"minister|party|parties|brexit|election|politic\w*|prime minister|mp|white paper|"
+            r"whitehall|devolution deals?|parliament)\b",
+            r"\bpower grab\b",
             r"\b(?:which|what)\s+(?:councils?|local authorit(?:y|ies))\s+(?:is|are)\s+(?:the\s+)?"
             r"(?:worst|best|most incompetent|failing|useless|most corrupt)\b",
             r"\b(?:most|least|worst|best)\s+(?:badly|poorly|well)?\s*(?:run|managed)\s+"
@@ -274,6 +276,8 @@ RULES: tuple[ScopeRule, ...] = (
         _rx(
             r"\bhow\s+(?:do|can|would|could)\s+(?:i|you|someone|people)\s+(?:become|stand\s+"
             r"(?:as|for|to\s+be))\s+(?:an?\s+)?(?:councillor|mayor|mp|candidate)\b",
+            r"\bby-?elections?\b",
+            r"\b(?:electoral|election)\s+(?:process|timetable|law|rules)\b",
         ),
     ),
     ScopeRule(

@@ -14,6 +14,8 @@ from assistant.guardrails.scope import (
 
 IN_SCOPE = [
     "How do councillors become involved in transformation?",  # their role, not elections
+    "What did the Transformation Network hear about the English Devolution White Paper?",
+    "Do you think the 7Cs would help us check we are ready?",  # an opinion, not on politics
     "What do the case studies recommend for working with consultants?",
     "How do councils work with NHS trusts on hospital discharge?",  # councils' own change
     "Which councils have the most experience of digital change?",  # peers, not a ranking
@@ -134,6 +136,10 @@ OUT_OF_SCOPE = [
     ("Which council has the highest sickness absence rate?", "rankings"),
     ("How is NHS England funding digital in hospital trusts?", "health_services"),
     ("How do I become a councillor?", "elections"),
+    ("A councillor has resigned. What's the process for calling a by-election?", "elections"),
+    ("What is the election timetable for a casual vacancy?", "elections"),
+    ("do you think the devolution white paper is a good idea?", "political"),
+    ("Is the new funding formula just a power grab by Whitehall?", "political"),
     ("Which councils went bankrupt last year?", "local_finance_rules"),
     ("Can you recommend a consultancy to run our programme?", "procurement"),
     ("How does Scotland's local government do transformation?", "other_countries"),
