@@ -33,7 +33,10 @@ _GENERIC_TEXT = """
     mr mrs ms mx dr sir dame lord lady st saint i im ive id monday tuesday wednesday thursday
     friday saturday sunday january february march april may june july august september october
     november december new act bill white paper strategy plan policy fund framework
+    cmt slt clt elt smt dmt
     """
+# (the last line: a council's own management teams - "a summary for CMT" - say who the answer
+# is for, not what it is about)
 _GENERIC = frozenset(_GENERIC_TEXT.split())
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*|\d+(?:[./]\d+)*")
 _PASSAGE_WORD = re.compile(r"[A-Za-z0-9]+")

@@ -70,6 +70,8 @@ def test_the_first_word_generic_words_and_lower_case_questions_are_not_names() -
     hits = _hits(PASSAGE)
     assert missing_names("How can my Council and its Cabinet help residents?", hits) == []
     assert missing_names("what has hertfordshire done on resilience?", hits) == []
+    # a council's own management team names who the answer is for, not what it is about
+    assert missing_names("I need a summary for CMT of what helps resilience", hits) == []
 
 
 def test_quoted_text_is_not_what_the_question_asks_about() -> None:
