@@ -40,6 +40,7 @@ from assistant.text.openings import (
     ATTRIBUTION_LINE,
     FRONTED_PHRASE,
     dangling_subject,
+    elaborates,
     points_back,
 )
 from assistant.text.readability import plainness
@@ -647,6 +648,21 @@ def select_sentences(
             return found
         return -1 if kind == "pronoun" else None
 
+    # "This could include ..." right after a sentence: as relevant as what it spells out,
+    # once that sentence is shown (its own words seldom match the question's).
+    spelled_out = {
+        i: before
+        for i, cand in enumerate(analysis.candidates)
+        if elaborates(cand.sentence.text)
+        and (before := position.get((cand.hit_index, cand.sentence.index - 1))) is not None
+    }
+
+    def relevance(i: int) -> float:
+        before = spelled_out.get(i)
+        if before is None or before not in chosen:
+            return float(base[i])
+        return max(float(base[i]), w.elaboration * float(base[before]))
+
     order = [int(i) for i in np.argsort(-base)]
     first = next((i for i in order if antecedent(i) != -1), order[0])
     holder = post_holder(analysis, order)
@@ -684,7 +700,7 @@ def select_sentences(
             needs = antecedent(i)
             # A dangling sentence's penalty is given back once its antecedent is shown.
             given_back = weights.answer_type.unresolved_reference if needs in chosen else 0.0
-            if base[i] + given_back < floor and i not in answers_part:
+            if relevance(i) + given_back < floor and i not in answers_part:
                 continue
             cand = analysis.candidates[i]
             extra = LEAD_IN_WORDS if cand.document_id not in documents else 0
@@ -696,7 +712,7 @@ def select_sentences(
                 continue
             new = coverage((cand.terms & q_terms) - covered, term_weights)
             score = (
-                float(base[i])
+                relevance(i)
                 + w.coverage_gain * new
                 - w.redundancy * max(0.0, float(redundancy[i]) - w.redundancy_free)
             )
@@ -863,8 +879,19 @@ def compose(
             members, key=lambda c: (hits[c.hit_index].chunk.position, c.sentence.index)
         )
         if members[0] is not lead and not points_back(lead.sentence.text):
-            members.remove(lead)  # the most direct answer first, the rest in document order
-            members.insert(0, lead)
+            # The most direct answer first (with the sentences that spell it out), the rest
+            # in document order.
+            moved = [lead]
+            for c in members[members.index(lead) + 1 :]:
+                last = moved[-1]
+                if not (
+                    c.hit_index == last.hit_index
+                    and c.sentence.index == last.sentence.index + 1
+                    and elaborates(c.sentence.text)
+                ):
+                    break
+                moved.append(c)
+            members = moved + [c for c in members if c not in moved]
         shown = {(c.hit_index, c.sentence.index) for c in members}
         sentences = []
         for c in members:

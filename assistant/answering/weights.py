@@ -69,6 +69,8 @@ class SelectionWeights:
     coverage_gain: float = 0.12  # bonus for covering question terms not yet covered
     redundancy: float = 0.3  # penalty per unit of cosine to the chosen sentences...
     redundancy_free: float = 0.4  # ...above this (sentences on one topic share some meaning)
+    elaboration: float = 0.75  # "This could include ..." after a shown sentence: relevant as
+    # this share of that sentence's relevance (when its own is lower)
     advice_section: float = 0.1  # advice led by a suggested approach: bonus for the other
     # suggestions of its section (one list of ideas, not a collage of sections)
 

@@ -41,6 +41,20 @@ ATTRIBUTION_LINE = re.compile(
 )
 
 
+# A sentence that spells out the one before it: "This could include ...", "For example, ...".
+_ELABORATES = re.compile(
+    r"^(?:(?:This|These)\s+(?:(?:could|can|may|might|would|will|should)\s+)?"
+    r"(?:include|includes|involve|involves|mean|means|be\s+(?:done|achieved))\b"
+    r"|For\s+(?:example|instance)\b|Examples?\s+(?:include|of\s+this)\b)"
+)
+
+
+def elaborates(text: str) -> bool:
+    """The sentence spells out the sentence before it ("This could include ...", "For
+    example, ..."): what it says is that sentence's point in detail."""
+    return _ELABORATES.match(text) is not None
+
+
 def points_back(text: str) -> bool:
     """The sentence opens with a pronoun or connective that points at the sentence before."""
     return _POINTS_BACK.match(text) is not None

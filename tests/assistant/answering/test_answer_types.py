@@ -11,7 +11,7 @@ from dataclasses import replace
 from assistant.adapters.fakes import HashEmbedder
 from assistant.answering import Answerer
 from assistant.answering.analysis import Candidate
-from assistant.answering.extractive import namesake, type_bonus
+from assistant.answering.extractive import compose, namesake, type_bonus
 from assistant.answering.question import analyse_question
 from assistant.answering.weights import WEIGHTS
 from assistant.settings import AnswerSettings, Settings
@@ -877,3 +877,38 @@ def test_the_documents_own_words_for_the_question_count_as_its_terms() -> None:
     assert stem("prioritisation") in analysis.question_terms  # from synonyms.yaml's "go first"
     plain = _answerer().analyse("How do we decide what to do?", _hits(text))
     assert stem("prioritisation") not in plain.question_terms
+
+
+def test_a_sentence_spelling_out_a_picked_one_joins_it() -> None:
+    # "This could include ..." shares few words with the question, but it is what the
+    # picked suggestion means in practice: it comes with it, right after it.
+    grants = (
+        "Councils that receive time-limited grants could plan for sustainability from the "
+        "start. This could include folding pilots into wider programmes, embedding lessons "
+        "across departments and writing later bids on what worked."
+    )
+    other = (
+        "Councils could hold regular reviews of budgets. Councils could report grants to "
+        "cabinet. Councils could publish the results of grants each year."
+    )
+    draft = _answerer().answer(
+        "Our grants run out and projects stop. How can councils plan for sustainability?",
+        audience="councillor",
+        hits=_hits(grants, other),
+    )
+    assert "folding pilots into wider programmes" in draft.text
+    assert draft.text.index("plan for sustainability") < draft.text.index("folding pilots")
+
+
+def test_the_leading_answer_moves_first_with_the_sentence_spelling_it_out() -> None:
+    passage = (
+        "Councils could publish what their grants achieved each year. Councils that receive "
+        "time-limited grants could plan for sustainability from the start. This could include "
+        "folding pilots into wider programmes and embedding lessons across departments."
+    )
+    hits = _hits(passage)
+    sentences = split_sentences(passage)
+    first, lead, detail = (Candidate(s, 0, frozenset(), frozenset()) for s in sentences)
+    text, _ = compose([lead, first, detail], hits)  # the lead was picked first
+    assert text.index("plan for sustainability") < text.index("folding pilots")
+    assert text.index("folding pilots") < text.index("publish what their grants")

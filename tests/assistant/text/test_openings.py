@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.openings import dangling_subject, points_back
+from assistant.text.openings import dangling_subject, elaborates, points_back
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,19 @@ def test_a_dangling_subject_is_a_pronoun_or_a_generic_noun(text: str, kind: str 
 )
 def test_points_back_at_the_sentence_before(text: str, expected: bool) -> None:
     assert points_back(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This could include folding pilots into wider programmes.", True),
+        ("These include open forums and away days.", True),
+        ("This can be achieved by matching plans to portfolios.", True),
+        ("For example, a coffee with the chief executive.", True),
+        ("This is a guide to digital outcomes.", False),  # a definition, not a spelling out
+        ("This programme runs every year.", False),
+        ("Councils could include residents early.", False),
+    ],
+)
+def test_a_sentence_spelling_out_the_one_before(text: str, expected: bool) -> None:
+    assert elaborates(text) is expected
