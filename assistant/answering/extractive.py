@@ -9,7 +9,7 @@ added are acronym expansions for councillors.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -23,6 +23,7 @@ from assistant.answering.structure import (
     ListBlock,
     Person,
     expand_initials,
+    figures_in,
     has_calendar_date,
     has_date,
     has_figure,
@@ -34,7 +35,7 @@ from assistant.answering.structure import (
     is_year,
     list_blocks,
 )
-from assistant.answering.weights import WEIGHTS, AnsweringWeights
+from assistant.answering.weights import WEIGHTS, AnsweringWeights, SelectionWeights
 from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
 from assistant.text.openings import (
     ATTRIBUTION_LINE,
@@ -735,7 +736,58 @@ def select_sentences(
             # A second source adds a lead-in naming each source ("X (2025) suggests:").
             words += LEAD_IN_WORDS * (2 if len(documents) == 1 else 1)
             documents.add(analysis.candidates[best].document_id)
-    return chosen
+    return primary_twins(analysis, chosen, base, lambda i: antecedent(i) is None, w)
+
+
+def _name_words(text: str) -> set[str]:
+    """The words of ``text`` written as names (capitalised after its first word), lower-cased."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return {w.lower() for w in words[1:] if w[0].isupper()}
+
+
+def primary_twins(
+    analysis: Analysis,
+    chosen: list[int],
+    base: np.ndarray,
+    stands_alone: Callable[[int], bool],
+    w: SelectionWeights,
+) -> list[int]:
+    """``chosen`` with each catalogue sentence replaced by a primary document's sentence that
+    says the same (cosine >= ``primary_twin_cosine``, ``primary_twin_terms`` of its words),
+    nearly as relevant, holding every figure, name and question word the catalogue sentence
+    had: the LGA's own document is cited, not our paraphrase of it (which is dropped when
+    that sentence is shown already)."""
+    primary = hits_primary(analysis)
+    if primary.all() or not primary.any():
+        return chosen
+    q_terms = set(analysis.question_terms)
+    out = list(chosen)
+    said_twice: list[int] = []
+    for k, i in enumerate(out):
+        cand = analysis.candidates[i]
+        if not cand.catalogue:
+            continue
+        sims = analysis.vectors @ analysis.vectors[i]
+        figures = set(figures_in(cand.sentence.text))
+        asked = cand.terms & q_terms
+        for j in (int(j) for j in np.argsort(-sims)):
+            if sims[j] < w.primary_twin_cosine:
+                break
+            twin = analysis.candidates[j]
+            if (
+                primary[j]
+                and (j in out or (base[j] >= base[i] - w.primary_twin_gap and stands_alone(j)))
+                and figures <= set(figures_in(twin.sentence.text))
+                and asked <= twin.terms
+                and len(cand.terms & twin.terms) >= w.primary_twin_terms * len(cand.terms)
+                and _name_words(cand.sentence.text) <= _name_words(twin.sentence.text)
+            ):
+                if j in out:
+                    said_twice.append(i)  # the primary sentence is shown already
+                else:
+                    out[k] = j
+                break
+    return [i for i in out if i not in said_twice]
 
 
 _POST_ASKED = re.compile(

@@ -912,3 +912,50 @@ def test_the_leading_answer_moves_first_with_the_sentence_spelling_it_out() -> N
     text, _ = compose([lead, first, detail], hits)  # the lead was picked first
     assert text.index("plan for sustainability") < text.index("folding pilots")
     assert text.index("folding pilots") < text.index("publish what their grants")
+
+
+def test_a_primary_document_saying_what_a_picked_catalogue_sentence_says_is_cited() -> None:
+    catalogue = make_chunk(
+        "catalogue",
+        0,
+        "The Marlow review recommends groups of six to 12 people with a named facilitator.",
+        publisher="lga-assistant catalogue",
+        title="Marlow review",
+    )
+    primary = make_chunk(
+        "report",
+        0,
+        "The Marlow review recommends that groups work with between six and 12 people and a "
+        "named facilitator to drive the sessions.",
+        publisher="LGA",
+        title="Marlow report",
+    )
+    hits = [Hit(chunk=catalogue, score=1.0, dense_rank=1), Hit(chunk=primary, score=0.9)]
+    # No echo penalty: the swap after selection alone must cite the LGA's own document (the
+    # hashing embedder's cosine is word overlap: 0.4 here stands for 0.7 with a real model).
+    no_echo = replace(
+        WEIGHTS,
+        answer_type=replace(WEIGHTS.answer_type, catalogue_echo=0.0),
+        selection=replace(WEIGHTS.selection, primary_twin_cosine=0.4),
+    )
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05))
+    answerer = Answerer(
+        embedder=HashEmbedder(), chat_model=None, settings=settings, weights=no_echo
+    )
+    question = "What group size does the Marlow review recommend?"
+    draft = answerer.answer(question, audience="officer", hits=hits)
+    assert "between six and 12 people" in draft.text
+    assert "named facilitator" in draft.text
+    assert [c.chunk.document_id for c in draft.citations] == ["report"]
+    # A primary sentence without the catalogue sentence's figure says something else.
+    vague = make_chunk(
+        "report",
+        0,
+        "The Marlow review recommends that groups work with a few people and a named "
+        "facilitator to drive the sessions.",
+        publisher="LGA",
+        title="Marlow report",
+    )
+    hits = [hits[0], Hit(chunk=vague, score=0.9)]
+    draft = answerer.answer(question, audience="officer", hits=hits)
+    assert "six to 12 people" in draft.text
