@@ -87,9 +87,12 @@ _PERSON = re.compile(
     re.I,
 )
 # "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
+# "Who can complete it?", "Who can join the network?": who may take part, not a named person.
 _AUDIENCE = re.compile(
     r"^\s*who\s+(?:is|are)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+"
-    r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for)\s*\??\s*$",
+    r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for)(?=\s*(?:[,?.]|and\b|$))"
+    r"|^\s*who\s+(?:can|could|should|may)\s+(?:actually\s+|also\s+)?(?:use|complete|fill\s+in|"
+    r"take\s+part|join|apply|access|attend|sign\s+up)\b",
     re.I,
 )
 _ORGANISATION = re.compile(

@@ -94,6 +94,10 @@ def test_focus_count_role_and_money() -> None:
     often = analyse_question("How often did they meet, and was it online or in person?")
     assert often.frequency and often.mode
     assert analyse_question("Who is the toolkit aimed at?").type != "person"
+    # who may take part, not a named person
+    assert analyse_question("Who is the tool aimed at, and who can complete it?").type != "person"
+    assert analyse_question("Who can join the network?").type != "person"
+    assert analyse_question("Who can tell me about the network?").type == "person"
 
 
 @pytest.mark.parametrize(
