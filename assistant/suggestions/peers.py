@@ -8,6 +8,7 @@ naming the council, and ``why`` is that sentence (the catalogue case study's, wh
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from assistant.suggestions.evidence import (
     CitationNumbering,
     Evidence,
     cosines,
+    fold,
     in_heading_line,
     names_a_place,
     sentence_naming,
@@ -60,6 +62,42 @@ def council_mentions(
     return out
 
 
+def own_part(evidence: Evidence) -> str | None:
+    """What ``evidence`` says of its council when its sentence lists councils with what each
+    did ("... from Cornwall Council (its Transformation Operating Model), Bristol City Council
+    (change champion networks) ..."): the council's name and its bracket; else None."""
+    if not evidence.needle:
+        return None
+    sentence = evidence.quote
+    start = fold(sentence).find(fold(evidence.needle))
+    if start < 0:
+        return None
+    after = sentence[start + len(evidence.needle) :]
+    # "Kent County Council and the London Borough of Barnet (systems thinking)": both did it
+    found = re.match(
+        r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'\u2019-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019-]*){0,5})?"
+        r"\s*\(([^()]{3,120})\)",
+        after,
+    )
+    if found is None:
+        return None
+    return f"{sentence[start : start + len(evidence.needle)]} ({found.group(1)})"
+
+
+def within_lists(
+    sims: np.ndarray, groups: Sequence[Sequence[int]], own: dict[int, float]
+) -> np.ndarray:
+    """``sims`` with each group of listed councils set to the group's mean plus how much
+    better or worse its own part (``own``) matches than the group's parts on average."""
+    out = sims.astype(np.float32, copy=True)
+    for group in groups:
+        level = float(np.mean([sims[i] for i in group]))
+        mean = float(np.mean([own[i] for i in group]))
+        for i in group:
+            out[i] = level + float(own[i]) - mean
+    return out
+
+
 def peer_evidence_texts(chunk: Chunk) -> list[str]:
     """The texts peer suggestions embed for ``chunk`` (each named council's evidence
     sentence, with the packaged gazetteer): ingest stores their vectors with the chunk's
@@ -67,7 +105,13 @@ def peer_evidence_texts(chunk: Chunk) -> list[str]:
     embed nothing."""
     from assistant.knowledge.gazetteer import find_councils
 
-    return [evidence.text for _, evidence in council_mentions(chunk.text, find_councils)]
+    texts = []
+    for _, evidence in council_mentions(chunk.text, find_councils):
+        texts.append(evidence.text)
+        part = own_part(evidence)
+        if part is not None:
+            texts.append(part)
+    return texts
 
 
 class PeerFinder:
@@ -139,8 +183,22 @@ class PeerFinder:
         ]
         if not found:
             return []
-        texts = [e.text for *_, e in found]
-        sims = cosines(self.sources.vectors(texts, [c.id for _, c, *_ in found]), qvec)
+        ids = [c.id for _, c, *_ in found]
+        sims = cosines(self.sources.vectors([e.text for *_, e in found], ids), qvec)
+        # Councils listed with what each did ("Cornwall Council (its Transformation Operating
+        # Model), Bristol City Council (...)") share the list's mean cosine (each one's window
+        # of it is an accident of where it stands); within the list, each is ranked by its own
+        # part against the others'.
+        parts = [own_part(e) for *_, e in found]
+        listed: dict[str, list[int]] = {}  # one passage's councils named with a bracket each
+        for i, ((_, chunk, _, _), part) in enumerate(zip(found, parts, strict=True)):
+            if part is not None:
+                listed.setdefault(chunk.id, []).append(i)
+        groups = [g for g in listed.values() if len(g) > 1]
+        if groups:
+            members = [i for g in groups for i in g]
+            own = cosines(self.sources.vectors([parts[i] or "" for i in members], ids), qvec)
+            sims = within_lists(sims, groups, dict(zip(members, own, strict=True)))
         out = [
             PeerCandidate(
                 council=council.name,

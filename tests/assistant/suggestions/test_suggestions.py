@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.index import Index
@@ -739,3 +740,29 @@ def test_a_council_whose_case_study_the_answer_cites_is_the_first_peer(corpus) -
     assert result.peers[0].title == "Derby City Council"
     assert result.peers[0].citations == (1,)
     assert "Brighton and Hove City Council" in [p.title for p in result.peers]
+
+
+def test_a_listed_council_is_ranked_by_what_the_list_says_it_did() -> None:
+    from assistant.suggestions.evidence import Evidence
+    from assistant.suggestions.peers import own_part, within_lists
+
+    sentence = (
+        "Meetings heard from Marlow Council (its operating model), Hove Council (leadership "
+        "development) and Kent County Council and the London Borough of Barnet (systems thinking)."
+    )
+
+    def part(needle: str) -> str | None:
+        return own_part(Evidence(quote=sentence, text=sentence, needle=needle))
+
+    assert part("Marlow Council") == "Marlow Council (its operating model)"
+    assert part("Hove Council") == "Hove Council (leadership development)"
+    assert part("Kent County Council") == "Kent County Council (systems thinking)"  # shared
+    plain = "Marlow Council grew its in-house team."
+    assert own_part(Evidence(quote=plain, text=plain, needle="Marlow Council")) is None
+    # Each listed council's window of the sentence scored it by accident of where it stands:
+    # the list keeps its mean, and the council whose own part matches best comes first.
+    sims = np.array([0.70, 0.60, 0.50, 0.65], dtype=np.float32)  # the last is not listed
+    ranked = within_lists(sims, [[0, 1, 2]], {0: 0.2, 1: 0.3, 2: 0.7})
+    assert ranked[2] > ranked[1] > ranked[0]
+    assert abs(float(ranked[:3].mean()) - 0.6) < 1e-6
+    assert ranked[3] == np.float32(0.65)
