@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from assistant.answering.question import without_framing
 from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import check_audience, clean_input, strip_invisible
 from assistant.guardrails.scope import check_scope, refusal_text
@@ -281,7 +282,7 @@ class Assistant:
                 timings_ms=timings,
             )
         t0 = time.perf_counter()
-        hits = self.retriever.retrieve(standalone, filters=request.filters)
+        hits = self.retriever.retrieve(without_framing(standalone), filters=request.filters)
         timings["retrieve"] = _ms(t0)
         t0 = time.perf_counter()
         draft = self.answerer.answer(standalone, audience=request.audience, hits=hits)

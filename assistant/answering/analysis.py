@@ -18,7 +18,7 @@ from cachetools import LRUCache
 
 from assistant.answering.evidence import refusal_score
 from assistant.answering.passage_vectors import merge, vectors_for
-from assistant.answering.question import QuestionAnalysis, analyse_question
+from assistant.answering.question import QuestionAnalysis, analyse_question, without_framing
 from assistant.answering.structure import (
     Person,
     Role,
@@ -229,7 +229,8 @@ class Analyser:
             known = {h: self._headings[h] for h in headings if h in self._headings}
         new_headings = [h for h in headings if h not in known]
         # One embedding batch: the question, new sentences, new doc questions, new headings.
-        texts = [with_expansions(question)]
+        topic = without_framing(question)  # not "I need it for a report."
+        texts = [with_expansions(topic)]
         for _, use, questions in pending.values():
             texts += [with_expansions(x.text) for x in use]
             texts += [with_expansions(x.text) for x in questions]
@@ -322,7 +323,7 @@ class Analyser:
             sims[line] = max(float(sims[line]), *(float(sims[i]) for i in quote))
         # The documents' own words for how the question asks ("go first" -> prioritisation)
         # count as the question's words, as they do for the keyword search.
-        asked = expand_query(question)
+        asked = expand_query(topic)
         weights = term_weights(with_expansions(asked, skip_common=True), candidates)
         evidence = refusal_score(question, sims, hits, self.weights.evidence)
         return Analysis(

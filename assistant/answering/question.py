@@ -80,7 +80,10 @@ _PERSON = re.compile(
     r"|\bwhich\s+(?:[a-z]+\s+)?(?:person|people|officer|councillor|minister|member|speaker|"
     r"chair|director|leader|chief\s+executive)\b"
     r"|\bwhose\b|\bname\s+of\s+the\s+(?:person|chair|officer)\b"
-    r"|\bjob\s+title\s+(?:of|does|did)\b|\brole\s+(?:does|did)\b"
+    r"|\bjob\s+title\s+(?:of|does|did)\b"
+    # "What role does Susan Attard / she have?" asks a title; "what role does culture play?"
+    # asks what something does.
+    r"|\brole\s+(?:does|did)\s+(?:she|he|(?-i:(?:Cllr\s+|Dr\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+))\b"
     # "the role of Susan Attard" (a name) asks for a title; "the role of the super-user"
     # (a common noun) asks what it does.
     r"|\brole\s+of\s+(?=(?-i:(?:Cllr\s+|Dr\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+))",
@@ -320,6 +323,24 @@ def quoted_terms(question: str) -> tuple[str, ...]:
         for m in _QUOTED_TERM.finditer(question)
         if len(m.group("x").split()) <= 4
     )
+
+
+# A sentence after the question saying what the answer is for ("I need the start and end
+# months for a report.", "I'd like evidence I can cite in a paper to our leadership team."):
+# it says what to give, not what the question is about.
+_FRAMING = re.compile(
+    r"(?<=[?.!])\s+(?:I|we)(?:['\u2019]d|\s+would)?\s+(?:like|need|want)\b[^?.!]*?"
+    r"\b(?:cite|quote|report|paper|business\s+case|committee|briefing|contact|score|slides?|"
+    r"newsletter|presentation|share|cabinet|our\s+(?:members|team|board|leadership))\b[^?.!]*"
+    r"[.!]?\s*$",
+    re.I,
+)
+
+
+def without_framing(question: str) -> str:
+    """``question`` without a closing sentence saying what the answer is for (retrieval and
+    relevance look at what is asked about; the question's type still reads all of it)."""
+    return _FRAMING.sub("", question).strip() or question
 
 
 @functools.lru_cache(maxsize=1024)  # pure; the answerer and the analyser both ask per answer
@@ -630,4 +651,11 @@ def _focus(question: str) -> tuple[str, ...]:
     return ()
 
 
-__all__ = ["AnswerType", "LIST_NOUN", "QuestionAnalysis", "analyse_question", "NUMBER_WORDS"]
+__all__ = [
+    "AnswerType",
+    "LIST_NOUN",
+    "QuestionAnalysis",
+    "analyse_question",
+    "NUMBER_WORDS",
+    "without_framing",
+]

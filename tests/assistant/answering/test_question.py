@@ -200,3 +200,19 @@ def test_the_names_a_question_uses_are_its_runs_of_capitalised_words() -> None:
     assert analyse_question("how many staff does the lga have?").names == ()
     # a possessive "'s" goes, the name's own final "s" stays
     assert analyse_question("What did St Helens's matrix do?").names == ("St Helens",)
+
+
+def test_what_the_answer_is_for_is_not_what_is_asked_about() -> None:
+    from assistant.answering.question import without_framing
+
+    asked = "What role does culture play in transformation?"
+    assert without_framing(f"{asked} I'd like evidence I can cite in a paper.") == asked
+    assert without_framing(f"{asked} I need the dates for a report to cabinet.") == asked
+    # a request that is the whole question, or a second question, stays
+    whole = "Please give me a definition of the framework for a committee report."
+    assert without_framing(whole) == whole
+    two = "What is TIEx? I need to know who can use it."
+    assert without_framing(two) == two
+    # "what role does culture play" asks what it does, not for a person's title
+    assert analyse_question(asked).type != "person"
+    assert analyse_question("What role does Susan Attard have at the LGA?").type == "person"
