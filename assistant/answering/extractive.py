@@ -754,13 +754,14 @@ def primary_twins(
 ) -> list[int]:
     """``chosen`` with each catalogue sentence replaced by a primary document's sentence that
     says the same (cosine >= ``primary_twin_cosine``, ``primary_twin_terms`` of its words),
-    nearly as relevant, holding every figure, name and question word the catalogue sentence
-    had: the LGA's own document is cited, not our paraphrase of it (which is dropped when
+    nearly as relevant, holding every figure and name and most of the question's words the
+    catalogue sentence had: the LGA's own document is cited, not our paraphrase of it (which is dropped when
     that sentence is shown already)."""
     primary = hits_primary(analysis)
     if primary.all() or not primary.any():
         return chosen
-    q_terms = set(analysis.question_terms)
+    weights_of = analysis.question_terms
+    q_terms = set(weights_of)
     out = list(chosen)
     said_twice: list[int] = []
     for k, i in enumerate(out):
@@ -770,6 +771,7 @@ def primary_twins(
         sims = analysis.vectors @ analysis.vectors[i]
         figures = set(figures_in(cand.sentence.text))
         asked = cand.terms & q_terms
+        held = coverage(asked, weights_of)
         for j in (int(j) for j in np.argsort(-sims)):
             if sims[j] < w.primary_twin_cosine:
                 break
@@ -778,16 +780,19 @@ def primary_twins(
                 primary[j]
                 and (j in out or (base[j] >= base[i] - w.primary_twin_gap and stands_alone(j)))
                 and figures <= set(figures_in(twin.sentence.text))
-                and asked <= twin.terms
+                and coverage(twin.terms & asked, weights_of) >= w.primary_twin_asked * held
                 and len(cand.terms & twin.terms) >= w.primary_twin_terms * len(cand.terms)
                 and _name_words(cand.sentence.text) <= _name_words(twin.sentence.text)
             ):
-                if j in out:
-                    said_twice.append(i)  # the primary sentence is shown already
+                if j in out and out.index(j) < k:
+                    said_twice.append(k)  # the primary sentence is shown before it
+                elif j in out:  # ...or after it: it moves up to its place
+                    said_twice.append(out.index(j))
+                    out[k] = j
                 else:
                     out[k] = j
                 break
-    return [i for i in out if i not in said_twice]
+    return [i for pos, i in enumerate(out) if pos not in said_twice]
 
 
 _POST_ASKED = re.compile(

@@ -71,8 +71,9 @@ class SelectionWeights:
     redundancy_free: float = 0.4  # ...above this (sentences on one topic share some meaning)
     primary_twin_cosine: float = 0.7  # a picked catalogue sentence gives way to a primary
     primary_twin_gap: float = 0.25  # document's sentence this close in meaning, scoring no more
-    # than this below it, with every figure, name and question word it had and this share of
+    # than this below it, with every figure and name it had and this share of
     primary_twin_terms: float = 0.4  # its content words: the LGA's own words cited
+    primary_twin_asked: float = 0.75  # ...and this share of the question words it held (weighted)
     elaboration: float = 0.75  # "This could include ..." after a shown sentence: relevant as
     # this share of that sentence's relevance (when its own is lower)
     advice_section: float = 0.1  # advice led by a suggested approach: bonus for the other

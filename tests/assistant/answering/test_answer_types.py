@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
+
 from assistant.adapters.fakes import HashEmbedder
 from assistant.answering import Answerer
 from assistant.answering.analysis import Candidate
@@ -959,3 +961,29 @@ def test_a_primary_document_saying_what_a_picked_catalogue_sentence_says_is_cite
     hits = [hits[0], Hit(chunk=vague, score=0.9)]
     draft = answerer.answer(question, audience="officer", hits=hits)
     assert "six to 12 people" in draft.text
+
+
+def test_a_primary_sentence_already_shown_takes_its_paraphrases_place() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answering.extractive import primary_twins
+
+    texts = [
+        ("The review reported that all 12 councils said it helped.", True),  # our paraphrase
+        ("The review is run by the LGA.", True),
+        ("All 12 councils that had the review said it helped them.", False),  # the LGA's words
+    ]
+    sentences = [split_sentences(t)[0] for t, _ in texts]
+    candidates = [
+        Candidate(s, i, frozenset(re.findall(r"[a-z0-9]+", s.text.lower())), frozenset(), None, cat)
+        for i, (s, (_, cat)) in enumerate(zip(sentences, texts, strict=True))
+    ]
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.96, 0.28]], dtype=np.float32)
+    analysis = SimpleNamespace(
+        candidates=candidates, vectors=vectors, question_terms={"councils": 1.0, "helped": 1.0}
+    )
+    base = np.array([0.9, 0.6, 0.7], dtype=np.float32)
+    picked = primary_twins(analysis, [0, 1, 2], base, lambda i: True, WEIGHTS.selection)
+    assert picked == [2, 1]  # shown once, where the paraphrase stood
+    # Not yet shown: it replaces the paraphrase.
+    assert primary_twins(analysis, [0, 1], base, lambda i: True, WEIGHTS.selection) == [2, 1]
