@@ -38,6 +38,7 @@ _GENERIC_TEXT = """
 # (the last line: a council's own management teams - "a summary for CMT" - say who the answer
 # is for, not what it is about)
 _GENERIC = frozenset(_GENERIC_TEXT.split())
+GENERIC_NAME_WORDS = _GENERIC  # for other checks of "the same names"
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*|\d+(?:[./]\d+)*")
 _PASSAGE_WORD = re.compile(r"[A-Za-z0-9]+")
 _QUOTED = re.compile(  # text the user quotes ("summarise this note: '...'") is not asked about

@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.answering.analysis import Analysis, Candidate, coverage
+from assistant.answering.coverage import GENERIC_NAME_WORDS
 from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal, related_material
 from assistant.answering.prompts import system_prompt_leaked
 from assistant.answering.question import LIST_NOUN, QuestionAnalysis
@@ -739,10 +740,15 @@ def select_sentences(
     return primary_twins(analysis, chosen, base, lambda i: antecedent(i) is None, w)
 
 
+# Name words every LGA sentence may or may not carry ("the LGA Transformation Network").
+_SHARED_NAME_WORDS = GENERIC_NAME_WORDS | {"lga", "transformation"}
+
+
 def _name_words(text: str) -> set[str]:
-    """The words of ``text`` written as names (capitalised after its first word), lower-cased."""
+    """The words of ``text`` written as names (capitalised after its first word), lower-cased,
+    less the words names in this domain share ("Council", "Network", "LGA")."""
     words = re.findall(r"[A-Za-z]+", text)
-    return {w.lower() for w in words[1:] if w[0].isupper()}
+    return {w.lower() for w in words[1:] if w[0].isupper()} - _SHARED_NAME_WORDS
 
 
 def primary_twins(

@@ -69,7 +69,7 @@ class SelectionWeights:
     coverage_gain: float = 0.12  # bonus for covering question terms not yet covered
     redundancy: float = 0.3  # penalty per unit of cosine to the chosen sentences...
     redundancy_free: float = 0.4  # ...above this (sentences on one topic share some meaning)
-    primary_twin_cosine: float = 0.7  # a picked catalogue sentence gives way to a primary
+    primary_twin_cosine: float = 0.65  # a picked catalogue sentence gives way to a primary
     primary_twin_gap: float = 0.25  # document's sentence this close in meaning, scoring no more
     # than this below it, with every figure and name it had and this share of
     primary_twin_terms: float = 0.4  # its content words: the LGA's own words cited

@@ -987,3 +987,11 @@ def test_a_primary_sentence_already_shown_takes_its_paraphrases_place() -> None:
     assert picked == [2, 1]  # shown once, where the paraphrase stood
     # Not yet shown: it replaces the paraphrase.
     assert primary_twins(analysis, [0, 1], base, lambda i: True, WEIGHTS.selection) == [2, 1]
+
+
+def test_names_a_primary_twin_must_keep_leave_out_the_ones_every_lga_name_shares() -> None:
+    from assistant.answering.extractive import _name_words
+
+    said = "Then Bristol City Council updated the LGA Transformation Network on champions."
+    assert _name_words(said) == {"bristol"}
+    assert _name_words("Kate Lindley from Change Network spoke.") == {"lindley", "change"}
