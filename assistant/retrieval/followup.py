@@ -481,6 +481,16 @@ def find_list(text: str) -> list[str]:
         else:
             continue  # "a, b, c" without "and"/"or" before the last is not a list
         parts = [p.strip(" .") for p in parts if p.strip(" .")]
+        # "They are Clarity, ...", "The 7Cs are Clarity, ...": the first item after its lead
+        lead = (
+            re.match(
+                r"^.{0,60}?\b(?:are|were|include|includes|included|cover|covers)\s+(?=\S)", parts[0]
+            )
+            if parts
+            else None
+        )
+        if lead:
+            parts[0] = parts[0][lead.end() :]
         if (
             len(parts) >= 3
             and all(len(p.split()) <= 8 for p in parts)

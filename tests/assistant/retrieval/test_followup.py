@@ -521,3 +521,14 @@ def test_the_councillor_one_is_the_person_with_a_councillor_s_title() -> None:
     )
     assert "Cllr Ann Lee" in rewrite_question("what did the councillor one say?", turns)
     assert "Robin Hale" in rewrite_question("what did the minister guy say?", turns)
+
+
+def test_a_list_after_its_lead_verb_starts_at_its_first_item() -> None:
+    reply = (
+        "They are Clarity, Collaboration, Commitment, Capability and Culture: a checklist "
+        "that sits alongside the framework."
+    )
+    assert find_list(reply) == ["Clarity", "Collaboration", "Commitment", "Capability", "Culture"]
+    history = [Turn(role="user", content="what are the Cs?"), Turn(role="assistant", content=reply)]
+    resolved = resolve("whats the last one mean?", history)
+    assert resolved is not None and "Culture" in resolved
