@@ -179,6 +179,11 @@ RULES: tuple[ScopeRule, ...] = (
             r"\blegal(?:ly)?\s+(?:entitled|required|obliged|obligations?|requirements?|duty|"
             r"duties|deadline|position)\b",
             r"\bwhat (?:does|do) the law (?:say|require)\b",
+            # employment law: statutory periods, redundancy rules, tribunals
+            r"\bstatutory\s+(?:minimum|notice|consultation|redundancy|sick|maternity|"
+            r"paternity|entitlements?)\b",
+            r"\b(?:collective\s+consultation|unfair\s+dismissal|employment\s+tribunal|"
+            r"redundanc(?:y|ies)\s+(?:pay|notice|law|rules|consultation\s+period))\b",
         ),
     ),
     ScopeRule(
