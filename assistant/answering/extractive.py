@@ -459,19 +459,26 @@ _PEOPLE = frozenset(
 _PEOPLE_STEMS = frozenset(stem(w) for w in _PEOPLE)
 
 
-_NAME_PHRASE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+)+")
+_NAME_WORD = r"[A-Z][a-z]+(?:-(?:[a-z]+-)?[A-Z][a-z]+)*"  # "Newcastle-under-Lyme"
+_NAME_PHRASE = re.compile(
+    rf"\b(?:{_NAME_WORD}(?:\s+(?:and\s+)?{_NAME_WORD})+|[A-Z][a-z]+(?:-(?:[a-z]+-)?[A-Z][a-z]+)+)"
+)
 
 
 def names_typed_lower(analysis: Analysis) -> frozenset[str]:
     """The names a question typed in lower case ("the lga transformation network"): the
-    passages' capitalised names ("Transformation Network") whose every word it uses."""
+    passages' capitalised names ("Transformation Network") whose every distinctive word it
+    uses (at least two of their words)."""
     asked = set(analysis.question_terms)
     found: set[str] = set()
     for cand in analysis.candidates:
         for match in _NAME_PHRASE.finditer(cand.sentence.text):
-            words = content_terms(match.group(0))
-            if len(words) >= 2 and words <= asked:
-                found |= words
+            # "Newcastle-under-Lyme Borough Council" is named by "newcastle under lyme": the
+            # words every council's name has need not be typed
+            words = {w for w in content_terms(match.group(0)) if "-" not in w}
+            distinctive = words - GENERIC_NAME_WORDS
+            if distinctive and distinctive <= asked and len(words & asked) >= 2:
+                found |= words & asked
     return frozenset(found)
 
 

@@ -995,3 +995,18 @@ def test_names_a_primary_twin_must_keep_leave_out_the_ones_every_lga_name_shares
     said = "Then Bristol City Council updated the LGA Transformation Network on champions."
     assert _name_words(said) == {"bristol"}
     assert _name_words("Kate Lindley from Change Network spoke.") == {"lindley", "change"}
+
+
+def test_a_hyphenated_council_typed_in_lower_case_needs_its_own_figure() -> None:
+    hits = _hits(
+        "Marlow-on-Sea District Council used a grant to pay for business analysts. "
+        "The Hove programme has given councils grants such as \u00a325,000 for trials."
+    )
+    answerer = _answerer()
+    asked = "marlow on sea got a grant for business analysts didnt they? how much was it"
+    assert answerer.answer(asked, audience="councillor", hits=hits).refused
+    held = _hits(
+        "Marlow-on-Sea District Council used a \u00a340,000 grant to pay for business analysts."
+    )
+    draft = answerer.answer(asked, audience="councillor", hits=held)
+    assert not draft.refused and "40,000" in draft.text
