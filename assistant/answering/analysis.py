@@ -94,6 +94,7 @@ class Analysis:
     evidence: float  # the refusal score
     question: QuestionAnalysis = field(default_factory=lambda: analyse_question(""))
     people: dict[str, Person] = field(default_factory=dict)  # initials the documents define
+    question_text: str = ""  # the question as asked
 
 
 @functools.lru_cache(maxsize=16384)  # pure; the same passages' sentences come back
@@ -338,6 +339,7 @@ class Analyser:
             evidence,
             analyse_question(question),
             people,
+            question,
         )
 
     def with_suggestions(self, hits: Sequence[Hit]) -> list[Hit]:

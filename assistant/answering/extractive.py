@@ -47,7 +47,7 @@ from assistant.text.openings import (
 )
 from assistant.text.readability import plainness
 from assistant.text.sentences import Sentence, normalise_whitespace
-from assistant.text.terms import content_terms, stem
+from assistant.text.terms import STOPWORDS, content_terms, stem
 from assistant.types import Audience, Chunk, Citation, Hit, is_catalogue
 
 _SAID = re.compile(r"^(?P<who>[^,]{3,60}),\s*(?P<role>[^,]{3,120}),\s*(?:said|says|added)\s*:$")
@@ -465,20 +465,25 @@ _NAME_PHRASE = re.compile(
 )
 
 
+def _name_run(text: str) -> list[str]:
+    """``text``'s content words in order, stemmed, hyphenated names split ("newcastle", "lyme")."""
+    words = re.findall(r"[A-Za-z]+", text.lower())
+    return [stem(w) for w in words if w not in STOPWORDS]
+
+
 def names_typed_lower(analysis: Analysis) -> frozenset[str]:
     """The names a question typed in lower case ("the lga transformation network"): the
-    passages' capitalised names ("Transformation Network") whose every distinctive word it
-    uses (at least two of their words)."""
-    asked = set(analysis.question_terms)
+    passages' capitalised names ("Transformation Network") whose words it uses in a row (a
+    council's "Borough Council" may be left off: "newcastle under lyme")."""
+    asked = " " + " ".join(_name_run(analysis.question_text)) + " "
     found: set[str] = set()
     for cand in analysis.candidates:
         for match in _NAME_PHRASE.finditer(cand.sentence.text):
-            # "Newcastle-under-Lyme Borough Council" is named by "newcastle under lyme": the
-            # words every council's name has need not be typed
-            words = {w for w in content_terms(match.group(0)) if "-" not in w}
-            distinctive = words - GENERIC_NAME_WORDS
-            if distinctive and distinctive <= asked and len(words & asked) >= 2:
-                found |= words & asked
+            run = _name_run(match.group(0))
+            while len(run) > 2 and run[-1] in GENERIC_NAME_WORDS:
+                run = run[:-1]
+            if len(run) >= 2 and f" {' '.join(run)} " in asked:
+                found |= set(run)
     return frozenset(found)
 
 

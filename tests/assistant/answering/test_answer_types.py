@@ -1010,3 +1010,23 @@ def test_a_hyphenated_council_typed_in_lower_case_needs_its_own_figure() -> None
     )
     draft = answerer.answer(asked, audience="councillor", hits=held)
     assert not draft.refused and "40,000" in draft.text
+
+
+def test_a_name_typed_in_lower_case_is_one_whose_words_it_uses_in_a_row() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answering.extractive import names_typed_lower
+
+    text = (
+        "The Councillor Transformation Network meets twice a year. The Transformation Network "
+        "has forty members. Newcastle-under-Lyme Borough Council used a grant."
+    )
+    candidates = [Candidate(s, 0, frozenset(), frozenset()) for s in split_sentences(text)]
+
+    def names(question: str) -> frozenset[str]:
+        return names_typed_lower(SimpleNamespace(candidates=candidates, question_text=question))
+
+    # "councillors" and "transformation network" apart do not name the councillors' network
+    assert names("is the transformation network for councillors?") == {"transform", "network"}
+    assert names("how much did newcastle under lyme get?") == {"newcastl", "lyme"}
+    assert names("what does the network do for transformation?") == frozenset()
