@@ -122,8 +122,22 @@ def extract_answer(
         text, shingle=weights.support.leak_shingle, allowed=weights.support.leak_allowed
     ):
         return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
-    priority = tuple(analysis.candidates[i].sentence.text for i in chosen)
+    # A length cap drops the least relevant sentences first: the ones holding what was asked
+    # (the date, the figure, the name) count as the most relevant, whenever they were picked.
+    holds = _HOLDS_ASKED.get(question.type)
+    order = sorted(
+        chosen,
+        key=lambda i: not (holds is not None and holds(analysis.candidates[i].sentence.text)),
+    )
+    priority = tuple(analysis.candidates[i].sentence.text for i in order)
     return Draft(text, citations, False, None, analysis.evidence, priority)
+
+
+_HOLDS_ASKED: dict[str, Callable[[str], bool]] = {
+    "date": has_calendar_date,
+    "number": has_number,
+    "person": has_person,
+}
 
 
 # A catalogue sentence saying what the LGA's sources do not hold.

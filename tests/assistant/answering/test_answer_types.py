@@ -1030,3 +1030,17 @@ def test_a_name_typed_in_lower_case_is_one_whose_words_it_uses_in_a_row() -> Non
     assert names("is the transformation network for councillors?") == {"transform", "network"}
     assert names("how much did newcastle under lyme get?") == {"newcastl", "lyme"}
     assert names("what does the network do for transformation?") == frozenset()
+
+
+def test_a_length_cap_keeps_the_sentence_holding_the_date_asked_for() -> None:
+    from assistant.answering.extractive import extract_answer
+
+    hits = _hits(
+        "The Marlow showcase invites councils to bring their technology challenges to "
+        "suppliers. It will be held on 14 November in the Marlow hall."
+    )
+    answerer = _answerer()
+    question = "When is the Marlow showcase for councils happening?"
+    analysis = answerer.analyse(question, hits)
+    draft = extract_answer(analysis, hits, audience="councillor", budget=100)
+    assert "14 November" in draft.priority[0]  # dropped last by the plain layer's word cap
