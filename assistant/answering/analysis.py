@@ -55,6 +55,13 @@ _SAID_LINE = re.compile(
 )
 
 
+def _in_quoted_paragraph(text: str, sentence: Sentence) -> bool:
+    """Does the paragraph holding ``sentence`` open with a quotation mark (a quotation's
+    paragraphs each do, in the LGA's press releases)?"""
+    start = text.rfind("\n", 0, sentence.start) + 1
+    return text[start : sentence.start + 1].lstrip()[:1] in ("\u201c", '"')
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A sentence that may stand in an answer, with where it comes from."""
@@ -95,6 +102,9 @@ class Analysis:
     question: QuestionAnalysis = field(default_factory=lambda: analyse_question(""))
     people: dict[str, Person] = field(default_factory=dict)  # initials the documents define
     question_text: str = ""  # the question as asked
+    # candidate -> the line introducing the speaker it quotes ("Cllr Abi Brown, Chairman of
+    # the LGA's Improvement and Innovation Board, said:"), the line itself included
+    speakers: dict[int, str] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=16384)  # pure; the same passages' sentences come back
@@ -276,9 +286,11 @@ class Analyser:
         seen: set[str] = set()
         all_sentences = []
         people: dict[str, Person] = {}
+        speakers: dict[int, str] = {}
         for index, hit in enumerate(hits):
             info = infos[hit.chunk.id]
             all_sentences.append(info.sentences)
+            speaker: str | None = None  # the said-line whose quotation runs on
             structure = self._structure(hit.chunk)
             for abbr, person in structure.people.items():
                 people.setdefault(abbr, person)
@@ -302,6 +314,12 @@ class Analyser:
                 if quote:  # "Rishi Sunak, Minister for Local Government" under his quote
                     terms |= frozenset().union(*(candidates[i].terms for i in quote))
                     attributed[len(candidates)] = quote
+                if sentence.text.endswith(":") and _SAID_LINE.match(sentence.text):
+                    speaker = sentence.text
+                elif speaker is not None and not _in_quoted_paragraph(hit.chunk.text, sentence):
+                    speaker = None
+                if speaker is not None:
+                    speakers[len(candidates)] = speaker
                 role = role_at(spans, sentence.start)
                 candidates.append(
                     Candidate(
@@ -322,6 +340,8 @@ class Analyser:
         for line, quote in attributed.items():
             # Who said it is as relevant as what they said ("which minister backed it?").
             sims[line] = max(float(sims[line]), *(float(sims[i]) for i in quote))
+            for i in (*quote, line):  # "- Cllr Peter Fleming, Chairman of ..." under a quote
+                speakers.setdefault(i, candidates[line].sentence.text)
         # The documents' own words for how the question asks ("go first" -> prioritisation)
         # count as the question's words, as they do for the keyword search.
         asked = expand_query(topic)
@@ -340,6 +360,7 @@ class Analyser:
             analyse_question(question),
             people,
             question,
+            speakers,
         )
 
     def with_suggestions(self, hits: Sequence[Hit]) -> list[Hit]:

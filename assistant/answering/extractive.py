@@ -174,6 +174,8 @@ def base_scores(
         "list",
         "organisation",
     )
+    said_by = analysis.question.said_by
+    speaker_words = _name_run(said_by) if said_by else []
     for i, cand in enumerate(analysis.candidates):
         s = cand.sentence
         keyword = coverage(cand.terms, term_weights)
@@ -189,6 +191,8 @@ def base_scores(
             score -= w.incomplete
         if names and not (cand.terms & names) and _COUNCIL_NAME.search(s.text):
             score -= w.other_council  # about another council than the one asked about
+        if speaker_words and _spoken_by(analysis.speakers.get(i), speaker_words):
+            score += w.speaker  # "what did the chair say?": the chair's words, and who they are
         if points_back(s.text):
             score -= w.anaphora  # leans on the sentence before it
         if _META.match(s.text):
@@ -210,6 +214,28 @@ def base_scores(
                 score += w.councillor_plain * plainness(s.text)
         scores[i] = score
     return scores - catalogue_echo(analysis, hits_primary(analysis), weights)
+
+
+def _spoken_by(line: str | None, speaker: Sequence[str]) -> bool:
+    """Does the said-line ``line`` introduce the speaker asked about: a word of "the chair of
+    the board" / "Cllr Abi Brown" starting one of its words ("Chairman", "Brown")?"""
+    if not line:
+        return False
+    words = _name_run(line)
+    return any(
+        w.startswith(asked)
+        for asked in speaker
+        if len(asked) >= 3 and asked not in _NOT_A_SPEAKER
+        for w in words
+    )
+
+
+# Words of "the chair of the board" / "Cllr Abi Brown" that pick no one out.
+_NOT_A_SPEAKER = GENERIC_NAME_WORDS - {"chair", "leader", "minister", "director", "mayor"} | {
+    "cllr",
+    "councillor",
+    "lga",
+}
 
 
 def hits_primary(analysis: Analysis) -> np.ndarray:
@@ -701,6 +727,17 @@ def select_sentences(
     # A question asking two things: the best sentence for each part may stand below the floor.
     answers_part = part_answers(analysis, base, weights)
     before = antecedent(first)
+    said = analysis.speakers.get(first) if analysis.question.said_by else None
+    if said is not None and said.endswith(":") and analysis.candidates[first].sentence.text != said:
+        # "What did the chair say?" answered by a quotation: who said it comes first
+        before = next(
+            (
+                j
+                for j, line in analysis.speakers.items()
+                if analysis.candidates[j].sentence.text == line == said
+            ),
+            before,
+        )
     chosen = [before, first] if before is not None and before >= 0 else [first]
     words = sum(analysis.candidates[i].sentence.words for i in chosen)
     covered = {t for i in chosen for t in analysis.candidates[i].terms & q_terms}
@@ -968,15 +1005,16 @@ def compose(
             members, key=lambda c: (hits[c.hit_index].chunk.position, c.sentence.index)
         )
         if members[0] is not lead and not points_back(lead.sentence.text):
-            # The most direct answer first (with the sentences that spell it out), the rest
-            # in document order.
+            # The most direct answer first (with the sentences that spell it out, or the
+            # quotation a "said:" line introduces), the rest in document order.
             moved = [lead]
+            introduces = lead.sentence.text.endswith(":")  # "X, Chair of Y, said:" + quotation
             for c in members[members.index(lead) + 1 :]:
                 last = moved[-1]
                 if not (
                     c.hit_index == last.hit_index
                     and c.sentence.index == last.sentence.index + 1
-                    and elaborates(c.sentence.text)
+                    and (introduces or elaborates(c.sentence.text))
                 ):
                     break
                 moved.append(c)

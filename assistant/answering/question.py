@@ -300,6 +300,7 @@ class QuestionAnalysis:
     named_person: bool = False  # "who chairs / led / were the speakers ...": a named individual
     names: tuple[str, ...] = ()  # the capitalised names it uses ("LGA Transformation Network")
     measure: str | None = None  # "what's the population of X": the quantity asked for
+    said_by: str | None = None  # "what did the chair of the board say ...": who spoke
 
     @property
     def wants_specific(self) -> bool:
@@ -323,6 +324,14 @@ def quoted_terms(question: str) -> tuple[str, ...]:
         for m in _QUOTED_TERM.finditer(question)
         if len(m.group("x").split()) <= 4
     )
+
+
+# "What did the chair of the board say about it?", "what has Cllr Brown said": who spoke.
+_SAID_BY = re.compile(
+    r"\bwhat\s+(?:did|does|has|have|had)\s+(?P<who>(?!you\b|i\b|we\b|they\b|it\b)"
+    r"[\w'\u2019 -]{2,50}?)\s+(?:say|said|tell|add|think)\b",
+    re.I,
+)
 
 
 # A sentence after the question saying what the answer is for ("I need the start and end
@@ -362,8 +371,13 @@ def analyse_question(question: str) -> QuestionAnalysis:
         context = _analyse(whole)
         if context.wants_specific:
             return context
+    speaker = _SAID_BY.search(whole)
     asked = replace(
-        asked, parts=question_parts(sentence), quoted=quoted_terms(whole), names=name_phrases(whole)
+        asked,
+        parts=question_parts(sentence),
+        quoted=quoted_terms(whole),
+        names=name_phrases(whole),
+        said_by=speaker.group("who") if speaker else None,
     )
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)

@@ -40,6 +40,7 @@ class RelevanceWeights:
     )
     incomplete: float = 0.05  # penalty: no final punctuation (list items, fragments)
     other_council: float = 0.2  # penalty: names a council the question did not ask about
+    speaker: float = 0.15  # "what did the chair say?": bonus for the chair's quotation
     anaphora: float = 0.04  # penalty: starts "This/They/However", leans on the sentence before
     meta: float = 0.06  # penalty: describes the document ("This theme explores...")
     officer_specific: float = 0.04  # officers: bonus for numbers, named councils, examples

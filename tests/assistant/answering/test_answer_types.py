@@ -1044,3 +1044,30 @@ def test_a_length_cap_keeps_the_sentence_holding_the_date_asked_for() -> None:
     analysis = answerer.analyse(question, hits)
     draft = extract_answer(analysis, hits, audience="councillor", budget=100)
     assert "14 November" in draft.priority[0]  # dropped last by the plain layer's word cap
+
+
+def test_what_someone_said_is_answered_with_their_quotation_after_who_they_are() -> None:
+    release = (
+        "The Marlow programme offers councils support to deliver services.\n\n"
+        "The Marlow programme includes peer reviews and leadership courses for councils.\n\n"
+        "Peer reviews in the Marlow programme are free for councils and take four days.\n\n"
+        "Cllr Ann Lee, Chair of the Marlow Board, said:\n\n"
+        "\u201cWe are delighted to launch the Marlow programme for councils this year.\n\n"
+        "\u201cOur reviews will help councils improve the services they deliver.\u201d"
+    )
+    draft = _answerer().answer(
+        "What did the chair of the board say about the Marlow programme's peer reviews?",
+        audience="officer",
+        hits=_hits(release),
+    )
+    text = draft.text
+    assert text.startswith("Cllr Ann Lee")  # who said it, then the quotation
+    assert text.index("delighted to launch") < text.index("Our reviews will help")
+    # Another speaker's words are not the chair's: "Cllr" alone names no one.
+    assert analyse_question("What did Cllr Bob Hart say?").said_by == "Cllr Bob Hart"
+    other = _answerer().answer(
+        "What did Cllr Bob Hart say about the Marlow programme?",
+        audience="officer",
+        hits=_hits(release),
+    )
+    assert not other.text.startswith("Cllr Ann Lee")
