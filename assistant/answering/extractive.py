@@ -95,6 +95,13 @@ def extract_answer(
             if audience == "councillor":
                 text = expand_acronyms(text, known_acronyms(hits))
             return Draft(text, citations, False, None, analysis.evidence)
+    if _LEVEL_ASKED.search(analysis.question_text):
+        # "What does level 3 mean?" when the catalogue notes the sources don't define the
+        # levels: a plain "not held", not the scale described around it.
+        for cand in analysis.candidates:
+            not_held = says_not_held(cand)
+            if not_held is not None and re.search(r"\blevels?\b", cand.sentence.text, re.I):
+                return refusal(not_held + related_material(hits), evidence=analysis.evidence)
     chosen = select_sentences(analysis, audience=audience, budget=budget, weights=weights)
     if not chosen:
         return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
@@ -139,6 +146,13 @@ _HOLDS_ASKED: dict[str, Callable[[str], bool]] = {
     "person": has_person,
 }
 
+
+# A question about one numbered level of a scale: "level 3", "a score of 3", "a 4 out of 5".
+_LEVEL_ASKED = re.compile(
+    r"\b(?:level|score|rating|grade|stage)\s+(?:of\s+)?(?:[1-9]|one|two|three|four|five)\b"
+    r"|\b(?:a|an)\s+[1-9]\s+(?:out\s+of|on|in)\b",
+    re.I,
+)
 
 # A catalogue sentence saying what the LGA's sources do not hold.
 _NOT_HELD = re.compile(

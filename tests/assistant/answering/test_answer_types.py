@@ -1071,3 +1071,23 @@ def test_what_someone_said_is_answered_with_their_quotation_after_who_they_are()
         hits=_hits(release),
     )
     assert not other.text.startswith("Cllr Ann Lee")
+
+
+def test_one_level_of_a_scale_the_sources_do_not_define_is_a_plain_not_held() -> None:
+    scale = (
+        "Councils rate their resilience on a resilience scale from 1 to 5 with their partners. "
+        "Each council scores its resilience every year and shares its resilience score. "
+        "The LGA sources give only the 1-5 scale: they do not define what each level means."
+    )
+    chunk = make_chunk("catalogue", 0, scale, publisher="lga-assistant catalogue", title="Scale")
+    hits = [Hit(chunk=chunk, score=1.0, dense_rank=1)]
+    answerer = _answerer()
+    asked = answerer.answer(
+        "What exactly does a score of 3 on the resilience scale mean for our council?",
+        audience="officer",
+        hits=hits,
+    )
+    assert asked.refused and asked.refusal_reason is not None
+    assert asked.refusal_reason.startswith("The sources I have give only the 1-5 scale")
+    how = answerer.answer("How do councils rate their resilience?", audience="officer", hits=hits)
+    assert not how.refused
