@@ -18,7 +18,11 @@ from assistant.answering.analysis import Analyser, Analysis, dedupe_hits
 from assistant.answering.coverage import missing_names, not_covered_reason
 from assistant.answering.draft import NO_SOURCES_REASON, WEAK_EVIDENCE_REASON, Draft, refusal
 from assistant.answering.evidence import resolve_min_evidence
-from assistant.answering.extractive import extract_answer, missing_specific
+from assistant.answering.extractive import (
+    extract_answer,
+    missing_specific,
+    participants_not_named,
+)
 from assistant.answering.generative import generate_answer
 from assistant.answering.question import analyse_question
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
@@ -68,7 +72,9 @@ class Answerer:
         names = missing_names(question, hits)
         if names:  # a council, person or programme no passage mentions
             return refusal(not_covered_reason(names, hits), evidence=analysis.evidence)
-        missing = missing_specific(analysis, hits, self.weights)
+        missing = missing_specific(analysis, hits, self.weights) or participants_not_named(
+            question, hits, self.analyser.document_chunks
+        )
         if missing is not None:  # a figure, date or name the passages do not hold
             return refusal(missing, evidence=analysis.evidence)
         words = self._budget(audience)

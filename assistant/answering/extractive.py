@@ -46,7 +46,7 @@ from assistant.text.openings import (
     points_back,
 )
 from assistant.text.readability import plainness
-from assistant.text.sentences import Sentence, normalise_whitespace
+from assistant.text.sentences import Sentence, normalise_whitespace, split_sentences
 from assistant.text.terms import STOPWORDS, content_terms, stem
 from assistant.types import Audience, Chunk, Citation, Hit, is_catalogue
 
@@ -153,6 +153,45 @@ _LEVEL_ASKED = re.compile(
     r"|\b(?:a|an)\s+[1-9]\s+(?:out\s+of|on|in)\b",
     re.I,
 )
+
+# "Which 12 councils took part?", "can you list the authorities that took part?"
+_PARTICIPANTS_ASKED = re.compile(
+    r"\b(?:which|what|list|name)\b.{0,30}\b(?:councils|authorities)\b.{0,60}\b(?:took part|"
+    r"take part|taking part|participated|participating|were involved|attended|came from)\b"
+    r"|\b(?:list|name)\s+(?:the|all)\s+(?:\d+\s+|twelve\s+)?(?:councils|authorities|"
+    r"local authorities)\b",
+    re.I,
+)
+# A passage saying it keeps the councils anonymous.
+_NOT_IDENTIFIED = re.compile(
+    r"\b(?:do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t)\s+identify\s+the\s+(?:councils?|"
+    r"authorit(?:y|ies))\b|\banonymi[sz]ed\b.{0,60}\bcouncils?\b",
+    re.I,
+)
+
+
+def participants_not_named(
+    question: str,
+    hits: Sequence[Hit],
+    document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
+) -> str | None:
+    """For "which 12 councils took part?", the refusal reason when the documents of ``hits``
+    say they keep the councils anonymous (wherever in the document they say it); else None."""
+    if not _PARTICIPANTS_ASKED.search(question):
+        return None
+    chunks = [h.chunk for h in hits]
+    if document_chunks is not None:
+        for document_id in dict.fromkeys(h.chunk.document_id for h in hits[:4]):
+            chunks += document_chunks(document_id)
+    for chunk in chunks:
+        for sentence in split_sentences(chunk.text):
+            if _NOT_IDENTIFIED.search(sentence.text):
+                said = readable(sentence)
+                return f"The sources I have don't name those councils. {said}" + related_material(
+                    hits
+                )
+    return None
+
 
 # A catalogue sentence saying what the LGA's sources do not hold.
 _NOT_HELD = re.compile(

@@ -1091,3 +1091,18 @@ def test_one_level_of_a_scale_the_sources_do_not_define_is_a_plain_not_held() ->
     assert asked.refusal_reason.startswith("The sources I have give only the 1-5 scale")
     how = answerer.answer("How do councils rate their resilience?", audience="officer", hits=hits)
     assert not how.refused
+
+
+def test_which_councils_took_part_is_declined_when_the_document_keeps_them_anonymous() -> None:
+    from assistant.answering.extractive import participants_not_named
+
+    told = "Twelve councils took part in the Marlow review over a year."
+    note = "Its case examples are anonymised, so they do not identify the councils involved."
+    hits = _hits(told)
+    later = make_chunk("doc-0", 3, note, title="Document 0")  # elsewhere in the same document
+    question = "Which 12 councils took part in the Marlow review?"
+    reason = participants_not_named(question, hits, lambda doc: [later] if doc == "doc-0" else [])
+    assert reason is not None and reason.startswith("The sources I have don't name those councils")
+    assert "do not identify the councils" in reason
+    assert participants_not_named(question, hits) is None  # no such note: answered as usual
+    assert participants_not_named("How many councils took part?", hits, lambda doc: [later]) is None
