@@ -378,7 +378,18 @@ def type_bonus(
         bonus += w.sequel
     if question.cost and kind != "number" and _PRICE.search(text):
         bonus += w.cost
+    if question.audience and _FOR_WHOM.search(text):
+        bonus += w.audience  # "aimed at senior leaders", "anyone ... can complete"
     return bonus
+
+
+# A sentence saying who something is for or who may take part.
+_FOR_WHOM = re.compile(
+    r"\b(?:aimed\s+at|intended\s+for|designed\s+for|open\s+to|is\s+for|are\s+for|"
+    r"anyone\b.{0,40}\bcan|can\s+(?:be\s+)?(?:completed?|used?|join(?:ed)?)\s+by|"
+    r"(?:can|may)\s+(?:complete|join|apply|attend|take\s+part))\b",
+    re.I,
+)
 
 
 # A sentence naming three or more items after a colon: "five areas: a; b; c and d".

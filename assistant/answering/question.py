@@ -94,8 +94,9 @@ _PERSON = re.compile(
 _AUDIENCE = re.compile(
     r"^\s*who\s+(?:is|are)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+"
     r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for)(?=\s*(?:[,?.]|and\b|$))"
-    r"|^\s*who\s+(?:can|could|should|may)\s+(?:actually\s+|also\s+)?(?:use|complete|fill\s+in|"
-    r"take\s+part|join|apply|access|attend|sign\s+up)\b",
+    r"|^\s*who\s+(?:can|could|should|may|(?:is|are)\s+(?:supposed|meant|expected)\s+to)\s+"
+    r"(?:actually\s+|also\s+)?(?:use|complete|fill\s+(?:\S+\s+){0,3}?in|take\s+part|join|"
+    r"apply|access|attend|sign\s+up)\b",
     re.I,
 )
 _ORGANISATION = re.compile(
@@ -301,6 +302,7 @@ class QuestionAnalysis:
     names: tuple[str, ...] = ()  # the capitalised names it uses ("LGA Transformation Network")
     measure: str | None = None  # "what's the population of X": the quantity asked for
     said_by: str | None = None  # "what did the chair of the board say ...": who spoke
+    audience: bool = False  # "who is it aimed at / who can complete it?": who it is for
 
     @property
     def wants_specific(self) -> bool:
@@ -472,6 +474,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             listed=_listed(q),
             sequel=bool(_SEQUEL.search(q)),
             cost=bool(_COST.search(q)),
+            audience=bool(_AUDIENCE.search(q)),
             many=bool(_MANY.search(q)),
             percentage=bool(_PERCENTAGE.search(q)),
             duration=bool(_DURATION.search(q)),

@@ -1106,3 +1106,15 @@ def test_which_councils_took_part_is_declined_when_the_document_keeps_them_anony
     assert "do not identify the councils" in reason
     assert participants_not_named(question, hits) is None  # no such note: answered as usual
     assert participants_not_named("How many councils took part?", hits, lambda doc: [later]) is None
+
+
+def test_who_a_tool_is_for_is_answered_by_the_sentence_saying_so() -> None:
+    hits = _hits(
+        "The Marlow tool is an online hub of guidance, data and training for councils. "
+        "Councils fill the Marlow tool in online, and it takes about two hours to fill in. "
+        "The Marlow tool is aimed at senior leaders, but anyone in the council can complete it."
+    )
+    question = "Who is supposed to fill the Marlow tool in?"
+    assert analyse_question(question).audience and analyse_question(question).type != "person"
+    draft = _answerer().answer(question, audience="officer", hits=hits)
+    assert draft.text.startswith("The Marlow tool is aimed at senior leaders")
