@@ -1176,7 +1176,7 @@ def best_list(
             listed = analysis.question.listed
             if listed and not _introduces(listed, hit.chunk.text, block, heading):
                 continue  # a list of something else than the topics / themes asked for
-            terms = content_terms(" ".join([block.lead, heading, *block.items]))
+            terms = content_terms(" ".join([block.lead, *hit.chunk.heading_path, *block.items]))
             score = coverage(frozenset(terms), analysis.question_terms)
             if expected is not None and len(block.items) != expected:
                 continue  # "the two groups" are not a list of three

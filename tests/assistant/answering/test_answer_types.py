@@ -1118,3 +1118,19 @@ def test_who_a_tool_is_for_is_answered_by_the_sentence_saying_so() -> None:
     assert analyse_question(question).audience and analyse_question(question).type != "person"
     draft = _answerer().answer(question, audience="officer", hits=hits)
     assert draft.text.startswith("The Marlow tool is aimed at senior leaders")
+
+
+def test_a_list_under_a_heading_naming_the_topic_answers_a_list_question() -> None:
+    from assistant.answering.extractive import best_list
+
+    questions = make_chunk(
+        "toolkit",
+        1,
+        "Strategic questions to raise\n\nWhy is change needed?\n\nWhat problem is it solving?"
+        "\n\nDoes it fit the strategy?",
+        heading_path=("Scrutiny of transformation business cases", "Strategic questions to raise"),
+    )
+    hits = [Hit(chunk=questions, score=1.0, dense_rank=1)]
+    question = "What questions should I put at scrutiny about a transformation business case?"
+    found = best_list(_answerer().analyse(question, hits), hits)
+    assert found is not None and found[0].items[0] == "Why is change needed?"

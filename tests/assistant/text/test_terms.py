@@ -71,3 +71,9 @@ def test_an_acronym_in_a_question_names_what_it_stands_for() -> None:
     assert {"artificial", "intelligenc"} <= question_names("Who chairs the LGA's AI network?")
     assert {"tcf", "transform", "capability", "framework"} <= question_names("Is the TCF free?")
     assert question_names("What does the LGA offer?") == set()  # in almost every passage
+
+
+def test_chat_filler_words_are_not_what_a_question_is_about() -> None:
+    terms = content_terms("Ive got a business case coming to scrutiny, what sort of questions?")
+    assert {"ive", "sort", "coming"}.isdisjoint(terms)
+    assert {"business", "case", "scrutiny", "question"} <= terms
