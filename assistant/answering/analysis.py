@@ -55,6 +55,18 @@ _SAID_LINE = re.compile(
 )
 
 
+def added_ranks(hits: Sequence[Hit], added: set[str]) -> tuple[int, ...]:
+    """Each hit's retrieval rank: a chunk in ``added`` (a section's suggestions put after a
+    hit by ``Analyser.with_suggestions``) shares the rank of the hit before it."""
+    out: list[int] = []
+    rank = -1
+    for hit in hits:
+        if hit.chunk.id not in added or rank < 0:
+            rank += 1
+        out.append(rank)
+    return tuple(out)
+
+
 def _in_quoted_paragraph(text: str, sentence: Sentence) -> bool:
     """Does the paragraph holding ``sentence`` open with a quotation mark (a quotation's
     paragraphs each do, in the LGA's press releases)?"""
@@ -105,6 +117,9 @@ class Analysis:
     # candidate -> the line introducing the speaker it quotes ("Cllr Abi Brown, Chairman of
     # the LGA's Improvement and Innovation Board, said:"), the line itself included
     speakers: dict[int, str] = field(default_factory=dict)
+    # hit index -> its retrieval rank (a section's suggestions added after a hit share its
+    # rank: they do not push the hits after them down); empty: the hit index itself
+    ranks: tuple[int, ...] = ()
 
 
 @functools.lru_cache(maxsize=16384)  # pure; the same passages' sentences come back
@@ -215,8 +230,11 @@ class Analyser:
         self._headings: LRUCache[str, np.ndarray] = LRUCache(weights.cache_size)
         self._lock = threading.Lock()  # cachetools caches are not thread-safe
 
-    def analyse(self, question: str, hits: Sequence[Hit]) -> Analysis:
-        """The analysis of ``question`` over ``hits`` (already de-duplicated)."""
+    def analyse(
+        self, question: str, hits: Sequence[Hit], ranks: Sequence[int] | None = None
+    ) -> Analysis:
+        """The analysis of ``question`` over ``hits`` (already de-duplicated); ``ranks``: each
+        hit's retrieval rank when it is not its index (``added_ranks``)."""
         rules = self.weights.candidates
         infos: dict[str, ChunkInfo] = {}
         pending: dict[str, tuple[list[Sentence], list[Sentence], list[Sentence]]] = {}
@@ -361,6 +379,7 @@ class Analyser:
             people,
             question,
             speakers,
+            tuple(ranks) if ranks is not None else (),
         )
 
     def with_suggestions(self, hits: Sequence[Hit]) -> list[Hit]:

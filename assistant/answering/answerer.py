@@ -14,7 +14,7 @@ from functools import partial
 
 import numpy as np
 
-from assistant.answering.analysis import Analyser, Analysis, dedupe_hits
+from assistant.answering.analysis import Analyser, Analysis, added_ranks, dedupe_hits
 from assistant.answering.coverage import missing_names, not_covered_reason
 from assistant.answering.draft import NO_SOURCES_REASON, WEAK_EVIDENCE_REASON, Draft, refusal
 from assistant.answering.evidence import resolve_min_evidence
@@ -64,9 +64,12 @@ class Answerer:
         hits = dedupe_hits(hits)
         if not hits:
             return refusal(NO_SOURCES_REASON, evidence=0.0)
+        ranks = None
         if analyse_question(question).type == "advice":
+            found = {hit.chunk.id for hit in hits}
             hits = self.analyser.with_suggestions(hits)  # the advice, not only the problem
-        analysis = self.analyser.analyse(question, hits)
+            ranks = added_ranks(hits, {h.chunk.id for h in hits} - found)
+        analysis = self.analyser.analyse(question, hits, ranks)
         if analysis.evidence < self.min_evidence or not analysis.candidates:
             return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
         names = missing_names(question, hits)

@@ -232,7 +232,8 @@ def base_scores(
     for i, cand in enumerate(analysis.candidates):
         s = cand.sentence
         keyword = coverage(cand.terms, term_weights)
-        prior = max(w.rank_floor, 1.0 - w.rank_step * cand.hit_index)
+        rank = analysis.ranks[cand.hit_index] if analysis.ranks else cand.hit_index
+        prior = max(w.rank_floor, 1.0 - w.rank_step * rank)
         section = max(0.0, float(analysis.context[i]) - w.section_floor)
         score = (
             w.cosine * float(analysis.sims[i])

@@ -1134,3 +1134,12 @@ def test_a_list_under_a_heading_naming_the_topic_answers_a_list_question() -> No
     question = "What questions should I put at scrutiny about a transformation business case?"
     found = best_list(_answerer().analyse(question, hits), hits)
     assert found is not None and found[0].items[0] == "Why is change needed?"
+
+
+def test_suggestions_added_after_a_hit_share_its_rank_and_push_no_hit_down() -> None:
+    from assistant.answering.analysis import added_ranks
+
+    hits = _hits("First passage.", "Its suggestions.", "Second passage.", "Third passage.")
+    added = {hits[1].chunk.id}
+    assert added_ranks(hits, added) == (0, 0, 1, 2)
+    assert added_ranks(hits, set()) == (0, 1, 2, 3)
