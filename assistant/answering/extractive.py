@@ -9,7 +9,7 @@ added are acronym expansions for councillors.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -576,6 +576,14 @@ def _name_run(text: str) -> list[str]:
     return [stem(w) for w in words if w not in STOPWORDS]
 
 
+def holds_share(held: Iterable[float], total: Iterable[float], share: float) -> bool:
+    """Is the sum of ``held`` at least ``share`` of the sum of ``total``? Summed in one order
+    (sorted) with a little slack: float sums of three or more weights differ in the last bit
+    with the order a set happens to iterate in, and with share 1.0 that had flipped "every
+    name is here" from one run to the next."""
+    return sum(sorted(held)) >= share * sum(sorted(total)) - 1e-9
+
+
 def names_typed_lower(analysis: Analysis) -> frozenset[str]:
     """The names a question typed in lower case ("the lga transformation network"): the
     passages' capitalised names ("Transformation Network") whose words it uses in a row (a
@@ -650,12 +658,11 @@ def missing_specific(
         # "transformation network").
         names, share = names_typed_lower(analysis), 1.0
     weight = {n: analysis.question_terms.get(n, 1.0) for n in names}
-    needed = share * sum(weight.values())
 
     def about_asked(terms: frozenset[str] | set[str]) -> bool:
         # The names it shares with the question, weighted by rarity: "Transformation", in
         # nearly every passage, does not make a sentence about the board meeting asked about.
-        return sum(weight[n] for n in names & terms) >= needed
+        return holds_share([weight[n] for n in names & terms], weight.values(), share)
 
     # Who presented it: minutes name the person in one sentence ("The Chair invited Susan
     # Attard (SA) ...") and what was asked about in others, so a person counts in a passage

@@ -1143,3 +1143,16 @@ def test_suggestions_added_after_a_hit_share_its_rank_and_push_no_hit_down() -> 
     added = {hits[1].chunk.id}
     assert added_ranks(hits, added) == (0, 0, 1, 2)
     assert added_ranks(hits, set()) == (0, 1, 2, 3)
+
+
+def test_every_name_held_does_not_depend_on_the_order_weights_are_summed_in() -> None:
+    import itertools
+
+    from assistant.answering.extractive import holds_share
+
+    weights = [3.6635616461296463, 1.1349799328389845, 2.151762203259462, 1.5686159179138452]
+    assert len({sum(p) for p in itertools.permutations(weights)}) > 1  # float sums do differ
+    for held in itertools.permutations(weights):
+        assert holds_share(held, weights, 1.0)
+    assert not holds_share(weights[:3], weights, 1.0)
+    assert holds_share(weights[:1], weights, 0.4)
