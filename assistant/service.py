@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from assistant.answering.question import without_framing
+from assistant.answering.question import analyse_question, without_framing
 from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import check_audience, clean_input, strip_invisible
 from assistant.guardrails.scope import check_scope, refusal_text
@@ -282,7 +282,7 @@ class Assistant:
                 timings_ms=timings,
             )
         t0 = time.perf_counter()
-        hits = self.retriever.retrieve(without_framing(standalone), filters=request.filters)
+        hits = self._retrieve(without_framing(standalone), request.filters)
         timings["retrieve"] = _ms(t0)
         t0 = time.perf_counter()
         draft = self.answerer.answer(standalone, audience=request.audience, hits=hits)
@@ -332,6 +332,16 @@ class Assistant:
             citations=_append_citations(answer.citations, suggestions.citations),
             timings_ms=timings,
         )
+
+    def _retrieve(self, question: str, filters: Filters | None) -> list[Hit]:
+        """The question's passages; a comparison's two sides are also looked up on their own
+        (``with_each_side``)."""
+        hits = self.retriever.retrieve(question, filters=filters)
+        asked = analyse_question(question)
+        if asked.type != "comparison" or len(asked.parts) != 2:
+            return hits
+        sides = [self.retriever.retrieve(part, filters=filters) for part in asked.parts]
+        return with_each_side(hits, sides, k=len(hits))
 
     # -- passthroughs ------------------------------------------------------------------------
 
@@ -394,6 +404,21 @@ def _append_citations(
             out.append(citation)
             taken.add(citation.n)
     return tuple(out)
+
+
+def with_each_side(
+    hits: Sequence[Hit], sides: Sequence[Sequence[Hit]], *, k: int, per_side: int = 2
+) -> list[Hit]:
+    """``hits`` (the question's passages, best first) with the best ``per_side`` passages of
+    each side of a comparison put in among the first ``k``, in place of the last ones: "what
+    does a cabinet member do, and what does a scrutiny member do?" needs both roles' passages,
+    and the question as a whole may find only one."""
+    out = list(hits[:k])
+    have = {h.chunk.id for h in out}
+    extra = [h for side in sides for h in side[:per_side] if h.chunk.id not in have]
+    extra = list({h.chunk.id: h for h in extra}.values())
+    keep = max(len(out) - len(extra), k // 2)
+    return out[:keep] + extra[: k - keep] + out[keep:][: max(0, k - keep - len(extra))]
 
 
 def _ms(since: float) -> float:

@@ -24,6 +24,7 @@ from assistant.answering.structure import (
     Role,
     defined_initials,
     document_roles,
+    list_blocks,
     role_at,
     role_spans,
 )
@@ -33,7 +34,7 @@ from assistant.ports import Embedder, TextVectors
 from assistant.retrieval.synonyms import expand_query
 from assistant.text.glossary import with_expansions
 from assistant.text.openings import ATTRIBUTION_LINE, HONORIFICS
-from assistant.text.sentences import Sentence, split_sentences
+from assistant.text.sentences import Sentence, normalise_whitespace, split_sentences
 from assistant.text.terms import content_terms, question_names
 from assistant.types import Chunk, Hit, is_catalogue
 
@@ -53,6 +54,41 @@ _SAID_LINE = re.compile(
     rf"^(?:{HONORIFICS})?\s*[A-Z][a-z]+ [A-Z][a-z]+,"
     r"[^,]{3,120},\s*(?:said|says|added)\s*:$"
 )
+
+
+_LIST_ITEM_MAX_WORDS = 25
+
+
+def list_sentences(text: str, every: Sequence[Sentence]) -> list[Sentence]:
+    """A list of lower-case items after a lead ("Councillors in a leadership role are expected
+    to:" / "approve business cases and resources;" / ...) as one sentence: its items are no
+    sentences on their own, so they could never be part of an answer."""
+    out = []
+    for block in list_blocks(text):
+        items = [item.rstrip(" ;.,") for item in block.items]
+        if (
+            not block.lead.endswith(":")
+            or not 2 <= len(items) <= 8
+            or not all(item[:1].islower() for item in items)
+            or any(len(item.split()) > _LIST_ITEM_MAX_WORDS for item in items)
+        ):
+            continue
+        first = next((x for x in every if x.start >= block.start), None)
+        if first is None:
+            continue
+        joined = "; ".join(items[:-1]) + f"; and {items[-1]}"
+        out.append(
+            Sentence(
+                text=f"{block.lead} {joined}.",
+                quote=normalise_whitespace(text[block.start : block.end]),
+                start=block.start,
+                end=block.end,
+                index=first.index,
+                complete=True,
+                heading=first.heading,
+            )
+        )
+    return out
 
 
 def added_ranks(hits: Sequence[Hit], added: set[str]) -> tuple[int, ...]:
@@ -247,6 +283,7 @@ class Analyser:
             elif cid not in pending:
                 every = split_sentences(hit.chunk.text)
                 use = [x for x in every if usable(x, rules)]
+                use += list_sentences(hit.chunk.text, every)
                 questions = [x for x in every if is_doc_question(x, rules)]
                 pending[cid] = (every, use, questions)
         headings = sorted(

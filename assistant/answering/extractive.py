@@ -37,6 +37,7 @@ from assistant.answering.structure import (
     list_blocks,
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights, SelectionWeights
+from assistant.retrieval.synonyms import expand_query
 from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
 from assistant.text.openings import (
     ATTRIBUTION_LINE,
@@ -960,7 +961,7 @@ def part_answers(
     by_person = analysis.question.type == "person"
     passage_terms = _passage_terms(analysis) if by_person else {}
     for part in analysis.question.parts:
-        terms = content_terms(part) & set(term_weights)
+        terms = content_terms(expand_query(part)) & set(term_weights)  # "cabinet": leadership
         if not terms:
             continue
         part_weights = {t: term_weights[t] for t in terms}

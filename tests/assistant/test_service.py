@@ -274,3 +274,17 @@ def test_concurrent_requests_do_not_mix(index: Index) -> None:
     for t in threads:
         t.join()
     assert [results[i] for i in range(len(questions))] == questions
+
+
+def test_a_comparisons_sides_each_bring_their_best_passages() -> None:
+    from assistant.service import with_each_side
+    from tests.helpers import make_chunk
+
+    def hits(*names: str) -> list[Hit]:
+        return [Hit(chunk=make_chunk(n, 0, f"{n} text"), score=1.0) for n in names]
+
+    question = hits("a", "b", "c", "d", "e", "f")
+    sides = [hits("x", "a", "y"), hits("z")]
+    merged = [h.chunk.document_id for h in with_each_side(question, sides, k=6)]
+    # each side's best two not already in ("a" is), in place of the question's last ones
+    assert merged == ["a", "b", "c", "d", "x", "z"]

@@ -1156,3 +1156,20 @@ def test_every_name_held_does_not_depend_on_the_order_weights_are_summed_in() ->
         assert holds_share(held, weights, 1.0)
     assert not holds_share(weights[:3], weights, 1.0)
     assert holds_share(weights[:1], weights, 0.4)
+
+
+def test_a_list_of_lower_case_items_after_its_lead_is_one_candidate_sentence() -> None:
+    from assistant.answering.analysis import list_sentences
+
+    text = (
+        "Leadership role\n\nCouncillors in a leadership role are expected to:\n\n"
+        "- approve business cases and resources;\n- set risk tolerances;\n"
+        "- require regular progress reports.\n\nScrutiny role\n\nScrutiny councillors challenge "
+        "plans.\n\nThey are:\n\n- Clarity.\n- Capacity."
+    )
+    found = list_sentences(text, split_sentences(text))
+    assert [s.text for s in found] == [
+        "Councillors in a leadership role are expected to: approve business cases and "
+        "resources; set risk tolerances; and require regular progress reports."
+    ]  # "Clarity." and "Capacity." are sentences of their own already
+    assert text[found[0].start : found[0].end].startswith("Councillors in a leadership role")
