@@ -418,7 +418,7 @@ def with_each_side(
     extra = [h for side in sides for h in side[:per_side] if h.chunk.id not in have]
     extra = list({h.chunk.id: h for h in extra}.values())
     keep = max(len(out) - len(extra), k // 2)
-    return out[:keep] + extra[: k - keep] + out[keep:][: max(0, k - keep - len(extra))]
+    return out[:keep] + extra[: k - keep]
 
 
 def _ms(since: float) -> float:

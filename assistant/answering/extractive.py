@@ -229,7 +229,7 @@ def base_scores(
         "organisation",
     )
     said_by = analysis.question.said_by
-    speaker_words = _name_run(said_by) if said_by else []
+    speaker_words = _stemmed_words(said_by) if said_by else []
     for i, cand in enumerate(analysis.candidates):
         s = cand.sentence
         keyword = coverage(cand.terms, term_weights)
@@ -276,7 +276,7 @@ def _spoken_by(line: str | None, speaker: Sequence[str]) -> bool:
     the board" / "Cllr Abi Brown" starting one of its words ("Chairman", "Brown")?"""
     if not line:
         return False
-    words = _name_run(line)
+    words = _stemmed_words(line)
     return any(
         w.startswith(asked)
         for asked in speaker
@@ -571,8 +571,8 @@ _NAME_PHRASE = re.compile(
 )
 
 
-def _name_run(text: str) -> list[str]:
-    """``text``'s content words in order, stemmed, hyphenated names split ("newcastle", "lyme")."""
+def _stemmed_words(text: str) -> list[str]:
+    """``text``'s content words in order, stemmed, hyphenated ones split ("newcastle", "lyme")."""
     words = re.findall(r"[A-Za-z]+", text.lower())
     return [stem(w) for w in words if w not in STOPWORDS]
 
@@ -589,11 +589,11 @@ def names_typed_lower(analysis: Analysis) -> frozenset[str]:
     """The names a question typed in lower case ("the lga transformation network"): the
     passages' capitalised names ("Transformation Network") whose words it uses in a row (a
     council's "Borough Council" may be left off: "newcastle under lyme")."""
-    asked = " " + " ".join(_name_run(analysis.question_text)) + " "
+    asked = " " + " ".join(_stemmed_words(analysis.question_text)) + " "
     found: set[str] = set()
     for cand in analysis.candidates:
         for match in _NAME_PHRASE.finditer(cand.sentence.text):
-            run = _name_run(match.group(0))
+            run = _stemmed_words(match.group(0))
             while len(run) > 2 and run[-1] in GENERIC_NAME_WORDS:
                 run = run[:-1]
             if len(run) >= 2 and f" {' '.join(run)} " in asked:
@@ -897,8 +897,9 @@ def primary_twins(
     """``chosen`` with each catalogue sentence replaced by a primary document's sentence that
     says the same (cosine >= ``primary_twin_cosine``, ``primary_twin_terms`` of its words),
     nearly as relevant, holding every figure and name and most of the question's words the
-    catalogue sentence had: the LGA's own document is cited, not our paraphrase of it (which is dropped when
-    that sentence is shown already)."""
+    catalogue sentence had: the LGA's own document is cited, not our paraphrase of it. When
+    that sentence is in the answer already, the paraphrase goes (and the primary sentence
+    takes its place if it stood later)."""
     primary = hits_primary(analysis)
     if primary.all() or not primary.any():
         return chosen
