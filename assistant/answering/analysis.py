@@ -150,9 +150,10 @@ class Analysis:
     question: QuestionAnalysis = field(default_factory=lambda: analyse_question(""))
     people: dict[str, Person] = field(default_factory=dict)  # initials the documents define
     question_text: str = ""  # the question as asked
-    # candidate -> the line introducing the speaker it quotes ("Cllr Abi Brown, Chairman of
-    # the LGA's Improvement and Innovation Board, said:"), the line itself included
-    speakers: dict[int, str] = field(default_factory=dict)
+    # candidate -> the candidate naming the speaker it quotes ("Cllr Abi Brown, Chairman of
+    # the LGA's Improvement and Innovation Board, said:" above, or "- Rishi Sunak, Minister
+    # ..." below), that line included
+    speakers: dict[int, int] = field(default_factory=dict)
     # hit index -> its retrieval rank (a section's suggestions added after a hit share its
     # rank: they do not push the hits after them down); empty: the hit index itself
     ranks: tuple[int, ...] = ()
@@ -341,11 +342,11 @@ class Analyser:
         seen: set[str] = set()
         all_sentences = []
         people: dict[str, Person] = {}
-        speakers: dict[int, str] = {}
+        speakers: dict[int, int] = {}
         for index, hit in enumerate(hits):
             info = infos[hit.chunk.id]
             all_sentences.append(info.sentences)
-            speaker: str | None = None  # the said-line whose quotation runs on
+            speaker: int | None = None  # the said-line whose quotation runs on
             structure = self._structure(hit.chunk)
             for abbr, person in structure.people.items():
                 people.setdefault(abbr, person)
@@ -370,7 +371,7 @@ class Analyser:
                     terms |= frozenset().union(*(candidates[i].terms for i in quote))
                     attributed[len(candidates)] = quote
                 if sentence.text.endswith(":") and _SAID_LINE.match(sentence.text):
-                    speaker = sentence.text
+                    speaker = len(candidates)
                 elif speaker is not None and not _in_quoted_paragraph(hit.chunk.text, sentence):
                     speaker = None
                 if speaker is not None:
@@ -396,7 +397,7 @@ class Analyser:
             # Who said it is as relevant as what they said ("which minister backed it?").
             sims[line] = max(float(sims[line]), *(float(sims[i]) for i in quote))
             for i in (*quote, line):  # "- Cllr Peter Fleming, Chairman of ..." under a quote
-                speakers.setdefault(i, candidates[line].sentence.text)
+                speakers.setdefault(i, line)
         # The documents' own words for how the question asks ("go first" -> prioritisation)
         # count as the question's words, as they do for the keyword search.
         asked = expand_query(topic)

@@ -246,7 +246,8 @@ def base_scores(
             score -= w.incomplete
         if names and not (cand.terms & names) and _COUNCIL_NAME.search(s.text):
             score -= w.other_council  # about another council than the one asked about
-        if speaker_words and _spoken_by(analysis.speakers.get(i), speaker_words):
+        line = analysis.speakers.get(i) if speaker_words else None
+        if line is not None and _spoken_by(analysis.candidates[line].sentence.text, speaker_words):
             score += w.speaker  # "what did the chair say?": the chair's words, and who they are
         if points_back(s.text):
             score -= w.anaphora  # leans on the sentence before it
@@ -271,11 +272,9 @@ def base_scores(
     return scores - catalogue_echo(analysis, hits_primary(analysis), weights)
 
 
-def _spoken_by(line: str | None, speaker: Sequence[str]) -> bool:
+def _spoken_by(line: str, speaker: Sequence[str]) -> bool:
     """Does the said-line ``line`` introduce the speaker asked about: a word of "the chair of
     the board" / "Cllr Abi Brown" starting one of its words ("Chairman", "Brown")?"""
-    if not line:
-        return False
     words = _stemmed_words(line)
     return any(
         w.startswith(asked)
@@ -801,16 +800,8 @@ def select_sentences(
     answers_part = part_answers(analysis, base, weights)
     before = antecedent(first)
     said = analysis.speakers.get(first) if analysis.question.said_by else None
-    if said is not None and said.endswith(":") and analysis.candidates[first].sentence.text != said:
-        # "What did the chair say?" answered by a quotation: who said it comes first
-        before = next(
-            (
-                j
-                for j, line in analysis.speakers.items()
-                if analysis.candidates[j].sentence.text == line == said
-            ),
-            before,
-        )
+    if said is not None and said != first and analysis.candidates[said].sentence.text.endswith(":"):
+        before = said  # "What did the chair say?" answered by a quotation: who said it first
     chosen = [before, first] if before is not None and before >= 0 else [first]
     words = sum(analysis.candidates[i].sentence.words for i in chosen)
     covered = {t for i in chosen for t in analysis.candidates[i].terms & q_terms}

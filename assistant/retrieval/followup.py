@@ -649,19 +649,23 @@ def _person(d: Discourse) -> str | None:
     return m.text if m else None
 
 
+def _last_reply_mentions(d: Discourse) -> list[Mention]:
+    """What the latest reply (the last turn after the last question) mentions."""
+    turns = [m.turn for m in d.mentions if m.turn > d.last_user_turn]
+    if not turns:
+        return []
+    last = max(turns)
+    return [m for m in d.mentions if m.turn == last]
+
+
 def _person_with_role(d: Discourse, word: str) -> str | None:
     """The one person the latest reply names whose title or role holds ``word`` ("Cllr Peter
     Fleming" for "councillor"), or None when it names none or several such."""
-    turns = [m.turn for m in d.mentions if m.turn > d.last_user_turn]
-    if not turns:
-        return None
     wanted = {"councillor": ("cllr", "councillor")}.get(word.lower(), (word.lower(),))
     found = [
         m.text
-        for m in d.mentions
-        if m.kind == "person"
-        and m.turn == max(turns)
-        and any(w in f"{m.text} {m.role or ''}".lower() for w in wanted)
+        for m in _last_reply_mentions(d)
+        if m.kind == "person" and any(w in f"{m.text} {m.role or ''}".lower() for w in wanted)
     ]
     names = [n for n in found if not any(n != o and n in o for o in found)]  # "Cllr A B" once
     return names[0] if len(names) == 1 else None
@@ -670,11 +674,7 @@ def _person_with_role(d: Discourse, word: str) -> str | None:
 def _named_in_last_reply(d: Discourse, kind: str) -> list[str]:
     """The people (or councils) the latest reply (the last turn after the last question)
     names, in the order it names them."""
-    turns = [m.turn for m in d.mentions if m.turn > d.last_user_turn]
-    if not turns:
-        return []
-    last = max(turns)
-    replies = [m for m in d.mentions if m.kind == kind and m.turn == last]
+    replies = [m for m in _last_reply_mentions(d) if m.kind == kind]
     named: list[str] = []
     for m in sorted(replies, key=lambda m: m.pos):
         if not any(m.text in n or n in m.text for n in named):  # "Cllr Peter Fleming" once
