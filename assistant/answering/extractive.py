@@ -527,6 +527,8 @@ def counts_focus(question: QuestionAnalysis, text: str) -> bool:
         words = re.findall(r"[\w'-]+", match.group("rest"))
         share = [w.lower() for w in words[:3]] == ["per", "cent", "of"]
         if share:
+            if question.taking_part:
+                continue  # ...said something, not how many of them took part
             words = words[3:]  # "99 per cent of chief executives" answers how many of them...
         for k, word in enumerate(words):
             low = word.lower()
@@ -1199,6 +1201,8 @@ _LIST_SYNONYMS = {
     "themes": ("theme", "topic", "area", "strand"),
     "areas": ("area", "theme", "domain", "topic"),
     "headings": ("heading", "area", "theme", "domain", "topic"),
+    "strands": ("strand", "area", "theme", "workstream", "pillar"),
+    "pillars": ("pillar", "area", "theme", "strand", "workstream"),
     "groups": ("group", "network"),
     "subjects": ("subject", "topic", "theme", "issue", "area"),
     # "What kind of things does it look at?": any of the usual names for a list's items.

@@ -91,6 +91,11 @@ _PERSON = re.compile(
 )
 # "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
 # "Who can complete it?", "Who can join the network?": who may take part, not a named person.
+_TAKING_PART = re.compile(
+    r"\bhow\s+many\b.{0,60}?\b(?:went\s+(?:on|to|through)|attended|took\s+part|participated|"
+    r"signed\s+up|enrolled|registered|joined|completed|did\s+(?:the|it|a|an)\b)",
+    re.I,
+)
 _AUDIENCE = re.compile(
     r"^\s*who\s+(?:is|are)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+"
     r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for)(?=\s*(?:[,?.]|and\b|$))"
@@ -303,6 +308,9 @@ class QuestionAnalysis:
     measure: str | None = None  # "what's the population of X": the quantity asked for
     said_by: str | None = None  # "what did the chair of the board say ...": who spoke
     audience: bool = False  # "who is it aimed at / who can complete it?": who it is for
+    # "how many councillors went on / took part in it?": a count of people taking part (a
+    # share of them saying something is no answer)
+    taking_part: bool = False
 
     @property
     def wants_specific(self) -> bool:
@@ -475,6 +483,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             sequel=bool(_SEQUEL.search(q)),
             cost=bool(_COST.search(q)),
             audience=bool(_AUDIENCE.search(q)),
+            taking_part=bool(_TAKING_PART.search(q)),
             many=bool(_MANY.search(q)),
             percentage=bool(_PERCENTAGE.search(q)),
             duration=bool(_DURATION.search(q)),
@@ -548,13 +557,23 @@ def _counted(question: str) -> tuple[str, ...]:
                     for w in re.findall(r"[A-Za-z][\w'-]*", part)
                     if w.lower() not in _COUNT_STOP
                 ]
+                # A verb ends the counted phrase: "how many people ended up in it" counts people.
+                verb = next(
+                    (i for i, w in enumerate(words) if i and _VERB_AFTER_NOUN.match(w)), None
+                )
+                words = words[:verb] if verb is not None else words
                 if words:
                     heads.append(words[-1])
             return tuple(heads)
     return ()
 
 
-_COUNT_STOP_TEXT = "a an the of in on at and or our my your their its"
+_VERB_AFTER_NOUN = re.compile(
+    r"(?!(?:need|speed|seed|feed|shed|hundred|red|bed)$)[a-z]{2,}ed$|(?:up|out|off|down|over)$"
+)
+_COUNT_STOP_TEXT = """a an the of in on at and or our my your their its
+    actually really exactly roughly approximately overall altogether currently typically
+    usually normally ever just"""
 _COUNT_STOP = frozenset(_COUNT_STOP_TEXT.split())
 
 

@@ -304,6 +304,22 @@ def test_a_count_must_count_the_thing_asked_about() -> None:
     assert not draft.refused and "One council" in draft.text
 
 
+def test_a_share_saying_something_does_not_count_who_took_part() -> None:
+    answerer = _answerer()
+    said = _hits("99 per cent of councillors said the Marlow course helped them in their role.")
+    # how many of them said it: the share answers; how many went on it: it does not
+    draft = answerer.answer(
+        "How many councillors said the Marlow course helped?", audience="officer", hits=said
+    )
+    assert not draft.refused and "99 per cent" in draft.text
+    went = answerer.answer(
+        "How many councillors actually went on the Marlow course last year?",
+        audience="officer",
+        hits=said,
+    )
+    assert went.refused and "figure" in went.text
+
+
 def test_the_counted_thing_is_the_head_of_its_phrase() -> None:
     assert analyse_question("How many Corporate Peer Challenges did the LGA run?").counted == (
         "challenges",

@@ -87,6 +87,11 @@ def test_focus_count_role_and_money() -> None:
     # a modal after the counted noun ends it: "people", not "be"
     group = analyse_question("How many people should be in each group?")
     assert group.counted == ("people",)
+    # an adverb after it is not what is counted ("how many people actually did ...")
+    did = analyse_question("how many people actually did the action learning sets?")
+    assert did.counted == ("people",)
+    team = analyse_question("how many people ended up in that team?")
+    assert team.counted == ("people",)
     themes = analyse_question("What were the eight themes of the sessions?")
     assert themes.type == "list" and themes.expected_count == 8
     chair = analyse_question("Who chairs the network and which council does she work for?")
