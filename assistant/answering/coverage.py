@@ -184,6 +184,8 @@ def _phrase_held(phrase: Sequence[str], distinctive: Sequence[str], seen: _Passa
 def _held(word: str, words: set[str], stems: set[str], expansions: dict[str, str]) -> bool:
     if word in words or stem(word) in stems:
         return True
+    if word + "s" in words and len(word) <= 6:
+        return True  # an acronym the passages use in the plural only ("ALS": "ALSs")
     if word[0].isdigit():
         return all(part in words for part in re.split(r"[./]", word) if part)
     expansion = expansions.get(word)

@@ -25,10 +25,21 @@ def load_synonyms(
     )
 
 
+# An acronym ending in S as a question writes it ("ALS", "CMS"): its plural ("ALSs") is a
+# different word to the keyword index's stemmer (which folds "TIExs" onto "TIEx" itself).
+_ACRONYM_IN_S = re.compile(r"\b(?=(?:[a-z]*[A-Z]){2})[A-Z][A-Za-z]{1,4}S\b")
+
+
 def expand_query(query: str, path: Path = SYNONYMS_PATH) -> str:
-    """``query`` with the document words of each phrase it uses appended (each word once)."""
+    """``query`` with the document words of each phrase it uses appended (each word once), and
+    the plural of each acronym ending in S ("ALS" -> "ALSs": documents write "action learning
+    sets (ALSs)")."""
     added: list[str] = []
     for pattern, words in load_synonyms(path):
         if pattern.search(query):
             added += [w for w in words if w.lower() not in query.lower() and w not in added]
+    for acronym in _ACRONYM_IN_S.findall(query):
+        plural = acronym + "s"
+        if plural.lower() not in query.lower() and plural not in added:
+            added.append(plural)
     return f"{query} {' '.join(added)}" if added else query

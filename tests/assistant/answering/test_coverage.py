@@ -46,6 +46,12 @@ def test_names_the_passages_hold_are_not_reported() -> None:
     assert missing_names("What does Priya Okafor chair?", hits) == []
 
 
+def test_an_acronym_the_passages_write_in_the_plural_counts_as_mentioned() -> None:
+    hits = _hits("Three action learning sets (ALSs) met online; the ALSs engaged 11 councillors.")
+    assert missing_names("Who produced the ALS learning document?", hits) == []
+    assert missing_names("Who produced the TUPE learning document?", hits) == ["TUPE"]
+
+
 def test_a_misspelt_name_still_counts_as_mentioned() -> None:
     assert missing_names("Who chairs the Tewksbury Network?", _hits(PASSAGE)) == []
 

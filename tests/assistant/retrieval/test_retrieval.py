@@ -259,6 +259,11 @@ def test_the_keyword_search_finds_the_documents_own_word_for_the_askers() -> Non
     )
     # A phrase matches whole words only: "cabinetry" is not "cabinet".
     assert expand_query("Who makes cabinetry?") == "Who makes cabinetry?"
+    # An acronym ending in S brings its plural, which the keyword index does not stem onto
+    # it; other acronyms' plurals are stemmed onto them already, and words are not acronyms.
+    assert expand_query("Who ran the ALS sessions?") == "Who ran the ALS sessions? ALSs"
+    assert expand_query("Ask Cllr Jones about the TIEx") == "Ask Cllr Jones about the TIEx"
+    assert expand_query("What are LATCos? Yes") == "What are LATCos? Yes"
 
 
 def test_a_catalogue_entrys_sources_list_stands_in_for_the_entry() -> None:
