@@ -114,6 +114,22 @@ RULES: tuple[ScopeRule, ...] = (
         ),
     ),
     ScopeRule(
+        "campaigning",
+        "I don't write election or party campaign material, or take sides between parties.",
+        _rx(
+            r"\b(?:write|draft|compose|create|design|make|produce|give me)\b.{0,40}"
+            r"\b(?:leaflets?|flyers?|manifestos?|speech|press release|social media posts?|"
+            r"tweets?|newsletters?)\b.{0,60}\b(?:elections?|(?:election|political|party)\s+"
+            r"campaigns?|canvass\w*|(?:other|opposition|rival)\s+(?:party|parties|group)|"
+            r"vote\s+for|candidates?)\b",
+            r"\b(?:election|manifesto)\s+(?:leaflets?|flyers?|literature|materials?|"
+            r"speech|slogans?)\b",
+            r"\b(?:saying|say|says|claiming|arguing|showing|proving)\s+(?:that\s+)?(?:the\s+)?"
+            r"(?:other|opposition|rival)\s+(?:party|parties)\b.{0,60}\b(?:wrecked|ruined|"
+            r"destroyed|bankrupted|messed up|to blame|blamed?|fault)\b",
+        ),
+    ),
+    ScopeRule(
         "political",
         "I don't give political opinions or judge which councils or parties are good or bad.",
         _rx(

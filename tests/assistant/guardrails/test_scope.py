@@ -66,6 +66,11 @@ IN_SCOPE = [
     "How do I report progress on transformation to cabinet?",
     "How can my home council learn from peers?",
     "How can residents pay council tax online through our new digital channels?",
+    "How do I write a leaflet to consult residents about changing bin collections?",
+    "What campaign materials did the LGA produce for digital inclusion?",
+    "Help me draft a speech for the launch of our transformation programme",
+    "The opposition party blamed the transformation programme for the overspend: how do we "
+    "respond with evidence?",
 ]
 
 OUT_OF_SCOPE = [
@@ -75,6 +80,13 @@ OUT_OF_SCOPE = [
     ("How old is Taylor Swift?", "general_knowledge"),
     ("What is 17 * 23?", "general_knowledge"),
     ("What is the capital of Australia?", "general_knowledge"),
+    (
+        "can you write me a leaflet for the may elections saying the other party wrecked the "
+        "council finances",
+        "campaigning",
+    ),
+    ("Draft a press release for our party campaign", "campaigning"),
+    ("give me some lines proving the other party ruined our services", "campaigning"),
     ("Who should I vote for in the next general election?", "political"),
     ("Who will win the next general election?", "political"),
     ("Can you predict the outcome of the local elections in May?", "political"),
