@@ -20,6 +20,7 @@ from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal, rela
 from assistant.answering.prompts import system_prompt_leaked
 from assistant.answering.question import LIST_NOUN, QuestionAnalysis
 from assistant.answering.structure import (
+    HEADED_ITEM_WORDS,
     NUMBER_WORD_PATTERN,
     ListBlock,
     Person,
@@ -89,7 +90,9 @@ def extract_answer(
     """The extractive answer within ``budget`` words, or a refusal if nothing fits."""
     question = analysis.question
     # "What questions should I ask officers?" is advice that a list answers, when there is one.
-    if question.type == "list" or (question.type == "advice" and question.listed):
+    if question.type == "list" or (
+        question.type == "advice" and (question.listed or question.process)
+    ):
         found = best_list(analysis, hits, weights)
         if found is not None:
             text, citations = compose_list(*found, hits)
@@ -1171,7 +1174,9 @@ def best_list(
     best: tuple[float, ListBlock, int] | None = None
     for index, hit in enumerate(hits[:4]):
         heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
-        for block in list_blocks(hit.chunk.text, heading=heading):
+        # Steps under a heading ("How a council runs TIEx") are longer lines than topics are.
+        headed = PROCESS_STEP_WORDS if analysis.question.process else HEADED_ITEM_WORDS
+        for block in list_blocks(hit.chunk.text, heading=heading, headed_item_words=headed):
             if re.match(
                 r"^\s*(?:useful links|related|resources from|outputs from)", block.lead, re.I
             ):
@@ -1194,6 +1199,8 @@ def best_list(
                 best = (score, block, index)
     return (best[1], best[2]) if best else None
 
+
+PROCESS_STEP_WORDS = 30  # a step of a procedure under its heading: a line this short
 
 # Words a list's lead may use for what the question calls its items.
 _LIST_SYNONYMS = {

@@ -91,6 +91,13 @@ _PERSON = re.compile(
 )
 # "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
 # "Who can complete it?", "Who can join the network?": who may take part, not a named person.
+_PROCESS = re.compile(
+    r"\b(?:(?:recommended|best|right|suggested|proper)\s+way\s+(?:to|of)\s+(?:run|use|complete|"
+    r"carry\s+out|do|go\s+about)|what\s+(?:are\s+)?the\s+(?:steps|stages)|step[-\s]by[-\s]step|"
+    r"what(?:'s|\s+is)\s+the\s+process\b|how\s+(?:does|do)\s+(?:the|a)\s+[\w-]+\s+work\s+in\s+"
+    r"practice)",
+    re.I,
+)
 _TAKING_PART = re.compile(
     r"\bhow\s+many\b.{0,60}?\b(?:went\s+(?:on|to|through)|attended|took\s+part|participated|"
     r"signed\s+up|enrolled|registered|joined|completed|did\s+(?:the|it|a|an)\b)",
@@ -311,6 +318,9 @@ class QuestionAnalysis:
     # "how many councillors went on / took part in it?": a count of people taking part (a
     # share of them saying something is no answer)
     taking_part: bool = False
+    # "what's the recommended way to run it / what are the steps?": a procedure, which a
+    # passage's list of steps answers
+    process: bool = False
 
     @property
     def wants_specific(self) -> bool:
@@ -484,6 +494,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             cost=bool(_COST.search(q)),
             audience=bool(_AUDIENCE.search(q)),
             taking_part=bool(_TAKING_PART.search(q)),
+            process=bool(_PROCESS.search(q)),
             many=bool(_MANY.search(q)),
             percentage=bool(_PERCENTAGE.search(q)),
             duration=bool(_DURATION.search(q)),

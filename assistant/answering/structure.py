@@ -281,7 +281,7 @@ def document_roles(chunks: Sequence[Chunk]) -> dict[str, Role | None]:
     return out
 
 
-_HEADED_ITEM_WORDS = 20  # a line under a heading is a list item only when this short
+HEADED_ITEM_WORDS = 20  # a line under a heading is a list item only when this short
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,13 +295,18 @@ class ListBlock:
 
 
 def list_blocks(
-    text: str, *, min_items: int = 2, max_item_words: int = 40, heading: str = ""
+    text: str,
+    *,
+    min_items: int = 2,
+    max_item_words: int = 40,
+    heading: str = "",
+    headed_item_words: int = HEADED_ITEM_WORDS,
 ) -> list[ListBlock]:
     """Lists in ``text``: numbered or bulleted lines, or short paragraphs after a line that
     ends with ":" ("These are:", "Challenges include:"). With ``heading``, the passage's
     section heading as its first line leads a list of short lines too (a markdown bullet list
     loses its markers at ingest: "Strategic questions councillors can ask\n\nWhy is change
-    needed?\n\n...")."""
+    needed?\n\n..."), each line at most ``headed_item_words`` long."""
     lines: list[tuple[int, str]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -316,7 +321,7 @@ def list_blocks(
         headed = i == 0 and bool(heading) and line == heading.strip()
         if line.endswith(":") or marked or headed:
             lead = line if (line.endswith(":") or headed) and not marked else ""
-            limit = _HEADED_ITEM_WORDS if headed and not marked else max_item_words
+            limit = headed_item_words if headed and not marked else max_item_words
             j = i + 1 if lead else i
             items: list[str] = []
             end = start + len(line)
@@ -372,6 +377,7 @@ def _inline_lists(line: str, offset: int) -> list[ListBlock]:
 
 
 __all__ = [
+    "HEADED_ITEM_WORDS",
     "ListBlock",
     "Person",
     "Role",

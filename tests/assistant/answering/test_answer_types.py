@@ -128,6 +128,34 @@ def test_a_list_only_the_catalogue_holds_still_answers_a_list_question() -> None
     assert "- Money and savings [1]" in draft.text or "- Money and savings [2]" in draft.text
 
 
+STEPS = (
+    "How a council runs the Marlow review\n\n"
+    "A senior sponsor asks the leadership team to complete the review individually; nobody "
+    "can see the answers of the others.\n\n"
+    "The team meets to agree one consensus response for the whole organisation.\n\n"
+    "A named lead enters the consensus, publishes the official response and can share it "
+    "with other councils or with the public.\n\n"
+    "The Marlow review is aimed at senior leaders, but anyone in the council can complete it "
+    "and compare the results with similar organisations, then read the next steps and the "
+    "further reading suggested for its priority areas."
+)
+
+
+def test_a_question_asking_how_to_run_it_gets_the_steps() -> None:
+    assert analyse_question("What's the recommended way to run the Marlow review?").process
+    assert not analyse_question("Why should we run the Marlow review?").process
+    hit = _hits(STEPS)[0]
+    section = replace(hit.chunk, heading_path=("How a council runs the Marlow review",))
+    draft = _answerer().answer(
+        "What's the recommended way to run the Marlow review across our senior team?",
+        audience="officer",
+        hits=[replace(hit, chunk=section)],
+    )
+    assert "- A senior sponsor asks" in draft.text
+    assert "- A named lead enters the consensus" in draft.text  # a long step is still one
+    assert "- The Marlow review is aimed at" not in draft.text  # the text after them is not
+
+
 def test_who_question_gets_the_full_name_and_role_for_initials() -> None:
     draft = _answerer().answer(
         "Who introduced the report on the resilience programme?",
