@@ -26,7 +26,7 @@ from assistant.guardrails.scope import check_scope, refusal_text
 from assistant.knowledge.filters import resolve_filters
 from assistant.retrieval import CachedEmbedder, Retriever
 from assistant.retrieval.rewrite import rewrite_question, rewrite_with_model
-from assistant.text.terms import spell_out_shorthand
+from assistant.text.terms import content_terms, spell_out_shorthand
 from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
 
 if TYPE_CHECKING:
@@ -335,9 +335,13 @@ class Assistant:
 
     def _retrieve(self, question: str, filters: Filters | None) -> list[Hit]:
         """The question's passages; a comparison's two sides are also looked up on their own
-        (``with_each_side``)."""
+        (``with_each_side``), and so is the post a "which minister ...?" question asks about
+        (``with_post``)."""
         hits = self.retriever.retrieve(question, filters=filters)
         asked = analyse_question(question)
+        if asked.type == "person" and asked.role:
+            found = self.retriever.retrieve(asked.role, filters=filters, k=POST_PASSAGES)
+            return with_post(hits, found, question=question, role=asked.role)
         if asked.type != "comparison" or len(asked.parts) != 2:
             return hits
         sides = [self.retriever.retrieve(part, filters=filters) for part in asked.parts]
@@ -419,6 +423,19 @@ def with_each_side(
     extra = list({h.chunk.id: h for h in extra}.values())
     keep = max(len(out) - len(extra), k // 2)
     return out[:keep] + extra[: k - keep]
+
+
+POST_PASSAGES = 3  # passages looked up for the post alone ("minister")
+
+
+def with_post(hits: Sequence[Hit], found: Sequence[Hit], *, question: str, role: str) -> list[Hit]:
+    """``hits`` with the best passage naming the post asked about (``found``: the passages
+    for the post's words alone) in place of the last one, when it shares a word with the
+    question besides the post: "which minister backed the tool?" needs the passage where a
+    minister is quoted, which the question as a whole ranks below the tool's own pages."""
+    topic = content_terms(question) - content_terms(role)
+    about = [h for h in found if content_terms(h.chunk.text) & topic]
+    return with_each_side(hits, [about], k=len(hits), per_side=1)
 
 
 def _ms(since: float) -> float:

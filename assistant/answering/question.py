@@ -80,6 +80,8 @@ _PERSON = re.compile(
     r"|\bwhich\s+(?:[a-z]+\s+)?(?:person|people|officer|councillor|minister|member|speaker|"
     r"chair|director|leader|chief\s+executive)\b"
     r"|\bwhose\b|\bname\s+of\s+the\s+(?:person|chair|officer)\b"
+    # "... gave a quote when it came out, who was it?": the question closes on "who"
+    r"|[,;:]\s*who\s+(?:was|is|were|are)\s+(?:it|that|this|they|he|she)\s*\??\s*$"
     r"|\bjob\s+title\s+(?:of|does|did)\b"
     # "What role does Susan Attard / she have?" asks a title; "what role does culture play?"
     # asks what something does.

@@ -288,3 +288,23 @@ def test_a_comparisons_sides_each_bring_their_best_passages() -> None:
     merged = [h.chunk.document_id for h in with_each_side(question, sides, k=6)]
     # each side's best two not already in ("a" is), in place of the question's last ones
     assert merged == ["a", "b", "c", "d", "x", "z"]
+
+
+def test_a_post_holder_question_brings_the_passage_naming_the_post() -> None:
+    from assistant.service import with_post
+    from tests.helpers import make_chunk
+
+    def hit(name: str, text: str) -> Hit:
+        return Hit(chunk=make_chunk(name, 0, text), score=1.0)
+
+    question = "Which minister backed the Marlow tool when it came out?"
+    hits = [hit(n, f"The Marlow tool {n}.") for n in ("a", "b", "c", "d")]
+    found = [
+        hit("budget", "The minister announced the national budget."),  # another topic
+        hit("quote", "Sharing the Marlow tool helps every council. Pat Lee, Minister for Towns"),
+    ]
+    merged = with_post(hits, found, question=question, role="minister")
+    # the passage quoting a minister about the tool, in place of the last hit
+    assert [h.chunk.document_id for h in merged] == ["a", "b", "c", "quote"]
+    # nothing about the topic: the hits stay as they were
+    assert with_post(hits, found[:1], question=question, role="minister") == hits

@@ -94,6 +94,10 @@ def test_focus_count_role_and_money() -> None:
     assert team.counted == ("people",)
     themes = analyse_question("What were the eight themes of the sessions?")
     assert themes.type == "list" and themes.expected_count == 8
+    # a question closing on "who was it?" asks for a person, and the post it names
+    quote = analyse_question("a minister gave a quote about the tool when it came out, who was it?")
+    assert quote.type == "person" and quote.role == "minister"
+    assert analyse_question("The tool is aimed at leaders, who is it for?").type != "person"
     chair = analyse_question("Who chairs the network and which council does she work for?")
     assert chair.type == "person" and chair.wants_role
     often = analyse_question("How often did they meet, and was it online or in person?")
