@@ -54,7 +54,10 @@ _PLURAL_LIST_NOUNS = (
     r"subjects|sorts"
 )
 
-_OPENER = r"^\s*(?:(?:so|and|ok)\s*,?\s*)?"  # "So, which ...", "and who ..."
+# "So, which ...", "and who ...", "as a councillor, how can I ..."
+_OPENER = (
+    r"^\s*(?:(?:so|and|ok)\s*,?\s*)?(?:as\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s*,?\s*)?"
+)
 # "How were the offers grouped?": how a list is arranged.
 _GROUPING = r"(?:grouped|organi[sz]ed|divided|split|structured|arranged|categori[sz]ed)"
 

@@ -272,6 +272,14 @@ def _in_a_name(match: re.Match[str], rule: Rule) -> bool:
     return bool(near & {p + e for p in plain for e in ("", "s", "d", "es")})
 
 
+def _echoes(match: re.Match[str], replacement: str) -> bool:
+    """Would ``replacement`` repeat a content word written within three words of the match?"""
+    before = _WORD_AT.findall(match.string[: match.start()])[-3:]
+    after = _WORD_AT.findall(match.string[match.end() :])[:3]
+    near = content_terms(" ".join(before + after))
+    return bool(near & content_terms(replacement))
+
+
 # After a capitalised word, the rest of a name: a capitalised word, maybe after a joiner.
 _NAME_GOES_ON = re.compile(r"\s*(?:(?:and|of|for|&|in|the)\s+){0,2}[A-Z]")
 
@@ -312,6 +320,8 @@ def replace_words(text: str, rules: Sequence[Rule] | None = None) -> str:
                 )
             if "{x}" in new:
                 new = new.replace("{x}", match.group("x"))
+            if _echoes(match, new):
+                return found  # "training and upskilling" must not read "training and training"
             if found[:1].isupper():
                 new = new[:1].upper() + new[1:]
             return "\x00" + new

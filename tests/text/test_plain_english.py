@@ -60,6 +60,9 @@ def test_word_list_loads_and_is_reviewed_size() -> None:
         ("The pilot demonstrated value", "The pilot showed value"),
         ("However, it worked", "But it worked"),
         ("They facilitate sessions", "They help sessions"),
+        # no swap that would repeat a word beside it ("training and training")
+        ("Training and upskilling staff helps", "Training and upskilling staff helps"),
+        ("Upskilling staff helps", "Training staff helps"),
     ],
 )
 def test_replace_words(before: str, after: str) -> None:

@@ -94,6 +94,8 @@ def test_focus_count_role_and_money() -> None:
     assert team.counted == ("people",)
     themes = analyse_question("What were the eight themes of the sessions?")
     assert themes.type == "list" and themes.expected_count == 8
+    # "as a councillor, how can I ...?" asks for advice like "how can I ...?"
+    assert analyse_question("as a councillor how can i push a data led approach?").type == "advice"
     # a question closing on "who was it?" asks for a person, and the post it names
     quote = analyse_question("a minister gave a quote about the tool when it came out, who was it?")
     assert quote.type == "person" and quote.role == "minister"
