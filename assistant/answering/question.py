@@ -269,7 +269,14 @@ _FOCUS_AFTER = re.compile(
     r"\bhow\s+(?:many|much)\s+(?P<x>(?:[\w'-]+\s+){0,2}?[\w'-]+?)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|took|take|in|of|on|at|for|said|say|says|attended|joined|used|use|met|received|responded|reported|signed|completed|participated|got|work|worked|went|came|from|across|should|must|might|may|shall|need|needs|ought)\b",
     re.I,
 )
-_FOCUS_NOUN_AFTER_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<x>[\w'-]+)", re.I)
+# ...else the words after "how many" up to a word that cannot be in the noun phrase:
+# "how many separate improvement offers made up the programme" -> "separate improvement offers"
+_FOCUS_NOUN_AFTER_HOW_MANY = re.compile(
+    r"\bhow\s+many\s+(?P<x>[\w'-]+(?:\s+(?!(?:the|a|an|this|that|these|those|there|we|they|"
+    r"it|its|our|their|to|with|by|as|than|per|each|every|last|this|next|made|make|up|out|"
+    r"overall|actually|really|exactly)\b)[\w'-]+){0,2})",
+    re.I,
+)
 _FOCUS_WHAT_X = re.compile(
     r"\bwhat\s+(?:actually\s+|exactly\s+)?(?:is|was|are|were)\s+(?:actually\s+|exactly\s+)?"
     r"(?:the|an?)\s+(?P<x>(?:total\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}?)\s*(?:[,?]|$|\s+(?:for|in|of|on|at|and|that|which|when)\b)",
@@ -551,9 +558,22 @@ _ASKED_ACRONYM = re.compile(
 )
 
 
+# "... keeps going on about LATCos, what does that even stand for?": the acronym named before.
+_WHAT_DOES_THAT_MEAN = re.compile(
+    r"\bwhat\s+(?:does|do|is)\s+(?:that|it|this|they)\s+(?:even\s+|actually\s+|exactly\s+)?"
+    r"(?:mean|stand\s+for|short\s+for)\b",
+    re.I,
+)
+_ACRONYM_WORD = re.compile(rf"\b{_ACRONYM_TOKEN}")
+
+
 def _asked_acronym(question: str) -> str | None:
     match = _ASKED_ACRONYM.search(question)
     found = next((a for a in match.groups() if a), None) if match else None
+    that = _WHAT_DOES_THAT_MEAN.search(question) if found is None else None
+    if that:
+        named = _ACRONYM_WORD.findall(question[: that.start()])
+        found = named[-1] if named else None
     if found and found.endswith("s") and len(found) > 3 and sum(map(str.isupper, found)) >= 2:
         found = found[:-1]  # "What are LATCos?"
     return found
@@ -578,6 +598,11 @@ def _counted(question: str) -> tuple[str, ...]:
                     (i for i, w in enumerate(words) if i and _VERB_AFTER_NOUN.match(w)), None
                 )
                 words = words[:verb] if verb is not None else words
+                if pattern is _FOCUS_NOUN_AFTER_HOW_MANY:
+                    # No verb found to end it: the last plural in the first words ("separate
+                    # improvement offers made up", "officers belong to", "sessions am I").
+                    plural = [w for w in words if re.fullmatch(r"[a-z'-]{3,}[^su']s", w)]
+                    words = plural[-1:] or words[:1]
                 if words:
                     heads.append(words[-1])
             return tuple(heads)

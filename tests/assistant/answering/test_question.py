@@ -90,6 +90,16 @@ def test_focus_count_role_and_money() -> None:
     # an adverb after it is not what is counted ("how many people actually did ...")
     did = analyse_question("how many people actually did the action learning sets?")
     assert did.counted == ("people",)
+    offers = analyse_question("How many separate improvement offers made up the programme?")
+    assert offers.counted == ("offers",)  # not "separate", the first word after "how many"
+    belong = analyse_question("Roughly how many officers belong to the AI network?")
+    assert belong.counted == ("officers",)
+    sessions = analyse_question("If I sign up, how many sessions am I committing to?")
+    assert sessions.counted == ("sessions",)
+    # "what does that stand for?" asks about the acronym named before it
+    latco = analyse_question("the doc keeps going on about LATCos, what does that even stand for")
+    assert latco.acronym == "LATCo"
+    assert analyse_question("what does that mean for us?").acronym is None
     team = analyse_question("how many people ended up in that team?")
     assert team.counted == ("people",)
     themes = analyse_question("What were the eight themes of the sessions?")
