@@ -140,7 +140,9 @@ _NUMBER = re.compile(
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|proportion|share|per\s*cent|"
     r"amount|figure|total)\b|\bhow\s+big\b|\bwhat\s+size\b"
     r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:budget|cost|"
-    r"price|salary|headcount|population|turnover|spend|value|amount|sum)\b"
+    r"price|salary|headcount|population|turnover|spend|value|amount|sum|"
+    r"(?:funding|grant|allocation)(?!\s+(?:agreements?|models?|arrangements?|streams?|bids?|"
+    r"rounds?|programmes?|offers?|for\s+what|for\s*\??\s*$)))\b"
     r"|\bwhat\s+savings\s+(?:has|have|had|did|does|do|is|are|was|were)\b"
     r"|\bwhat(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:[\w'\u2019-]+\s+){0,5}?"
     r"(?:savings?|spending|financial|budget)\s+(?:target|gap)s?\b"
@@ -151,7 +153,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _DATE = re.compile(
-    rf"{_OPENER}when\b"
+    rf"{_OPENER}when(?:s|'s|\u2019s)?\b"  # "whens the next meeting?"
     r"|\bwhat(?:'s|\u2019s|\s+is|\s+was)\s+the\s+(?:\w+\s+)?(?:deadline|closing\s+date)\b"
     r"|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
     r"|\bwhich\s+(?:year|month|date)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"

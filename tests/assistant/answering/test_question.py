@@ -96,6 +96,12 @@ def test_focus_count_role_and_money() -> None:
     assert belong.counted == ("officers",)
     sessions = analyse_question("If I sign up, how many sessions am I committing to?")
     assert sessions.counted == ("sessions",)
+    # "what was the total funding ...?" asks an amount; "the funding agreement" names a thing
+    funding = analyse_question("What was the total funding DLUHC put into the programme?")
+    assert funding.type == "number" and funding.money
+    assert analyse_question("What was the funding agreement for 2023/24?").type != "number"
+    assert analyse_question("What is the funding for?").type != "number"
+    assert analyse_question("whens the next network meeting?").type == "date"
     # "what does that stand for?" asks about the acronym named before it
     latco = analyse_question("the doc keeps going on about LATCos, what does that even stand for")
     assert latco.acronym == "LATCo"
