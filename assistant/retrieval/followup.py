@@ -705,6 +705,10 @@ def _list_label(d: Discourse) -> str:
     return f" (from {_the(d.list_topic)})" if d.list_topic else ""
 
 
+_COUNT_WORDS_TEXT = "two three four five six seven eight nine ten eleven twelve both"
+_COUNT_WORDS = frozenset(_COUNT_WORDS_TEXT.split())
+
+
 def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) -> str | None:
     """``question`` with its references to earlier turns spelled out, or None when it has none
     this module can resolve. ``pronouns=False`` (a long question naming its own subject) keeps
@@ -815,6 +819,14 @@ def _resolve_with(
             # A long list stays readable: its topic alone ("TIEx's focus areas").
             short = len(items.split()) <= _SHORT_LIST_WORDS
             return f"{_the(label)} ({items})" if short else _the(label)
+        if noun in _COUNT_WORDS or noun.isdigit():
+            # "those three": the items of the reply's list, or left for the context to carry
+            if not d.items:
+                return m.group(0)
+            changed = True
+            items = ", ".join(d.items)
+            label = d.list_topic or d.topic
+            return f"{_the(label)} ({items})" if label else items
         # "those skills" after "... the right data skillsets": the reply's phrase.
         said = re.search(
             rf"\b(?:(?P<mod>[a-z][\w-]+)\s+)?(?P<head>{re.escape(stem)}\w*)", d.last_reply

@@ -323,6 +323,19 @@ def test_those_headings_are_the_listed_items() -> None:
     assert out.endswith("Control, Culture) measured anywhere?")
 
 
+def test_those_three_are_the_listed_items() -> None:
+    turns = convo(
+        (
+            "What peer challenges are in the 2023/24 programme?",
+            "It focuses on three: Corporate Peer Challenges, Finance Peer Challenges and "
+            "Governance Peer Challenges.",
+        )
+    )
+    out = rewrite_question("any others apart from those three?", turns)
+    assert "Corporate Peer Challenges" in out and "Governance Peer Challenges" in out
+    assert "the three" not in out  # not the reply's bare number
+
+
 def test_no_list_no_ordinal_rewrite() -> None:
     assert resolve("What is the first step?", MINUTES, pronouns=False) is None
 
