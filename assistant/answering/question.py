@@ -94,8 +94,7 @@ _PERSON = re.compile(
     r"|\brole\s+of\s+(?=(?-i:(?:Cllr\s+|Dr\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+))",
     re.I,
 )
-# "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
-# "Who can complete it?", "Who can join the network?": who may take part, not a named person.
+# "What's the recommended way to run it?", "what are the steps?": a procedure.
 _PROCESS = re.compile(
     r"\b(?:(?:recommended|best|right|suggested|proper)\s+way\s+(?:to|of)\s+(?:run|use|complete|"
     r"carry\s+out|do|go\s+about)|what\s+(?:are\s+)?the\s+(?:steps|stages)|step[-\s]by[-\s]step|"
@@ -103,11 +102,14 @@ _PROCESS = re.compile(
     r"practice)",
     re.I,
 )
+# "How many councillors went on it / took part?": people taking part, counted.
 _TAKING_PART = re.compile(
     r"\bhow\s+many\b.{0,60}?\b(?:went\s+(?:on|to|through)|attended|took\s+part|participated|"
     r"signed\s+up|enrolled|registered|joined|completed|did\s+(?:the|it|a|an)\b)",
     re.I,
 )
+# "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
+# "Who can complete it?", "Who can join the network?": who may take part, not a named person.
 _AUDIENCE = re.compile(
     r"^\s*who\s+(?:is|are)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+"
     r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for)(?=\s*(?:[,?.]|and\b|$))"
@@ -275,7 +277,7 @@ _FOCUS_AFTER = re.compile(
 # "how many separate improvement offers made up the programme" -> "separate improvement offers"
 _FOCUS_NOUN_AFTER_HOW_MANY = re.compile(
     r"\bhow\s+many\s+(?P<x>[\w'-]+(?:\s+(?!(?:the|a|an|this|that|these|those|there|we|they|"
-    r"it|its|our|their|to|with|by|as|than|per|each|every|last|this|next|made|make|up|out|"
+    r"it|its|our|their|to|with|by|as|than|per|each|every|last|next|made|make|up|out|"
     r"overall|actually|really|exactly)\b)[\w'-]+){0,2})",
     re.I,
 )
