@@ -233,6 +233,22 @@ def _context(history: Sequence[Turn]) -> tuple[str, list[str], str | None]:
     return previous, entities, topic_phrase(previous) or inherited
 
 
+_THEY = re.compile(r"\b(?:they|them|their)\b", re.I)
+# "the productivity plans", "its savings targets": a plural noun phrase after a determiner.
+_PLURAL_PHRASE = re.compile(
+    r"\b(?:the|its|their|those|these)\s+(?:[a-z-]+\s+){0,2}?(?P<head>[a-z-]{3,}[^su\W]s)\b"
+)
+
+
+def _other_plural(previous: str, agent: str) -> bool:
+    """Does ``previous`` name a plural thing ("the productivity plans") besides ``agent``, a
+    singular name, that "they" / "them" could point at instead?"""
+    if agent.lower().endswith("s"):
+        return False
+    rest = previous.replace(agent, " ")
+    return bool(_PLURAL_PHRASE.search(rest))
+
+
 def rewrite_question(question: str, history: Sequence[Turn]) -> str:
     """A standalone version of ``question`` given the conversation so far (deterministic).
 
@@ -266,6 +282,10 @@ def rewrite_question(question: str, history: Sequence[Turn]) -> str:
 
     agent = prev_entities[0] if prev_entities else topic
     thing = topic or (prev_entities[-1] if len(prev_entities) > 1 else None) or agent
+    if agent and _THEY.search(question) and _other_plural(previous, agent):
+        # "Did the Transformation Network discuss the productivity plans? What did members
+        # share about them?": "them" may be the plans, not the network - keep both in view.
+        return context_fallback
     words = question.split()
     out: list[str] = []
     done: set[str] = set()  # replaced referents: each is written once

@@ -183,3 +183,13 @@ def test_a_question_going_on_with_and_is_a_follow_up() -> None:
     assert rewrite_question("and what did Cornwall Council do next?", prev) == (
         "and what did Cornwall Council do next?"
     )
+
+
+def test_they_keeps_a_plural_thing_of_the_last_question_in_view() -> None:
+    plans = "Did the Transformation Network ever discuss the productivity plans councils wrote?"
+    out = rewrite_question("What did members share about them?", history(plans))
+    # "them" may be the plans, not the network: the last question is kept whole
+    assert "productivity plans" in out and out.endswith("What did members share about them?")
+    # with no other plural there, "they" is the organisation named
+    out = rewrite_question("What did they learn?", history(BRIGHTON))
+    assert out.startswith("What did Brighton and Hove City Council learn")
