@@ -614,7 +614,7 @@ def _counted(question: str) -> tuple[str, ...]:
 
 
 _VERB_AFTER_NOUN = re.compile(
-    r"(?!(?:need|speed|seed|feed|shed|hundred|red|bed)$)[a-z]{2,}ed$|(?:up|out|off|down|over)$"
+    r"(?!(?:need|speed|seed|feed|shed|hundred)$)[a-z]{2,}ed$|(?:up|out|off|down|over)$"
 )
 _COUNT_STOP_TEXT = """a an the of in on at and or our my your their its
     actually really exactly roughly approximately overall altogether currently typically
