@@ -35,6 +35,23 @@ class Embedder(Protocol):
         ...
 
 
+@runtime_checkable
+class QueryPassageEmbedder(Protocol):
+    """An embedding model that encodes questions and passages differently (e5's "query: " and
+    "passage: " prefixes): the second dense retriever (``assistant.index.second_dense``)."""
+
+    model_id: str
+    dimension: int
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, dimension) L2-normalised float32 vectors of questions."""
+        ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, dimension) L2-normalised float32 vectors of passages."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class TextVectors:
     """One chunk's stored sentence and heading vectors (``assistant.answering.passage_vectors``):

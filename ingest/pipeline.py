@@ -492,6 +492,34 @@ class _Progress:
         self._progress.update(self._task, advance=docs, rates=rates)
 
 
+@contextmanager
+def _step_bar(enabled: bool, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress line on stderr for one step of ``total`` items, fed ``(done, total)``;
+    nothing is shown when disabled or when the step has no work."""
+    if not enabled:
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task: Any = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                task = bar.add_task(label, total=total)
+            bar.update(task, completed=done)
+
+        yield update
+
+
 # Bump when loaders or chunking change how the same bytes become chunks, so that re-ingest parses
 # every file again (a changed chunking *setting* is detected on its own).
 FINGERPRINT_VERSION = "2"  # 2: "## Not confirmed" sections left out (eec51f8)
@@ -559,7 +587,7 @@ class Pipeline:
                 reports, embedded = self._consume(_prefetch(items, PREFETCH_DOCUMENTS), bar)
             if prune:
                 reports.extend(self._prune(folders, known, seen))
-            self._finish()
+            self._finish(progress)
         return IngestReport((*failures, *reports), time.perf_counter() - start, embedded)
 
     def index_documents(self, documents: Sequence[Document]) -> IngestReport:
@@ -930,8 +958,20 @@ class Pipeline:
                 reports.append(DocumentReport(record.source, "removed", len(record.chunk_ids)))
         return reports
 
-    def _finish(self) -> None:
+    def _sync_second(self, progress: bool) -> int:
+        """Bring the second dense retriever's vectors in step with the catalogue (new and
+        changed chunks embedded, removed ones deleted); see ``assistant.index.second_dense``."""
+        second = self.index.second
+        if second is None:
+            return 0
+        with _step_bar(
+            progress, f"second retriever ({self.settings.retrieval.second_dense})"
+        ) as bar:
+            return second.sync(self.index.catalog, progress=bar)
+
+    def _finish(self, progress: bool = False) -> None:
         self._embed_passages()
+        self._sync_second(progress)
         self.index.catalog.set_meta(META_CHUNKING, self._chunking_signature())
         self.index.catalog.set_meta(META_LAST_INGEST, _now())
 

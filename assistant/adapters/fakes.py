@@ -1,7 +1,8 @@
 """In-process fakes for the ports: deterministic, fast, no torch, no Chroma, no network.
 
 - ``HashEmbedder``: hashed word unigrams and bigrams in 384 dimensions, L2-normalised, so texts
-  sharing words are similar (good enough for retrieval tests, not for quality).
+  sharing words are similar (good enough for retrieval tests, not for quality);
+  ``HashQueryPassageEmbedder`` the same for the second dense retriever.
 - ``MemoryVectorStore``: exact cosine search over a dict of vectors.
 - ``MemoryCatalog``: the catalogue and a small in-Python BM25 keyword index.
 """
@@ -63,6 +64,22 @@ class HashEmbedder:
     def count_tokens(self, text: str) -> int:
         """Words and punctuation marks: close enough to a WordPiece count for chunk sizing."""
         return len(_TOKEN.findall(text))
+
+
+class HashQueryPassageEmbedder:
+    """``ports.QueryPassageEmbedder`` over ``HashEmbedder`` (questions and passages alike), the
+    fake second retriever's model (model_id "fake-hash-qp-384")."""
+
+    def __init__(self, dimension: int = 384, model_id: str | None = None) -> None:
+        self._hash = HashEmbedder(dimension, model_id or f"fake-hash-qp-{dimension}")
+        self.model_id = self._hash.model_id
+        self.dimension = dimension
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._hash.embed(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._hash.embed(texts)
 
 
 class MemoryVectorStore:

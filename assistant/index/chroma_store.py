@@ -109,17 +109,25 @@ class ChromaVectorStore:
         self._max_batch = max(1, int(client.get_max_batch_size()))
 
     @classmethod
-    def from_settings(cls, settings: Settings, model_id: str, dimension: int) -> ChromaVectorStore:
-        return cls(make_client(settings), settings.collection, model_id, dimension)
+    def from_settings(
+        cls, settings: Settings, model_id: str, dimension: int, *, name: str | None = None
+    ) -> ChromaVectorStore:
+        """The collection ``name`` (default: ``settings.collection``) for this model."""
+        return cls(make_client(settings), name or settings.collection, model_id, dimension)
 
     @staticmethod
     def drop(settings: Settings) -> None:
-        """Delete the collection (server mode) or the local Chroma folder (for --rebuild)."""
+        """Delete the collections (server mode: the index's and its second retriever's) or the
+        local Chroma folder (for --rebuild)."""
         if settings.chroma_host:
             client = make_client(settings)
             existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
-            if settings.collection in existing:
-                client.delete_collection(settings.collection)
+            ours = {
+                settings.collection,
+                f"{settings.collection}_e5",
+            }  # second_dense.collection_name
+            for name in sorted(existing & ours):
+                client.delete_collection(name)
             return
         from chromadb.api.shared_system_client import SharedSystemClient
 

@@ -21,7 +21,8 @@ from assistant.errors import (
     IndexNotFoundError,
     StorageError,
 )
-from assistant.ports import Catalog, Embedder, KeywordIndex, VectorStore
+from assistant.index.second_dense import SecondDense, open_second_dense
+from assistant.ports import Catalog, Embedder, KeywordIndex, QueryPassageEmbedder, VectorStore
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class IndexStats:
     last_ingest: str | None
     data_dir: str
     vector_store: str
+    second_dense: str | None = None  # "<model>: <n> vectors" when the second retriever is on
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +61,7 @@ class IndexStats:
             "last_ingest": self.last_ingest,
             "data_dir": self.data_dir,
             "vector_store": self.vector_store,
+            "second_dense": self.second_dense,
         }
 
 
@@ -87,6 +90,7 @@ class Index:
     keyword: KeywordIndex
     vectors: VectorStore
     settings: Settings
+    second: SecondDense | None = None  # the second dense retriever (retrieval.second_dense)
 
     @classmethod
     def open(
@@ -143,16 +147,29 @@ class Index:
             built_with = vectors.embedding_model()
             if built_with is not None and check_model:
                 _check_model(settings, built_with, embedder)
+            second = open_second_dense(settings, check_model=check_model)
         except BaseException:
             catalog.close()
             raise
         return cls(
-            embedder=embedder, catalog=catalog, keyword=catalog, vectors=vectors, settings=settings
+            embedder=embedder,
+            catalog=catalog,
+            keyword=catalog,
+            vectors=vectors,
+            settings=settings,
+            second=second,
         )
 
     @classmethod
-    def in_memory(cls, embedder: Embedder | None = None, settings: Settings | None = None) -> Index:
-        """A throwaway index with the fakes (MemoryCatalog, MemoryVectorStore); for tests."""
+    def in_memory(
+        cls,
+        embedder: Embedder | None = None,
+        settings: Settings | None = None,
+        *,
+        second: QueryPassageEmbedder | None = None,
+    ) -> Index:
+        """A throwaway index with the fakes (MemoryCatalog, MemoryVectorStore); for tests.
+        With ``second``, a second dense retriever over that model (in memory too)."""
         from assistant.adapters.fakes import HashEmbedder, MemoryCatalog, MemoryVectorStore
 
         embedder = embedder or HashEmbedder()
@@ -165,6 +182,11 @@ class Index:
             keyword=catalog,
             vectors=MemoryVectorStore(embedder.model_id, embedder.dimension),
             settings=settings or Settings.model_validate({"vector_store": "memory"}),
+            second=(
+                SecondDense(second, MemoryVectorStore(second.model_id, second.dimension))
+                if second is not None
+                else None
+            ),
         )
 
     @staticmethod
@@ -233,6 +255,11 @@ class Index:
                 f"chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
                 if self.settings.vector_store == "chroma" and self.settings.chroma_host
                 else self.settings.vector_store
+            ),
+            second_dense=(
+                f"{self.second.embedder.model_id}: {self.second.vectors.count()} vectors"
+                if self.second is not None
+                else None
             ),
         )
 

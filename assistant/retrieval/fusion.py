@@ -22,8 +22,38 @@ class Fused(NamedTuple):
     kw_score: float | None
 
 
+def fuse_dense(
+    first: Sequence[tuple[str, float]],
+    second: Sequence[tuple[str, float]],
+    *,
+    k: int = 60,
+    weight: float = 1.0,
+) -> list[tuple[str, float | None]]:
+    """One dense ranking from two models' rankings of ``(id, cosine)``, best first.
+
+    Reciprocal rank fusion: ``1 / (k + first_rank) + weight / (k + second_rank)`` with 1-based
+    ranks; a list that misses an id contributes nothing. Each id keeps the first model's cosine
+    (None when only the second found it): the two models' cosines are on different scales, and
+    the refusal evidence was calibrated on the first's. Ties keep the better first rank.
+    """
+    first_rank = {cid: rank for rank, (cid, _) in reversed(list(enumerate(first, start=1)))}
+    second_rank = {cid: rank for rank, (cid, _) in reversed(list(enumerate(second, start=1)))}
+    cosine = {cid: float(score) for cid, score in reversed(first)}
+    big = 1 << 30
+
+    def fused(cid: str) -> float:
+        a, b = first_rank.get(cid), second_rank.get(cid)
+        return (1 / (k + a) if a else 0.0) + (weight / (k + b) if b else 0.0)
+
+    ids = sorted(
+        first_rank.keys() | second_rank.keys(),
+        key=lambda c: (-fused(c), first_rank.get(c, big), second_rank.get(c, big), c),
+    )
+    return [(cid, cosine.get(cid)) for cid in ids]
+
+
 def fuse(
-    dense: Sequence[tuple[str, float]],
+    dense: Sequence[tuple[str, float | None]],
     keyword: Sequence[tuple[str, float]],
     *,
     k: int = 60,
@@ -41,9 +71,9 @@ def fuse(
     counts as if it also topped the dense list.
     """
     w_dense, w_keyword = weights
-    dense_pos: dict[str, tuple[int, float]] = {}
+    dense_pos: dict[str, tuple[int, float | None]] = {}
     for rank, (cid, score) in enumerate(dense, start=1):
-        dense_pos.setdefault(cid, (rank, float(score)))
+        dense_pos.setdefault(cid, (rank, None if score is None else float(score)))
     kw_pos: dict[str, tuple[int, float]] = {}
     for rank, (cid, score) in enumerate(keyword, start=1):
         kw_pos.setdefault(cid, (rank, float(score)))

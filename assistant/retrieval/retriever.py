@@ -4,7 +4,8 @@ The ``Retriever`` runs these steps, each switchable in ``RetrievalSettings``:
 
 1. dense: embed the query, over-fetch from the vector index, keep ids the catalogue holds (the
    catalogue is the source of truth, so readers see a document's old or new version, never half,
-   while it is being re-ingested);
+   while it is being re-ingested); with a second dense model (``retrieval.second_dense``), the
+   two models' rankings are fused first (``fuse_dense``);
 2. keyword: BM25-style search over chunk texts;
 3. ``fuse``: weighted reciprocal rank fusion; every ``Hit`` keeps both ranks and scores;
 4. metadata filters (``Filters``), applied in Python after over-fetching (Chroma ``where``
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from assistant.retrieval.fusion import dedupe, fuse, merge_neighbours
+from assistant.retrieval.fusion import dedupe, fuse, fuse_dense, merge_neighbours
 from assistant.retrieval.synonyms import expand_query
 from assistant.text.sentences import split_sentences
 from assistant.types import Chunk, Filters, Hit, is_catalogue
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from assistant.index import Index
     from assistant.ports import Embedder, Reranker
     from assistant.settings import RetrievalSettings
+
+
+SECOND_POOL = 4  # with a second dense model, each model's ranking is read this many times deeper
 
 
 class Retriever:
@@ -113,9 +117,20 @@ class Retriever:
             hits = self.expand(hits)
         return hits
 
-    def _dense(self, query: str, n: int) -> list[tuple[str, float]]:
+    def _dense(self, query: str, n: int) -> list[tuple[str, float | None]]:
+        """The first model's top ``n``, or with the second dense retriever on, the top ``n`` of
+        both models' rankings fused (each ranking reaches ``SECOND_POOL`` times deeper, so a
+        passage one model ranks low still gets the other's vote)."""
         vector = self.embedder.embed([query])[0]
-        return self.index.vectors.query(vector, n)
+        second = self.index.second
+        weight = self.settings.second_dense_weight
+        if second is None or weight <= 0:
+            return list(self.index.vectors.query(vector, n))
+        pool = n * SECOND_POOL
+        first = self.index.vectors.query(vector, pool)
+        return fuse_dense(first, second.query(query, pool), k=self.settings.rrf_k, weight=weight)[
+            :n
+        ]
 
     def rescore(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
         """Re-order ``hits`` by a blend of fused score and best-sentence cosine to the query.

@@ -172,6 +172,8 @@ def stats(
     table.add_row("vectors", str(info.vectors))
     table.add_row("embedding model", f"{info.embedding_model} ({info.embedding_dimension}-d)")
     table.add_row("vector store", info.vector_store)
+    if info.second_dense:
+        table.add_row("second retriever", info.second_dense)
     table.add_row("size on disk", _human_bytes(info.size_bytes))
     table.add_row("last ingest", info.last_ingest or "never")
     console.print(table)
