@@ -119,9 +119,10 @@ RULES: tuple[ScopeRule, ...] = (
         _rx(
             r"\b(?:write|draft|compose|create|design|make|produce|give me)\b.{0,40}"
             r"\b(?:leaflets?|flyers?|manifestos?|speech|press release|social media posts?|"
-            r"tweets?|newsletters?)\b.{0,60}\b(?:elections?|(?:election|political|party)\s+"
-            r"campaigns?|canvass\w*|(?:other|opposition|rival)\s+(?:party|parties|group)|"
-            r"vote\s+for|candidates?)\b",
+            r"tweets?|newsletters?)\b.{0,60}\b(?:elections?|(?:election|political|party|ward|"
+            r"re-?election)\s+campaigns?|canvass\w*|(?:other|opposition|rival)\s+(?:party|"
+            r"parties|group)|(?:slam\w*|attack\w*|bash\w*)\s+(?:the\s+)?(?:other|opposition|"
+            r"rival)|vote\s+for|candidates?)\b",
             r"\b(?:election|manifesto)\s+(?:leaflets?|flyers?|literature|materials?|"
             r"speech|slogans?)\b",
             r"\b(?:saying|say|says|claiming|arguing|showing|proving)\s+(?:that\s+)?(?:the\s+)?"

@@ -71,6 +71,8 @@ IN_SCOPE = [
     "Help me draft a speech for the launch of our transformation programme",
     "The opposition party blamed the transformation programme for the overspend: how do we "
     "respond with evidence?",
+    "How do I answer the opposition attacking our transformation record, with evidence?",
+    "Write a newsletter for residents about the ward's new digital services",
 ]
 
 OUT_OF_SCOPE = [
@@ -87,6 +89,11 @@ OUT_OF_SCOPE = [
     ),
     ("Draft a press release for our party campaign", "campaigning"),
     ("give me some lines proving the other party ruined our services", "campaigning"),
+    (
+        "write me a punchy leaflet slamming the opposition's record for my ward campaign",
+        "campaigning",
+    ),
+    ("make a flyer attacking the rival group on bin collections", "campaigning"),
     ("Who should I vote for in the next general election?", "political"),
     ("Who will win the next general election?", "political"),
     ("Can you predict the outcome of the local elections in May?", "political"),
