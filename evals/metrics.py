@@ -114,10 +114,46 @@ def ndcg_at_k(hits: Sequence[Retrieved], sources: Sequence[str], k: int = 10) ->
 # Key facts
 
 
+_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_NUMBER_WORDS = re.compile(
+    rf"\b(?:(?P<tens>{'|'.join(_TENS)})(?:[- ](?P<one>{'|'.join(_ONES)}))?|(?P<teen>{'|'.join(_TEENS)}))\b"
+)
+_PER_CENT = re.compile(r"(?<=\d) ?per ?cent\b")
+
+
+def same_numbers(text: str) -> str:
+    """``normalise``d, with number words from ten to ninety-nine as numerals and "per cent" as
+    "%": one spelling of each number, so "Ninety-nine per cent" and "99%" (GOV.UK's, and the
+    plain-English layer's) are the same fact. Written here, not borrowed from the answerer, so
+    the judge stays independent of what it judges."""
+
+    def numeral(m: re.Match[str]) -> str:
+        if m.group("teen"):
+            return str(10 + _TEENS.index(m.group("teen")))
+        one = _ONES.index(m.group("one")) + 1 if m.group("one") else 0
+        return str(10 * (_TENS.index(m.group("tens")) + 2) + one)
+
+    return _PER_CENT.sub("%", _NUMBER_WORDS.sub(numeral, normalise(text)))
+
+
 def fact_found(text: str, fact: str) -> bool:
-    """True when any ``|`` alternative of ``fact`` occurs in ``text`` (case-insensitive)."""
-    haystack = normalise(text)
-    return any(alt and alt in haystack for alt in (normalise(a) for a in fact.split("|")))
+    """True when any ``|`` alternative of ``fact`` occurs in ``text`` (case-insensitive, numbers
+    compared in one spelling: ``same_numbers``)."""
+    haystack = same_numbers(text)
+    return any(alt and alt in haystack for alt in (same_numbers(a) for a in fact.split("|")))
 
 
 def facts_found(text: str, facts: Sequence[str]) -> list[str]:

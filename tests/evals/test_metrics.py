@@ -57,6 +57,21 @@ def test_facts_alternatives_case_and_dashes():
     assert m.facts_pass(text, ["carbon"], 2)  # min_facts capped at the number of facts
 
 
+def test_facts_compare_numbers_in_one_spelling():
+    # GOV.UK style (and the plain-English layer) writes "99%" and "12" where a document says
+    # "Ninety-nine per cent" and "twelve": the same fact either way.
+    plain = "99% of councillors and 91% of leaders, across 12 councils."
+    assert m.fact_found(plain, "Ninety-nine per cent of councillors")
+    assert m.fact_found(plain, "91 per cent of leaders")
+    assert m.fact_found(plain, "twelve councils")
+    assert m.fact_found("Ninety-nine per cent of twelve councils", "99% of 12 councils")
+    # Different numbers stay different facts, and words are not numbers.
+    assert not m.fact_found(plain, "90 per cent of councillors")
+    assert not m.fact_found(plain, "twenty councils")
+    assert not m.fact_found("Tenure and attention", "10")
+    assert m.same_numbers("Forty-two per cent; thirty") == "42%; 30"
+
+
 def test_citation_markers_and_validity():
     text = "One [1]. Two [2, 3]. Three [1][4]."
     assert m.citation_markers(text) == [1, 2, 3, 1, 4]
