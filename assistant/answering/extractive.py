@@ -321,6 +321,25 @@ def _said(term: str, text: str) -> bool:
     return re.search(rf"\b{wanted}\b", folded) is not None
 
 
+def gives_asked(question: QuestionAnalysis, cand: Candidate) -> bool:
+    """Does the sentence give what a date or number question asks for? A date: a year or a
+    month ("When did they run?"), or a frequency or count ("how often?"); a number: the figure
+    counting the thing asked about ("eight ... offers", not a year), or a sum ("free of charge"
+    when a price is asked)."""
+    text = cand.sentence.text
+    if question.type == "date":
+        if question.frequency:
+            return has_date(text) or has_number(text)
+        return has_calendar_date(text)
+    if question.type == "number":
+        if question.money:
+            return (has_money(text) and focus_near(question, cand)) or free_of_charge(
+                question, cand, named=bool(question.names)
+            )
+        return counts_focus(question, text)
+    return False
+
+
 def type_bonus(
     question: QuestionAnalysis, cand: Candidate, weights: AnsweringWeights = WEIGHTS
 ) -> float:
@@ -337,22 +356,12 @@ def type_bonus(
             if question.role and question.role.split()[0] in text.lower():
                 bonus += w.person_asked_role  # the minister asked about, not another person
     elif kind == "number":
-        if question.money:  # a sum, or "free of charge" when a price is asked
-            gives = (has_money(text) and focus_near(question, cand)) or free_of_charge(
-                question, cand, named=bool(question.names)
-            )
-        else:  # the figure counts the thing asked about ("eight ... offers"), not a year
-            gives = counts_focus(question, text)
-        if gives:
+        if gives_asked(question, cand):
             bonus += w.number
         elif has_figure(text, ignore=question.numbers):
             bonus += w.number_loose
     elif kind == "date":
-        # "When did they run?" wants a year or a month; "how often?" a frequency or a count
-        when = (
-            (has_date(text) or has_number(text)) if question.frequency else has_calendar_date(text)
-        )
-        if when:
+        if gives_asked(question, cand):
             bonus += w.date
     elif kind in ("advice", "comparison"):
         if cand.role in ("suggestion", "action"):
@@ -717,6 +726,41 @@ def missing_specific(
     return f"The sources I have don't give {what}.{related_material(hits)}"
 
 
+def asked_lead(
+    analysis: Analysis,
+    order: Sequence[int],
+    base: np.ndarray,
+    first: int,
+    can_show: Callable[[int], bool],
+    w: SelectionWeights,
+) -> int | None:
+    """For a date or number question whose best sentence does not give what was asked,
+    the best sentence that does, when it scores within ``asked_lead_gap`` of it and covers
+    ``asked_lead_coverage`` of the question words the best one covers (the same subject, not
+    another programme's year): the answer leads with the date or the figure ("When is
+    the showcase?" -> "... the showcase event on 14 November ..."). None otherwise."""
+    question = analysis.question
+    # Not "who": a capitalised phrase reads as a person too easily ("Levelling Up, Housing"),
+    # and post_holder already leads with the holder of a post asked about.
+    if question.type not in ("date", "number"):
+        return None
+    if gives_asked(question, analysis.candidates[first]):
+        return None
+    terms = analysis.question_terms
+
+    def covers(i: int) -> float:
+        return coverage(analysis.candidates[i].terms & set(terms), terms)
+
+    about = w.asked_lead_coverage * covers(first)  # ...about what the best sentence is about
+    for i in order:
+        if base[i] < base[first] - w.asked_lead_gap:
+            return None
+        cand = analysis.candidates[i]
+        if can_show(i) and gives_asked(question, cand) and covers(i) >= about:
+            return i
+    return None
+
+
 def post_holder(analysis: Analysis, order: Sequence[int]) -> int | None:
     """For a question asking who holds a post ("which minister", "who chaired it"), the best
     candidate naming a person in that post (a sentence or a quotation's attribution line);
@@ -799,6 +843,9 @@ def select_sentences(
     holder = post_holder(analysis, order)
     if holder is not None and base[holder] >= w.floor_ratio * base[first]:
         first = holder  # "which minister backed it?": the minister leads, not the topic
+    asked = asked_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
+    if asked is not None:
+        first = asked
     gap = w.floor_gap_advice if analysis.question.type in ("advice", "comparison") else w.floor_gap
     floor = max(w.floor_ratio * float(base[first]), float(base[first]) - gap)
     # A question asking two things: the best sentence for each part may stand below the floor.

@@ -67,6 +67,9 @@ class SelectionWeights:
     fill: float = 0.85  # keep adding while under this share of the budget: length vs focus
     overshoot: float = 1.15  # a pick may take the answer up to this share of the budget
     max_redundancy: float = 0.88  # cosine to a chosen sentence above this: a near-duplicate
+    asked_lead_gap: float = 0.1  # a date or number question whose best sentence lacks
+    # it is led by the best sentence giving it, when that scores within this of the best
+    asked_lead_coverage: float = 0.8  # ...and covers this share of the question words it covers
     coverage_gain: float = 0.12  # bonus for covering question terms not yet covered
     redundancy: float = 0.3  # penalty per unit of cosine to the chosen sentences...
     redundancy_free: float = 0.4  # ...above this (sentences on one topic share some meaning)

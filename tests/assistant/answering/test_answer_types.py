@@ -1217,3 +1217,33 @@ def test_a_list_of_lower_case_items_after_its_lead_is_one_candidate_sentence() -
         "resources; set risk tolerances; and require regular progress reports."
     ]  # "Clarity." and "Capacity." are sentences of their own already
     assert text[found[0].start : found[0].end].startswith("Councillors in a leadership role")
+
+
+def test_a_when_question_leads_with_the_sentence_giving_the_date() -> None:
+    # The best-scoring sentence describes the showcase without a date; a sentence as much about
+    # the showcase gives it, and one naming a year is about something else (the network).
+    hits = _hits(
+        "The Marlow technology showcase invites councils to submit technology challenges that "
+        "smart technology might solve. Suppliers then present possible solutions at a showcase "
+        "event.",
+        "The Marlow network (2024-25) shares technology news with councils.",
+        "Colleagues shared an update on the Marlow technology showcase. This initiative asks "
+        "councils to submit technology challenges, and the showcase event on 14 November will "
+        "present solutions.",
+    )
+    question = (
+        "When is the Marlow technology showcase where suppliers present solutions to council "
+        "challenges?"
+    )
+    draft = _answerer().answer(question, audience="officer", hits=hits)
+    lead = draft.text.split("\n\n")[1]
+    assert "14 November" in lead
+    assert "Colleagues shared an update" in lead  # "This initiative" comes with its antecedent
+    # Without the rule the dateless description leads.
+    off = replace(WEIGHTS, selection=replace(WEIGHTS.selection, asked_lead_gap=0.0))
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05))
+    plain = Answerer(embedder=HashEmbedder(), chat_model=None, settings=settings, weights=off)
+    assert (
+        "14 November"
+        not in plain.answer(question, audience="officer", hits=hits).text.split("\n\n")[1]
+    )
