@@ -189,6 +189,12 @@ _AUX_TOPIC = re.compile(
 _VERB_TOPIC = re.compile(
     rf"^\s*(?i:who|what)\s+(?!(?i:{_AUX})\b)[a-z]+\s+(?P<x>(?:the|a|an)\s+.+?|[A-Z].+?)\s*[?.!]*\s*$"
 )
+# "Who updated the Transformation Network on the capability framework?" -> what they were told
+# about, not whom they told.
+_TOLD_TOPIC = re.compile(
+    r"^\s*(?i:who|what)\s+(?i:updated|briefed|told|advised|informed|reminded|warned|consulted)\s+"
+    r".+?\s+(?i:on|about)\s+(?P<x>(?i:the|a|an)\s+.+?|[A-Z].+?)\s*[?.!]*\s*$"
+)
 _ABOUT_TOPIC = re.compile(r"\babout\s+(?P<x>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
 _WHICH_COUNCIL = re.compile(
     r"^\s*(?:which|what|who)\s+(?:councils?|local\s+authorit(?:y|ies)|authorit(?:y|ies))\b", re.I
@@ -426,7 +432,7 @@ def _things(text: str, taken: Sequence[str]) -> list[tuple[int, str, str]]:
 def topic_of(question: str) -> str | None:
     """The noun phrase a user turn asked about, or None."""
     q = _FILLERS.sub("", question.strip())
-    for pattern in (_LEAD_TOPIC, _VERB_TOPIC):
+    for pattern in (_LEAD_TOPIC, _TOLD_TOPIC, _VERB_TOPIC):
         m = pattern.match(q)
         if m:
             x = re.sub(r"\s+(?:for|about|like|on|of|to)$", "", m.group("x").strip(), flags=re.I)
@@ -467,6 +473,9 @@ def find_list(text: str) -> list[str]:
             _clean(re.sub(r"[;,]?\s*(?:and|or)?\s*$", "", p.strip().rstrip("."))).rstrip(".;,")
             for p in parts
         ]
+    semicolons = _semicolon_list(text)
+    if semicolons:
+        return semicolons
     best: list[str] = []
     for segment in re.split(r"[:;]|(?<=[a-z)])\.\s", _clean(text)):
         parts = [p.strip() for p in segment.split(",")]
@@ -499,6 +508,24 @@ def find_list(text: str) -> list[str]:
         ):
             best = parts
     return best
+
+
+_SEMICOLON_LIST = re.compile(r":\s*(?P<x>[^:.]+;[^:.]+;[^:]+?)(?:\.(?:\s|$)|$)")
+_SEMICOLON_ITEM_WORDS = 12
+
+
+def _semicolon_list(text: str) -> list[str]:
+    """The items of an inline list after a colon whose items are set off by semicolons
+    ("Eight: people change; collaborative working and community capacity; ...; and finance"):
+    three or more, each a short phrase (commas and "and" may sit inside an item)."""
+    m = _SEMICOLON_LIST.search(_clean(text))
+    if not m:
+        return []
+    parts = [re.sub(r"^(?:and|or)\s+", "", p.strip()).strip(" .") for p in m.group("x").split(";")]
+    parts = [p for p in parts if p]
+    if len(parts) < 3 or any(len(p.split()) > _SEMICOLON_ITEM_WORDS for p in parts):
+        return []
+    return parts
 
 
 _LIST_INTRO = re.compile(r"(?P<x>(?:[A-Za-z][\w-]*\s+){0,2}[a-z][\w-]*s)\s*:")
@@ -785,6 +812,10 @@ def _resolve_with(
             council = d.latest("council") or d.latest("council_generic")
             if council:
                 changed = True
+                if council.kind == "council_generic" and d.topic:
+                    # An unnamed council ("a council whose savings programme ..."): the one
+                    # in what was asked about, or any council would do for retrieval.
+                    return f"the council in {_the(d.topic)}"
                 return council.text
             return m.group(0)
         if noun in _PERSON_NOUNS:

@@ -188,11 +188,23 @@ def is_follow_up(question: str, *, has_history: bool = True) -> bool:
     words = _words(_OWN_COUNCIL.sub(" ", question))
     own_entity = bool(find_entities(question))
     if any(w in _PRONOUNS_THING or w in _PRONOUNS_AGENT for w in words):
-        # A long question naming its own subject usually resolves its own pronouns.
-        return not (own_entity and len(words) >= 8)
+        # A long question naming its own subject usually resolves its own pronouns - but the
+        # object of that subject's own verb is something else ("is the LGA delivering them").
+        return not (own_entity and len(words) >= 8) or _object_of_own_subject(question)
     if any(w in _CUES for w in words):
         return not own_entity
     return len(words) <= SHORT_WORDS and not own_entity
+
+
+def _object_of_own_subject(question: str) -> bool:
+    """Does a pronoun stand as the object of a verb whose subject the question names itself
+    ("Who is the LGA delivering them with?")? That pronoun points back to an earlier turn."""
+    return any(
+        re.search(
+            rf"{re.escape(entity)}\s+(?:[a-z]+\s+)?[a-z]+(?:ing|ed|s)\s+(?:them|it)\b", question
+        )
+        for entity in find_entities(question)
+    )
 
 
 def _last_user_question(history: Sequence[Turn]) -> str | None:

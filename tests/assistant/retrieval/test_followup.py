@@ -545,3 +545,52 @@ def test_a_list_after_its_lead_verb_starts_at_its_first_item() -> None:
     history = [Turn(role="user", content="what are the Cs?"), Turn(role="assistant", content=reply)]
     resolved = resolve("whats the last one mean?", history)
     assert resolved is not None and "Culture" in resolved
+
+
+def test_an_ordinal_points_at_an_item_of_a_semicolon_list() -> None:
+    history = convo(
+        (
+            "What themes did the Marlow review cover?",
+            "Five: keeping staff on board; working with the voluntary sector and community "
+            "groups; data, insight and evidence; delivery models; and finance.",
+        )
+    )
+    assert find_list(history[1].content) == [
+        "keeping staff on board",
+        "working with the voluntary sector and community groups",
+        "data, insight and evidence",
+        "delivery models",
+        "finance",
+    ]
+    out = rewrite_question("the second one - what steps did they suggest?", history)
+    assert out.lower().startswith("working with the voluntary sector and community groups")
+    # Prose with semicolons is no list, and a list needs its colon.
+    assert find_list("The board met; members agreed the plan; the chair closed it.") == []
+
+
+def test_it_after_whom_someone_was_told_is_what_they_were_told_about() -> None:
+    assert topic_of("Who updated the Marlow Network on the resilience framework?") == (
+        "the resilience framework"
+    )
+    history = convo(
+        (
+            "Who updated the Marlow Network on the resilience framework?",
+            "Kim Reyes from the Change Forum, ahead of its launch in March.",
+        )
+    )
+    assert rewrite_question("How do councils score themselves against it?", history) == (
+        "How do councils score themselves against the resilience framework?"
+    )
+
+
+def test_that_council_after_an_unnamed_council_keeps_what_was_asked_about() -> None:
+    history = convo(
+        (
+            "What was the budget savings example in the Marlow review?",
+            "A council whose savings programme had faded, so templates came in too late.",
+        )
+    )
+    assert rewrite_question("and what was the main lesson for that council?", history) == (
+        "What was the main lesson for the council in the budget savings example in the Marlow "
+        "review?"
+    )

@@ -193,3 +193,17 @@ def test_they_keeps_a_plural_thing_of_the_last_question_in_view() -> None:
     # with no other plural there, "they" is the organisation named
     out = rewrite_question("What did they learn?", history(BRIGHTON))
     assert out.startswith("What did Brighton and Hove City Council learn")
+
+
+def test_a_pronoun_after_the_questions_own_subject_and_verb_points_back() -> None:
+    history = [
+        Turn("user", "How were the Marlow Programme's offers grouped?"),
+        Turn("assistant", "Into three themes: peer support, learning and tools."),
+    ]
+    question = "Who is the LGA delivering them with, and under which funding arrangement?"
+    assert is_follow_up(question)  # "them" is what the LGA delivers, not the LGA
+    assert "the Marlow Programme's offers with" in rewrite_question(question, history)
+    # A long question whose own subject the pronoun can be stays standalone.
+    assert not is_follow_up(
+        "How does the LGA Transformation Network help councils and what do they offer officers?"
+    )
