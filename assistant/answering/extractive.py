@@ -1215,11 +1215,23 @@ def source_lead_in(chunk: Chunk, members: Sequence[Candidate]) -> str:
 def best_list(
     analysis: Analysis, hits: Sequence[Hit], weights: AnsweringWeights = WEIGHTS
 ) -> tuple[ListBlock, int] | None:
-    """The list in the top passages that best answers a list question, with its hit index."""
+    """The list in the top passages that best answers a list question, with its hit index.
+    When none of the top four holds one and the question names what it lists ("what questions
+    should I ask?"), a list the later passages introduce as exactly that is taken."""
+    found = _best_list(analysis, hits, range(min(4, len(hits))), weights)
+    if found is None and analysis.question.listed:
+        found = _best_list(analysis, hits, range(4, len(hits)), weights)
+    return found
+
+
+def _best_list(
+    analysis: Analysis, hits: Sequence[Hit], indices: range, weights: AnsweringWeights
+) -> tuple[ListBlock, int] | None:
     w = weights.answer_type
     expected = analysis.question.expected_count
     best: tuple[float, ListBlock, int] | None = None
-    for index, hit in enumerate(hits[:4]):
+    for index in indices:
+        hit = hits[index]
         heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
         # Steps under a heading ("How a council runs TIEx") are longer lines than topics are.
         headed = PROCESS_STEP_WORDS if analysis.question.process else HEADED_ITEM_WORDS
@@ -1231,13 +1243,19 @@ def best_list(
             listed = analysis.question.listed
             if listed and not _introduces(listed, hit.chunk.text, block, heading):
                 continue  # a list of something else than the topics / themes asked for
+            # Questions to ask: a list of questions ("Members' comments and questions" is not)
+            # matches by what it is; the asker's context ("a business case is coming to cabinet
+            # next month") seldom shares its words.
+            asks = analysis.question.what_to_ask and listed == "questions"
+            if asks and 2 * sum(i.rstrip().endswith("?") for i in block.items) < len(block.items):
+                continue
             terms = content_terms(" ".join([block.lead, *hit.chunk.heading_path, *block.items]))
             score = coverage(frozenset(terms), analysis.question_terms)
             if expected is not None and len(block.items) != expected:
                 continue  # "the two groups" are not a list of three
             if expected is not None:
                 score += w.list_count_match
-            if score < w.list_min_coverage:
+            if score < w.list_min_coverage and not asks:
                 continue  # not the list asked for
             score -= 0.03 * index  # among those that are, retrieval rank still counts...
             if is_catalogue(hit.chunk):

@@ -157,13 +157,23 @@ _NUMBER = re.compile(
 _DATE = re.compile(
     rf"{_OPENER}when(?:s|'s|\u2019s)?\b"  # "whens the next meeting?"
     r"|\bwhat(?:'s|\u2019s|\s+is|\s+was)\s+the\s+(?:\w+\s+)?(?:deadline|closing\s+date)\b"
-    r"|\bwhat\s+(?:exact\s+)?(?:year|date|month|day|time\s+of\s+year)\b"
-    r"|\bwhich\s+(?:year|month|date)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"
+    r"|\bwhat\s+(?:exact\s+)?(?:years?|dates?|months?|days?|time\s+of\s+year)\b"
+    r"|\bwhich\s+(?:years?|months?|dates?)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"
     r"|\bwhen\s+(?:did|was|were|is|will)\b",
     re.I,
 )
+# What to ask: "what should I be asking officers?", "what questions should we ask?", "what
+# to ask at committee": answered by a list of questions to put, when the passages hold one.
+_WHAT_TO_ASK = re.compile(
+    r"\bwhat\s+(?:questions?\s+)?(?:should|could|can|do|might|must|ought\s+to)\s+"
+    r"(?:i|we|councillors?|members|scrutiny)\s+(?:be\s+)?ask(?:ing)?\b"
+    r"|\bwhat\s+(?:questions?\s+)?to\s+ask\b"
+    r"|\bquestions?\s+(?:can|could|should|might|to)\s+(?:i\s+|we\s+|councillors?\s+|members\s+)?ask\b",
+    re.I,
+)
 _EXACT_DATE = re.compile(
-    r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:date|day)\b|\bexact\s+date\b"
+    r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:dates?|days?(?!\s+of\s+the\s+week))\b"
+    r"|\bexact\s+dates?\b"
     r"|\b(?:deadline|closing\s+date)\b",
     re.I,
 )
@@ -337,6 +347,9 @@ class QuestionAnalysis:
     # "what's the recommended way to run it / what are the steps?": a procedure, which a
     # passage's list of steps answers
     process: bool = False
+    # "what should I be asking officers?": the questions to put, which a list of questions
+    # answers
+    what_to_ask: bool = False
 
     @property
     def wants_specific(self) -> bool:
@@ -511,6 +524,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             audience=bool(_AUDIENCE.search(q)),
             taking_part=bool(_TAKING_PART.search(q)),
             process=bool(_PROCESS.search(q)),
+            what_to_ask=bool(_WHAT_TO_ASK.search(q)),
             many=bool(_MANY.search(q)),
             percentage=bool(_PERCENTAGE.search(q)),
             duration=bool(_DURATION.search(q)),
@@ -518,6 +532,8 @@ def _analyse(q: str) -> QuestionAnalysis:
             measure=_measure(q) if answer_type == "number" else None,
         )
 
+    if _WHAT_TO_ASK.search(q):  # "what should I be asking officers?": the questions to put
+        return replace(made("list"), listed="questions")
     if (
         _ADVICE.search(q)
         and not _NUMBER.search(q)

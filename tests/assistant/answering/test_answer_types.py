@@ -833,7 +833,7 @@ def test_what_questions_should_i_ask_is_answered_with_the_list_of_questions() ->
     chunk = make_chunk("toolkit", 0, questions, heading_path=heading)
     hits = [Hit(chunk=chunk, score=1.0, dense_rank=1), *_hits(ADVICE)]
     question = "What questions should I ask officers about a business case?"
-    assert analyse_question(question).type == "advice"
+    assert analyse_question(question).what_to_ask  # a list of questions to put
     draft = _answerer().answer(question, audience="councillor", hits=hits)
     assert not draft.refused
     assert draft.text.splitlines()[1:] == [
@@ -1247,3 +1247,36 @@ def test_a_when_question_leads_with_the_sentence_giving_the_date() -> None:
         "14 November"
         not in plain.answer(question, audience="officer", hits=hits).text.split("\n\n")[1]
     )
+
+
+QUESTIONS_TO_ASK = (
+    "Questions councillors can ask officers\n\n- Why is the change needed?\n\n- What problem "
+    "is the council solving?\n\n- Does the proposal fit the council's plan?"
+)
+MEMBERS_QUESTIONS = (
+    "Members' comments and questions\n\n- Members warmly welcomed the programme.\n\n- A "
+    "greater role for elected members was suggested.\n\n- Members asked about the timetable."
+)
+
+
+def test_what_should_i_be_asking_is_answered_with_a_list_of_questions() -> None:
+    question = "A big business case is coming to cabinet next month. What should I be asking?"
+    analysed = analyse_question(question)
+    assert (analysed.type, analysed.listed, analysed.what_to_ask) == ("list", "questions", True)
+    # The list of questions is the sixth passage and shares few words with the asker's
+    # context; members' comments and questions come first but are not questions to ask.
+    hits = _hits(
+        MEMBERS_QUESTIONS,
+        "The cabinet meets monthly to agree business cases and next steps for big changes.",
+        "A business case develops from an outline to a full business case as costs are known.",
+        "Cabinet portfolio holders review the plan from the point of view of each service.",
+        "Officers brief the cabinet a month before a decision is due on a business case.",
+        QUESTIONS_TO_ASK,
+    )
+    text = _answerer().answer(question, audience="councillor", hits=hits).text
+    assert "Why is the change needed?" in text and "warmly welcomed" not in text
+    # Asked what members asked, the members' questions list is the answer.
+    raised = (
+        _answerer().answer("What questions did members raise?", audience="officer", hits=hits).text
+    )
+    assert "warmly welcomed" in raised and "Why is the change needed?" not in raised

@@ -65,6 +65,15 @@ def test_answer_types(question: str, kind: str) -> None:
     assert analyse_question(question).type == kind
 
 
+def test_dates_asked_in_the_plural_are_dates() -> None:
+    # "three sessions" would otherwise make it a list of three things
+    sessions = analyse_question("On what exact dates did the second group hold its three sessions?")
+    assert (sessions.type, sessions.exact_date) == ("date", True)
+    assert analyse_question("Which years did the network meet in?").type == "date"
+    weekday = analyse_question("What days of the week does the network meet?")
+    assert (weekday.type, weekday.exact_date) == ("date", False)  # a weekday, not a day of a month
+
+
 def test_focus_count_role_and_money() -> None:
     staff = analyse_question("How many staff does the borough employ?")
     assert staff.type == "number" and "staff" in staff.focus and not staff.money
