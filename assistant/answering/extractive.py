@@ -95,7 +95,7 @@ def extract_answer(
     ):
         found = best_list(analysis, hits, weights)
         if found is not None:
-            text, citations = compose_list(*found, hits)
+            text, citations = compose_list(*found, hits, asking=question.what_to_ask)
             if audience == "councillor":
                 text = expand_acronyms(text, known_acronyms(hits))
             return Draft(text, citations, False, None, analysis.evidence)
@@ -1216,10 +1216,10 @@ def best_list(
     analysis: Analysis, hits: Sequence[Hit], weights: AnsweringWeights = WEIGHTS
 ) -> tuple[ListBlock, int] | None:
     """The list in the top passages that best answers a list question, with its hit index.
-    When none of the top four holds one and the question names what it lists ("what questions
-    should I ask?"), a list the later passages introduce as exactly that is taken."""
+    When none of the top four holds one and the question asks what to ask, a list of questions
+    from a later passage is taken (the asker's context words seldom rank it high)."""
     found = _best_list(analysis, hits, range(min(4, len(hits))), weights)
-    if found is None and analysis.question.listed:
+    if found is None and analysis.question.what_to_ask:
         found = _best_list(analysis, hits, range(4, len(hits)), weights)
     return found
 
@@ -1306,11 +1306,15 @@ _GENERIC_ITEMS = frozenset(
 
 
 def compose_list(
-    block: ListBlock, hit_index: int, hits: Sequence[Hit]
+    block: ListBlock, hit_index: int, hits: Sequence[Hit], *, asking: bool = False
 ) -> tuple[str, tuple[Citation, ...]]:
-    """A list answer: its lead line, then one cited line per item."""
+    """A list answer: its lead line, then one cited line per item. With ``asking`` (questions
+    to put, for "what should I ask?") the lead names where they come from: "Councillor
+    Transformation Toolkit suggests asking"."""
     chunk = hits[hit_index].chunk
     lead = normalise_whitespace(block.lead).strip()
+    if asking:
+        lead = f"{source_label(chunk)} suggests asking:"
     if lead.endswith(":") and len(lead.split()) < 4:  # "These are:" leans on the line before
         before = chunk.text[: block.start].strip().splitlines()
         if before:

@@ -167,6 +167,8 @@ _DATE = re.compile(
 _WHAT_TO_ASK = re.compile(
     r"\bwhat\s+(?:questions?\s+)?(?:should|could|can|do|might|must|ought\s+to)\s+"
     r"(?:i|we|councillors?|members|scrutiny)\s+(?:be\s+)?ask(?:ing)?\b"
+    r"|\bwhat\s+questions?\s+(?:should|could|can|do|might|must)\s+(?:i|we|councillors?|members)\s+"
+    r"(?:be\s+)?(?:put(?:ting)?|pos(?:e|ing)|rais(?:e|ing))\b"
     r"|\bwhat\s+(?:questions?\s+)?to\s+ask\b"
     r"|\bquestions?\s+(?:can|could|should|might|to)\s+(?:i\s+|we\s+|councillors?\s+|members\s+)?ask\b",
     re.I,

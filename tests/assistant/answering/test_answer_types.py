@@ -1263,6 +1263,8 @@ def test_what_should_i_be_asking_is_answered_with_a_list_of_questions() -> None:
     question = "A big business case is coming to cabinet next month. What should I be asking?"
     analysed = analyse_question(question)
     assert (analysed.type, analysed.listed, analysed.what_to_ask) == ("list", "questions", True)
+    assert analyse_question("What questions should I put to officers at cabinet?").what_to_ask
+    assert not analyse_question("What questions did members raise?").what_to_ask
     # The list of questions is the sixth passage and shares few words with the asker's
     # context; members' comments and questions come first but are not questions to ask.
     hits = _hits(
@@ -1275,6 +1277,7 @@ def test_what_should_i_be_asking_is_answered_with_a_list_of_questions() -> None:
     )
     text = _answerer().answer(question, audience="councillor", hits=hits).text
     assert "Why is the change needed?" in text and "warmly welcomed" not in text
+    assert text.startswith("Document 5 suggests asking [1]:")  # where the questions come from
     # Asked what members asked, the members' questions list is the answer.
     raised = (
         _answerer().answer("What questions did members raise?", audience="officer", hits=hits).text
