@@ -1313,15 +1313,16 @@ def compose_list(
     Transformation Toolkit suggests asking"."""
     chunk = hits[hit_index].chunk
     lead = normalise_whitespace(block.lead).strip()
-    if asking:
-        lead = f"{source_label(chunk)} suggests asking:"
     if lead.endswith(":") and len(lead.split()) < 4:  # "These are:" leans on the line before
         before = chunk.text[: block.start].strip().splitlines()
         if before:
             lead = f"{normalise_whitespace(before[-1])} {lead}"
     lead = lead.rstrip(":").strip()
     items = [normalise_whitespace(x).rstrip(".;,") for x in block.items]
-    lines = [f"{lead} [1]:" if lead else f"There are {len(items)} [1]:"]
+    if asking:  # a lead-in naming the source, uncited like "X suggests:" above a paragraph
+        lines = [f"{source_label(chunk)} suggests asking:"]
+    else:
+        lines = [f"{lead} [1]:" if lead else f"There are {len(items)} [1]:"]
     lines += [f"- {item} [1]" for item in items]
     quote = normalise_whitespace(chunk.text[block.start : block.end])
     return "\n".join(lines), (Citation(n=1, chunk=chunk, quote=quote),)

@@ -1277,7 +1277,7 @@ def test_what_should_i_be_asking_is_answered_with_a_list_of_questions() -> None:
     )
     text = _answerer().answer(question, audience="councillor", hits=hits).text
     assert "Why is the change needed?" in text and "warmly welcomed" not in text
-    assert text.startswith("Document 5 suggests asking [1]:")  # where the questions come from
+    assert text.startswith("Document 5 suggests asking:\n")  # where the questions come from
     # Asked what members asked, the members' questions list is the answer.
     raised = (
         _answerer().answer("What questions did members raise?", audience="officer", hits=hits).text
