@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.knowledge.gazetteer import find_councils
+from assistant.text.glossary import GLOSSARY
 from assistant.text.terms import FUNCTION_WORDS
 from assistant.types import Turn
 
@@ -194,6 +195,15 @@ _VERB_TOPIC = re.compile(
 _TOLD_TOPIC = re.compile(
     r"^\s*(?i:who|what)\s+(?i:updated|briefed|told|advised|informed|reminded|warned|consulted)\s+"
     r".+?\s+(?i:on|about)\s+(?P<x>(?i:the|a|an)\s+.+?|[A-Z].+?)\s*[?.!]*\s*$"
+)
+# "Does the LGA have a behavioural insights offer?", "Is there a councillor toolkit?" -> the
+# thing asked after (what "it" is next), not the organisation asked about.
+_ACRONYMS_LOWER = {a.lower(): a for a in GLOSSARY}
+_HAVE_TOPIC = re.compile(
+    r"^\s*(?:(?:does|do|did|has|have)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?\s+"
+    r"(?:have|had|offer|run|provide|publish)|is\s+there|are\s+there)\s+"
+    r"(?P<x>(?:an?|any|the)\s+[^?.!]+?)\s*[?.!]*\s*$",
+    re.I,
 )
 _ABOUT_TOPIC = re.compile(r"\babout\s+(?P<x>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
 _WHICH_COUNCIL = re.compile(
@@ -432,12 +442,17 @@ def _things(text: str, taken: Sequence[str]) -> list[tuple[int, str, str]]:
 def topic_of(question: str) -> str | None:
     """The noun phrase a user turn asked about, or None."""
     q = _FILLERS.sub("", question.strip())
-    for pattern in (_LEAD_TOPIC, _TOLD_TOPIC, _VERB_TOPIC):
+    for pattern in (_LEAD_TOPIC, _TOLD_TOPIC, _HAVE_TOPIC, _VERB_TOPIC):
         m = pattern.match(q)
         if m:
             x = re.sub(r"\s+(?:for|about|like|on|of|to)$", "", m.group("x").strip(), flags=re.I)
+            x = re.sub(r"^(?:an?|any)\s+", "the ", x, flags=re.I)  # "a ... offer" -> "the ..."
             if 0 < len(x.split()) <= 10:
                 return x
+    # "who launched tiex?": an acronym typed in lower case is the topic, in its own spelling
+    m = re.match(r"^\s*(?i:who|what)\s+[a-z]+\s+(?P<x>[a-z]{2,7})\s*[?.!]*\s*$", q)
+    if m and m.group("x").lower() in _ACRONYMS_LOWER:
+        return _ACRONYMS_LOWER[m.group("x").lower()]
     m = _ABOUT_TOPIC.search(q)
     if m and 0 < len(m.group("x").split()) <= 6:
         return m.group("x").strip()

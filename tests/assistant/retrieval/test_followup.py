@@ -594,3 +594,28 @@ def test_that_council_after_an_unnamed_council_keeps_what_was_asked_about() -> N
         "What was the main lesson for the council in the budget savings example in the Marlow "
         "review?"
     )
+
+
+def test_it_after_does_x_have_a_thing_is_the_thing_not_the_organisation() -> None:
+    assert topic_of("Does the LGA have a behavioural insights offer?") == (
+        "the behavioural insights offer"
+    )
+    assert topic_of("Is there a councillor toolkit?") == "the councillor toolkit"
+    history = convo(
+        (
+            "Does the LGA have a behavioural insights offer?",
+            "Yes. The LGA Behavioural Insights Programme has run trials since 2015.",
+        )
+    )
+    assert rewrite_question("Are there any council results from it?", history) == (
+        "Are there any council results from the behavioural insights offer?"
+    )
+
+
+def test_an_acronym_typed_in_lower_case_is_the_topic_in_its_own_spelling() -> None:
+    assert topic_of("who launched tiex?") == "TIEx"
+    assert topic_of("who launched it?") is None  # not an acronym
+    history = convo(("who launched tiex?", "The LGA launched a beta version in July."))
+    assert rewrite_question("did any govt minister say anything about it?", history) == (
+        "Did any govt minister say anything about TIEx?"  # the service spells out "govt"
+    )
