@@ -38,6 +38,7 @@ from assistant.answering.structure import (
     list_blocks,
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights, SelectionWeights
+from assistant.knowledge.gazetteer import find_councils
 from assistant.retrieval.synonyms import expand_query
 from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
 from assistant.text.openings import (
@@ -611,6 +612,13 @@ def names_typed_lower(analysis: Analysis) -> frozenset[str]:
                 run = run[:-1]
             if len(run) >= 2 and f" {' '.join(run)} " in asked:
                 found |= set(run)
+        # A council named by one word ("the lincolnshire team"): the gazetteer's name for it.
+        for mention in find_councils(cand.sentence.text):
+            words = _stemmed_words(mention.surface)
+            while len(words) > 1 and words[-1] in GENERIC_NAME_WORDS:
+                words = words[:-1]
+            if words and f" {' '.join(words)} " in asked:
+                found |= set(words)
     return frozenset(found)
 
 

@@ -139,6 +139,7 @@ _MEASURE_TEXT = "budget|overspend|underspend|deficit|population|turnover|salary|
 _NUMBER = re.compile(
     rf"{_PAID}|"
     r"\bwhat\s+(?:savings?|financial|budget)\s+(?:target|gap)\b|"
+    r"\bin\s+(?:pounds|\u00a3)|\bhow\s+many\s+pounds\b|"  # "what saving in pounds ...?": a sum
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|proportion|share|per\s*cent|"
     r"amount|figure|total)\b|\bhow\s+big\b|\bwhat\s+size\b"
     r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:budget|cost|"
@@ -272,7 +273,7 @@ _MODE = re.compile(
 )
 _MONEY = re.compile(
     rf"{_PAID}|"
-    r"\bhow\s+much\b|\b(?:cost|budget|spend|spent|saved|save|savings|funding|grant|money|raise|"
+    r"\bhow\s+much\b|\bpounds\b|\b(?:cost|budget|spend|spent|saved|save|savings?|funding|grant|money|raise|"
     r"fees?|subscriptions?)\b"
     r"|\bpay\s+(?:rise|award|increase|offer)\b|\bsalar(?:y|ies)\b|\bwages?\b",
     re.I,

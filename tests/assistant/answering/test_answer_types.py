@@ -1283,3 +1283,28 @@ def test_what_should_i_be_asking_is_answered_with_a_list_of_questions() -> None:
         _answerer().answer("What questions did members raise?", audience="officer", hits=hits).text
     )
     assert "warmly welcomed" in raised and "Why is the change needed?" not in raised
+
+
+def test_a_count_about_a_council_typed_in_lower_case_needs_that_council() -> None:
+    # The staff counted are the learning sets', not the Lincolnshire team's asked about.
+    hits = _hits(
+        "Clare Rowley, Head of Transformation at Lincolnshire County Council, chairs the "
+        "network. Lincolnshire tracks the benefits of one transformation programme.",
+        "The learning sets involved 11 councillors and 12 staff from 12 councils.",
+    )
+    question = "how many staff are in the lincolnshire transformation team?"
+    assert _answerer().answer(question, audience="councillor", hits=hits).refused
+    # Asked about the learning sets, the same count answers.
+    sets = _answerer().answer(
+        "how many staff took part in the learning sets?", audience="officer", hits=hits
+    )
+    assert not sets.refused and "12 staff" in sets.text
+
+
+def test_a_sum_asked_in_pounds_the_passages_lack_is_refused() -> None:
+    hits = _hits(
+        "Derby City Council's chatbots automated 43% of phone contacts against a target of 20%."
+    )
+    question = "What annual cash saving in pounds did Derby report from its chatbots?"
+    assert analyse_question(question).money
+    assert _answerer().answer(question, audience="officer", hits=hits).refused
