@@ -81,7 +81,3 @@ class E5Embedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, query=False)
-
-    def warm_up(self) -> None:
-        """Load the engine (about 0.1-0.7 s) so the first question does not pay for it."""
-        self.embed_queries(["warm up"])

@@ -122,10 +122,9 @@ class ChromaVectorStore:
         if settings.chroma_host:
             client = make_client(settings)
             existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
-            ours = {
-                settings.collection,
-                f"{settings.collection}_e5",
-            }  # second_dense.collection_name
+            from assistant.index.second_dense import collection_name
+
+            ours = {settings.collection, collection_name(settings, "e5")}
             for name in sorted(existing & ours):
                 client.delete_collection(name)
             return

@@ -36,9 +36,14 @@ def fuse_dense(
     (None when only the second found it): the two models' cosines are on different scales, and
     the refusal evidence was calibrated on the first's. Ties keep the better first rank.
     """
-    first_rank = {cid: rank for rank, (cid, _) in reversed(list(enumerate(first, start=1)))}
-    second_rank = {cid: rank for rank, (cid, _) in reversed(list(enumerate(second, start=1)))}
-    cosine = {cid: float(score) for cid, score in reversed(first)}
+    first_rank: dict[str, int] = {}
+    cosine: dict[str, float] = {}
+    for rank, (cid, score) in enumerate(first, start=1):  # an id counts at its best rank
+        first_rank.setdefault(cid, rank)
+        cosine.setdefault(cid, float(score))
+    second_rank: dict[str, int] = {}
+    for rank, (cid, _) in enumerate(second, start=1):
+        second_rank.setdefault(cid, rank)
     big = 1 << 30
 
     def fused(cid: str) -> float:

@@ -128,9 +128,8 @@ class Retriever:
             return list(self.index.vectors.query(vector, n))
         pool = n * SECOND_POOL
         first = self.index.vectors.query(vector, pool)
-        return fuse_dense(first, second.query(query, pool), k=self.settings.rrf_k, weight=weight)[
-            :n
-        ]
+        fused = fuse_dense(first, second.query(query, pool), k=self.settings.rrf_k, weight=weight)
+        return fused[:n]
 
     def rescore(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
         """Re-order ``hits`` by a blend of fused score and best-sentence cosine to the query.
