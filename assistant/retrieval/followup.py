@@ -196,9 +196,10 @@ _TOLD_TOPIC = re.compile(
     r"^\s*(?i:who|what)\s+(?i:updated|briefed|told|advised|informed|reminded|warned|consulted)\s+"
     r".+?\s+(?i:on|about)\s+(?P<x>(?i:the|a|an)\s+.+?|[A-Z].+?)\s*[?.!]*\s*$"
 )
+# Acronyms by their lower-case spelling ("tiex" -> "TIEx"), for a topic typed in lower case.
+_ACRONYMS_LOWER = {a.lower(): a for a in GLOSSARY}
 # "Does the LGA have a behavioural insights offer?", "Is there a councillor toolkit?" -> the
 # thing asked after (what "it" is next), not the organisation asked about.
-_ACRONYMS_LOWER = {a.lower(): a for a in GLOSSARY}
 _HAVE_TOPIC = re.compile(
     r"^\s*(?:(?:does|do|did|has|have)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?\s+"
     r"(?:have|had|offer|run|provide|publish)|is\s+there|are\s+there)\s+"
@@ -828,8 +829,8 @@ def _resolve_with(
             if council:
                 changed = True
                 if council.kind == "council_generic" and d.topic:
-                    # An unnamed council ("a council whose savings programme ..."): the one
-                    # in what was asked about, or any council would do for retrieval.
+                    # An unnamed council ("a council whose savings programme ..."): name it
+                    # by what was asked about, since the reply could not.
                     return f"the council in {_the(d.topic)}"
                 return council.text
             return m.group(0)
