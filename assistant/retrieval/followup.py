@@ -219,9 +219,10 @@ _WHICH_POSSESSIVE = re.compile(
 # -- lists ----------------------------------------------------------------------------------
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-h]\))\s+(?P<x>.+?)\s*$")
 _ROMAN_INLINE = re.compile(r"\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s*")
+# How many items a list or a reference to one names ("eight themes:", "those three").
+_TWO_TO_TWELVE = "two three four five six seven eight nine ten eleven twelve"
 # Words before a list's noun that are not part of it ("eight themes:", "the following areas:").
-_LEAD_WORDS_TEXT = """two three four five six seven eight nine ten eleven twelve several many
-    some the its their these those following"""
+_LEAD_WORDS_TEXT = f"{_TWO_TO_TWELVE} several many some the its their these those following"
 _LEAD_WORDS = frozenset(_LEAD_WORDS_TEXT.split())
 _NOT_LIST_NOUNS_TEXT = "includes is was says said covers this"
 _NOT_LIST_NOUNS = frozenset(_NOT_LIST_NOUNS_TEXT.split())
@@ -748,8 +749,7 @@ def _list_label(d: Discourse) -> str:
     return f" (from {_the(d.list_topic)})" if d.list_topic else ""
 
 
-_COUNT_WORDS_TEXT = "two three four five six seven eight nine ten eleven twelve both"
-_COUNT_WORDS = frozenset(_COUNT_WORDS_TEXT.split())
+_COUNT_WORDS = frozenset(f"{_TWO_TO_TWELVE} both".split())
 
 
 def resolve(question: str, history: Sequence[Turn], *, pronouns: bool = True) -> str | None:
