@@ -113,15 +113,19 @@ def chunk_document(
 def _atomise(
     blocks: Sequence[Block], text: str, count_tokens: Callable[[str], int], max_tokens: int
 ) -> list[list[_Atom]]:
-    """Per block, its atoms: its sentences (a heading is one atom)."""
+    """Per block, its atoms: its sentences (a heading, or a list item that fits, is one atom)."""
     result: list[list[_Atom]] = []
     offset = 0
     for index, block in enumerate(blocks):
         base = offset
         offset += len(block.text) + len(BLOCK_SEPARATOR)
         pieces: list[tuple[int, int, int]] = []
+        whole = count_tokens(block.text) if block.kind == "list_item" else 0
         if block.kind == "heading":
             pieces.append((0, len(block.text), count_tokens(block.text)))
+        elif block.kind == "list_item" and whole <= max_tokens:
+            # A list item is one unit ("5. Delivery models" is not cut after "5.").
+            pieces.append((0, len(block.text), whole))
         else:
             for start, end in sentence_spans(block.text):
                 pieces.extend(_fit(block.text, start, end, count_tokens, max_tokens))

@@ -403,3 +403,24 @@ def test_real_tokenizer_keeps_chunks_within_bounds(tmp_path: Path) -> None:
         for chunk in chunks:
             assert doc.text[chunk.char_start : chunk.char_end] == chunk.text
             assert real(chunk.text) <= 350
+
+
+def test_a_numbered_list_item_is_one_unit_never_cut_after_its_number() -> None:
+    """The sentence splitter reads "5." as a sentence of its own; a list item that fits is one
+    atom, so a chunk may end between items but never at "5." with "Delivery models" in the
+    next chunk."""
+    from ingest.chunking import _atomise
+
+    path = ("Learning document",)
+    blocks = [
+        Block("The themes are:", "paragraph", path),
+        Block("5. Delivery models", "list_item", path),
+        Block("6. The capacity challenge. It is hard.", "list_item", path),
+    ]
+    text = "\n\n".join(b.text for b in blocks)
+    atoms = _atomise(blocks, text, count, 256)
+    assert [len(a) for a in atoms] == [1, 1, 1]
+    assert text[atoms[1][0].start : atoms[1][0].end] == "5. Delivery models"
+    # ...an item too long for a chunk is still cut at its sentences
+    long_item = Block(sentences(3, 30), "list_item", path)
+    assert len(_atomise([long_item], long_item.text, count, 60)[0]) > 1
