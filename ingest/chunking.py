@@ -22,6 +22,9 @@ from assistant.text.sentences import sentence_spans
 from assistant.types import Block, Chunk, Document
 
 BLOCK_SEPARATOR = "\n\n"  # how Document.text joins blocks
+# Bump when the same document would be cut into other chunks: the next ingest re-chunks (and
+# re-embeds) every document of an index built before. 2: a list item is one unit.
+CHUNKING_VERSION = "2"
 
 
 def approx_token_count(text: str) -> int:

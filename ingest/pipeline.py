@@ -49,6 +49,7 @@ from assistant.ports import DocumentRecord
 from assistant.settings import Settings
 from assistant.types import Chunk, Document
 from ingest.capture import captured_notes, summarise
+from ingest.chunking import CHUNKING_VERSION
 from ingest.dedupe import Collapsed, collapse_duplicates
 from ingest.loaders import SOURCES_CSV, SUPPORTED_EXTENSIONS, load_document, read_sources_csv
 from ingest.names import safe_name, safe_path
@@ -520,8 +521,9 @@ def _step_bar(enabled: bool, label: str) -> Iterator[Callable[[int, int], None]]
         yield update
 
 
-# Bump when loaders or chunking change how the same bytes become chunks, so that re-ingest parses
-# every file again (a changed chunking *setting* is detected on its own).
+# Bump when loaders change how the same bytes become a document, so that re-ingest parses every
+# file again. Chunking is checked on its own: a changed chunking setting, or
+# ``ingest.chunking.CHUNKING_VERSION``, re-chunks every document.
 FINGERPRINT_VERSION = "2"  # 2: "## Not confirmed" sections left out (eec51f8)
 
 
@@ -779,7 +781,8 @@ class Pipeline:
 
     def _chunking_signature(self) -> str:
         s = self.settings.ingest
-        return f"{s.chunk_min_tokens}/{s.chunk_max_tokens}/{s.chunk_overlap_tokens}"
+        sizes = f"{s.chunk_min_tokens}/{s.chunk_max_tokens}/{s.chunk_overlap_tokens}"
+        return f"v{CHUNKING_VERSION}:{sizes}"
 
     def _chunk(self, document: Document) -> Collapsed:
         """Chunk, collapse duplicate chunks (before tagging, which costs per chunk), tag."""

@@ -765,3 +765,19 @@ def test_a_big_file_shows_its_own_progress(tmp_path: Path, monkeypatch: pytest.M
     assert [done for _, done, _ in big] == sorted(done for _, done, _ in big)
     assert big[-1][1:] == (total, total) and all(t == total for _, _, t in big)
     assert not [c for c in calls if c[0].endswith("small.md")]
+
+
+def test_a_new_chunking_version_re_chunks_an_index_built_before(
+    tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.pipeline as pipeline_module
+
+    settings = sqlite_settings(tmp_path / "data")
+    index = open_index_for_ingest(settings, HashEmbedder())
+    run(index, [docs])
+    assert by_status(run(index, [docs])) == {"unchanged": ["care.md", "housing.md", "waste.txt"]}
+    monkeypatch.setattr(pipeline_module, "CHUNKING_VERSION", "test-next")
+    report = Pipeline(index, settings).ingest_paths([docs], progress=False)
+    assert report.count("updated") == 3
+    assert_consistent(index)
+    index.close()
