@@ -99,7 +99,11 @@ _PROCESS = re.compile(
     r"\b(?:(?:recommended|best|right|suggested|proper)\s+way\s+(?:to|of)\s+(?:run|use|complete|"
     r"carry\s+out|do|go\s+about)|what\s+(?:are\s+)?the\s+(?:steps|stages)|step[-\s]by[-\s]step|"
     r"what(?:'s|\s+is)\s+the\s+process\b|how\s+(?:does|do)\s+(?:the|a)\s+[\w-]+\s+work\s+in\s+"
-    r"practice)",
+    r"practice|"
+    # "how should we organise completing the self-assessment?", "how does a council run it?"
+    r"how\s+(?:should|do|can|would|could|does)\s+(?:we|i|a\s+council|councils|our\s+council|"
+    r"the\s+council)\s+(?:best\s+)?(?:organise|organize|run|go\s+about|carry\s+out|complete|"
+    r"roll\s+out)\b)",
     re.I,
 )
 # "How many councillors went on it / took part?": people taking part, counted.
@@ -115,7 +119,13 @@ _AUDIENCE = re.compile(
     r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for)(?=\s*(?:[,?.]|and\b|$))"
     r"|^\s*who\s+(?:can|could|should|may|(?:is|are)\s+(?:supposed|meant|expected)\s+to)\s+"
     r"(?:actually\s+|also\s+)?(?:use|complete|fill\s+(?:\S+\s+){0,3}?in|take\s+part|join|"
-    r"apply|access|attend|sign\s+up)\b",
+    r"apply|access|attend|sign\s+up)\b"
+    # "can I as a councillor join the network?", "is the network for councillors?"
+    r"|^\s*(?:so\s+|and\s+)?(?:can|could|may)\s+(?:i|we|councillors?|members|officers)\s+"
+    r"(?:(?:as|being)\s+an?\s+[\w\s-]{1,30}?\s+)?(?:join|take\s+part|sign\s+up|attend|apply)\b"
+    r"|\b(?:is|are)\s+(?:(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+)?(?:just\s+|only\s+|"
+    r"really\s+|meant\s+|open\s+)?(?:for|to)\s+(?:councillors?|officers?|members|staff|everyone|"
+    r"anyone)\b",
     re.I,
 )
 _ORGANISATION = re.compile(
@@ -174,6 +184,31 @@ _WHAT_TO_ASK = re.compile(
     r"|\bquestions?\s+(?:can|could|should|might|to)\s+(?:i\s+|we\s+|councillors?\s+|members\s+)?ask\b",
     re.I,
 )
+# The asker's own councillor role: "I sit on scrutiny", "I'm a new portfolio holder", "I've
+# just been put on scrutiny", "as a ward councillor", "moving from cabinet to chairing scrutiny"
+# (the role they move to).
+_ASKER_ROLE = re.compile(
+    r"\b(?:i\s*['\u2019]?m|i\s+am|i\s+sit|i\s+chair|i\s*['\u2019]?ve\s+(?:just\s+)?been\s+"
+    r"(?:put|made|appointed|elected)|i\s+have\s+(?:just\s+)?been\s+(?:put|made|appointed)|"
+    r"as\s+(?:a|an|the)|moving\s+(?:from\s+[\w\s]{1,20}?\s+)?to|now\s+(?:chairing|on))\s+"
+    r"(?:(?:a|an|the|on|onto|to|new|newly|now|chair\s+of|chairing|member\s+of|lead\s+member\s+on)"
+    r"\s+){0,3}(?P<role>scrutiny|overview\s+and\s+scrutiny|cabinet\s+member|cabinet|"
+    r"portfolio[\s-]+holder|council\s+leader|leader\s+of\s+the\s+council|executive\s+member|"
+    r"ward\s+councillor|ward\s+member)\b",
+    re.I,
+)
+ASKER_ROLES = {"scrutiny": "scrutiny", "ward": "ward"}
+
+
+def _asker_role(question: str) -> str | None:
+    """The councillor role the asker holds: "scrutiny", "leadership" or "ward"."""
+    match = _ASKER_ROLE.search(question)
+    if not match:
+        return None
+    role = match.group("role").lower()
+    return next((v for k, v in ASKER_ROLES.items() if k in role), "leadership")
+
+
 _EXACT_DATE = re.compile(
     r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:dates?|days?(?!\s+of\s+the\s+week))\b"
     r"|\bexact\s+dates?\b"
@@ -291,7 +326,7 @@ _FOCUS_AFTER = re.compile(
 _FOCUS_NOUN_AFTER_HOW_MANY = re.compile(
     r"\bhow\s+many\s+(?P<x>[\w'-]+(?:\s+(?!(?:the|a|an|this|that|these|those|there|we|they|"
     r"it|its|our|their|to|with|by|as|than|per|each|every|last|next|made|make|up|out|"
-    r"overall|actually|really|exactly)\b)[\w'-]+){0,2})",
+    r"overall|actually|really|exactly)\b)[\w'-]+){0,4})",
     re.I,
 )
 _FOCUS_WHAT_X = re.compile(
@@ -353,6 +388,9 @@ class QuestionAnalysis:
     # "what should I be asking officers?": the questions to put, which a list of questions
     # answers
     what_to_ask: bool = False
+    # "I sit on scrutiny - what should I be doing?": the councillor role the asker holds
+    # ("scrutiny", "leadership", "ward"), answered by what the sources say that role does
+    asker_role: str | None = None
 
     @property
     def wants_specific(self) -> bool:
@@ -430,6 +468,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         quoted=quoted_terms(whole),
         names=name_phrases(whole),
         said_by=speaker.group("who") if speaker else None,
+        asker_role=_asker_role(whole),
     )
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)
@@ -624,8 +663,10 @@ def _counted(question: str) -> tuple[str, ...]:
                 if pattern is _FOCUS_NOUN_AFTER_HOW_MANY:
                     # No verb found to end it: the last plural in the first words ("separate
                     # improvement offers made up", "officers belong to", "sessions am I").
+                    # A longer phrase counts its first plural after those three ("separate
+                    # improvement support offers").
                     plural = [w for w in words if re.fullmatch(r"[a-z'-]{3,}[^su']s", w)]
-                    words = plural[-1:] or words[:1]
+                    words = ([w for w in plural if w in words[:3]][-1:] or plural[:1]) or words[:1]
                 if words:
                     heads.append(words[-1])
             return tuple(heads)

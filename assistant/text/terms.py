@@ -53,11 +53,16 @@ def stem(word: str) -> str:
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
         word = word[:-1]
     for suffix in ("ation", "ing", "ed"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+        short = len(word) == len(suffix) + 3 and word[-len(suffix) - 1] == word[-len(suffix) - 2]
+        if (len(word) > len(suffix) + 3 or short) and word.endswith(suffix):
+            # ...and a three-letter stem ending in a double letter ("added", "adding": add)
             word = word[: -len(suffix)]
             if suffix == "ed" and word.endswith("i") and word[-2:-1] not in "aeiou":
                 word = word[:-1] + "y"  # "identified" meets "identify", "applied" "apply"
             break
+    if len(word) > 6 and word.endswith(("ate", "at")) and not word.endswith("eat"):
+        # "communicate", "communicated" and "communication" meet ("ation" is gone already)
+        word = word[: -3 if word.endswith("ate") else -2]
     return word.rstrip("e") if len(word) > 4 else word
 
 

@@ -77,3 +77,15 @@ def test_chat_filler_words_are_not_what_a_question_is_about() -> None:
     terms = content_terms("Ive got a business case coming to scrutiny, what sort of questions?")
     assert {"ive", "sort", "coming"}.isdisjoint(terms)
     assert {"business", "case", "scrutiny", "question"} <= terms
+
+
+def test_a_short_verb_with_a_double_letter_meets_its_forms() -> None:
+    assert stem("added") == stem("adding") == stem("add") == stem("adds")
+    assert stem("needed") == stem("need")
+    assert stem("used") != stem("us")
+
+
+def test_a_verb_in_ate_meets_its_ation_noun() -> None:
+    assert stem("communicate") == stem("communicated") == stem("communication")
+    assert stem("collaborate") == stem("collaboration")
+    assert stem("great") == "great" and stem("state") != stem("station")
