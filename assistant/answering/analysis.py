@@ -366,6 +366,13 @@ class Analyser:
                 for h in heads:
                     ctx = max(ctx, section_match.get((hit.chunk.document_id, h), 0.0))
                 terms = frozenset(content_terms(with_expansions(sentence.text)))
+                named = [
+                    person.name
+                    for abbr, person in structure.people.items()
+                    if re.search(rf"\b{abbr}\b", sentence.text) and person.name not in sentence.text
+                ]
+                if named:  # "SA added three points": a sentence about Susan Attard (SA)
+                    terms |= frozenset(content_terms(" ".join(named)))
                 quote = _quoted_before(candidates, index, sentence)
                 if quote:  # "Rishi Sunak, Minister for Local Government" under his quote
                     terms |= frozenset().union(*(candidates[i].terms for i in quote))

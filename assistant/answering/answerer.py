@@ -22,6 +22,7 @@ from assistant.answering.extractive import (
     extract_answer,
     missing_specific,
     participants_not_named,
+    with_primary_lists,
 )
 from assistant.answering.generative import generate_answer
 from assistant.answering.question import analyse_question
@@ -65,9 +66,13 @@ class Answerer:
         if not hits:
             return refusal(NO_SOURCES_REASON, evidence=0.0)
         ranks = None
-        if analyse_question(question).type == "advice":
-            found = {hit.chunk.id for hit in hits}
+        asked = analyse_question(question)
+        found = {hit.chunk.id for hit in hits}
+        if asked.type == "advice":
             hits = self.analyser.with_suggestions(hits)  # the advice, not only the problem
+        elif asked.type == "list":  # the LGA document's own list, not only our retelling
+            hits = with_primary_lists(asked, hits, self.analyser.document_chunks)
+        if len(hits) > len(found):
             ranks = added_ranks(hits, {h.chunk.id for h in hits} - found)
         analysis = self.analyser.analyse(question, hits, ranks)
         if analysis.evidence < self.min_evidence or not analysis.candidates:

@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.answering.weights import WEIGHTS, EvidenceWeights
 from assistant.errors import ConfigurationError
+from assistant.retrieval.synonyms import load_synonyms
 from assistant.settings import Settings
 from assistant.text.glossary import with_expansions
 from assistant.text.terms import content_terms
@@ -50,6 +51,7 @@ def refusal_score(
         found: set[str] = set()
         for hit in hits[: weights.keyword_passages]:
             found |= content_terms(hit.chunk.text)
+        found |= said_otherwise(question, found)
         keyword_part = len(question_terms & found) / len(question_terms)
     else:
         keyword_part = 0.0
@@ -59,6 +61,17 @@ def refusal_score(
         + weights.keyword_part * keyword_part,
         4,
     )
+
+
+def said_otherwise(question: str, found: set[str]) -> set[str]:
+    """The question's words for which the passages use the documents' own words
+    (``synonyms.yaml``): "bring them round" is found where a passage says "persuading"."""
+    out: set[str] = set()
+    for pattern, words in load_synonyms():
+        match = pattern.search(question)
+        if match and any((terms := content_terms(w)) and terms <= found for w in words):
+            out |= content_terms(match.group(0))
+    return out
 
 
 def resolve_min_evidence(settings: Settings, model_id: str) -> float:

@@ -49,7 +49,12 @@ from assistant.text.openings import (
     points_back,
 )
 from assistant.text.readability import plainness
-from assistant.text.sentences import Sentence, normalise_whitespace, split_sentences
+from assistant.text.sentences import (
+    Sentence,
+    normalise_whitespace,
+    sentence_spans,
+    split_sentences,
+)
 from assistant.text.terms import STOPWORDS, content_terms, stem
 from assistant.types import Audience, Chunk, Citation, Hit, is_catalogue
 
@@ -234,9 +239,14 @@ def base_scores(
     )
     said_by = analysis.question.said_by
     speaker_words = _stemmed_words(said_by) if said_by else []
+    # "What did Susan Attard add about members?": the words of what was said decide between
+    # her sentences (the one introducing her names her but says nothing about members).
+    topic_weights = {t: v for t, v in term_weights.items() if t not in speaker_words}
+    if not topic_weights:
+        topic_weights = term_weights
     for i, cand in enumerate(analysis.candidates):
         s = cand.sentence
-        keyword = coverage(cand.terms, term_weights)
+        keyword = coverage(cand.terms, topic_weights)
         rank = analysis.ranks[cand.hit_index] if analysis.ranks else cand.hit_index
         prior = max(w.rank_floor, 1.0 - w.rank_step * rank)
         section = max(0.0, float(analysis.context[i]) - w.section_floor)
@@ -250,6 +260,8 @@ def base_scores(
             score -= w.incomplete
         if names and not (cand.terms & names) and _COUNCIL_NAME.search(s.text):
             score -= w.other_council  # about another council than the one asked about
+        if speaker_words and topic_weights is not term_weights and _INTRODUCED.search(s.text):
+            score -= w.speaker  # "The Chair invited SA to introduce the report": not what SA said
         line = analysis.speakers.get(i) if speaker_words else None
         if line is not None and _spoken_by(analysis.candidates[line].sentence.text, speaker_words):
             score += w.speaker  # "what did the chair say?": the chair's words, and who they are
@@ -274,6 +286,12 @@ def base_scores(
                 score += w.councillor_plain * plainness(s.text)
         scores[i] = score
     return scores - catalogue_echo(analysis, hits_primary(analysis), weights)
+
+
+# Minutes' procedural line bringing a speaker in, which says nothing of what they said.
+_INTRODUCED = re.compile(
+    r"\b(?:invited|asked|welcomed)\b.{0,80}\bto\s+(?:introduce|present|speak\s+to)\b", re.I
+)
 
 
 def _spoken_by(line: str, speaker: Sequence[str]) -> bool:
@@ -392,16 +410,25 @@ def type_bonus(
         bonus += w.sequel
     if question.cost and kind != "number" and _PRICE.search(text):
         bonus += w.cost
+    if question.asker_role and kind != "yes_no" and _describes_role(question.asker_role, text):
+        bonus += w.asker_role  # "I sit on scrutiny": what councillors in a scrutiny role do
     if question.audience and _FOR_WHOM.search(text):
         bonus += w.audience  # "aimed at senior leaders", "anyone ... can complete"
     return bonus
+
+
+# What a councillor role does: "Councillors in a scrutiny role encourage ...", "Councillors in a
+# leadership role (leaders, portfolio holders ...) are expected to ..." (the role by its name).
+def _describes_role(role: str, text: str) -> bool:
+    return bool(re.search(rf"\b{role}\s+role\b", text, re.I))
 
 
 # A sentence saying who something is for or who may take part.
 _FOR_WHOM = re.compile(
     r"\b(?:aimed\s+at|intended\s+for|designed\s+for|open\s+to|is\s+for|are\s+for|"
     r"anyone\b.{0,40}\bcan|can\s+(?:be\s+)?(?:completed?|used?|join(?:ed)?)\s+by|"
-    r"(?:can|may)\s+(?:complete|join|apply|attend|take\s+part))\b",
+    r"(?:can|may)\s+(?:complete|join|apply|attend|take\s+part)|"
+    r"(?:is|are)\s+an?\s+(?:[\w-]+\s+){0,2}?(?:group|network|forum|programme|offer)\s+for)\b",
     re.I,
 )
 
@@ -1225,15 +1252,59 @@ def best_list(
 ) -> tuple[ListBlock, int] | None:
     """The list in the top passages that best answers a list question, with its hit index.
     When none of the top four holds one and the question asks what to ask, a list of questions
-    from a later passage is taken (the asker's context words seldom rank it high)."""
-    found = _best_list(analysis, hits, range(min(4, len(hits))), weights)
+    from a later passage is taken (the asker's context words seldom rank it high). A passage
+    ``with_primary_lists`` added counts at the rank of the hit it follows."""
+    ranks = analysis.ranks if len(analysis.ranks) == len(hits) else range(len(hits))
+    top = [i for i, rank in enumerate(ranks) if rank < 4]
+    found = _best_list(analysis, hits, top, weights)
     if found is None and analysis.question.what_to_ask:
-        found = _best_list(analysis, hits, range(4, len(hits)), weights)
+        found = _best_list(analysis, hits, [i for i in range(len(hits)) if i not in top], weights)
+    if found is not None and is_catalogue(hits[found[1]].chunk):
+        # Our catalogue's retelling of a list the LGA's own document holds gives way to it.
+        return _primary_twin_list(analysis, hits, found[0]) or found
     return found
 
 
+def with_primary_lists(
+    question: QuestionAnalysis,
+    hits: Sequence[Hit],
+    document_chunks: Callable[[str], Sequence[Chunk]] | None,
+) -> list[Hit]:
+    """For a list question ("what are the eight themes?"), ``hits`` with the passage of each
+    primary document among them that holds the list asked for (its lead or heading names the
+    items, and it has as many as asked), put after that document's first hit when retrieval
+    missed it: the LGA's own list, not only our catalogue's retelling of it."""
+    if question.type != "list" or not question.listed or document_chunks is None:
+        return list(hits)
+    have = {hit.chunk.id for hit in hits}
+    extra: dict[int, Hit] = {}
+    documents: set[str] = set()
+    for rank, hit in enumerate(hits):
+        document = hit.chunk.document_id
+        if is_catalogue(hit.chunk) or document in documents:
+            continue
+        documents.add(document)
+        for chunk in document_chunks(document):
+            heading = chunk.heading_path[-1] if chunk.heading_path else ""
+            if chunk.id in have or not any(
+                _names_listed(question.listed, block.lead)
+                and question.expected_count in (None, len(block.items))
+                for block in list_blocks(chunk.text, heading=heading)
+            ):
+                continue
+            extra[rank] = replace(hit, chunk=chunk)
+            have.add(chunk.id)
+            break
+    out: list[Hit] = []
+    for rank, hit in enumerate(hits):
+        out.append(hit)
+        if rank in extra:
+            out.append(extra[rank])
+    return out
+
+
 def _best_list(
-    analysis: Analysis, hits: Sequence[Hit], indices: range, weights: AnsweringWeights
+    analysis: Analysis, hits: Sequence[Hit], indices: Sequence[int], weights: AnsweringWeights
 ) -> tuple[ListBlock, int] | None:
     w = weights.answer_type
     expected = analysis.question.expected_count
@@ -1271,6 +1342,44 @@ def _best_list(
             if best is None or score > best[0]:
                 best = (score, block, index)
     return (best[1], best[2]) if best else None
+
+
+def _names_listed(listed: str, lead: str) -> bool:
+    """Does a list's own lead name what the question lists, in its word ("... the themes
+    discussed. These are:")? Stricter than ``_introduces``, which also reads the heading, the
+    line before and near words ("groups" / "network"): a passage fetched from elsewhere in a
+    document must say itself what its list is."""
+    return stem(listed) in {stem(w) for w in re.findall(r"[a-z]+", lead.lower())}
+
+
+def _primary_twin_list(
+    analysis: Analysis, hits: Sequence[Hit], ours: ListBlock
+) -> tuple[ListBlock, int] | None:
+    """A primary document's list among ``hits`` that holds our catalogue list's items, item
+    for item, and is introduced as what the question lists."""
+    listed = analysis.question.listed
+    for index, hit in enumerate(hits):
+        if is_catalogue(hit.chunk):
+            continue
+        heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
+        for block in list_blocks(hit.chunk.text, heading=heading):
+            if _same_list(ours, block) and (
+                not listed or _introduces(listed, hit.chunk.text, block, heading)
+            ):
+                return block, index
+    return None
+
+
+def _same_list(ours: ListBlock, theirs: ListBlock) -> bool:
+    """Do two lists hold the same items in the same order (as many, and most items sharing
+    a content word with their counterpart)?"""
+    if len(ours.items) != len(theirs.items):
+        return False
+    shared = sum(
+        bool(content_terms(a) & content_terms(b))
+        for a, b in zip(ours.items, theirs.items, strict=True)
+    )
+    return 2 * shared > len(ours.items)
 
 
 PROCESS_STEP_WORDS = 30  # a step of a procedure under its heading: a line this short
@@ -1329,8 +1438,14 @@ def compose_list(
     items = [normalise_whitespace(x).rstrip(".;,") for x in block.items]
     if asking:  # a lead-in naming the source, uncited like "X suggests:" above a paragraph
         lines = [f"{source_label(chunk)} suggests asking:"]
+    elif lead:
+        # Each sentence of a lead cites the passage ("... the themes discussed [1]. These are
+        # [1]:"): a sentence without its own marker would be an uncited claim.
+        said = [lead[a:b].rstrip(".") for a, b in sentence_spans(lead)] or [lead]
+        lines = [" ".join(f"{x} [1]." for x in said[:-1]) + (" " if len(said) > 1 else "")]
+        lines[0] += f"{said[-1]} [1]:"
     else:
-        lines = [f"{lead} [1]:" if lead else f"There are {len(items)} [1]:"]
+        lines = [f"There are {len(items)} [1]:"]
     lines += [f"- {item} [1]" for item in items]
     quote = normalise_whitespace(chunk.text[block.start : block.end])
     return "\n".join(lines), (Citation(n=1, chunk=chunk, quote=quote),)

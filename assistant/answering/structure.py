@@ -235,6 +235,15 @@ def cue_role(line: str) -> Role | None:
     return None
 
 
+# A paragraph opening "Possible approaches emerging from the discussions included ..." is the
+# advice after a list of challenges, though it is no short cue line.
+_APPROACHES_PARAGRAPH = re.compile(
+    r"(?:possible|suggested|proposed|recommended)\s+(?:approaches|solutions)\s+"
+    r"(?:emerging|from|included|highlighted|were)\b",
+    re.I,
+)
+
+
 def role_spans(text: str, start_role: Role | None = None) -> list[tuple[int, Role | None]]:
     """(offset, role) at each cue line of ``text``: the role from that offset on."""
     spans: list[tuple[int, Role | None]] = [(0, start_role)]
@@ -244,6 +253,8 @@ def role_spans(text: str, start_role: Role | None = None) -> list[tuple[int, Rol
         role = (
             cue_role(stripped)
             if stripped and (stripped.endswith(":") or len(stripped.split()) <= 6)
+            else "suggestion"
+            if _APPROACHES_PARAGRAPH.match(stripped)
             else None
         )
         if role is not None:

@@ -146,6 +146,7 @@ class AnswerTypeWeights:
     # (0.06 -> 0.12 on the five dev sets: +1 dev case, no case lost; 0.2 lost one)
     sequel: float = 0.15  # "what happens after ...": a sentence about what follows ("then",
     # "within 12 months", "an action plan")
+    asker_role: float = 0.2  # "I sit on scrutiny": a sentence on what that role does
     audience: float = 0.2  # "who is it for?": a sentence saying who it is for / who may use it
     cost: float = 0.3  # "do we have to pay?": a sentence about the price ("free", "subsidised")
     list_min_coverage: float = 0.2  # a list answers a list question when its lead/items cover

@@ -1164,6 +1164,27 @@ def test_who_a_tool_is_for_is_answered_by_the_sentence_saying_so() -> None:
     assert draft.text.startswith("The Marlow tool is aimed at senior leaders")
 
 
+def test_can_i_join_asks_who_it_is_for() -> None:
+    for question in (
+        "can i as a councillor join the Marlow network?",
+        "is it true the Marlow network is for councillors?",
+        "is the network just for officers?",
+    ):
+        assert analyse_question(question).audience, question
+    assert not analyse_question("What is the Marlow network for?").audience
+    hits = _hits(
+        "The Marlow network meets four times a year to share learning between councils. "
+        "Councillors in a leadership role champion the network's ideas at cabinet. "
+        "The Marlow network is a group for officers working in change and data roles."
+    )
+    draft = _answerer().answer(
+        "could I join the Marlow network as a cabinet member?", audience="councillor", hits=hits
+    )
+    assert draft.text.removeprefix("In short: ").startswith("The Marlow network is a group for"), (
+        draft.text
+    )
+
+
 def test_a_list_under_a_heading_naming_the_topic_answers_a_list_question() -> None:
     from assistant.answering.extractive import best_list
 
@@ -1308,3 +1329,111 @@ def test_a_sum_asked_in_pounds_the_passages_lack_is_refused() -> None:
     question = "What annual cash saving in pounds did Derby report from its chatbots?"
     assert analyse_question(question).money
     assert _answerer().answer(question, audience="officer", hits=hits).refused
+
+
+SPEAKER_MINUTES = (
+    "The Chair invited Priya Okafor (PO), Head of Change, to introduce the report. "
+    "PO reported that the Marlow programme had started in May with twelve councils. "
+    "Members welcomed the programme and asked for regular updates. "
+    "PO thanked members and added two points on member involvement: members would join the "
+    "design workshops, and a members' guide would follow."
+)
+
+
+def test_what_a_speaker_added_is_their_sentence_on_it_not_their_introduction() -> None:
+    # "PO added ..." is Priya Okafor's (the initials the minutes define), and what she added
+    # about member involvement is its words, not the procedural line that brought her in.
+    draft = _answerer().answer(
+        "What did Priya Okafor add about member involvement?",
+        audience="officer",
+        hits=_hits(SPEAKER_MINUTES),
+    )
+    assert not draft.refused
+    first = draft.text.split("[1]")[0]
+    assert "two points on member involvement" in first, draft.text
+
+
+def test_a_long_counted_phrase_counts_its_plural_and_a_how_to_run_question_is_a_process() -> None:
+    assert analyse_question(
+        "How many separate improvement support offers made up the programme for 2023/24?"
+    ).counted == ("offers",)
+    assert analyse_question("How many councillors attend scrutiny meetings?").counted == (
+        "councillors",
+    )
+    assert analyse_question(
+        "How should we organise our senior team's completion of the self-assessment?"
+    ).process
+    assert analyse_question("How does a council run the Marlow review?").process
+    assert not analyse_question("How do councils use data in transformation?").process
+
+
+ROLES = (
+    "The toolkit describes three roles a councillor can play: leadership, scrutiny and ward. "
+    "Scrutiny can be formal, through committees, or informal. "
+    "Directors can sit on boards outside their service to see change as shared work. "
+    "Councillors in a scrutiny role challenge plans and reports constructively and model "
+    "curiosity about the evidence."
+)
+
+
+def test_the_askers_own_role_is_read_and_answered_by_what_that_role_does() -> None:
+    assert analyse_question("i sit on scrutiny - what should i be doing?").asker_role == (
+        "scrutiny"
+    )
+    assert analyse_question("I've just been put on scrutiny. What do I do?").asker_role == (
+        "scrutiny"
+    )
+    assert analyse_question("im a new portfolio holder - what do I do?").asker_role == (
+        "leadership"
+    )
+    assert analyse_question("As a ward councillor, how do I get involved?").asker_role == "ward"
+    assert analyse_question("How do councils run scrutiny?").asker_role is None
+    draft = _answerer().answer(
+        "i sit on scrutiny - what should i actually be doing when the programme comes to committee?",
+        audience="councillor",
+        hits=_hits(ROLES),
+    )
+    assert draft.text.startswith("Councillors in a scrutiny role"), draft.text
+
+
+def test_the_lga_documents_own_list_is_given_before_our_catalogues_retelling() -> None:
+    ours = make_chunk(
+        "corpus/resources/marlow-review.md",
+        0,
+        "The Marlow review's write-up groups what it heard into five themes:\n\n"
+        "1. leadership and a shared culture;\n\n2. money and making savings;\n\n"
+        "3. skills people need for change;\n\n4. data and customer insight;\n\n"
+        "5. working alongside residents.",
+        publisher="lga-assistant catalogue",
+    )
+    intro = make_chunk(
+        "marlow-review.pdf", 0, "The Marlow review met with twenty councils over a year."
+    )
+    themes = make_chunk("marlow-review.pdf", 1, THEMES)
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05))
+    answerer = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=settings,
+        document_chunks=lambda d: [intro, themes] if d == "marlow-review.pdf" else [ours],
+    )
+    question = "What are the five themes of the Marlow review?"
+    hits = [Hit(chunk=ours, score=1.0, dense_rank=1), Hit(chunk=intro, score=0.5, dense_rank=2)]
+    draft = answerer.answer(question, audience="officer", hits=hits)
+    assert "- Leadership and culture [1]" in draft.text, draft.text
+    assert draft.citations[0].chunk.document_id == "marlow-review.pdf"
+    # ...and our list stands when the document holds no list of those themes
+    alone = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=settings,
+        document_chunks=lambda d: [intro] if d == "marlow-review.pdf" else [ours],
+    )
+    kept = alone.answer(question, audience="officer", hits=hits)
+    assert "- leadership and a shared culture [1]" in kept.text, kept.text
+
+
+def test_the_askers_role_counts_only_when_they_ask_what_to_do() -> None:
+    role = "Councillors in a leadership role champion the network's ideas at cabinet."
+    assert _bonus("im a new portfolio holder - what should I be doing?", role) > 0
+    assert _bonus("could I join the Marlow network as a cabinet member?", role) == 0

@@ -47,3 +47,25 @@ def test_stored_calibration_is_used_for_its_model_only() -> None:
     assert 0.0 < float(record["threshold"]) < 1.0  # type: ignore[arg-type]
     model_id = str(record["model_id"])
     assert resolve_min_evidence(Settings(), model_id) == record["threshold"]
+
+
+def test_the_refusal_score_counts_a_question_word_the_documents_say_otherwise() -> None:
+    import numpy as np
+
+    from assistant.answering.evidence import refusal_score, said_otherwise
+    from assistant.text.terms import content_terms
+    from assistant.types import Chunk, Hit
+
+    question = "Half my group think it is a waste. How do I bring them round?"
+    persuading = content_terms("Persuading colleagues who are resistant to the cost.")
+    assert {"bring", "round"} <= said_otherwise(question, persuading)
+    assert said_otherwise(question, content_terms("The board met in May.")) == set()
+
+    def hits(text: str) -> list[Hit]:
+        chunk = Chunk(id=Chunk.make_id("d", 0, text), document_id="d", position=0, text=text)
+        return [Hit(chunk=chunk, score=1.0)]
+
+    sims = np.array([0.3, 0.25], dtype=np.float32)
+    said = refusal_score(question, sims, hits("Persuading resistant political colleagues."))
+    unsaid = refusal_score(question, sims, hits("Political colleagues met in May."))
+    assert said > unsaid

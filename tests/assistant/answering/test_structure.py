@@ -76,6 +76,17 @@ def test_roles_from_cue_lines_carry_across_chunks() -> None:
     roles = document_roles(chunks)
     assert roles["d::1"] == "suggestion"  # the section's suggestions continue in chunk 2
     assert roles["d::2"] is None  # a new section resets the role
+    # the paragraph of approaches after the challenges is advice, though no short cue line
+    prose = (
+        "Challenges include:\n\nStaff feel left out.\n\nPossible approaches emerging from the "
+        "discussions included open forums. Communication must be plain.\n\nA later paragraph."
+    )
+    spans = role_spans(prose)
+    assert role_at(spans, prose.index("Staff")) == "challenge"
+    assert role_at(spans, prose.index("Communication")) == "suggestion"
+    assert role_at(spans, prose.index("A later")) == "suggestion"
+    mention = "Challenges include:\n\nThe possible approaches were not yet clear to staff."
+    assert role_at(role_spans(mention), mention.index("approaches")) == "challenge"
 
 
 def test_list_blocks() -> None:
