@@ -123,10 +123,9 @@ def _atomise(
         base = offset
         offset += len(block.text) + len(BLOCK_SEPARATOR)
         pieces: list[tuple[int, int, int]] = []
-        whole = count_tokens(block.text) if block.kind == "list_item" else 0
         if block.kind == "heading":
             pieces.append((0, len(block.text), count_tokens(block.text)))
-        elif block.kind == "list_item" and whole <= max_tokens:
+        elif block.kind == "list_item" and (whole := count_tokens(block.text)) <= max_tokens:
             # A list item is one unit ("5. Delivery models" is not cut after "5.").
             pieces.append((0, len(block.text), whole))
         else:

@@ -369,7 +369,8 @@ class Analyser:
                 named = [
                     person.name
                     for abbr, person in structure.people.items()
-                    if re.search(rf"\b{abbr}\b", sentence.text) and person.name not in sentence.text
+                    if re.search(rf"\b{re.escape(abbr)}\b", sentence.text)
+                    and person.name not in sentence.text
                 ]
                 if named:  # "SA added three points": a sentence about Susan Attard (SA)
                     terms |= frozenset(content_terms(" ".join(named)))

@@ -417,9 +417,10 @@ def type_bonus(
     return bonus
 
 
-# What a councillor role does: "Councillors in a scrutiny role encourage ...", "Councillors in a
-# leadership role (leaders, portfolio holders ...) are expected to ..." (the role by its name).
 def _describes_role(role: str, text: str) -> bool:
+    """Does ``text`` say what a councillor role does, naming it ("Councillors in a scrutiny
+    role encourage ...", "Councillors in a leadership role (leaders, portfolio holders ...) are
+    expected to ...")?"""
     return bool(re.search(rf"\b{role}\s+role\b", text, re.I))
 
 
@@ -1271,7 +1272,7 @@ def with_primary_lists(
     document_chunks: Callable[[str], Sequence[Chunk]] | None,
 ) -> list[Hit]:
     """For a list question ("what are the eight themes?"), ``hits`` with the passage of each
-    primary document among them that holds the list asked for (its lead or heading names the
+    primary document among them that holds the list asked for (the list's own lead names the
     items, and it has as many as asked), put after that document's first hit when retrieval
     missed it: the LGA's own list, not only our catalogue's retelling of it."""
     if question.type != "list" or not question.listed or document_chunks is None:
@@ -1442,8 +1443,8 @@ def compose_list(
         # Each sentence of a lead cites the passage ("... the themes discussed [1]. These are
         # [1]:"): a sentence without its own marker would be an uncited claim.
         said = [lead[a:b].rstrip(".") for a, b in sentence_spans(lead)] or [lead]
-        lines = [" ".join(f"{x} [1]." for x in said[:-1]) + (" " if len(said) > 1 else "")]
-        lines[0] += f"{said[-1]} [1]:"
+        earlier = "".join(f"{x} [1]. " for x in said[:-1])
+        lines = [f"{earlier}{said[-1]} [1]:"]
     else:
         lines = [f"There are {len(items)} [1]:"]
     lines += [f"- {item} [1]" for item in items]

@@ -197,7 +197,7 @@ _ASKER_ROLE = re.compile(
     r"ward\s+councillor|ward\s+member)\b",
     re.I,
 )
-ASKER_ROLES = {"scrutiny": "scrutiny", "ward": "ward"}
+_ASKER_ROLES = {"scrutiny": "scrutiny", "ward": "ward"}  # any other role is leadership
 
 
 def _asker_role(question: str) -> str | None:
@@ -206,7 +206,7 @@ def _asker_role(question: str) -> str | None:
     if not match:
         return None
     role = match.group("role").lower()
-    return next((v for k, v in ASKER_ROLES.items() if k in role), "leadership")
+    return next((v for k, v in _ASKER_ROLES.items() if k in role), "leadership")
 
 
 _EXACT_DATE = re.compile(
