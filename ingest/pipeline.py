@@ -44,6 +44,7 @@ from typing import Any, Literal
 
 from assistant.errors import IngestError, StorageError
 from assistant.index import META_LAST_INGEST, Index
+from assistant.index.second_dense import vector_gaps
 from assistant.knowledge import tag_text
 from assistant.ports import DocumentRecord
 from assistant.settings import Settings
@@ -764,13 +765,10 @@ class Pipeline:
         """Delete vectors the catalogue does not hold; return ids of documents to re-embed
         (their vectors are missing, or the chunking settings changed since they were built)."""
         catalog, vectors = self.index.catalog, self.index.vectors
-        catalogued = catalog.all_chunk_ids()
-        held = vectors.ids()
-        orphans = held - catalogued
+        orphans, missing = vector_gaps(vectors, catalog)
         if orphans:
             vectors.delete(sorted(orphans))
         force: set[str] = set()
-        missing = catalogued - held
         chunking = self._chunking_signature()
         stale_chunking = catalog.get_meta(META_CHUNKING) not in (None, chunking)
         if missing or stale_chunking:

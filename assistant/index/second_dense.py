@@ -44,9 +44,8 @@ class SecondDense:
 
     def missing(self, catalog: Catalog) -> tuple[set[str], list[str]]:
         """(ids the store holds that the catalogue does not, catalogued ids it lacks)."""
-        held = self.vectors.ids()
-        catalogued = catalog.all_chunk_ids()
-        return held - catalogued, sorted(catalogued - held)
+        orphans, lacking = vector_gaps(self.vectors, catalog)
+        return orphans, sorted(lacking)
 
     def sync(self, catalog: Catalog, *, progress: Callable[[int, int], None] | None = None) -> int:
         """Delete vectors of chunks the catalogue no longer holds and embed the catalogued chunks
@@ -63,6 +62,15 @@ class SecondDense:
             if progress is not None:
                 progress(min(start + SYNC_BATCH, len(todo)), len(todo))
         return len(todo)
+
+
+def vector_gaps(vectors: VectorStore, catalog: Catalog) -> tuple[set[str], set[str]]:
+    """A vector store against the catalogue, its source of truth: (ids it holds that the
+    catalogue does not, catalogued ids it has no vector for). The index's own store
+    (``Pipeline._reconcile``) and the second retriever's are both kept in step by it."""
+    held = vectors.ids()
+    catalogued = catalog.all_chunk_ids()
+    return held - catalogued, catalogued - held
 
 
 def collection_name(settings: Settings, model: str | None = None) -> str:
