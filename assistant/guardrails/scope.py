@@ -116,6 +116,10 @@ RULES: tuple[ScopeRule, ...] = (
             r"curry|pasta|cocktail)\b",
             r"\b(?:meaning of life|tallest mountain|longest river|speed of light)\b",
             r"\b(?:horoscope|lottery numbers|star sign)\b",
+            # national statistics: "how many councils are there in England?"
+            r"\bhow\s+many\s+(?:councils|local\s+authorities|councillors|people|residents)\s+"
+            r"(?:are\s+there|are|live|work|there\s+are)\s+in\s+(?:england|the\s+uk|britain|"
+            r"great\s+britain|the\s+country)\b",
         ),
     ),
     ScopeRule(
@@ -284,7 +288,10 @@ RULES: tuple[ScopeRule, ...] = (
             r"\bcouncil\s+tax\s+(?:referendum|cap|limit|rise|increase)s?\b",
             r"\b(?:referendum)\s+(?:limit|threshold|principles?)\b",
             r"\b(?:local\s+government\s+)?finance\s+settlement\b",
-            r"\b(?:bankrupt(?:cy)?|section\s+114\s+notices?|s114\s+notices?)\b",
+            r"\b(?:bankrupt(?:cy)?|insolven(?:t|cy)|section\s+114\s+notices?|s114\s+notices?)\b",
+            r"\b(?:go|goes|going|gone|went)\s+bust\b",
+            r"\bband\s+d\b|\b(?:average|typical)\s+council\s+tax\b",
+            r"\b(?:interest\s+rates?|PWLB)\b|\bborrow(?:ed|ing|s)?\s+(?:at|money)\b",
         ),
     ),
     ScopeRule(
@@ -293,6 +300,10 @@ RULES: tuple[ScopeRule, ...] = (
         _rx(
             r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:councils?|local\s+authorit(?:y|ies))\s+"
             r"(?:has|have|had|is|are)\s+the\s+(?:highest|lowest|fewest)\b",
+            # "which council has the worst digital services?" (the best are peers to learn from)
+            r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:councils?|local\s+authorit(?:y|ies))\s+"
+            r"(?:has|have|had|is|are|does|do|did)\s+(?:the\s+)?(?:worst|weakest|poorest)\b",
+            r"\b(?:worst|weakest|poorest)(?:[- ]performing)?\s+(?:councils?|local\s+authorit(?:y|ies))\b",
         ),
     ),
     ScopeRule(
@@ -330,7 +341,9 @@ RULES: tuple[ScopeRule, ...] = (
             r"\bhow\s+(?:do|can|would|could)\s+(?:i|you|someone|people)\s+(?:become|stand\s+"
             r"(?:as|for|to\s+be))\s+(?:an?\s+)?(?:councillor|mayor|mp|candidate)\b",
             r"\bby-?elections?\b",
-            r"\b(?:electoral|election)\s+(?:process|timetable|law|rules)\b",
+            r"\b(?:electoral|election)\s+(?:process|timetable|law|rules|results?|turnout)\b",
+            r"\bturnout\b",
+            r"\b(?:last|next|recent|latest|previous)\s+(?:\w+\s+)?(?:local\s+)?elections?\b",
         ),
     ),
     ScopeRule(
