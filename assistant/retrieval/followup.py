@@ -494,6 +494,10 @@ def find_list(text: str) -> list[str]:
     if semicolons:
         return semicolons
     best: list[str] = []
+    # "There are three illustrations: a, b, and c": items as long as a clause when a count
+    # before the colon says how many there are
+    counted = _COUNTED_LEAD.search(text)
+    stated = _COUNT_VALUES.get(counted.group("n").lower()) if counted else None
     for segment in re.split(r"[:;]|(?<=[a-z)])\.\s", _clean(text)):
         parts = [p.strip() for p in segment.split(",")]
         if len(parts) < 2:
@@ -517,15 +521,26 @@ def find_list(text: str) -> list[str]:
         )
         if lead:
             parts[0] = parts[0][lead.end() :]
+        longest = _COUNTED_ITEM_WORDS if stated == len(parts) else 8
         if (
             len(parts) >= 3
-            and all(len(p.split()) <= 8 for p in parts)
+            and all(len(p.split()) <= longest for p in parts)
             and not any(_NOT_ITEM.match(p) for p in parts)
             and len(parts) > len(best)
         ):
             best = parts
     return best
 
+
+_COUNT_VALUES = {w: n for n, w in enumerate(_TWO_TO_TWELVE.split(), start=2)} | {
+    str(n): n for n in range(2, 13)
+}
+_COUNTED_LEAD = re.compile(
+    r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
+    r"(?:[\w-]+\s+){0,2}?[a-z][\w-]*s\s*:",
+    re.I,
+)
+_COUNTED_ITEM_WORDS = 14
 
 _SEMICOLON_LIST = re.compile(r":\s*(?P<x>[^:.]+;[^:.]+;[^:]+?)(?:\.(?:\s|$)|$)")
 _SEMICOLON_ITEM_WORDS = 12
@@ -690,7 +705,26 @@ def _thing(d: Discourse) -> str | None:
 
 def _person(d: Discourse) -> str | None:
     m = d.latest("person")
-    return m.text if m else None
+    return m.text if m else _unnamed_person(d.last_reply)
+
+
+# "One participant asked how to get political colleagues to embrace IT ...": a person the
+# reply describes by what they raised, not by name (the action learning document anonymises).
+_UNNAMED_PERSON = re.compile(
+    r"\b(?:one|a|the|another)\s+(?P<who>participant|person|officer|councillor|member|delegate|"
+    r"attendee|leader|manager)\s+(?:who\s+)?(?P<did>asked|raised|wanted|described|brought|"
+    r"outlined|explained|shared|was\s+trying)\b(?P<what>[^.;:!?]{5,140})",
+    re.I,
+)
+
+
+def _unnamed_person(reply: str) -> str | None:
+    """ "the participant who asked how to ..." for a reply's unnamed person (see above)."""
+    m = _UNNAMED_PERSON.search(_clean(reply))
+    if not m:
+        return None
+    what = m.group("what").strip().rstrip(",")
+    return f"the {m.group('who').lower()} who {m.group('did').lower()} {what}"
 
 
 def _last_reply_mentions(d: Discourse) -> list[Mention]:

@@ -619,3 +619,34 @@ def test_an_acronym_typed_in_lower_case_is_the_topic_in_its_own_spelling() -> No
     assert rewrite_question("did any govt minister say anything about it?", history) == (
         "Did any govt minister say anything about TIEx?"  # the service spells out "govt"
     )
+
+
+def test_a_counted_list_may_have_clause_long_items() -> None:
+    reply = (
+        "There are three examples: persuading sceptical members to invest in new case "
+        "management software for housing, rebuilding trust with a council-owned trading "
+        "company, and moving from yearly cuts to a longer-term approach to savings."
+    )
+    items = find_list(reply)
+    assert len(items) == 3 and items[0].startswith("persuading sceptical members")
+    # Without a count before the colon, long comma-separated phrases are prose, not a list.
+    assert find_list(reply.replace("There are three examples:", "We saw")) == []
+    history = [Turn("user", "what examples are in the report?"), Turn("assistant", reply)]
+    resolved = resolve("what happened with the first one?", history)
+    assert resolved is not None and "persuading sceptical members" in resolved
+
+
+def test_that_person_is_the_unnamed_participant_the_reply_described() -> None:
+    history = [
+        Turn("user", "give me an example of a problem someone brought to the sessions"),
+        Turn(
+            "assistant",
+            "One participant asked how to win over colleagues who doubted the value of "
+            "digital change [1]. Some were worried about the cost.",
+        ),
+    ]
+    resolved = resolve("so what did that person decide to do?", history)
+    assert resolved is not None
+    assert "the participant who asked how to win over colleagues" in resolved
+    named = [Turn("user", "who chairs it?"), Turn("assistant", "Clare Rowley chairs it.")]
+    assert "Clare Rowley" in (resolve("what did that person say?", named) or "")
