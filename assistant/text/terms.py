@@ -39,6 +39,10 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)*%?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+# consonant, vowel, consonant: "sav" of "saving", "mak" of "making", "us" of "using"
+_SILENT_E_STEM = re.compile(r"^(?:[b-df-hj-np-tvz][aiou][b-df-hj-np-tvz]|us)$")
+
+
 @functools.lru_cache(maxsize=65536)  # pure, and the same words come back in every passage
 def stem(word: str) -> str:
     """A light English stemmer: plurals, -ing, -ed and -ation removed ("focuses" and "focus",
@@ -59,6 +63,16 @@ def stem(word: str) -> str:
             word = word[: -len(suffix)]
             if suffix == "ed" and word.endswith("i") and word[-2:-1] not in "aeiou":
                 word = word[:-1] + "y"  # "identified" meets "identify", "applied" "apply"
+            elif len(word) >= 4 and word[-1] == word[-2] and word[-1] in "bdgmnprt":
+                word = word[:-1]  # "cutting" meets "cut", "planned" "plan"
+            break
+        if (
+            suffix != "ation"
+            and word.endswith(suffix)
+            and _SILENT_E_STEM.match(word[: -len(suffix)])
+        ):
+            # a short stem that lost its "e": "saving", "saved" meet "save"; "making" "make"
+            word = word[: -len(suffix)] + "e"
             break
     if len(word) > 6 and word.endswith(("ate", "at")) and not word.endswith("eat"):
         # "communicate", "communicated" and "communication" meet ("ation" is gone already)

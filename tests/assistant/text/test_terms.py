@@ -89,3 +89,19 @@ def test_a_verb_in_ate_meets_its_ation_noun() -> None:
     assert stem("communicate") == stem("communicated") == stem("communication")
     assert stem("collaborate") == stem("collaboration")
     assert stem("great") == "great" and stem("state") != stem("station")
+
+
+def test_short_stems_meet_their_other_forms() -> None:
+    # a silent "e" lost before -ing / -ed, and a doubled last consonant
+    for forms in (
+        ("save", "saves", "saved", "saving", "savings"),
+        ("make", "making"),
+        ("use", "used", "using"),
+        ("cut", "cuts", "cutting"),
+        ("plan", "plans", "planned", "planning"),
+    ):
+        assert len({stem(w) for w in forms}) == 1, forms
+    # ...and words that only look like it stay apart
+    assert stem("being") != stem("be")
+    assert stem("added") == stem("add") and stem("called") == "call" and stem("passed") == "pass"
+    assert stem("thing") == "thing" and stem("need") == "need"
