@@ -19,10 +19,12 @@ from assistant.answering.coverage import missing_names, not_covered_reason
 from assistant.answering.draft import NO_SOURCES_REASON, WEAK_EVIDENCE_REASON, Draft, refusal
 from assistant.answering.evidence import resolve_min_evidence
 from assistant.answering.extractive import (
+    contact_answer,
     extract_answer,
     missing_specific,
     participants_not_named,
     with_primary_lists,
+    years_not_covered,
 )
 from assistant.answering.generative import generate_answer
 from assistant.answering.question import analyse_question
@@ -80,8 +82,13 @@ class Answerer:
         names = missing_names(question, hits)
         if names:  # a council, person or programme no passage mentions
             return refusal(not_covered_reason(names, hits), evidence=analysis.evidence)
-        missing = missing_specific(analysis, hits, self.weights) or participants_not_named(
-            question, hits, self.analyser.document_chunks
+        contact = contact_answer(question, hits, self.analyser.document_chunks)
+        if contact is not None:  # "a phone number for them?": a document's contact block
+            return replace(contact, evidence=analysis.evidence)
+        missing = (
+            missing_specific(analysis, hits, self.weights)
+            or participants_not_named(question, hits, self.analyser.document_chunks)
+            or years_not_covered(question, hits)
         )
         if missing is not None:  # a figure, date or name the passages do not hold
             return refusal(missing, evidence=analysis.evidence)

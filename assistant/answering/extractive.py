@@ -141,11 +141,15 @@ def extract_answer(
         return refusal(WEAK_EVIDENCE_REASON, evidence=analysis.evidence)
     # A length cap drops the least relevant sentences first: the ones holding what was asked
     # (the date, the figure, the name) count as the most relevant, whenever they were picked.
+    # So do the sentences describing each councillor role a question compares.
     holds = _HOLDS_ASKED.get(question.type)
-    order = sorted(
-        chosen,
-        key=lambda i: not (holds is not None and holds(analysis.candidates[i].sentence.text)),
-    )
+
+    def asked_for(text: str) -> bool:
+        return (holds is not None and holds(text)) or any(
+            _describes_role(role, text) for role in question.roles
+        )
+
+    order = sorted(chosen, key=lambda i: not asked_for(analysis.candidates[i].sentence.text))
     priority = tuple(analysis.candidates[i].sentence.text for i in order)
     return Draft(text, citations, False, None, analysis.evidence, priority)
 
@@ -200,6 +204,43 @@ def participants_not_named(
                 return f"The sources I have don't name those councils. {said}" + related_material(
                     hits
                 )
+    return None
+
+
+_YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s*[/-]\s*(\d\d))?\b")
+
+
+# "... in 2021", "during March 2021", "2021's meeting": a year the question is set in
+_IN_YEAR = re.compile(
+    r"\b(?:in|during|at|for)\s+(?:(?:early|late|mid|spring|summer|autumn|winter|[A-Z][a-z]+)\s+)?"
+    r"((?:19|20)\d\d)\b(?!\s*[/-]\s*\d)|\b((?:19|20)\d\d)['\u2019]s\b"
+)
+
+
+def years_not_covered(question: str, hits: Sequence[Hit]) -> str | None:
+    """For "what will the offer look like in 2027?" or "what did the board decide in 2021?",
+    the refusal reason when the question names a year later than any the passages mention
+    (the sources do not reach it), or sets itself in a year no passage mentions. A question
+    naming several years asks about each; it is left to the answer."""
+    asked = [int(m.group(1)) for m in _YEAR.finditer(question)]
+    if len(asked) != 1:
+        return None  # none, or several ("in 2019, in 2023/24 and across 2024-25"): parts
+    held: set[int] = set()
+    for hit in hits:
+        for m in _YEAR.finditer(hit.chunk.text):
+            start = int(m.group(1))
+            end = int(m.group(1)[:2] + m.group(2)) if m.group(2) else start
+            held.update(range(start, end + 1) if 0 <= end - start <= 5 else (start,))
+    if not held:
+        return None
+    [year] = asked
+    if year > max(held):
+        return (
+            f"The sources I have don't reach {year}: the latest year they mention is "
+            f"{max(held)}.{related_material(hits)}"
+        )
+    if _IN_YEAR.search(question) and year not in held:
+        return f"The sources I have don't mention {year}.{related_material(hits)}"
     return None
 
 
@@ -368,7 +409,9 @@ def type_bonus(
     kind = question.type
     bonus = 0.0
     if kind == "person":
-        if has_person(text) or re.search(r"\b[A-Z]{2,4}\b\s+(?:reported|said|ran|thanked)", text):
+        if question.role and not _mentions_post(question.role, text) and _POST.search(text):
+            pass  # "which minister ...?": a person in another post is not the answer
+        elif has_person(text) or re.search(r"\b[A-Z]{2,4}\b\s+(?:reported|said|ran|thanked)", text):
             bonus += w.person
             if question.wants_role and has_role_title(text):
                 bonus += w.person_role
@@ -410,7 +453,13 @@ def type_bonus(
         bonus += w.sequel
     if question.cost and kind != "number" and _PRICE.search(text):
         bonus += w.cost
-    if question.asker_role and kind != "yes_no" and _describes_role(question.asker_role, text):
+    if question.planned and kind not in ("advice", "comparison"):
+        if cand.role == "action":
+            bonus += w.suggestion  # "what did they decide to do?": what they planned to do
+        elif cand.role in ("challenge", "suggestion"):
+            bonus -= w.challenge  # ...not the problem, nor what others suggested
+    roles = question.roles or ((question.asker_role,) if question.asker_role else ())
+    if kind != "yes_no" and any(_describes_role(role, text) for role in roles):
         bonus += w.asker_role  # "I sit on scrutiny": what councillors in a scrutiny role do
     if question.audience and _FOR_WHOM.search(text):
         bonus += w.audience  # "aimed at senior leaders", "anyone ... can complete"
@@ -521,6 +570,122 @@ def free_of_charge(question: QuestionAnalysis, cand: Candidate, *, named: bool) 
     )
 
 
+# Sums a council or a person has, which no other sum stands for: "Cornwall's £18m programme"
+# is not its annual budget, nor a board's decision the LGA's income.
+_OWN_MEASURES = frozenset(
+    [
+        "salary",
+        "salaries",
+        "wage",
+        "wages",
+        "income",
+        "revenue",
+        "turnover",
+        "reserves",
+        "deficit",
+        "overspend",
+        "underspend",
+        "population",
+    ]
+)
+# A council's or the LGA's own budget ("Cornwall Council's annual budget"), not a programme's
+# ("the budget for Digital Cornwall": "its \u00a318m Digital Cornwall programme" answers that).
+_OWN_BUDGET = re.compile(
+    r"\b(?:annual|yearly|net|gross|total|overall|revenue|capital)\s+budget\b"
+    r"|\b(?:council|authority|LGA|association)(?:'s|\u2019s)\s+(?:\w+\s+)?budget\b"
+    r"|\bbudget\s+of\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}(?:council|authority|LGA)\b",
+    re.I,
+)
+
+
+_ASKS_SAVING = re.compile(r"\bsav(?:e|es|ed|ing|ings)\b", re.I)
+_PER_UNIT = re.compile(r"\bper\s+(?!cent\b)([A-Za-z]+)", re.I)
+_SAYS_SAVING = re.compile(r"\b(?:sav\w*|cashable|efficienc\w*|reduc\w*|cut\w*)\b", re.I)
+
+
+def _measure_named(analysis: Analysis, cand: Candidate) -> bool:
+    """Does a money sentence name the quantity asked about, where only that word will do:
+    a saving, a salary, an income, a council's (not a programme's) budget?"""
+    question = analysis.question_text
+    if _ASKS_SAVING.search(question) and not _SAYS_SAVING.search(cand.sentence.text):
+        return False  # "a £100,000 participatory budget" is no saving
+    words = {stem(w) for w in re.findall(r"[A-Za-z][\w'-]*", cand.sentence.text.lower())}
+    unit = _PER_UNIT.search(question)
+    if unit and stem(unit.group(1).lower()) not in words:
+        return False  # "what did it cost per call?": "its £18m programme" is no cost per call
+    measure = analysis.question.measure
+    if measure is None:
+        return True
+    strict = measure in _OWN_MEASURES or (
+        measure == "budget" and _OWN_BUDGET.search(question) is not None
+    )
+    return not strict or stem(measure) in words
+
+
+# What a date question asks the date of, when it names an event, and the words a sentence
+# giving that date uses: "when does it end?" - "until March 2025", "between September 2024
+# and March 2025"; "when was the LGA founded?" - not the day a report was presented.
+_EVENTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"\b(?:end|ends|ended|finish|finishes|finished|close|closes|closed|conclude|"
+            r"concludes|expire|expires|wind\s+up|run\s+until|last\s+until)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:end\w*|until|till|clos\w*|finish\w*|conclu\w*|expir\w*|deadline|between|"
+            r"runs?\s+(?:to|from)|ran\s+(?:to|from))\b|\bto\s+(?:\w+\s+)?(?:19|20)\d\d\b|"
+            r"\d{4}\s*(?:-|\u2013|to)\s*\d{2,4}\b",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(
+            r"\b(?:found|founded|establish|established|formed|created|set\s+up|start|starts|"
+            r"started|begin|begins|began|launch|launches|launched|introduce|introduced)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:found\w*|establish\w*|form(?:ed|ation)|creat\w*|set\s+up|start\w*|"
+            r"begin\w*|began|launch\w*|introduc\w*|open\w*|first|since|from|"
+            r"between)\b",
+            re.I,
+        ),
+    ),
+    (  # "when is the next round?": a date still to come
+        re.compile(
+            r"\bnext\s+(?:\w+\s+)?(?:round|cohort|intake|meeting|event|session|conference)s?\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:next|upcoming|forthcoming|will|future|planned|expected|due|later\s+this)\b", re.I
+        ),
+    ),
+)
+
+
+# "Who founded / set up / launched it?": the person who did that, not any person named
+# beside it (unlike "who chaired the board when it was launched?").
+_WHO_DID = re.compile(
+    r"\bwho\s+(?:first\s+)?(?:co-?founded|founded|set\s+up|started|launched|created|"
+    r"established|began)\b",
+    re.I,
+)
+
+
+def _gives_event(question: str, text: str) -> bool:
+    """Does ``text`` date the event the question asks about (when it names one)?"""
+    return all(says.search(text) for asks, says in _EVENTS if asks.search(question))
+
+
+def _mentions_share(whom: str, cand: Candidate) -> bool:
+    """Does the sentence name who a share is of ("chief executives" in "99 per cent of chief
+    executives ...")? The last word of ``whom``, by stem."""
+    # by its first four letters: "execs" are "executives", "councils" "councillors" too
+    head = stem(whom.split()[-1])[:4]
+    return any(w.startswith(head) for w in re.findall(r"[a-z][\w'-]*", cand.sentence.text.lower()))
+
+
 def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
     """Does the sentence mention what the question counts or defines (or is there no focus)?"""
     nouns = _measured(question)
@@ -555,6 +720,8 @@ def counts_focus(question: QuestionAnalysis, text: str) -> bool:
         return has_figure(text, ignore=question.numbers)
     focus = {stem(f) for f in nouns}
     people = any(f in _PEOPLE for f in nouns)
+    # "How many staff work at the LGA?": councillors and members are not its staff
+    people_stems = _STAFF_STEMS if any(f in _STAFF for f in nouns) else _PEOPLE_STEMS
     # the singular of a plural asked about, used as a modifier ("officer groups")
     singular = {f[:-1] for f in nouns if f.endswith("s") and not f.endswith("ss")}
     for match in _COUNTED.finditer(text):
@@ -579,7 +746,7 @@ def counts_focus(question: QuestionAnalysis, text: str) -> bool:
                 continue  # "two officer groups" counts groups, not officers
             if stem(low) in focus:
                 return True
-            if people and not share and stem(low) in _PEOPLE_STEMS:
+            if people and not share and stem(low) in people_stems:
                 following = words[k + 1].lower() if k + 1 < len(words) else ""
                 if following not in _GROUP_NOUNS:  # "two officer groups" counts no officers
                     return True  # (...and a share of councillors says nothing about peers)
@@ -605,6 +772,8 @@ _PEOPLE = frozenset(
     ]
 )
 _PEOPLE_STEMS = frozenset(stem(w) for w in _PEOPLE)
+_STAFF = frozenset(["staff", "employees", "workforce", "headcount"])
+_STAFF_STEMS = frozenset(stem(w) for w in ["staff", "employees", "officers", "people"])
 
 
 _NAME_WORD = r"[A-Z][a-z]+(?:-(?:[a-z]+-)?[A-Z][a-z]+)*"  # "Newcastle-under-Lyme"
@@ -688,12 +857,144 @@ _DURATION_GIVEN = re.compile(
 _ATTRIBUTED = re.compile(r"^[A-Z]{2,4}\s+(?:reported|said|introduced|presented|explained)\b")
 
 
+# "Do you have a phone number or email for them?", "What are the library's opening hours?":
+# contact details, which a document holds only now and then (a publisher's address block).
+_ASKS_CONTACT = re.compile(
+    r"\b(?P<phone>(?:phone|telephone|mobile)\s+(?:number|no\b)|e-?mail\s+address(?:es)?)"
+    r"|\b(?P<hours>opening\s+(?:hours|times))\b"
+    r"|\b(?P<address>postal\s+address|postcode|post\s+code)\b",
+    re.I,
+)
+_GIVES_CONTACT = {
+    "phone": re.compile(r"\b0\d{2,4}[\s\d]{6,}\d\b|[\w.+-]+@[\w-]+\.[\w.]+"),
+    "hours": re.compile(r"\bopen(?:ing)?\s+(?:hours|times|from|between|daily)\b", re.I),
+    "address": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # a UK postcode
+}
+_CONTACT_WHAT = {
+    "phone": "contact details",
+    "hours": "opening hours",
+    "address": "that address",
+}
+
+
+def _contact_kind(match: re.Match[str]) -> str:
+    return next(kind for kind in ("phone", "hours", "address") if match.group(kind))
+
+
+# A line of an address block: short, no sentence of its own ("109 Borough High Street").
+_BLOCK_LINE = re.compile(r"^(?:[^.!?]{1,60}|\S{1,60})$")  # or a web or email address
+
+
+def contact_answer(
+    question: str,
+    hits: Sequence[Hit],
+    document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
+) -> Draft | None:
+    """For "do you have a phone number or email for them?", the contact block a retrieved
+    document prints (a publisher's name, address, phone, web and email lines), cited, when the
+    passages or their documents hold one; None otherwise (``missing_specific`` then says the
+    sources don't give contact details)."""
+    asked = _ASKS_CONTACT.search(question)
+    if not asked or _contact_kind(asked) == "hours":
+        return None
+    pattern = _GIVES_CONTACT[_contact_kind(asked)]
+    chunks = [h.chunk for h in hits]
+    if document_chunks is not None:
+        for document_id in dict.fromkeys(h.chunk.document_id for h in hits[:4]):
+            chunks += document_chunks(document_id)
+    for chunk in chunks:
+        lines = [line.strip() for line in chunk.text.splitlines() if line.strip()]
+        found = [i for i, line in enumerate(lines) if pattern.search(line)]
+        if not found:
+            continue
+        start = end = found[-1]
+        while start > 0 and _BLOCK_LINE.match(lines[start - 1]) and end - start < 7:
+            start -= 1
+        while end + 1 < len(lines) and _BLOCK_LINE.match(lines[end + 1]) and end - start < 7:
+            end += 1
+        block = lines[start : end + 1]
+        name = block[0].title() if block[0].isupper() else block[0]
+        details = "; ".join(block[1:]) if len(block) > 1 else block[0]
+        source = f"\u201c{chunk.title}\u201d" if chunk.title else "The document"
+        text = f"{source} gives these contact details for {name}: {details} [1]."
+        return Draft(text, (Citation(1, chunk, " ".join(block)),), False, None, 1.0)
+    return None
+
+
+# "What qualifications does Susan Attard have?", "Where did she work before?": a person's own
+# details, which the sources give only now and then (their post, usually).
+_PERSONAL_DETAIL = re.compile(
+    r"\b(?P<detail>qualifications?|degrees?|educat\w+|universit\w+|age|born|birthday|"
+    r"background|career|CV|(?:political\s+)?party|married|wife|husband|children|salary|"
+    r"previous(?:ly)?\s+(?:jobs?|roles?|employers?|posts?)|work(?:ed)?\s+before)\b",
+    re.I,
+)
+_ASKED_PERSON = re.compile(
+    r"\b(?:(?:Cllr|Councillor|Dr|Mr|Mrs|Ms)\.?\s+)?(?P<first>[A-Z][a-z]+)\s+(?P<last>[A-Z][a-z]+)\b"
+)
+_DETAIL_SAID = re.compile(
+    r"\b(?:qualifi\w+|degree|educat\w+|universit\w+|aged?|born|background|career|"
+    r"Conservative|Labour|Liberal|Green\s+Party|Independent|party|married|salary|"
+    r"previously|before\s+joining|formerly|former)\b",
+    re.I,
+)
+
+
+def personal_detail_missing(analysis: Analysis) -> str | None:
+    """The refusal reason when the question asks a named person's own details
+    (qualifications, age, party, career, salary) and no sentence about them gives any."""
+    question = analysis.question_text
+    asked = _PERSONAL_DETAIL.search(question)
+    if not asked:
+        return None
+    people = [
+        m for m in _ASKED_PERSON.finditer(question) if m.group("first").lower() not in STOPWORDS
+    ]
+    named = [
+        m for m in people if any(m.group("last") in c.sentence.text for c in analysis.candidates)
+    ]
+    if not named:
+        return None
+    last = named[0].group("last")
+    for cand in analysis.candidates:
+        if last in cand.sentence.text and _DETAIL_SAID.search(cand.sentence.text):
+            return None
+    name = f"{named[0].group('first')} {last}"
+    detail = asked.group("detail").lower()
+    what = next((v for k, v in _DETAIL_NOUNS.items() if detail.startswith(k)), detail)
+    return f"The sources I have don't give {name}'s {what}."
+
+
+_DETAIL_NOUNS = {
+    "work": "previous jobs",
+    "previous": "previous jobs",
+    "born": "age",
+    "birthday": "age",
+    "married": "family",
+    "wife": "family",
+    "husband": "family",
+    "children": "family",
+    "educat": "education",
+    "universit": "education",
+    "degree": "qualifications",
+    "qualification": "qualifications",
+}
+
+
 def missing_specific(
     analysis: Analysis, hits: Sequence[Hit], weights: AnsweringWeights = WEIGHTS
 ) -> str | None:
     """A refusal reason when the question asks for a figure, date, length of time or named
     post holder that no passage holds beside the thing asked about (rather than answering
     around it), else None."""
+    detail = personal_detail_missing(analysis)
+    if detail is not None:
+        return detail
+    contact = _ASKS_CONTACT.search(analysis.question_text)
+    if contact and not any(
+        _GIVES_CONTACT[_contact_kind(contact)].search(h.chunk.text) for h in hits
+    ):
+        return f"The sources I have don't give {_CONTACT_WHAT[_contact_kind(contact)]}."
     question = analysis.question
     person = question.type == "person" and question.named_person
     if question.type not in ("number", "date") and not person:
@@ -717,12 +1018,15 @@ def missing_specific(
     # Who presented it: minutes name the person in one sentence ("The Chair invited Susan
     # Attard (SA) ...") and what was asked about in others, so a person counts in a passage
     # about it.
-    passage_terms = _passage_terms(analysis) if person else {}
+    # A share of people works the same way: "... with 99 per cent of chief executives reporting
+    # ..." in a passage about the programme asked about.
+    passage_terms = _passage_terms(analysis) if person or question.share_of else {}
     for cand in analysis.candidates:
         text = cand.sentence.text
         if namesake(question.names, text):
             continue  # "the LGA AI network" when the "LGA Transformation Network" was asked about
-        topical = person and bool(names) and about_asked(passage_terms[cand.hit_index])
+        shared = question.share_of is not None and _mentions_share(question.share_of, cand)
+        topical = (person or shared) and bool(names) and about_asked(passage_terms[cand.hit_index])
         if names and not topical and not about_asked(cand.terms):
             sentences = analysis.all_sentences[cand.hit_index]
             before = sentences[cand.sentence.index - 1].text if cand.sentence.index > 0 else ""
@@ -731,14 +1035,25 @@ def missing_specific(
         if person:
             named = has_person(text) or _ATTRIBUTED.match(text) or ATTRIBUTION_LINE.match(text)
             # "Who is the LGA's chief executive?": a person in that post, not any person
-            if named and (names or not question.role or _mentions_post(question.role, text)):
+            if (
+                named
+                and (names or not question.role or _mentions_post(question.role, text))
+                and (
+                    not _WHO_DID.search(analysis.question_text)
+                    or _gives_event(analysis.question_text, text)
+                )
+            ):
                 return None
         elif question.type == "number":
             if question.percentage:
-                if _PERCENT.search(text):
+                if _PERCENT.search(text) and (not question.share_of or shared):
                     return None
             elif question.money:
-                if has_money(text) and focus_near(question, cand):
+                if (
+                    has_money(text)
+                    and focus_near(question, cand)
+                    and _measure_named(analysis, cand)
+                ):
                     return None
                 if free_of_charge(question, cand, named=bool(names)):
                     return None
@@ -752,7 +1067,9 @@ def missing_specific(
         elif question.duration:
             if _DURATION_GIVEN.search(text):
                 return None
-        elif has_full_date(text) if question.exact_date else has_calendar_date(text):
+        elif (
+            has_full_date(text) if question.exact_date else has_calendar_date(text)
+        ) and _gives_event(analysis.question_text, text):
             return None
     what = {
         "number": "that figure" if not question.money else "that amount",
@@ -810,6 +1127,15 @@ def post_holder(analysis: Analysis, order: Sequence[int]) -> int | None:
         if named and _mentions_post(role, text):
             return i
     return None
+
+
+# A post a person holds ("chairman of the board", "Head of Productivity"), not the "Cllr" or
+# "Councillor" any elected member carries.
+_POST = re.compile(
+    r"\b(?:head|director|chair(?:man|woman|person)?|vice[- ]chair|chief|leader|minister|manager|"
+    r"secretary|adviser|advisor|president|mayor|executive)\b",
+    re.I,
+)
 
 
 def _mentions_post(role: str, text: str) -> bool:
@@ -952,7 +1278,35 @@ def select_sentences(
             # A second source adds a lead-in naming each source ("X (2025) suggests:").
             words += LEAD_IN_WORDS * (2 if len(documents) == 1 else 1)
             documents.add(analysis.candidates[best].document_id)
+    # early in the order of picks: a word cap later drops the last picks first
+    chosen[2:2] = _roles_compared(analysis, chosen, order, lambda i: antecedent(i) is None)
     return primary_twins(analysis, chosen, base, lambda i: antecedent(i) is None, w)
+
+
+def _roles_compared(
+    analysis: Analysis, chosen: Sequence[int], order: Sequence[int], stands: Callable[[int], bool]
+) -> list[int]:
+    """ "What's the difference between cabinet's role and scrutiny's?": for each councillor
+    role compared that no chosen sentence describes, the best sentence that does (over the
+    word budget: a comparison with one side missing answers half the question)."""
+    added: list[int] = []
+    for role in analysis.question.roles:
+        picked = [*chosen, *added]
+        if any(_describes_role(role, analysis.candidates[i].sentence.text) for i in picked):
+            continue
+        best = next(
+            (
+                i
+                for i in order
+                if i not in picked
+                and stands(i)
+                and _describes_role(role, analysis.candidates[i].sentence.text)
+            ),
+            None,
+        )
+        if best is not None:
+            added.append(best)
+    return added
 
 
 # Name words every LGA sentence may or may not carry ("the LGA Transformation Network").

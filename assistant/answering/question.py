@@ -141,11 +141,14 @@ _ORGANISATION = re.compile(
 )
 # "What did the LGA pay Shared Intelligence to ...?": an amount of money.
 _PAID = (
-    r"\bwhat\s+did\s+(?:[\w'\u2019-]+\s+){1,6}?(?:pay|charge|spend)\b"
+    r"\bwhat\s+did\s+(?:[\w'\u2019-]+\s+){1,6}?(?:pay|charge|spend|cost)\b"
     r"(?!\s+(?:attention|tribute|off|back|heed|(?:\w+\s+)?time)\b)"
 )
 # Quantities a council has ("the population of Luton", "Leeds's budget").
-_MEASURE_TEXT = "budget|overspend|underspend|deficit|population|turnover|salary|spend|reserves"
+_MEASURE_TEXT = (
+    "budget|overspend|underspend|deficit|population|turnover|salary|salaries|spend|reserves|"
+    "income|revenue|wages?|grade"
+)
 _NUMBER = re.compile(
     rf"{_PAID}|"
     r"\bwhat\s+(?:savings?|financial|budget)\s+(?:target|gap)\b|"
@@ -162,12 +165,15 @@ _NUMBER = re.compile(
     # "What is Leeds City Council's annual budget?", "What's the population of Luton?"
     r"|\bwhat(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:[\w'\u2019-]+\s+){0,5}?"
     rf"(?:{_MEASURE_TEXT}|headcount|fees?|subscriptions?)\b"
-    r"|\bwhat\s+(?:pay\s+(?:rise|award|increase|offer)|percentage\s+(?:rise|increase))\b",
+    r"|\bwhat\s+(?:pay\s+(?:rise|award|increase|offer)|percentage\s+(?:rise|increase))\b"
+    r"|\bwhat\s+(?:salary|salaries|wages?|income|revenue|turnover)\b"  # "what salary does X earn?"
+    r"|\bwhat\s+(?:grade|pay\s+(?:band|scale|grade))\b",  # "what grade is the post?"
     re.I,
 )
 _DATE = re.compile(
     rf"{_OPENER}when(?:s|'s|\u2019s)?\b"  # "whens the next meeting?"
-    r"|\bwhat(?:'s|\u2019s|\s+is|\s+was)\s+the\s+(?:\w+\s+)?(?:deadline|closing\s+date)\b"
+    r"|\bwhat(?:'s|\u2019s|\s+is|\s+was)\s+(?:the\s+)?(?:[\w'\u2019-]+\s+){0,6}?(?:deadline|"
+    r"(?:closing|target|end|start|launch|completion)\s+date)\b"
     r"|\bwhat\s+(?:exact\s+)?(?:years?|dates?|months?|days?|time\s+of\s+year)\b"
     r"|\bwhich\s+(?:years?|months?|dates?)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"
     r"|\bwhen\s+(?:did|was|were|is|will)\b",
@@ -198,6 +204,37 @@ _ASKER_ROLE = re.compile(
     re.I,
 )
 _ASKER_ROLES = {"scrutiny": "scrutiny", "ward": "ward"}  # any other role is leadership
+
+
+# Councillor roles a question names ("cabinet", "scrutiny", "portfolio holder", "ward
+# councillor"), as the toolkit's three roles.
+_ROLE_WORDS = re.compile(
+    r"\b(?P<scrutiny>(?:overview\s+and\s+)?scrutiny)\b"
+    r"|\b(?P<ward>ward\s+(?:councillors?|members?|roles?))\b"
+    r"|\b(?P<leadership>cabinet|portfolio[\s-]+holders?|executive\s+members?|council\s+leaders?|"
+    r"leadership\s+roles?)\b",
+    re.I,
+)
+
+
+# "What did the person who raised it decide to do?", "what actions did they agree?": what
+# someone went on to do, which a "planned to:" / "next steps" section holds.
+_PLANNED = re.compile(
+    r"\b(?:decide[ds]?|decided|plan(?:s|ned)?|agree[ds]?|chose|choose|commit(?:ted)?|resolve[ds]?)"
+    r"\s+to\s+do\b"
+    r"|\bwhat\s+(?:actions?|next\s+steps|steps)\s+(?:did|do|does|will|were|are)\b"
+    r"|\b(?:do|did)\s+next\b|\bgo(?:es)?\s+on\s+to\s+do\b|\bwent\s+on\s+to\s+do\b",
+    re.I,
+)
+
+
+def compared_roles(question: str) -> tuple[str, ...]:
+    """The councillor roles a question names, when it names two or more ("what's the
+    difference between my role on scrutiny and the cabinet's?" -> scrutiny, leadership)."""
+    found = dict.fromkeys(
+        kind for m in _ROLE_WORDS.finditer(question) for kind, v in m.groupdict().items() if v
+    )
+    return tuple(found) if len(found) > 1 else ()
 
 
 def _asker_role(question: str) -> str | None:
@@ -269,11 +306,32 @@ def _measure(question: str) -> str | None:
 
 
 _PERCENTAGE = re.compile(r"\b(?:what|which)\s+(?:percentage|proportion|share|per\s*cent)\b", re.I)
+# "What percentage of chief executives ...": who the share is of, up to its first plural
+# ("chief executives", "councils", "staff who ...": "staff")
+_SHARE_OF = re.compile(
+    r"\b(?:percentage|proportion|share|per\s*cent)\s+of\s+(?:the\s+|all\s+|our\s+)?"
+    r"((?:[a-z-]+\s+){0,2}?[a-z-]+s\b|[a-z-]+)",
+    re.I,
+)
+
+
+def _share_of(question: str) -> str | None:
+    found = _SHARE_OF.search(question) if _PERCENTAGE.search(question) else None
+    if not found or found.group(1).split()[0].lower() in _NOT_WHOM:
+        return None  # "what proportion of each ...", "of them": said earlier
+    return found.group(1).lower()
+
+
+_NOT_WHOM = frozenset(
+    ["each", "them", "these", "those", "all", "both", "it", "this", "that", "which", "what"]
+)
+
+
 _DURATION = re.compile(r"\bhow\s+long\s+(?:did|does|do|will|would|has|have|had)\b", re.I)
 # "Who chairs / led / heads ...", "who were the speakers": a named person, not an organisation.
 _NAMED_PERSON = re.compile(
     r"\bwho\s+(?:currently\s+|now\s+)?(?:chairs|chaired|leads|led|heads|headed|"
-    r"presented|spoke)\b|\b(?:speakers?|presenters?|chair(?:man|woman|person)?|vice[- ]chair)\b"
+    r"presented|spoke|(?:co-?)?founded)\b|\b(?:speakers?|presenters?|chair(?:man|woman|person)?|vice[- ]chair)\b"
     # "Who is the leader / chief executive of X?": a post holder
     r"|\bwho(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:current\s+|new\s+)?"
     r"(?:(?-i:[A-Z])[\w'\u2019]*\s+){0,3}"  # "the LGA's chief executive", "the Essex leader"
@@ -310,7 +368,7 @@ _MONEY = re.compile(
     rf"{_PAID}|"
     r"\bhow\s+much\b|\bpounds\b|\b(?:cost|budget|spend|spent|saved|save|savings?|funding|grant|money|raise|"
     r"fees?|subscriptions?)\b"
-    r"|\bpay\s+(?:rise|award|increase|offer)\b|\bsalar(?:y|ies)\b|\bwages?\b",
+    r"|\bpay\s+(?:rise|award|increase|offer)\b|\bsalar(?:y|ies)\b|\bwages?\b|\bincome\b|\brevenue\b",
     re.I,
 )
 _WANTS_ROLE = re.compile(
@@ -373,6 +431,7 @@ class QuestionAnalysis:
     # thing asked, when the question asks more than one
     quoted: tuple[str, ...] = ()  # "what's the role of the 'super-user'?": the term in quotes
     percentage: bool = False  # "what percentage / proportion of ...": a share, not a count
+    share_of: str | None = None  # "what percentage of chief executives ...": "chief executives"
     duration: bool = False  # "how long did it take ...": a length of time, not a date
     named_person: bool = False  # "who chairs / led / were the speakers ...": a named individual
     names: tuple[str, ...] = ()  # the capitalised names it uses ("LGA Transformation Network")
@@ -391,6 +450,10 @@ class QuestionAnalysis:
     # "I sit on scrutiny - what should I be doing?": the councillor role the asker holds
     # ("scrutiny", "leadership", "ward"), answered by what the sources say that role does
     asker_role: str | None = None
+    # "what do cabinet and scrutiny each do on transformation?": the councillor roles compared
+    roles: tuple[str, ...] = ()
+    # "what did the person who raised it decide to do?": the actions someone planned or took
+    planned: bool = False
 
     @property
     def wants_specific(self) -> bool:
@@ -469,6 +532,8 @@ def analyse_question(question: str) -> QuestionAnalysis:
         names=name_phrases(whole),
         said_by=speaker.group("who") if speaker else None,
         asker_role=_asker_role(whole),
+        roles=compared_roles(whole),
+        planned=bool(_PLANNED.search(whole)),
     )
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)
@@ -569,6 +634,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             what_to_ask=bool(_WHAT_TO_ASK.search(q)),
             many=bool(_MANY.search(q)),
             percentage=bool(_PERCENTAGE.search(q)),
+            share_of=_share_of(q),
             duration=bool(_DURATION.search(q)),
             named_person=answer_type == "person" and bool(_NAMED_PERSON.search(q)),
             measure=_measure(q) if answer_type == "number" else None,
