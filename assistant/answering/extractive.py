@@ -445,6 +445,8 @@ def type_bonus(
             bonus += w.list_sentence
             if _ENUMERATION.search(text):
                 bonus += w.list_enumeration
+    if kind != "person" and _POST_LINE.match(text):
+        bonus -= w.labelled_line  # "Vice chair: A B, Director ...": who holds a post, no more
     if question.quoted and any(_said(term, text) for term in question.quoted):
         bonus += w.quoted  # the term the user put in quotes is what the answer is about
     if question.mode and re.search(r"\b(?:online|in person|face to face|virtual|Teams)\b", text):
@@ -1134,6 +1136,15 @@ def post_holder(analysis: Analysis, order: Sequence[int]) -> int | None:
 _POST = re.compile(
     r"\b(?:head|director|chair(?:man|woman|person)?|vice[- ]chair|chief|leader|minister|manager|"
     r"secretary|adviser|advisor|president|mayor|executive)\b",
+    re.I,
+)
+
+
+# A line naming who holds a post ("Vice chair: A B, Director of ..."; "Present: ...").
+_POST_LINE = re.compile(
+    r"^(?:(?:vice|deputy|co)[- ]?)?(?:chair(?:man|woman|person)?|head|director|lead|leads|"
+    r"secretary|president|treasurer|members?|present|attendees|apologies|officers?|"
+    r"speakers?|presenters?|facilitators?)\s*:",
     re.I,
 )
 

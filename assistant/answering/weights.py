@@ -134,6 +134,8 @@ class AnswerTypeWeights:
     person_role: float = 0.05  # ...and giving a job title, when the question asks for one
     person_asked_role: float = 0.2  # ...and naming the post asked about ("which minister";
     # 0.1 -> 0.2 on dev4: the chairman's sentence had outscored the minister's attribution)
+    # a "Label: value" line under a lead ("Chair: A B, Head of ..."): penalty outside "who"
+    labelled_line: float = 0.3
     number: float = 0.15  # "how many/much": a sentence with a figure beside the thing asked
     number_loose: float = 0.05  # ...a figure, but not beside the thing asked
     date: float = 0.15  # "when/how often": a sentence with a date, month, year or frequency

@@ -254,6 +254,14 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         spans.append((start, end))
 
 
+# A sentence ending in a colon after a verb or preposition: what follows are its lines.
+_LEADS_INTO_LINES = re.compile(
+    r"\b(?:by|are|is|were|was|include|includes|included|as follows)\s*:$"
+)
+# "Chair: Clare Rowley, Head of Transformation at Lincolnshire County Council"
+_LABELLED_LINE = re.compile(r"^[A-Z][\w -]{1,30}:\s+\S+(?:\s+\S+){2,}")
+
+
 def _looks_like_heading(line: str) -> bool:
     stripped = _BULLET.sub("", _MD_HEADING.sub("", normalise_whitespace(line)))
     if not stripped or stripped.endswith(_TERMINAL) or stripped.endswith(","):
@@ -321,14 +329,24 @@ def _split_sentences(text: str) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     heading: str | None = None
     after_quote = False
+    listing = False  # under a sentence that leads into lines ("... the network is led by:")
     for seg_start, seg_end in _segments(text):
         segment = text[seg_start:seg_end]
         quoted, after_quote = after_quote, segment.rstrip().endswith(("\u201d", '"'))
-        # A line under a quotation naming who said it is a sentence, not a heading.
+        # A line under a quotation naming who said it is a sentence, not a heading; so is a
+        # "Label: value" line under a lead ("Chair: Clare Rowley, Head of Transformation ...").
         said_by = quoted and ATTRIBUTION_LINE.match(clean_text(segment))
-        if segment.count("\n") <= 1 and _looks_like_heading(segment) and not said_by:
+        labelled = listing and _LABELLED_LINE.match(normalise_whitespace(segment)) is not None
+        if (
+            segment.count("\n") <= 1
+            and _looks_like_heading(segment)
+            and not said_by
+            and not labelled
+        ):
             heading = clean_text(segment) or None
+            listing = False
             continue
+        listing = labelled or _LEADS_INTO_LINES.search(segment.rstrip()) is not None
         cuts = [0]
         for match in _BOUNDARY.finditer(segment):
             dot_at = match.start()
@@ -352,9 +370,9 @@ def _split_sentences(text: str) -> tuple[Sentence, ...]:
             cleaned = clean_text(raw, vocabulary)
             if not cleaned:
                 continue
-            complete = cleaned.endswith(
+            complete = labelled or cleaned.endswith(
                 (".", "!", "?", ".\u201d", ".\u2019", '."', ".)", "?\u201d")
-            )
+            )  # a labelled line under its lead is whole, as a list item is
             out.append(
                 Sentence(
                     text=cleaned,

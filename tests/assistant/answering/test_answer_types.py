@@ -1704,3 +1704,17 @@ def test_a_question_about_several_years_is_not_refused_for_one_of_them() -> None
     )
     question = "What did the Marlow Board launch or run in 2019, in 2023 and in 2024/25?"
     assert not _answerer().answer(question, audience="officer", hits=hits).refused
+
+
+def test_a_labelled_post_line_answers_who_holds_the_post_and_nothing_else() -> None:
+    [line] = [
+        s
+        for s in split_sentences(
+            "The network is led by:\n\nVice chair: Jane Doe, Director of Change, Marlow Council"
+        )
+        if s.text.startswith("Vice chair")
+    ]
+    cand = Candidate(line, 0, frozenset(), frozenset())
+    who = type_bonus(analyse_question("Who is the vice chair of the network?"), cand)
+    peer = type_bonus(analyse_question("Which council has changed its culture over years?"), cand)
+    assert who > 0.0 > peer

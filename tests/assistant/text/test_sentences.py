@@ -155,3 +155,24 @@ def test_the_line_naming_who_said_a_quotation_is_a_sentence_not_a_heading() -> N
     assert members.heading == "Working together"
     launch = next(s for s in sentences if s.text.startswith("The exchange"))
     assert launch.heading == "Next steps"
+
+
+def test_labelled_lines_under_a_lead_are_sentences_not_headings() -> None:
+    text = (
+        "The secretariat is held by the LGA and the network is led by:\n\n"
+        "Chair: Jane Doe, Head of Change at Marlow Council\n\n"
+        "Vice chair: John Roe, Director of Digital, Riverton Council\n\n"
+        "Meetings\n\n"
+        "The network meets four times a year."
+    )
+    sentences = split_sentences(text)
+    texts = [s.text for s in sentences]
+    assert "Chair: Jane Doe, Head of Change at Marlow Council" in texts
+    vice = next(s for s in sentences if s.text.startswith("Vice chair:"))
+    assert vice.complete  # a whole item, as a list item is
+    # the plain heading after them is still a heading
+    assert "Meetings" not in texts
+    assert sentences[-1].heading == "Meetings"
+    # without a lead into them, short labelled lines stay headings
+    alone = split_sentences("Chair: Jane Doe, Head of Change\n\nThe network meets monthly.")
+    assert [s.text for s in alone] == ["The network meets monthly."]
