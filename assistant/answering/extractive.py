@@ -654,6 +654,13 @@ _EVENTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
+    (  # "who will chair it next year?", "what will it cost in future?": what is to come
+        _FUTURE_ASKED := re.compile(
+            r"\bnext\s+year\b|\bin\s+(?:the\s+)?future\b|\bgoing\s+forward\b|\bfrom\s+now\s+on\b",
+            re.I,
+        ),
+        re.compile(r"\b(?:will|next|upcoming|forthcoming|future|plan(?:s|ned)?|expected)\b", re.I),
+    ),
     (  # "when is the next round?": a date still to come
         re.compile(
             r"\bnext\s+(?:\w+\s+)?(?:round|cohort|intake|meeting|event|session|conference)s?\b",
@@ -666,6 +673,9 @@ _EVENTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
+_CLOCK_TIME = re.compile(
+    r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d\d\b|\bnoon\b", re.I
+)
 # "Who founded / set up / launched it?": the person who did that, not any person named
 # beside it (unlike "who chaired the board when it was launched?").
 _WHO_DID = re.compile(
@@ -862,7 +872,10 @@ _ATTRIBUTED = re.compile(r"^[A-Z]{2,4}\s+(?:reported|said|introduced|presented|e
 # "Do you have a phone number or email for them?", "What are the library's opening hours?":
 # contact details, which a document holds only now and then (a publisher's address block).
 _ASKS_CONTACT = re.compile(
-    r"\b(?P<phone>(?:phone|telephone|mobile)\s+(?:number|no\b)|e-?mail\s+address(?:es)?)"
+    r"\b(?P<phone>(?:phone|telephone|mobile)\s+(?:number|no\b)|e-?mail\s+address(?:es)?"
+    # "what's their chief exec's email?" (not "draft an email to colleagues")
+    r"|(?<=['\u2019]s\s)(?:[\w-]+\s+){0,2}?(?:e-?mail|phone|mobile)(?=\s*(?:\?|$|and\b|or\b))"
+    r"|\b(?:their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:e-?mail|phone|mobile)(?=\s*(?:\?|$|and\b|or\b)))"
     r"|\b(?P<hours>opening\s+(?:hours|times))\b"
     r"|\b(?P<address>postal\s+address|postcode|post\s+code)\b",
     re.I,
@@ -1041,7 +1054,10 @@ def missing_specific(
                 named
                 and (names or not question.role or _mentions_post(question.role, text))
                 and (
-                    not _WHO_DID.search(analysis.question_text)
+                    not (
+                        _WHO_DID.search(analysis.question_text)
+                        or _FUTURE_ASKED.search(analysis.question_text)
+                    )
                     or _gives_event(analysis.question_text, text)
                 )
             ):
@@ -1069,13 +1085,18 @@ def missing_specific(
         elif question.duration:
             if _DURATION_GIVEN.search(text):
                 return None
+        elif question.clock:
+            if _CLOCK_TIME.search(text):
+                return None
         elif (
             has_full_date(text) if question.exact_date else has_calendar_date(text)
         ) and _gives_event(analysis.question_text, text):
             return None
     what = {
         "number": "that figure" if not question.money else "that amount",
-        "date": "that date" if not question.duration else "how long it took",
+        "date": "that time"
+        if question.clock
+        else ("that date" if not question.duration else "how long it took"),
         "person": "their name",
     }[question.type]
     return f"The sources I have don't give {what}.{related_material(hits)}"

@@ -147,7 +147,7 @@ _PAID = (
 # Quantities a council has ("the population of Luton", "Leeds's budget").
 _MEASURE_TEXT = (
     "budget|overspend|underspend|deficit|population|turnover|salary|salaries|spend|reserves|"
-    "income|revenue|wages?|grade"
+    "income|revenue|wages?|grade|rate|average|score"
 )
 _NUMBER = re.compile(
     rf"{_PAID}|"
@@ -175,6 +175,7 @@ _DATE = re.compile(
     r"|\bwhat(?:'s|\u2019s|\s+is|\s+was)\s+(?:the\s+)?(?:[\w'\u2019-]+\s+){0,6}?(?:deadline|"
     r"(?:closing|target|end|start|launch|completion)\s+date)\b"
     r"|\bwhat\s+(?:exact\s+)?(?:years?|dates?|months?|days?|time\s+of\s+year)\b"
+    r"|\b(?:what|which)\s+time\b(?!\s+(?:frame|scale|period|commitment))"  # of day
     r"|\bwhich\s+(?:years?|months?|dates?)\b|\bhow\s+often\b|\bhow\s+long\b|\bsince\s+when\b"
     r"|\bwhen\s+(?:did|was|were|is|will)\b",
     re.I,
@@ -246,6 +247,10 @@ def _asker_role(question: str) -> str | None:
     return next((v for k, v in _ASKER_ROLES.items() if k in role), "leadership")
 
 
+# "What time do the meetings start?": a time of day
+_CLOCK_ASKED = re.compile(
+    r"\b(?:what|which)\s+time\b(?!\s+(?:frame|scale|period|commitment|of\s+year))", re.I
+)
 _EXACT_DATE = re.compile(
     r"\b(?:what|which)\s+(?:exact\s+|precise\s+)?(?:dates?|days?(?!\s+of\s+the\s+week))\b"
     r"|\bexact\s+dates?\b"
@@ -454,6 +459,7 @@ class QuestionAnalysis:
     roles: tuple[str, ...] = ()
     # "what did the person who raised it decide to do?": the actions someone planned or took
     planned: bool = False
+    clock: bool = False  # "what time do the meetings start?": a time of day
 
     @property
     def wants_specific(self) -> bool:
@@ -622,6 +628,7 @@ def _analyse(q: str) -> QuestionAnalysis:
             mode=bool(_MODE.search(q)),
             money=money,
             exact_date=bool(_EXACT_DATE.search(q)),
+            clock=bool(_CLOCK_ASKED.search(q)),
             numbers=frozenset(figures_in(q)),
             counted=_counted(q) or (("staff",) if _HEADCOUNT.search(q) else ()),
             acronym=_asked_acronym(q),

@@ -304,6 +304,9 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:councils?|local\s+authorit(?:y|ies))\s+"
             r"(?:has|have|had|is|are|does|do|did)\s+(?:the\s+)?(?:worst|weakest|poorest)\b",
             r"\b(?:worst|weakest|poorest)(?:[- ]performing)?\s+(?:councils?|local\s+authorit(?:y|ies))\b",
+            # "which councils failed their peer challenge?": a judgement the sources do not make
+            r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:councils?|local\s+authorit(?:y|ies))\s+"
+            r"(?:failed|flunked|did\s+(?:badly|worst)|(?:were|was|are|is)\s+(?:criticised|failing))\b",
         ),
     ),
     ScopeRule(

@@ -1718,3 +1718,45 @@ def test_a_labelled_post_line_answers_who_holds_the_post_and_nothing_else() -> N
     who = type_bonus(analyse_question("Who is the vice chair of the network?"), cand)
     peer = type_bonus(analyse_question("Which council has changed its culture over years?"), cand)
     assert who > 0.0 > peer
+
+
+def test_a_time_of_day_a_rate_an_average_or_a_future_post_holder_needs_the_passage_to_say_it() -> (
+    None
+):
+    hits = _hits(
+        "The Marlow Network meets every quarter. Jane Doe, Head of Change at Marlow Council, "
+        "chairs the Marlow Network. 99% of councillors said the Marlow course had a positive "
+        "impact."
+    )
+    for question, said in (
+        ("What time do Marlow Network meetings start?", "don't give that time"),
+        ("What's the pass rate of the Marlow course?", "don't give that figure"),
+        ("What's the average score councils get on the Marlow course?", "don't give that figure"),
+        ("Who will chair the Marlow Network next year?", "don't give their name"),
+    ):
+        draft = _answerer().answer(question, audience="officer", hits=hits)
+        assert draft.refused and said in draft.text, question
+    assert not analyse_question("What time commitment does the Marlow course need?").clock
+    timed = _hits("The Marlow Network meets every quarter, starting at 10am on a Tuesday.")
+    draft = _answerer().answer(
+        "What time do Marlow Network meetings start?", audience="officer", hits=timed
+    )
+    assert not draft.refused and "10am" in draft.text
+    draft = _answerer().answer("Who chairs the Marlow Network?", audience="officer", hits=hits)
+    assert not draft.refused and "Jane Doe" in draft.text
+
+
+def test_someone_s_email_or_phone_is_a_contact_question_but_writing_an_email_is_not() -> None:
+    from assistant.answering.extractive import _ASKS_CONTACT
+
+    for question in (
+        "What's Marlow's chief exec's email?",
+        "what is their email?",
+        "What's the LGA's phone and email?",
+    ):
+        assert _ASKS_CONTACT.search(question), question
+    for question in (
+        "draft an email to colleagues about backing digital investment",
+        "can you write an email to my group?",
+    ):
+        assert not _ASKS_CONTACT.search(question), question

@@ -189,6 +189,7 @@ OUT_OF_SCOPE = [
     ("What interest rate did the council borrow at?", "local_finance_rules"),
     ("Which council has the worst digital services?", "rankings"),
     ("Name the worst-performing councils on digital", "rankings"),
+    ("Which councils failed their corporate peer challenge?", "rankings"),
     ("How many councils are there in England?", "general_knowledge"),
     ("What was the turnout at the last Surrey election?", "elections"),
     ("Who won the most votes in the recent local elections in Kent?", "general_knowledge"),
