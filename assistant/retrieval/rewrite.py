@@ -18,6 +18,7 @@ from pathlib import Path
 from assistant.knowledge.gazetteer import mention_surfaces
 from assistant.ports import ChatMessage, ChatModel
 from assistant.retrieval.followup import resolve as resolve_references
+from assistant.text.terms import content_terms
 from assistant.types import Turn
 
 PROMPT_PATH = Path(__file__).parent / "prompts" / "rewrite.txt"
@@ -212,6 +213,50 @@ def _last_user_question(history: Sequence[Turn]) -> str | None:
         if turn.role == "user" and turn.content.strip():
             return turn.content.strip()
     return None
+
+
+_AND_THING = re.compile(r"^\s*and\s+(?P<x>(?:the|their|its|his|her)\s+[^?.!]+?)\s*[?.!]*\s*$", re.I)
+
+
+def added_topic(question: str) -> str | None:
+    """What a "what about X?" / "and X?" / "and the X there?" follow-up brings to the
+    conversation (X), or None for any other question."""
+    if _AND_ASKS.match(question):
+        return None
+    m = _WHAT_ABOUT.match(question) or _AND_X.match(question) or _AND_THING.match(question)
+    return m.group("x") if m else None
+
+
+def in_context(question: str, history: Sequence[Turn]) -> str | None:
+    """``question`` after the conversation's last question ("tell me about Digital Cornwall?
+    how much did the second phase cost?"), for a follow-up the rewrite left as it was and the
+    sources could not answer alone; None without an earlier question."""
+    previous, _, _ = _context(history) if _last_user_question(history) else ("", [], None)
+    if not previous:
+        return None
+    return f"{_strip_end(previous)}? {question.strip()}"
+
+
+# Words a follow-up points with, not what it asks about ("the second one", "the last one").
+_POINTING_WORDS = frozenset(
+    content_terms(
+        "first second third fourth fifth sixth seventh eighth ninth tenth last next previous "
+        "other another one ones more else"
+    )
+)
+
+
+def own_words_found(question: str, texts: Sequence[str], share: float = 0.5) -> bool:
+    """Do ``texts`` hold at least ``share`` of ``question``'s own content words? (The earlier
+    question's words must not carry an answer to a follow-up about something else.) True for
+    a question without content words of its own ("the second one?")."""
+    words = content_terms(question) - _POINTING_WORDS
+    if not words:
+        return True
+    found: set[str] = set()
+    for text in texts:
+        found |= content_terms(text)
+    return len(words & found) >= share * len(words)
 
 
 def _strip_end(text: str) -> str:

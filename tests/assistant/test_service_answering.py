@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from assistant.answering.draft import WEAK_EVIDENCE_REASON, refusal
 from assistant.app import build_suggester
 from assistant.index import Index
 from assistant.service import Assistant
@@ -68,3 +69,51 @@ def test_stream_matches_ask(assistant: Assistant) -> None:
 def test_the_suggester_shares_the_assistants_sentence_cache(assistant: Assistant) -> None:
     assert assistant.suggester is not None
     assert assistant.suggester.embedder is assistant.embedder  # type: ignore[attr-defined]
+
+
+def test_a_follow_up_the_sources_cannot_answer_alone_is_asked_after_the_last_question(
+    index: Index,
+) -> None:
+    settings = Settings(vector_store="memory", embedder={"provider": "fake"})
+    assistant = Assistant(index, settings)
+    real = assistant.answerer.answer
+    asked: list[str] = []
+
+    def answer(question: str, *, audience, hits):  # type: ignore[no-untyped-def]
+        # the sources answer only with the conversation's subject in the question
+        asked.append(question)
+        if "almanac" not in question.lower():
+            return refusal(WEAK_EVIDENCE_REASON, evidence=0.1)
+        return real(question, audience=audience, hits=hits)
+
+    assistant.answerer.answer = answer  # type: ignore[method-assign]
+    history = [
+        Turn("user", "Tell me about the digitalisation almanac"),
+        Turn("assistant", "It collects practical examples of councils using digital tools [1]."),
+    ]
+    follow_up = assistant.ask("which social workers saved hours?", history=history)
+    assert asked == [
+        "which social workers saved hours?",
+        "Tell me about the digitalisation almanac? which social workers saved hours?",
+    ]
+    assert not follow_up.refused, follow_up.refusal_reason
+    assert follow_up.standalone_question == asked[-1]
+    assert follow_up.citations[0].chunk.document_id == "digital-almanac"
+    # ...but not when the passages found then lack the follow-up's own words
+    asked.clear()
+    other = assistant.ask("how many parks were sold?", history=history)
+    assert other.refused and len(asked) == 1
+
+
+def test_what_about_something_the_sources_do_not_hold_is_refused_not_answered_from_before(
+    assistant: Assistant,
+) -> None:
+    history = [
+        Turn("user", "Tell me about Newcastle-under-Lyme's benefits realisation tracker"),
+        Turn("assistant", "It follows every transformation project [1]."),
+    ]
+    for question in ("and the weather there?", "what about their bin collections?"):
+        answer = assistant.ask(question, history=history)
+        assert answer.refused and "couldn't find anything about" in answer.text, question
+    answer = assistant.ask("and the lessons learned?", history=history)
+    assert not answer.refused, answer.refusal_reason

@@ -207,3 +207,22 @@ def test_a_pronoun_after_the_questions_own_subject_and_verb_points_back() -> Non
     assert not is_follow_up(
         "How does the LGA Transformation Network help councils and what do they offer officers?"
     )
+
+
+def test_a_follow_up_in_context_and_its_own_words() -> None:
+    from assistant.retrieval.rewrite import added_topic, in_context, own_words_found
+
+    history = [
+        Turn("user", "Tell me about Digital Cornwall?"),
+        Turn("assistant", "It began in 2017."),
+    ]
+    assert in_context("how much did the second phase cost?", history) == (
+        "Tell me about Digital Cornwall? how much did the second phase cost?"
+    )
+    assert in_context("anything?", []) is None
+    assert added_topic("and the weather there?") == "the weather there"
+    assert added_topic("what about Derby?") == "Derby"
+    assert added_topic("and how often did they meet?") is None
+    assert own_words_found("the second phase cost", ["a £55m second phase of the programme"])
+    assert not own_words_found("the weather there", ["Cornwall started its programme in 2017"])
+    assert own_words_found("the second one?", [])  # no words of its own to look for
