@@ -23,6 +23,7 @@ from assistant.answering.extractive import (
     extract_answer,
     missing_specific,
     participants_not_named,
+    with_person_passages,
     with_primary_lists,
     years_not_covered,
 )
@@ -74,6 +75,7 @@ class Answerer:
             hits = self.analyser.with_suggestions(hits)  # the advice, not only the problem
         elif asked.type == "list":  # the LGA document's own list, not only our retelling
             hits = with_primary_lists(asked, hits, self.analyser.document_chunks)
+        hits = with_person_passages(asked, hits, self.analyser.document_chunks)
         if len(hits) > len(found):
             ranks = added_ranks(hits, {h.chunk.id for h in hits} - found)
         analysis = self.analyser.analyse(question, hits, ranks)

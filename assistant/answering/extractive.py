@@ -24,6 +24,7 @@ from assistant.answering.structure import (
     NUMBER_WORD_PATTERN,
     ListBlock,
     Person,
+    defined_initials,
     expand_initials,
     figures_in,
     has_calendar_date,
@@ -283,6 +284,16 @@ def base_scores(
     # "What did Susan Attard add about members?": the words of what was said decide between
     # her sentences (the one introducing her names her but says nothing about members).
     topic_weights = {t: v for t, v in term_weights.items() if t not in speaker_words}
+    # ...and the verb asked ("add", "raise") in a sentence the speaker opens, by name or the
+    # initials the document gives them
+    verb = _SPEECH_VERB.search(analysis.question_text) if said_by else None
+    asked_verb = stem(verb.group(1)) if verb else None
+    speaker_opening: tuple[str, ...] = ()
+    if said_by and asked_verb:
+        speaker_opening = (
+            said_by,
+            *[abbr + " " for abbr, person in analysis.people.items() if person.name == said_by],
+        )
     if not topic_weights:
         topic_weights = term_weights
     for i, cand in enumerate(analysis.candidates):
@@ -303,6 +314,12 @@ def base_scores(
             score -= w.other_council  # about another council than the one asked about
         if speaker_words and topic_weights is not term_weights and _INTRODUCED.search(s.text):
             score -= w.speaker  # "The Chair invited SA to introduce the report": not what SA said
+        if (
+            asked_verb
+            and s.text.startswith(speaker_opening)
+            and asked_verb in _stemmed_words(s.text)
+        ):
+            score += w.speaker  # "what did Susan Attard add?": "SA ... added three points ..."
         line = analysis.speakers.get(i) if speaker_words else None
         if line is not None and _spoken_by(analysis.candidates[line].sentence.text, speaker_words):
             score += w.speaker  # "what did the chair say?": the chair's words, and who they are
@@ -329,6 +346,7 @@ def base_scores(
     return scores - catalogue_echo(analysis, hits_primary(analysis), weights)
 
 
+_SPEECH_VERB = re.compile(r"\b(add|raise|mention|propose|suggest|recommend)(?:s|ed|ing)?\b", re.I)
 # Minutes' procedural line bringing a speaker in, which says nothing of what they said.
 _INTRODUCED = re.compile(
     r"\b(?:invited|asked|welcomed)\b.{0,80}\bto\s+(?:introduce|present|speak\s+to)\b", re.I
@@ -1687,6 +1705,39 @@ def with_primary_lists(
         out.append(hit)
         if rank in extra:
             out.append(extra[rank])
+    return out
+
+
+def with_person_passages(
+    question: QuestionAnalysis,
+    hits: Sequence[Hit],
+    document_chunks: Callable[[str], Sequence[Chunk]] | None,
+    limit: int = 2,
+) -> list[Hit]:
+    """For a question naming a person a retrieved document defines by initials ("Susan
+    Attard (SA)"), ``hits`` with up to ``limit`` more passages of that document where the
+    person speaks ("SA thanked members and added three points ..."), put after its first hit:
+    minutes name a speaker once and go on with the initials, passages later."""
+    if document_chunks is None or not question.names:
+        return list(hits)
+    have = {hit.chunk.id for hit in hits}
+    extra: dict[int, list[Hit]] = {}
+    for rank, hit in enumerate(hits[:4]):
+        people = defined_initials(hit.chunk.text)
+        asked = [abbr for abbr, p in people.items() if any(p.name in n for n in question.names)]
+        if not asked:
+            continue
+        speaks = re.compile(rf"\b(?:{'|'.join(map(re.escape, asked))})\b")
+        for chunk in document_chunks(hit.chunk.document_id):
+            if chunk.id not in have and speaks.search(chunk.text):
+                extra.setdefault(rank, []).append(replace(hit, chunk=chunk))
+                have.add(chunk.id)
+                if len(extra[rank]) >= limit:
+                    break
+    out: list[Hit] = []
+    for rank, hit in enumerate(hits):
+        out.append(hit)
+        out.extend(extra.get(rank, []))
     return out
 
 

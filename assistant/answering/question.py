@@ -115,8 +115,9 @@ _TAKING_PART = re.compile(
 # "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
 # "Who can complete it?", "Who can join the network?": who may take part, not a named person.
 _AUDIENCE = re.compile(
-    r"^\s*who\s+(?:is|are)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+"
-    r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for)(?=\s*(?:[,?.]|and\b|$))"
+    r"^\s*who(?:\s+(?:is|are)|['\u2019]s|['\u2019]re)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+"
+    r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for|meant\s+for)"
+    r"(?=\s*(?:[,?.]|and\b|$))"
     r"|^\s*who\s+(?:can|could|should|may|(?:is|are)\s+(?:supposed|meant|expected)\s+to)\s+"
     r"(?:actually\s+|also\s+)?(?:use|complete|fill\s+(?:\S+\s+){0,3}?in|take\s+part|join|"
     r"apply|access|attend|sign\s+up)\b"
@@ -488,7 +489,11 @@ def quoted_terms(question: str) -> tuple[str, ...]:
 # "What did the chair of the board say about it?", "what has Cllr Brown said": who spoke.
 _SAID_BY = re.compile(
     r"\bwhat\s+(?:did|does|has|have|had)\s+(?P<who>(?!you\b|i\b|we\b|they\b|it\b)"
-    r"[\w'\u2019 -]{2,50}?)\s+(?:say|said|tell|add|think)\b",
+    r"[\w'\u2019 -]{2,50}?)\s+(?:say|said|tell|add|think)\b"
+    # "did Susan Attard say anything about ...?", "what extra points did she make ...?"
+    r"|\b(?:what\s+(?:[\w-]+\s+){0,2}?(?:points?|comments?|remarks?)\s+)?did\s+"
+    r"(?P<who2>(?-i:[A-Z])[\w'\u2019-]+(?:\s+(?-i:[A-Z])[\w'\u2019-]+){0,3})"
+    r"\s+(?:say|mention|add|raise|make)\b",
     re.I,
 )
 
@@ -536,7 +541,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         parts=question_parts(sentence),
         quoted=quoted_terms(whole),
         names=name_phrases(whole),
-        said_by=speaker.group("who") if speaker else None,
+        said_by=(speaker.group("who") or speaker.group("who2")) if speaker else None,
         asker_role=_asker_role(whole),
         roles=compared_roles(whole),
         planned=bool(_PLANNED.search(whole)),

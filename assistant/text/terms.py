@@ -74,6 +74,8 @@ def stem(word: str) -> str:
             # a short stem that lost its "e": "saving", "saved" meet "save"; "making" "make"
             word = word[: -len(suffix)] + "e"
             break
+    if len(word) >= 8 and word.endswith("ment"):
+        word = word[:-4]  # "involvement" meets "involve", "investment" "invest"
     if len(word) > 6 and word.endswith(("ate", "at")) and not word.endswith("eat"):
         # "communicate", "communicated" and "communication" meet ("ation" is gone already)
         word = word[: -3 if word.endswith("ate") else -2]

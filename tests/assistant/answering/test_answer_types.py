@@ -1760,3 +1760,42 @@ def test_someone_s_email_or_phone_is_a_contact_question_but_writing_an_email_is_
         "can you write an email to my group?",
     ):
         assert not _ASKS_CONTACT.search(question), question
+
+
+def test_what_a_speaker_added_comes_from_wherever_the_minutes_give_it() -> None:
+    opening = make_chunk(
+        "marlow-minutes.txt",
+        0,
+        "Agenda item\n\nThe Chair invited Priya Okafor (PO), Director of Change, to introduce "
+        "the report on the resilience programme.\n\nPO reported that the resilience programme "
+        "had six parts.\n\nMembers welcomed the programme and asked how it would be funded.",
+    )
+    later = make_chunk(
+        "marlow-minutes.txt",
+        3,
+        "Other business was taken.\n\nPO thanked members and added two points on member "
+        "involvement: members would get a briefing pack, and a member panel would review "
+        "progress each quarter.",
+    )
+    other = make_chunk("marlow-news.txt", 0, "The Marlow Board meets four times a year.")
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05))
+    answerer = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=settings,
+        document_chunks=lambda d: [opening, later] if d == "marlow-minutes.txt" else [other],
+    )
+    hits = [Hit(chunk=opening, score=1.0, dense_rank=1), Hit(chunk=other, score=0.5, dense_rank=2)]
+    for question in (
+        "What did Priya Okafor add about members?",
+        "What extra points did Priya Okafor make about involving members?",
+    ):
+        assert analyse_question(question).said_by == "Priya Okafor", question
+        draft = answerer.answer(question, audience="officer", hits=hits)
+        assert not draft.refused and "member panel" in draft.text, question
+    assert analyse_question("Did the board make a decision?").said_by is None
+
+
+def test_who_is_it_meant_for_asks_who_it_is_for() -> None:
+    for question in ("Who's the exchange meant for?", "who is it for?", "who's it aimed at?"):
+        assert analyse_question(question).audience, question

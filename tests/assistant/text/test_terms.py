@@ -105,3 +105,9 @@ def test_short_stems_meet_their_other_forms() -> None:
     assert stem("being") != stem("be")
     assert stem("added") == stem("add") and stem("called") == "call" and stem("passed") == "pass"
     assert stem("thing") == "thing" and stem("need") == "need"
+
+
+def test_a_ment_noun_meets_its_verb() -> None:
+    for forms in (("involvement", "involve", "involving"), ("investment", "invest")):
+        assert len({stem(w) for w in forms}) == 1, forms
+    assert stem("comment") == "comment" and stem("moment") == "moment"  # too short to cut
