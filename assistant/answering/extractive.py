@@ -892,8 +892,8 @@ _ATTRIBUTED = re.compile(r"^[A-Z]{2,4}\s+(?:reported|said|introduced|presented|e
 _ASKS_CONTACT = re.compile(
     r"\b(?P<phone>(?:phone|telephone|mobile)\s+(?:number|no\b)|e-?mail\s+address(?:es)?"
     # "what's their chief exec's email?" (not "draft an email to colleagues")
-    r"|(?<=['\u2019]s\s)(?:[\w-]+\s+){0,2}?(?:e-?mail|phone|mobile)(?=\s*(?:\?|$|and\b|or\b))"
-    r"|\b(?:their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:e-?mail|phone|mobile)(?=\s*(?:\?|$|and\b|or\b)))"
+    r"|(?<=['\u2019]s\s)(?:[\w-]+\s+){0,2}?(?:e-?mail|phone|mobile)(?=\s*(?:[?:,.]|$|and\b|or\b))"
+    r"|\b(?:their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:e-?mail|phone|mobile)(?=\s*(?:[?:,.]|$|and\b|or\b)))"
     r"|\b(?P<hours>opening\s+(?:hours|times))\b"
     r"|\b(?P<address>postal\s+address|postcode|post\s+code)\b",
     re.I,

@@ -1753,6 +1753,7 @@ def test_someone_s_email_or_phone_is_a_contact_question_but_writing_an_email_is_
         "What's Marlow's chief exec's email?",
         "what is their email?",
         "What's the LGA's phone and email?",
+        "what's the chair's email: the Marlow Network?",  # as a follow-up is spelled out
     ):
         assert _ASKS_CONTACT.search(question), question
     for question in (
