@@ -81,13 +81,15 @@ RULES: tuple[ScopeRule, ...] = (
     ),
     ScopeRule(
         "creative",
-        "I don't write poems, songs, stories or jokes.",
+        "I don't write poems, songs, stories, jokes or social media posts.",
         _rx(
             r"\b(?:write|compose|create|make up|give me|tell me|generate|draft)\b.{0,40}"
             r"\b(?:poem|poetry|song|lyrics|limerick|haiku|sonnet|rap|joke|story|fairy ?tale|"
             r"rhyme|ballad|riddle)s?\b",
             r"\b(?:poem|song|limerick|haiku|sonnet|rap|joke)s?\s+(?:about|on|for)\b",
             r"\bin the style of\b.{0,40}\b(?:shakespeare|a pirate|a poet|dr seuss)\b",
+            r"\b(?:write|compose|draft|create|generate)\s+(?:me\s+)?(?:an?\s+)?(?:tweets?|"
+            r"social\s+media\s+posts?|(?:facebook|instagram|linkedin)\s+posts?|slogans?)\b",
         ),
     ),
     ScopeRule(
@@ -171,6 +173,11 @@ RULES: tuple[ScopeRule, ...] = (
             r"(?:councils?|local authorit(?:y|ies))\b(?! (?:recover|improve|turn))",
             r"\brank(?:ing)?\b.{0,30}\bcouncils?\b.{0,30}\b(?:best|worst|good|bad|failing)\b",
             r"\b(?:league table|name and shame)\b.{0,30}\bcouncils?\b",
+            # "who is the most effective council leader?": judging people
+            r"\b(?:who|which)\s+(?:\w+\s+)?(?:is|are|was|were)\s+the\s+(?:(?:most|least)\s+"
+            r"(?:effective|successful|competent|incompetent|popular|impressive|talented|capable)|"
+            r"best|worst)\s+(?:council\s+)?(?:leaders?|councillors?|chief\s+executives?|mayors?|"
+            r"officers?|ministers?)\b",
             r"\bis\s+[A-Z][\w\s\-']{1,60}\s+(?:council|borough|county)\b.{0,15}\b(?:failing|a failure|"
             r"incompetent|corrupt|badly run|useless|any good|good or bad|the worst|a disaster)\b",
         ),
@@ -278,6 +285,7 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:claim|claiming)\b.{0,40}\b(?:allowances?|expenses)\b",
             r"\b(?:gifts?\s+and\s+hospitality|declar\w*\s+(?:of\s+)?(?:an?\s+)?interests?|"
             r"register\s+of\s+interests|code\s+of\s+conduct|disclosable\s+pecuniary)\b",
+            r"\b(?:accept\w*|receiv\w*|tak(?:e|ing))\s+(?:a\s+)?gifts?\b",
         ),
     ),
     ScopeRule(

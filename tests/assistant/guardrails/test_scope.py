@@ -31,6 +31,8 @@ IN_SCOPE = [
     "Which council has the best digital services we could learn from?",  # peers, not a ranking
     "Which ideas could we borrow from other councils?",  # not borrowing money
     "How many councils took part in the action learning sets?",
+    "Who were the most senior officers in the action learning sets?",
+    "How did councils communicate their digital strategy to staff?",
     "Explain the 7Cs in plain English for a new cabinet member",
     "How are other councils using AI in customer services?",
     "Which peer councils have done a corporate peer challenge on transformation?",
@@ -190,6 +192,9 @@ OUT_OF_SCOPE = [
     ("Which council has the worst digital services?", "rankings"),
     ("Name the worst-performing councils on digital", "rankings"),
     ("Which councils failed their corporate peer challenge?", "rankings"),
+    ("Who is the most effective council leader in England?", "political"),
+    ("What are the rules on councillors accepting gifts?", "councillor_conduct"),
+    ("Write a tweet announcing our new digital strategy", "creative"),
     ("How many councils are there in England?", "general_knowledge"),
     ("What was the turnout at the last Surrey election?", "elections"),
     ("Who won the most votes in the recent local elections in Kent?", "general_knowledge"),
