@@ -1094,9 +1094,9 @@ def missing_specific(
                 if free_of_charge(question, cand, named=bool(names)):
                     return None
             elif question.measure:  # "the population of Luton": that word and a figure
-                if stem(question.measure) in cand.terms and has_figure(
-                    text, ignore=question.numbers
-                ):
+                # ...and the words that qualify it: a "daily rate" is not "rate their maturity"
+                measured = {stem(f) for f in question.focus} | {stem(question.measure)}
+                if measured <= cand.terms and has_figure(text, ignore=question.numbers):
                     return None
             elif counts_focus(question, text):
                 return None

@@ -1800,3 +1800,19 @@ def test_what_a_speaker_added_comes_from_wherever_the_minutes_give_it() -> None:
 def test_who_is_it_meant_for_asks_who_it_is_for() -> None:
     for question in ("Who's the exchange meant for?", "who is it for?", "who's it aimed at?"):
         assert analyse_question(question).audience, question
+
+
+def test_a_measure_with_its_qualifier_needs_both_in_the_passage() -> None:
+    hits = _hits(
+        "Councils rate their maturity in each capability on a scale from 1 to 5. The LGA "
+        "draws on a network of more than 2,200 peers."
+    )
+    draft = _answerer().answer(
+        "What is the daily rate for an LGA peer?", audience="officer", hits=hits
+    )
+    assert draft.refused and "don't give that figure" in draft.text
+    priced = _hits("An LGA peer is paid a daily rate of 300 pounds for a peer challenge.")
+    draft = _answerer().answer(
+        "What is the daily rate for an LGA peer?", audience="officer", hits=priced
+    )
+    assert not draft.refused and "300" in draft.text
