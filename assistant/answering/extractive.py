@@ -645,6 +645,9 @@ def _measure_named(analysis: Analysis, cand: Candidate) -> bool:
 # What a date question asks the date of, when it names an event, and the words a sentence
 # giving that date uses: "when does it end?" - "until March 2025", "between September 2024
 # and March 2025"; "when was the LGA founded?" - not the day a report was presented.
+_FUTURE_ASKED = re.compile(
+    r"\bnext\s+year\b|\bin\s+(?:the\s+)?future\b|\bgoing\s+forward\b|\bfrom\s+now\s+on\b", re.I
+)
 _EVENTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         re.compile(
@@ -673,10 +676,7 @@ _EVENTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         ),
     ),
     (  # "who will chair it next year?", "what will it cost in future?": what is to come
-        _FUTURE_ASKED := re.compile(
-            r"\bnext\s+year\b|\bin\s+(?:the\s+)?future\b|\bgoing\s+forward\b|\bfrom\s+now\s+on\b",
-            re.I,
-        ),
+        _FUTURE_ASKED,
         re.compile(r"\b(?:will|next|upcoming|forthcoming|future|plan(?:s|ned)?|expected)\b", re.I),
     ),
     (  # "when is the next round?": a date still to come
@@ -973,6 +973,22 @@ _DETAIL_SAID = re.compile(
 )
 
 
+_DETAIL_NOUNS = {
+    "work": "previous jobs",
+    "previous": "previous jobs",
+    "born": "age",
+    "birthday": "age",
+    "married": "family",
+    "wife": "family",
+    "husband": "family",
+    "children": "family",
+    "educat": "education",
+    "universit": "education",
+    "degree": "qualifications",
+    "qualification": "qualifications",
+}
+
+
 def personal_detail_missing(analysis: Analysis) -> str | None:
     """The refusal reason when the question asks a named person's own details
     (qualifications, age, party, career, salary) and no sentence about them gives any."""
@@ -996,22 +1012,6 @@ def personal_detail_missing(analysis: Analysis) -> str | None:
     detail = asked.group("detail").lower()
     what = next((v for k, v in _DETAIL_NOUNS.items() if detail.startswith(k)), detail)
     return f"The sources I have don't give {name}'s {what}."
-
-
-_DETAIL_NOUNS = {
-    "work": "previous jobs",
-    "previous": "previous jobs",
-    "born": "age",
-    "birthday": "age",
-    "married": "family",
-    "wife": "family",
-    "husband": "family",
-    "children": "family",
-    "educat": "education",
-    "universit": "education",
-    "degree": "qualifications",
-    "qualification": "qualifications",
-}
 
 
 def missing_specific(
