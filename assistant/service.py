@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from assistant.answering.draft import WEAK_EVIDENCE_REASON, refusal
+from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal
 from assistant.answering.question import analyse_question, without_framing
 from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import check_audience, clean_input, strip_invisible
@@ -296,30 +296,8 @@ class Assistant:
         timings["retrieve"] = _ms(t0)
         t0 = time.perf_counter()
         draft = self.answerer.answer(standalone, audience=request.audience, hits=hits)
-        if draft.refused and draft.refusal_reason == WEAK_EVIDENCE_REASON and request.history:
-            # A follow-up the rewrite left as it was ("how much did the second phase cost?")
-            # and the sources could not answer alone: asked again after the last question,
-            # when the passages found then hold its own words.
-            contextual = in_context(request.question, request.history)
-            if contextual and contextual != standalone and check_scope(contextual) is None:
-                again = self._retrieve(without_framing(contextual), request.filters)
-                if own_words_found(request.question, [h.chunk.text for h in again[:4]]):
-                    second = self.answerer.answer(contextual, audience=request.audience, hits=again)
-                    if not second.refused:
-                        standalone, hits, draft = contextual, again, second
-        # "And the weather there?", "what about their bin collections?": the earlier
-        # question's words may have found the passages, so they must also hold what this one
-        # brings to the conversation.
-        added = added_topic(request.question) if request.history else None
-        if (
-            added
-            and not draft.refused
-            and not own_words_found(added, [h.chunk.text for h in hits[:4]])
-        ):
-            draft = refusal(
-                f"I couldn't find anything about \u201c{added}\u201d in the sources I have.",
-                evidence=draft.evidence,
-            )
+        if request.history:
+            standalone, hits, draft = self._follow_up(request, standalone, hits, draft)
         timings["generate"] = _ms(t0)
         rewriter = self.rewriter
         if rewrite and rewriter and request.audience == "councillor" and not draft.refused:
@@ -339,6 +317,33 @@ class Assistant:
             warnings=request.warnings,
             timings_ms=timings,
         )
+
+    def _follow_up(
+        self, request: _Prepared, standalone: str, hits: list[Hit], draft: Draft
+    ) -> tuple[str, list[Hit], Draft]:
+        """The (question, passages, draft) of a follow-up, checked against the conversation:
+        one the rewrite left as it was and the sources could not answer alone ("how much did
+        the second phase cost?") is asked again after the last question, when the passages
+        found then hold its own words; one that brings a new subject ("and the weather there?",
+        "what about their bin collections?") is refused unless the passages hold it (the
+        earlier question's words may have found them)."""
+        if draft.refused and draft.refusal_reason == WEAK_EVIDENCE_REASON:
+            contextual = in_context(request.question, request.history)
+            if contextual and contextual != standalone and check_scope(contextual) is None:
+                again = self._retrieve(without_framing(contextual), request.filters)
+                if own_words_found(request.question, [h.chunk.text for h in again[:4]]):
+                    second = self.answerer.answer(contextual, audience=request.audience, hits=again)
+                    if not second.refused:
+                        return contextual, again, second
+        added = added_topic(request.question)
+        if (
+            added
+            and not draft.refused
+            and not own_words_found(added, [h.chunk.text for h in hits[:4]])
+        ):
+            reason = f"I couldn't find anything about \u201c{added}\u201d in the sources I have."
+            return standalone, hits, refusal(reason, evidence=draft.evidence)
+        return standalone, hits, draft
 
     def _suggest(self, request: _Prepared, answer: Answer) -> Answer:
         timings = dict(answer.timings_ms)

@@ -231,10 +231,10 @@ def in_context(question: str, history: Sequence[Turn]) -> str | None:
     """``question`` after the conversation's last question ("tell me about Digital Cornwall?
     how much did the second phase cost?"), for a follow-up the rewrite left as it was and the
     sources could not answer alone; None without an earlier question."""
-    previous, _, _ = _context(history) if _last_user_question(history) else ("", [], None)
-    if not previous:
+    if _last_user_question(history) is None:
         return None
-    return f"{_strip_end(previous)}? {question.strip()}"
+    previous, _, _ = _context(history)
+    return f"{_strip_end(previous)}? {question.strip()}" if previous else None
 
 
 # Words a follow-up points with, not what it asks about ("the second one", "the last one").
