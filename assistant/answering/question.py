@@ -210,7 +210,7 @@ _ASKER_ROLES = {"scrutiny": "scrutiny", "ward": "ward"}  # any other role is lea
 
 # Councillor roles a question names ("cabinet", "scrutiny", "portfolio holder", "ward
 # councillor"), as the toolkit's three roles.
-_ROLE_WORDS = re.compile(
+_COUNCILLOR_ROLES = re.compile(
     r"\b(?P<scrutiny>(?:overview\s+and\s+)?scrutiny)\b"
     r"|\b(?P<ward>ward\s+(?:councillors?|members?|roles?))\b"
     r"|\b(?P<leadership>cabinet|portfolio[\s-]+holders?|executive\s+members?|council\s+leaders?|"
@@ -234,7 +234,7 @@ def compared_roles(question: str) -> tuple[str, ...]:
     """The councillor roles a question names, when it names two or more ("what's the
     difference between my role on scrutiny and the cabinet's?" -> scrutiny, leadership)."""
     found = dict.fromkeys(
-        kind for m in _ROLE_WORDS.finditer(question) for kind, v in m.groupdict().items() if v
+        kind for m in _COUNCILLOR_ROLES.finditer(question) for kind, v in m.groupdict().items() if v
     )
     return tuple(found) if len(found) > 1 else ()
 
@@ -321,16 +321,16 @@ _SHARE_OF = re.compile(
 )
 
 
+_NOT_WHOM = frozenset(
+    ["each", "them", "these", "those", "all", "both", "it", "this", "that", "which", "what"]
+)
+
+
 def _share_of(question: str) -> str | None:
     found = _SHARE_OF.search(question) if _PERCENTAGE.search(question) else None
     if not found or found.group(1).split()[0].lower() in _NOT_WHOM:
         return None  # "what proportion of each ...", "of them": said earlier
     return found.group(1).lower()
-
-
-_NOT_WHOM = frozenset(
-    ["each", "them", "these", "those", "all", "both", "it", "this", "that", "which", "what"]
-)
 
 
 _DURATION = re.compile(r"\bhow\s+long\s+(?:did|does|do|will|would|has|have|had)\b", re.I)
