@@ -606,6 +606,8 @@ _OWN_MEASURES = frozenset(
         "overspend",
         "underspend",
         "population",
+        "subscription",
+        "subscriptions",
     ]
 )
 # A council's or the LGA's own budget ("Cornwall Council's annual budget"), not a programme's
@@ -895,7 +897,9 @@ _ASKS_CONTACT = re.compile(
     r"|(?<=['\u2019]s\s)(?:[\w-]+\s+){0,2}?(?:e-?mail|phone|mobile)(?=\s*(?:[?:,.]|$|and\b|or\b))"
     r"|\b(?:their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:e-?mail|phone|mobile)(?=\s*(?:[?:,.]|$|and\b|or\b)))"
     r"|\b(?P<hours>opening\s+(?:hours|times))\b"
-    r"|\b(?P<address>postal\s+address|postcode|post\s+code)\b",
+    r"|\b(?P<address>postal\s+address|postcode|post\s+code"
+    r"|(?<=where)\s+(?:is|are)\s+(?:the\s+)?[\w'\u2019 ]{1,40}?\s(?:office|offices|headquarters|HQ)"
+    r"|(?<=where)\s+(?:is|are)\s+[\w'\u2019 ]{1,40}?\s(?:based|located))\b",
     re.I,
 )
 _GIVES_CONTACT = {

@@ -148,7 +148,7 @@ _PAID = (
 # Quantities a council has ("the population of Luton", "Leeds's budget").
 _MEASURE_TEXT = (
     "budget|overspend|underspend|deficit|population|turnover|salary|salaries|spend|reserves|"
-    "income|revenue|wages?|grade|rate|average|score"
+    "income|revenue|wages?|grade|rate|average|score|subscriptions?"
 )
 _NUMBER = re.compile(
     rf"{_PAID}|"

@@ -1816,3 +1816,29 @@ def test_a_measure_with_its_qualifier_needs_both_in_the_passage() -> None:
         "What is the daily rate for an LGA peer?", audience="officer", hits=priced
     )
     assert not draft.refused and "300" in draft.text
+
+
+def test_where_an_organisation_is_based_is_its_address_or_said_to_be_missing() -> None:
+    block = _hits(
+        "The review was written for the LGA by Marlow Research. It met twenty councils.",
+        "MARLOW RESEARCH\n\n12 High Street\n\nAB1 2CD\n\n020 7946 0000",
+    )
+    draft = _answerer().answer("Where is Marlow Research based?", audience="officer", hits=block)
+    assert not draft.refused and "AB1 2CD" in draft.text
+    draft = _answerer().answer("Where is the LGA's office?", audience="officer", hits=block[:1])
+    assert draft.refused and "don't give that address" in draft.text
+    # not an address question
+    draft = _answerer().answer(
+        "Where does the review say councils start?", audience="officer", hits=block[:1]
+    )
+    assert "don't give that address" not in draft.text
+
+
+def test_a_subscription_must_be_named_beside_its_sum() -> None:
+    hits = _hits("Marlow Council started its \u00a318m digital programme in 2017.")
+    draft = _answerer().answer(
+        "What's the LGA's annual subscription for a district council?",
+        audience="officer",
+        hits=hits,
+    )
+    assert draft.refused and "don't give that amount" in draft.text
