@@ -8,6 +8,7 @@ added are acronym expansions for councillors.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -185,6 +186,19 @@ _NOT_IDENTIFIED = re.compile(
 )
 
 
+def with_their_documents(
+    hits: Sequence[Hit], document_chunks: Callable[[str], Sequence[Chunk]] | None, top: int = 4
+) -> list[Chunk]:
+    """The chunks of ``hits``, then every chunk of the documents of the first ``top`` of them:
+    what a document says once, anywhere in it (that it keeps its councils anonymous, the
+    publisher's contact block)."""
+    chunks = [h.chunk for h in hits]
+    if document_chunks is not None:
+        for document_id in dict.fromkeys(h.chunk.document_id for h in hits[:top]):
+            chunks += document_chunks(document_id)
+    return chunks
+
+
 def participants_not_named(
     question: str,
     hits: Sequence[Hit],
@@ -194,10 +208,7 @@ def participants_not_named(
     say they keep the councils anonymous (wherever in the document they say it); else None."""
     if not _PARTICIPANTS_ASKED.search(question):
         return None
-    chunks = [h.chunk for h in hits]
-    if document_chunks is not None:
-        for document_id in dict.fromkeys(h.chunk.document_id for h in hits[:4]):
-            chunks += document_chunks(document_id)
+    chunks = with_their_documents(hits, document_chunks)
     for chunk in chunks:
         for sentence in split_sentences(chunk.text):
             if _NOT_IDENTIFIED.search(sentence.text):
@@ -631,7 +642,7 @@ def _measure_named(analysis: Analysis, cand: Candidate) -> bool:
     question = analysis.question_text
     if _ASKS_SAVING.search(question) and not _SAYS_SAVING.search(cand.sentence.text):
         return False  # "a £100,000 participatory budget" is no saving
-    words = {stem(w) for w in re.findall(r"[A-Za-z][\w'-]*", cand.sentence.text.lower())}
+    words = _word_stems(cand.sentence.text)
     unit = _PER_UNIT.search(question)
     if unit and stem(unit.group(1).lower()) not in words:
         return False  # "what did it cost per call?": "its £18m programme" is no cost per call
@@ -718,12 +729,18 @@ def _mentions_share(whom: str, cand: Candidate) -> bool:
     return any(w.startswith(head) for w in re.findall(r"[a-z][\w'-]*", cand.sentence.text.lower()))
 
 
+@functools.lru_cache(maxsize=4096)  # pure; the same candidates are checked question after question
+def _word_stems(text: str) -> frozenset[str]:
+    """Every word of ``text``, stemmed (stopwords kept: "per", "rate")."""
+    return frozenset(stem(w) for w in re.findall(r"[A-Za-z][\w'-]*", text.lower()))
+
+
 def focus_near(question: QuestionAnalysis, cand: Candidate) -> bool:
     """Does the sentence mention what the question counts or defines (or is there no focus)?"""
     nouns = _measured(question)
     if not nouns:
         return True
-    words = {stem(w) for w in re.findall(r"[A-Za-z][\w'-]*", cand.sentence.text.lower())}
+    words = _word_stems(cand.sentence.text)
     return any(
         stem(noun) in words or bool(noun in _PEOPLE and words & _PEOPLE_STEMS) for noun in nouns
     )
@@ -935,10 +952,7 @@ def contact_answer(
     if not asked or _contact_kind(asked) == "hours":
         return None
     pattern = _GIVES_CONTACT[_contact_kind(asked)]
-    chunks = [h.chunk for h in hits]
-    if document_chunks is not None:
-        for document_id in dict.fromkeys(h.chunk.document_id for h in hits[:4]):
-            chunks += document_chunks(document_id)
+    chunks = with_their_documents(hits, document_chunks)
     for chunk in chunks:
         lines = [line.strip() for line in chunk.text.splitlines() if line.strip()]
         found = [i for i, line in enumerate(lines) if pattern.search(line)]
@@ -1686,7 +1700,7 @@ def with_primary_lists(
     if question.type != "list" or not question.listed or document_chunks is None:
         return list(hits)
     have = {hit.chunk.id for hit in hits}
-    extra: dict[int, Hit] = {}
+    extra: dict[int, list[Hit]] = {}
     documents: set[str] = set()
     for rank, hit in enumerate(hits):
         document = hit.chunk.document_id
@@ -1701,14 +1715,18 @@ def with_primary_lists(
                 for block in list_blocks(chunk.text, heading=heading)
             ):
                 continue
-            extra[rank] = replace(hit, chunk=chunk)
+            extra[rank] = [replace(hit, chunk=chunk)]
             have.add(chunk.id)
             break
+    return _after_their_hits(hits, extra)
+
+
+def _after_their_hits(hits: Sequence[Hit], extra: dict[int, list[Hit]]) -> list[Hit]:
+    """``hits`` with each ``extra[rank]`` put right after the hit at that rank."""
     out: list[Hit] = []
     for rank, hit in enumerate(hits):
         out.append(hit)
-        if rank in extra:
-            out.append(extra[rank])
+        out.extend(extra.get(rank, []))
     return out
 
 
@@ -1738,11 +1756,7 @@ def with_person_passages(
                 have.add(chunk.id)
                 if len(extra[rank]) >= limit:
                     break
-    out: list[Hit] = []
-    for rank, hit in enumerate(hits):
-        out.append(hit)
-        out.extend(extra.get(rank, []))
-    return out
+    return _after_their_hits(hits, extra)
 
 
 def _best_list(
