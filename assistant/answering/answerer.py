@@ -109,7 +109,12 @@ class Answerer:
             if draft is not None:
                 return draft
         draft = extract_answer(
-            analysis, hits, audience=audience, budget=words, weights=self.weights
+            analysis,
+            hits,
+            audience=audience,
+            budget=words,
+            weights=self.weights,
+            document_chunks=self.analyser.document_chunks,
         )
         if audience == "councillor" and self.settings.answer.plain_english and not draft.refused:
             text = plain_english(

@@ -18,6 +18,7 @@ import numpy as np
 from assistant.answering.analysis import Analysis, Candidate, coverage
 from assistant.answering.coverage import GENERIC_NAME_WORDS
 from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal, related_material
+from assistant.answering.primary import with_primary_citations
 from assistant.answering.prompts import system_prompt_leaked
 from assistant.answering.question import LIST_NOUN, QuestionAnalysis
 from assistant.answering.structure import (
@@ -94,8 +95,11 @@ def extract_answer(
     audience: Audience,
     budget: int,
     weights: AnsweringWeights = WEIGHTS,
+    document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
 ) -> Draft:
-    """The extractive answer within ``budget`` words, or a refusal if nothing fits."""
+    """The extractive answer within ``budget`` words, or a refusal if nothing fits. With
+    ``document_chunks``, a catalogue sentence also cites the LGA document saying the same
+    anywhere in it (``with_primary_citations``)."""
     question = analysis.question
     # "What questions should I ask officers?" is advice that a list answers, when there is one.
     if question.type == "list" or (
@@ -104,6 +108,7 @@ def extract_answer(
         found = best_list(analysis, hits, weights)
         if found is not None:
             text, citations = compose_list(*found, hits, asking=question.what_to_ask)
+            text, citations = with_primary_citations(text, citations, hits, document_chunks)
             if audience == "councillor":
                 text = expand_acronyms(text, known_acronyms(hits))
             return Draft(text, citations, False, None, analysis.evidence)
@@ -129,6 +134,7 @@ def extract_answer(
         max_chars=weights.candidates.quote_max_chars,
         people=analysis.people,
     )
+    text, citations = with_primary_citations(text, citations, hits, document_chunks)
     if analysis.question.acronym:
         defined = acronym_definition(analysis.question.acronym, hits)
         if defined is not None:

@@ -1,0 +1,122 @@
+"""Primary sources first: a catalogue claim also cites the LGA passage that says the same."""
+
+from __future__ import annotations
+
+from assistant.answering.primary import renumbered, with_primary_citations
+from assistant.types import Chunk, Citation, Hit
+
+OURS = "lga-assistant catalogue"
+
+
+def chunk(doc: str, text: str, *, position: int = 0, publisher: str | None = None) -> Chunk:
+    return Chunk(
+        id=Chunk.make_id(doc, position, text),
+        document_id=doc,
+        position=position,
+        text=text,
+        title=doc.title(),
+        publisher=publisher,
+    )
+
+
+RETELLING = chunk(
+    "corpus/case-studies/riverton.md",
+    "Riverton Borough Council's programme has three main areas: housing support, "
+    "complex needs, and young carers.",
+    publisher=OURS,
+)
+# The LGA's own note names the council in one sentence and the areas in the next.
+NOTE = chunk(
+    "corpus/network-notes.html",
+    "Riverton on Sea Council presented its emerging programme to the network. "
+    "Colleagues stressed the value of data. "
+    "The project is built around three main areas: housing support, complex needs, and young "
+    "carers.",
+)
+OTHER = chunk(
+    "corpus/board-minutes.txt",
+    "The board discussed housing support and complex needs in 2019 at some length.",
+)
+
+
+def hits(*chunks: Chunk) -> list[Hit]:
+    return [Hit(chunk=c, score=1.0) for c in chunks]
+
+
+def test_a_catalogue_sentence_also_cites_the_lga_passage_saying_it_first() -> None:
+    text = (
+        "Riverton Borough Council's programme has three main areas: housing support, complex "
+        "needs, and young carers [1]."
+    )
+    cited = (Citation(1, RETELLING, RETELLING.text),)
+
+    new_text, citations = with_primary_citations(text, cited, hits(RETELLING, OTHER, NOTE))
+
+    assert new_text.endswith("young carers [1][2].")
+    assert [c.chunk.id for c in citations] == [NOTE.id, RETELLING.id]  # the LGA's is [1]
+    quote = citations[0].quote
+    assert "three main areas" in quote and quote in " ".join(NOTE.text.split())
+    assert "Riverton on Sea" in quote  # the window reaches the sentence naming the council
+
+
+def test_no_twin_without_the_claims_figures_or_names() -> None:
+    figures = "The programme saved 40 per cent of housing support costs at Riverton [1]."
+    ours = chunk("corpus/case-studies/r.md", figures[:-5] + ".", publisher=OURS)
+    lga = chunk("corpus/note.txt", "The programme saved 30 per cent of housing support costs.")
+    cited = (Citation(1, ours, ours.text),)
+
+    assert with_primary_citations(figures, cited, hits(ours, lga)) == (figures, cited)
+    other_council = chunk("corpus/n2.txt", "Elmford saved 40 per cent of housing support costs.")
+    assert with_primary_citations(figures, cited, hits(ours, other_council))[0] == figures
+
+
+def test_each_list_item_cites_the_lga_sentence_holding_the_whole_list() -> None:
+    ours = chunk("corpus/frameworks/x.md", "It covers: alpha beta; gamma; delta.", publisher=OURS)
+    lga = chunk("corpus/lga.txt", "It has a focus on alpha beta; gamma; and delta.")
+    text = "The tool covers three areas [1]:\n- alpha beta [1]\n- gamma [1]\n- delta [1]"
+    cited = (Citation(1, ours, ours.text),)
+
+    new_text, citations = with_primary_citations(text, cited, hits(ours, lga))
+
+    assert new_text.splitlines() == [
+        "The tool covers three areas [1]:",  # the lead is ours alone: the LGA's words differ
+        "- alpha beta [1][2]",
+        "- gamma [1][2]",
+        "- delta [1][2]",
+    ]
+    assert citations[1].chunk.id == lga.id
+    # One item the LGA's sentence lacks: no item is co-cited.
+    partial = chunk("corpus/lga2.txt", "It has a focus on alpha beta; gamma; and epsilon.")
+    assert with_primary_citations(text, cited, hits(ours, partial))[0] == text
+
+
+def test_a_claim_citing_a_primary_passage_already_is_left_alone() -> None:
+    text = "The project is built around three main areas: housing support, complex needs [1]."
+    cited = (Citation(1, NOTE, NOTE.text),)
+    assert with_primary_citations(text, cited, hits(NOTE, RETELLING)) == (text, cited)
+
+
+def test_the_lga_passage_may_come_from_a_top_document_retrieval_did_not_return_whole() -> None:
+    text = (
+        "Riverton Borough Council's programme has three main areas: housing support, complex "
+        "needs, and young carers [1]."
+    )
+    cited = (Citation(1, RETELLING, RETELLING.text),)
+    intro = chunk("corpus/network-notes.html", "Network notes. Members met in March.")
+    stored = {"corpus/network-notes.html": [intro, NOTE]}
+
+    alone, _ = with_primary_citations(text, cited, hits(RETELLING, intro))
+    assert alone == text  # the passage holding it was not retrieved
+    found, citations = with_primary_citations(
+        text, cited, hits(RETELLING, intro), lambda doc: stored.get(doc, [])
+    )
+    assert found.endswith("[1][2].") and citations[0].chunk.id == NOTE.id
+
+
+def test_renumbered_by_first_appearance_with_markers_side_by_side_in_order() -> None:
+    a, b, c = (Citation(n, NOTE, f"q{n}") for n in (1, 2, 3))
+    text, citations = renumbered("First [3][1]. Then [2]. Again [3].", (a, b, c))
+    assert text == "First [1][2]. Then [3]. Again [1]."
+    assert [x.quote for x in citations] == ["q3", "q1", "q2"]
+    dropped, kept = renumbered("Only [2].", (a, b, c))
+    assert dropped == "Only [1]." and [x.quote for x in kept] == ["q2"]
