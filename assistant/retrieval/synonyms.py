@@ -21,7 +21,14 @@ def load_synonyms(
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     entries = sorted(data.items(), key=lambda kv: -len(kv[0]))
     return tuple(
-        (re.compile(rf"\b{re.escape(phrase)}\b", re.I), tuple(words)) for phrase, words in entries
+        (re.compile(rf"\b{_phrase(phrase)}\b", re.I), tuple(words)) for phrase, words in entries
+    )
+
+
+def _phrase(phrase: str) -> str:
+    """The pattern of a phrase: its words, a "*" standing for up to three words between."""
+    return r"\s+(?:\S+\s+){0,3}".join(
+        r"\s+".join(re.escape(w) for w in part.split()) for part in phrase.split("*")
     )
 
 

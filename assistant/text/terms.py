@@ -30,7 +30,7 @@ _DOMAIN_WORDS = """
     also may might must shall us get got make made use used using way ways within without
     across explain describe know want need like one two many much well good council councils
     local authority authorities lga keep keeping making take taking help helping things
-    thing able come came comes coming actually really basically literally
+    thing able come came comes coming going actually really basically literally
     ive im id youre weve theyre sort
     """
 STOPWORDS = FUNCTION_WORDS | frozenset(_DOMAIN_WORDS.split())
