@@ -301,16 +301,8 @@ def base_scores(
     # "What did Susan Attard add about members?": the words of what was said decide between
     # her sentences (the one introducing her names her but says nothing about members).
     topic_weights = {t: v for t, v in term_weights.items() if t not in speaker_words}
-    # ...and the verb asked ("add", "raise") in a sentence the speaker opens, by name or the
-    # initials the document gives them
-    verb = _SPEECH_VERB.search(analysis.question_text) if said_by else None
-    asked_verb = stem(verb.group(1)) if verb else None
-    speaker_opening: tuple[str, ...] = ()
-    if said_by and asked_verb:
-        speaker_opening = (
-            said_by,
-            *[abbr + " " for abbr, person in analysis.people.items() if person.name == said_by],
-        )
+    # ...and her sentence that says what was asked about ("SA ... added three points on ...")
+    spoken = spoken_answers(analysis)
     if not topic_weights:
         topic_weights = term_weights
     for i, cand in enumerate(analysis.candidates):
@@ -331,11 +323,7 @@ def base_scores(
             score -= w.other_council  # about another council than the one asked about
         if speaker_words and topic_weights is not term_weights and _INTRODUCED.search(s.text):
             score -= w.speaker  # "The Chair invited SA to introduce the report": not what SA said
-        if (
-            asked_verb
-            and s.text.startswith(speaker_opening)
-            and asked_verb in _stemmed_words(s.text)
-        ):
+        if i in spoken:
             score += w.speaker  # "what did Susan Attard add?": "SA ... added three points ..."
         line = analysis.speakers.get(i) if speaker_words else None
         if line is not None and _spoken_by(analysis.candidates[line].sentence.text, speaker_words):
@@ -363,6 +351,40 @@ def base_scores(
     return scores - catalogue_echo(analysis, hits_primary(analysis), weights)
 
 
+def spoken_answers(analysis: Analysis) -> set[int]:
+    """For a question about what a person said, the candidates that person opens (by name or
+    the initials the document gives them) that say what was asked: the verb asked ("what did
+    Susan Attard add?": "SA ... added three points ...") or, asked what they "said", every
+    word of the topic ("did she say anything about involving members?": "... three additional
+    points on member involvement"). Empty for other questions."""
+    said_by = analysis.question.said_by
+    if not said_by:
+        return set()
+    verb = _SPEECH_VERB.search(analysis.question_text)
+    asked_verb = stem(verb.group(1)) if verb else None
+    speaker = set(_stemmed_words(said_by))
+    about = set(analysis.question_terms) - speaker - _SAY_STEMS - _SAY_FILLER
+    if asked_verb is None and not (_SAY.search(analysis.question_text) and about):
+        return set()
+    opening = (
+        said_by,
+        *[abbr + " " for abbr, person in analysis.people.items() if person.name == said_by],
+    )
+    out = set()
+    for i, cand in enumerate(analysis.candidates):
+        text = cand.sentence.text
+        if not text.startswith(opening):
+            continue
+        if asked_verb in _stemmed_words(text) if asked_verb else about <= cand.terms:
+            out.add(i)
+    return out
+
+
+_SAY_WORDS = ("say", "said", "says", "tell", "told", "talk", "talked", "speak", "spoke")
+_SAY = re.compile(rf"\b(?:{'|'.join(_SAY_WORDS)})\b", re.I)
+_SAY_STEMS = frozenset(stem(w) for w in _SAY_WORDS)
+# "did she say anything specific about ...": words of the asking, not of the topic
+_SAY_FILLER = frozenset(stem(w) for w in ("anything", "something", "specific", "specifically"))
 _SPEECH_VERB = re.compile(r"\b(add|raise|mention|propose|suggest|recommend)(?:s|ed|ing)?\b", re.I)
 # Minutes' procedural line bringing a speaker in, which says nothing of what they said.
 _INTRODUCED = re.compile(
@@ -1279,6 +1301,10 @@ def select_sentences(
     holder = post_holder(analysis, order)
     if holder is not None and base[holder] >= w.floor_ratio * base[first]:
         first = holder  # "which minister backed it?": the minister leads, not the topic
+    spoken = spoken_answers(analysis)
+    speaks = next((i for i in order if i in spoken and antecedent(i) != -1), None)
+    if speaks is not None and base[speaks] >= w.floor_ratio * base[first]:
+        first = speaks  # "what did she add about members?": what she added leads
     asked = asked_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
     if asked is not None:
         first = asked

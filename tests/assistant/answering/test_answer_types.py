@@ -13,7 +13,7 @@ import numpy as np
 from assistant.adapters.fakes import HashEmbedder
 from assistant.answering import Answerer
 from assistant.answering.analysis import Candidate
-from assistant.answering.extractive import compose, namesake, type_bonus
+from assistant.answering.extractive import compose, namesake, spoken_answers, type_bonus
 from assistant.answering.question import analyse_question
 from assistant.answering.weights import WEIGHTS
 from assistant.settings import AnswerSettings, Settings
@@ -1795,6 +1795,33 @@ def test_what_a_speaker_added_comes_from_wherever_the_minutes_give_it() -> None:
         draft = answerer.answer(question, audience="officer", hits=hits)
         assert not draft.refused and "member panel" in draft.text, question
     assert analyse_question("Did the board make a decision?").said_by is None
+
+
+def test_what_a_speaker_said_about_a_topic_leads_with_the_sentence_they_open_on_it() -> None:
+    minutes = make_chunk(
+        "marlow-minutes.txt",
+        0,
+        "Agenda item\n\nThe Chair invited Priya Okafor (PO), Director of Change, to introduce "
+        "the report on the resilience programme.\n\nFeedback was sought from members on how "
+        "the programme could be improved.\n\nPO reported that the resilience programme had "
+        "six parts.\n\nPO thanked members and added two points on member involvement: members "
+        "would get a briefing pack, and a member panel would review progress each quarter.",
+    )
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05, plain_english=False))
+    answerer = Answerer(embedder=HashEmbedder(), chat_model=None, settings=settings)
+    hits = [Hit(chunk=minutes, score=1.0, dense_rank=1)]
+    for question in (
+        "Did Priya Okafor say anything specific about how members would be involved?",
+        "Did Priya Okafor say anything about involving members?",
+    ):
+        analysis = answerer.analyse(question, hits)
+        spoken = [analysis.candidates[i].sentence.text for i in spoken_answers(analysis)]
+        assert len(spoken) == 1 and spoken[0].startswith("PO thanked members"), question
+        draft = answerer.answer(question, audience="officer", hits=hits)
+        assert draft.text.startswith("Priya Okafor (PO), Director of Change, thanked"), question
+    # Not asked what she said: no sentence of hers is singled out.
+    analysis = answerer.analyse("How would members be involved?", hits)
+    assert spoken_answers(analysis) == set()
 
 
 def test_who_is_it_meant_for_asks_who_it_is_for() -> None:
