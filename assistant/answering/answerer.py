@@ -160,7 +160,9 @@ class Answerer:
             passages = np.stack(theirs)
             scores = (passages @ own.T).max(axis=0)  # each sentence's best cited passage
             said = " ".join(_folded(quotes[n]) for n in r.cites if n in quotes)
-            need = min(floor, float(scores[0]))
+            # A sentence quoted word for word is supported whatever its cosine: its plain
+            # version must reach the floor itself (not only its original's cosine).
+            need = floor if _folded(r.original) in said else min(floor, float(scores[0]))
             verdicts.append(
                 all(
                     score >= need or _folded(piece) in said

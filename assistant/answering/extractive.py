@@ -108,7 +108,9 @@ def extract_answer(
         found = best_list(analysis, hits, weights)
         if found is not None:
             text, citations = compose_list(*found, hits, asking=question.what_to_ask)
-            text, citations = with_primary_citations(text, citations, hits, document_chunks)
+            text, citations = with_primary_citations(
+                text, citations, hits, document_chunks, analysis.question_text
+            )
             if audience == "councillor":
                 text = expand_acronyms(text, known_acronyms(hits))
             return Draft(text, citations, False, None, analysis.evidence)
@@ -134,7 +136,9 @@ def extract_answer(
         max_chars=weights.candidates.quote_max_chars,
         people=analysis.people,
     )
-    text, citations = with_primary_citations(text, citations, hits, document_chunks)
+    text, citations = with_primary_citations(
+        text, citations, hits, document_chunks, analysis.question_text
+    )
     if analysis.question.acronym:
         defined = acronym_definition(analysis.question.acronym, hits)
         if defined is not None:

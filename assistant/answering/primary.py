@@ -1,23 +1,30 @@
-"""Primary sources first: a sentence (or list) of the project's own catalogue also cites the
-LGA document's passage that says the same thing, so a reader can check it in the LGA's words.
+"""Primary sources first: a sentence (or list) of the project's own catalogue gives way to, or
+also cites, the LGA document's passage that says the same thing, so a reader sees and can
+check the LGA's own words.
 
 The catalogue (``corpus/``) retells the LGA's documents in plain self-contained sentences, and
 those often answer best ("Stockton-on-Tees Borough Council's programme has three main areas:
 ..."), where the LGA's own sentence leans on the one before it ("The project is built around
-three main areas: ..."). The catalogue sentence stays; the LGA's passage is cited first beside
-it when one to three consecutive sentences of a retrieved primary passage hold its words (most
-of them), every figure and every name it gives. Each item of a catalogue list is co-cited when
-all its items are in one such window. Pure functions over the composed text.
+three main areas: ..."). A twin is one to three consecutive sentences of a retrieved primary
+passage (or of a primary document among the top hits) holding most of the catalogue
+sentence's words, every figure it gives and every name. When the twin can stand in an answer
+(one or two sentences, not much longer, leaning on nothing before them, holding the names
+itself) it is shown instead of ours, cited to the LGA alone; otherwise the LGA's passage is
+cited first beside ours. Each item of a catalogue list is co-cited when all its items are in
+one twin. Pure functions over the composed text.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.coverage import GENERIC_NAME_WORDS
-from assistant.answering.structure import figures_in
+from assistant.answering.structure import figures_in, is_year
+from assistant.text.glossary import GLOSSARY
+from assistant.text.openings import dangling_subject, points_back
 from assistant.text.sentences import normalise_whitespace, sentence_spans
 from assistant.text.terms import content_terms
 from assistant.types import Chunk, Citation, Hit, is_catalogue
@@ -46,14 +53,16 @@ def with_primary_citations(
     citations: Sequence[Citation],
     hits: Sequence[Hit],
     document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
+    question: str = "",
 ) -> tuple[str, tuple[Citation, ...]]:
     """``text`` with each claim that cites only catalogue passages also citing a primary
     passage that says the same: one of ``hits``, or with ``document_chunks``, any passage of
     a primary document among the top ``TOP_HITS`` (retrieval often ranks our self-contained
-    retelling above the LGA's sentence, which leans on the one before it). Markers of one
-    claim are in number order; citations are renumbered by first appearance. Unchanged when
-    no catalogue claim has a primary twin."""
-    by_number = {c.n: c for c in citations}
+    retelling above the LGA's sentence, which leans on the one before it). When the LGA's
+    sentences can stand in the answer (``_in_their_words``) they are shown instead of ours,
+    cited to the LGA's passage alone. Markers of one claim are in number order; citations
+    are renumbered by first appearance. Unchanged when no catalogue claim has a primary
+    twin."""
     if not any(is_catalogue(c.chunk) for c in citations):
         return text, tuple(citations)
     seen: set[str] = set()
@@ -65,49 +74,174 @@ def with_primary_citations(
         windows += _windows([c for d in documents for c in document_chunks(d)], seen)
     if not windows:
         return text, tuple(citations)
+    named = _document_words(windows)
+    quotes = _Quotes(citations)
     lines = text.split("\n")
-    twins: dict[tuple[int, int], _Window] = {}  # (line, marker position) -> its primary twin
+    shown_already = _folded(text)
     for line_no, line in enumerate(lines):
-        if _ITEM.match(line):
+        if _ITEM.match(line) or not _MARKERS.search(line):
             continue
-        start = 0
-        for m in _MARKERS.finditer(line):
-            claim = line[start : m.start()]
-            start = m.end()
-            if _only_catalogue(m.group(1), by_number):
-                twin = _sentence_twin(claim, windows)
-                if twin is not None:
-                    twins[(line_no, line.index("[", m.start(1)))] = twin
+        lead_in = line_no >= 2 and not lines[line_no - 1] and _LEAD_IN.search(lines[line_no - 2])
+        runs: list[tuple[Chunk | None, str]] = []  # (the LGA's passage shown, or None: ours)
+        for claim, markers in _claims(line):
+            twin = None
+            if _only_catalogue(markers, quotes.by_number):
+                twin = _sentence_twin(claim, windows, named)
+            if twin is None:
+                runs.append((None, claim + markers))
+                continue
+            n = quotes.number(twin)
+            shown = _in_their_words(claim, twin, question)
+            if shown is None or any(
+                _folded(shown[a:b]) in shown_already for a, b in sentence_spans(shown)
+            ):  # "... [2][1]": the LGA's passage cited beside ours
+                runs.append((None, f"{claim} [{n}]{markers.lstrip()}"))
+            else:  # the LGA's own sentences, each cited
+                said = [_with_marker(shown[a:b], n) for a, b in sentence_spans(shown)]
+                runs.append((twin.chunk, " ".join(said)))
+            shown_already += " " + _folded(twin.text)  # said once: another twin is cited
+        if not lead_in:
+            lines[line_no] = " ".join(text for _, text in runs)
+            continue
+        # Under a lead-in naming our entry ("The Riverton case study says:"), the LGA's words
+        # go in a paragraph of their own, led in by the LGA document's name.
+        paragraphs = []
+        for source, run in itertools.groupby(runs, key=lambda r: r[0] and r[0].document_id):
+            words = " ".join(text for _, text in run)
+            chunk = next((c for c, _ in runs if c is not None and c.document_id == source), None)
+            lead = _lead_in_for(chunk, lines[line_no - 2]) if chunk else lines[line_no - 2]
+            paragraphs.append(f"{lead}\n\n{words}")
+        lines[line_no - 2] = ""
+        lines[line_no - 1] = ""
+        lines[line_no] = "\n\n".join(paragraphs)
     for group in _item_groups(lines):
         marks = [list(_MARKERS.finditer(lines[i]))[-1] for i in group]
-        if all(_only_catalogue(m.group(1), by_number) for m in marks):
+        if all(_only_catalogue(m.group(1), quotes.by_number) for m in marks):
             items = [
                 _ITEM.sub("", lines[i][: m.start()]) for i, m in zip(group, marks, strict=True)
             ]
-            twin = _list_twin(items, windows)
-            if twin is not None:
+            list_twin = _list_twin(items, windows)
+            if list_twin is not None:
+                n = quotes.number(list_twin)
                 for i, m in zip(group, marks, strict=True):
-                    twins[(i, lines[i].index("[", m.start(1)))] = twin
-    if not twins:
+                    at = lines[i].index("[", m.start(1))
+                    lines[i] = f"{lines[i][:at]}[{n}]{lines[i][at:]}"
+    if "\n".join(lines) == text:
         return text, tuple(citations)
-    added: dict[str, Citation] = {}  # primary chunk id -> its citation (numbered later)
-    own = {c.chunk.id: c for c in citations}
-    next_n = max(by_number, default=0) + 1
-    for (line_no, at), twin in sorted(twins.items(), reverse=True):
-        cite = own.get(twin.chunk.id) or added.get(twin.chunk.id)
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return renumbered(out, quotes.every())
+
+
+class _Quotes:
+    """The answer's citations by number, and the LGA passages' added as they are cited."""
+
+    def __init__(self, citations: Sequence[Citation]) -> None:
+        self.by_number = {c.n: c for c in citations}
+        self.own = {c.chunk.id: c for c in citations}
+        self.added: dict[str, Citation] = {}
+        self._next = max(self.by_number, default=0) + 1
+
+    def number(self, twin: _Window) -> int:
+        """The number citing ``twin``'s passage, its quote holding the window."""
+        chunk_id = twin.chunk.id
+        cite = self.own.get(chunk_id) or self.added.get(chunk_id)
         if cite is None:
-            cite = Citation(next_n, twin.chunk, twin.text)
-            next_n += 1
+            cite = Citation(self._next, twin.chunk, twin.text)
+            self._next += 1
         elif twin.text not in cite.quote:
             cite = replace(cite, quote=f"{cite.quote}{_QUOTE_GAP}{twin.text}")
-        if twin.chunk.id in own:
-            own[twin.chunk.id] = cite
-        else:
-            added[twin.chunk.id] = cite
-        line = lines[line_no]
-        lines[line_no] = f"{line[:at]}[{cite.n}]{line[at:]}"  # "... [2][1]": the LGA's first
-    every = [*own.values(), *added.values()]
-    return renumbered("\n".join(lines), every)
+        (self.own if chunk_id in self.own else self.added)[chunk_id] = cite
+        return cite.n
+
+    def every(self) -> list[Citation]:
+        return [*self.own.values(), *self.added.values()]
+
+
+def _claims(line: str) -> list[tuple[str, str]]:
+    """(claim, its markers with what follows them up to the next claim) for each cited claim
+    of ``line``; text before the first claim stays with it."""
+    out: list[tuple[str, str]] = []
+    start = 0
+    matches = list(_MARKERS.finditer(line))
+    for k, m in enumerate(matches):
+        claim = line[start : m.start()]
+        following = matches[k + 1].start() if k + 1 < len(matches) else len(line)
+        tail = line[m.start() : following]
+        rest = tail[len(m.group(1)) :]
+        keep = len(rest) - len(rest.lstrip(".!?;:"))  # the claim's closing punctuation
+        out.append((claim.strip() if k else claim.rstrip(), m.group(1) + rest[:keep]))
+        start = m.end() + keep
+    if out and line[start:].strip():
+        claim, markers = out[-1]
+        out[-1] = (claim, markers + line[start:].rstrip())
+    return out
+
+
+# "TIEx is aimed at ..." / "The tool is aimed at ...": one subject, one verb
+_NAMED_SUBJECT = re.compile(
+    r"^(?P<subject>[A-Z][\w'\u2019\-]*(?:\s+(?:[A-Z][\w'\u2019\-]*|and|of|for|the)){0,7})\s+"
+    r"(?P<verb>is|are|was|were|has|have|had)\b"
+)
+_GENERIC_SUBJECT = re.compile(
+    r"^(?:The|This|That)\s+[a-z]+\s+(?P<verb>is|are|was|were|has|have|had)\b"
+)
+
+
+def _in_their_words(claim: str, twin: _Window, question: str) -> str | None:
+    """The LGA's sentences (one or two) to show instead of our retelling ``claim``, when they
+    can stand in an answer: they neither lean on a sentence before them nor run much longer,
+    and hold every name and figure ours gives. "The tool is ..." where ours says "TIEx is
+    ..." stands when the ``question`` names TIEx. None otherwise."""
+    spans = sentence_spans(twin.text)
+    if len(spans) > 2 or len(twin.text.split()) > 2 * len(claim.split()) + 10:
+        return None
+    first = twin.text[spans[0][0] : spans[0][1]]
+    if points_back(first):
+        return None
+    kind = dangling_subject(first)
+    ours, theirs = _NAMED_SUBJECT.match(claim), _GENERIC_SUBJECT.match(first)
+    if kind is None:
+        shown, subject = twin.text, ""
+    elif (
+        kind == "generic"
+        and ours
+        and theirs
+        and ours["verb"] == theirs["verb"]
+        and all(
+            any(a <= content_terms(question) for a in alternatives)
+            for alternatives in _names(ours["subject"])
+        )
+    ):
+        shown, subject = twin.text, ours["subject"]
+    else:
+        return None
+    # Every name and figure of ours is in what is shown (a name once as the subject).
+    names = [n for n in _names(claim.replace(subject, "", 1) if subject else claim)]
+    if not all(any(a <= twin.terms for a in alternatives) for alternatives in names):
+        return None
+    figures = {f for f in figures_in(claim) if not is_year(f)}
+    return shown if figures <= set(figures_in(twin.text)) else None
+
+
+_LEAD_IN = re.compile(r"^[^\[\]]{1,120} (?:says|suggests):$")
+
+
+def _lead_in_for(chunk: Chunk, lead_in: str) -> str:
+    """The lead-in naming ``chunk``'s document, saying or suggesting as ``lead_in`` did."""
+    from assistant.answering.extractive import source_label  # (extractive imports this)
+
+    verb = "suggests" if lead_in.endswith("suggests:") else "says"
+    return f"{source_label(chunk)} {verb}:"
+
+
+def _folded(text: str) -> str:
+    return " ".join(_MARKERS.sub("", text).lower().split()).rstrip(".!?")
+
+
+def _with_marker(sentence: str, n: int) -> str:
+    """``sentence`` with `` [n]`` before its closing punctuation."""
+    body = sentence.rstrip(".!?")
+    return f"{body} [{n}]{sentence[len(body) :]}"
 
 
 def renumbered(text: str, citations: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:
@@ -147,26 +281,46 @@ def _only_catalogue(markers: str, by_number: dict[int, Citation]) -> bool:
     )
 
 
-def _sentence_twin(claim: str, windows: Sequence[_Window]) -> _Window | None:
-    """The shortest window holding ``MIN_SHARED`` of the claim's content words, its figures
-    and its names (the figures and names anywhere in the window's passage or title)."""
-    terms = _words(claim)
+def _sentence_twin(
+    claim: str, windows: Sequence[_Window], named: dict[str, set[str]]
+) -> _Window | None:
+    """The shortest window holding ``MIN_SHARED`` of the claim's content words other than
+    its names, every figure it gives (in the window's passage or title) and every name (in
+    the window's document: ``named``, by document id; an acronym or its expansion)."""
+    names = _names(claim)
+    terms = _words(claim).difference(*(alternatives[0] for alternatives in names))
     if len(terms) < MIN_TERMS:
         return None
     figures = set(figures_in(claim))
-    names = _names(claim)
-    best: tuple[float, int, _Window] | None = None
+    subject = _NAMED_SUBJECT.match(claim)
+    others = _names(claim.replace(subject["subject"], "", 1)) if subject else names
+    best: tuple[tuple[bool, float, int], _Window] | None = None
     for w in windows:
         shared = len(terms & w.terms) / len(terms)
         if shared < MIN_SHARED:
             continue
         passage = f"{w.chunk.title or ''}\n{w.chunk.text}"
-        if not figures <= set(figures_in(passage)) or not names <= content_terms(passage):
+        if not figures <= set(figures_in(passage)):
             continue
-        key = (shared, -len(w.text))
-        if best is None or key > best[:2]:
-            best = (*key, w)
-    return best[2] if best else None
+        said = named[w.chunk.document_id]
+        if not all(any(a <= said for a in alternatives) for alternatives in names):
+            continue
+        # the window naming them all (but the subject, which "[TIEx] is ..." names) first,
+        # then the most of the words, then the shortest
+        held = all(any(a <= w.terms for a in alternatives) for alternatives in others)
+        key = (held, shared, -len(w.text))
+        if best is None or key > best[0]:
+            best = (key, w)
+    return best[1] if best else None
+
+
+def _document_words(windows: Sequence[_Window]) -> dict[str, set[str]]:
+    """Document id -> the content words of its passages read (and its title)."""
+    out: dict[str, set[str]] = {}
+    for w in windows:
+        words = out.setdefault(w.chunk.document_id, _words(w.chunk.title or ""))
+        words |= w.terms
+    return out
 
 
 def _list_twin(items: Sequence[str], windows: Sequence[_Window]) -> _Window | None:
@@ -190,12 +344,17 @@ def _item_groups(lines: Sequence[str]) -> list[list[int]]:
     return groups
 
 
-def _names(text: str) -> set[str]:
-    """Content words of the capitalised words in ``text`` (its first word too: a claim often
-    opens with the council it is about), less the words names here share ("Council")."""
-    words = re.findall(r"[A-Za-z][A-Za-z\-]+", text)
-    named = " ".join(w for w in words if w[0].isupper() and w.lower() not in GENERIC_NAME_WORDS)
-    return _words(named)
+def _names(text: str) -> list[tuple[set[str], ...]]:
+    """The names in ``text`` (its capitalised words, the first too: a claim often opens with
+    the council it is about; less the words names here share, "Council"), each as its
+    alternative spellings' words: "TIEx" or "Transformation and Innovation Exchange"."""
+    out: list[tuple[set[str], ...]] = []
+    for word in re.findall(r"[A-Za-z][A-Za-z\-]+", text):
+        if not word[0].isupper() or word.lower() in GENERIC_NAME_WORDS or not _words(word):
+            continue
+        expansion = GLOSSARY.get(word)
+        out.append((_words(word), _words(expansion)) if expansion else (_words(word),))
+    return out
 
 
 def _words(text: str) -> set[str]:

@@ -120,3 +120,129 @@ def test_renumbered_by_first_appearance_with_markers_side_by_side_in_order() -> 
     assert [x.quote for x in citations] == ["q3", "q1", "q2"]
     dropped, kept = renumbered("Only [2].", (a, b, c))
     assert dropped == "Only [1]." and [x.quote for x in kept] == ["q2"]
+
+
+def test_the_lga_sentences_are_shown_instead_when_they_stand_alone_and_hold_every_name() -> None:
+    ours = chunk(
+        "corpus/frameworks/marlow-exchange.md",
+        "Marlow Exchange is aimed at senior leaders, but anyone in the council can complete "
+        "the self-assessment.",
+        publisher=OURS,
+    )
+    lga = chunk(
+        "corpus/marlow-first.txt",
+        "The Marlow Exchange went live in July.\n\nThe tool is aimed at senior corporate "
+        "leadership teams, and at prompting a discussion.\n\nHowever, anyone in the "
+        "organisation can complete the self-assessment.",
+    )
+    text = f"{ours.text[:-1]} [1]."
+    cited = (Citation(1, ours, ours.text),)
+
+    asked = "Is the Marlow Exchange self-assessment only for leaders?"
+    shown, citations = with_primary_citations(text, cited, hits(ours, lga), question=asked)
+
+    # "The tool" reads as the Marlow Exchange the question asks about
+    assert shown == (
+        "The tool is aimed at senior corporate leadership teams, and at prompting a "
+        "discussion [1]. However, anyone in the organisation can complete the "
+        "self-assessment [1]."
+    )
+    assert [c.chunk.id for c in citations] == [lga.id]  # our retelling is no longer cited
+    assert citations[0].quote in " ".join(lga.text.split())
+    # ...not when the question does not name it: the LGA's passage is cited beside ours.
+    beside = with_primary_citations(text, cited, hits(ours, lga), question="Who is it for?")[0]
+    assert beside == text.replace("[1].", "[1][2].")
+    # ...nor when the LGA's subject does not share the verb with ours.
+    other_verb = "Marlow Exchange was aimed at senior leaders, but anyone can complete it [1]."
+    beside = with_primary_citations(other_verb, cited, hits(ours, lga), question=asked)[0]
+    assert beside == other_verb.replace("[1].", "[1][2].")
+
+
+def test_under_a_lead_in_the_lga_words_stand_in_a_paragraph_led_in_by_their_document() -> None:
+    ours = chunk(
+        "corpus/resources/marlow-support.md",
+        "The Marlow programme focused its reviews on Finance and Governance Reviews, with "
+        "further reviews on planning and culture.",
+        publisher=OURS,
+    )
+    lga = chunk(
+        "corpus/marlow-news.docx",
+        "Reviews remain a cornerstone of Marlow support, with the programme focused on Finance "
+        "and Governance Reviews and further reviews on planning and culture.",
+    )
+    cited = (Citation(1, ours, ours.text),)
+    text = f"Marlow support says:\n\n{ours.text[:-1]} [1]."
+    shown, citations = with_primary_citations(text, cited, hits(ours, lga))
+    assert shown == f"{lga.title} says:\n\n{lga.text[:-1]} [1]."  # the LGA document named
+    assert [c.chunk.id for c in citations] == [lga.id]
+    other = chunk("corpus/other.md", "Marlow opened a new library in the town.", publisher=OURS)
+    both = (Citation(1, ours, ours.text), Citation(2, other, other.text))
+    mixed = f"Marlow support says:\n\n{ours.text[:-1]} [1]. {other.text[:-1]} [2]."
+    shown, citations = with_primary_citations(mixed, both, hits(ours, other, lga))
+    assert shown == (
+        f"{lga.title} says:\n\n{lga.text[:-1]} [1].\n\nMarlow support says:\n\n"
+        f"{other.text[:-1]} [2]."
+    )
+    assert [c.chunk.id for c in citations] == [lga.id, other.id]
+
+
+def test_the_lga_sentence_missing_one_of_our_names_is_cited_beside_ours_not_shown() -> None:
+    ours = chunk(
+        "corpus/resources/marlow-support.md",
+        "The Marlow programme focused its reviews on Finance and Governance Reviews, with "
+        "further reviews on planning and culture.",
+        publisher=OURS,
+    )
+    lga = chunk(
+        "corpus/marlow-news.docx",
+        "Marlow reviews help councils. This year's programme offers Finance Reviews.\n\n"
+        "Further reviews, on planning and culture, will continue as part of the programme's "
+        "focus.\n\nGovernance Reviews were piloted.",
+    )
+    text = f"{ours.text[:-1]} [1]."
+    cited = (Citation(1, ours, ours.text),)
+
+    shown, citations = with_primary_citations(text, cited, hits(ours, lga))
+
+    assert shown.startswith("The Marlow programme focused") and shown.endswith("[1][2].")
+    assert [c.chunk.id for c in citations] == [lga.id, ours.id]
+
+
+def test_the_lga_sentence_already_in_the_answer_is_not_shown_twice() -> None:
+    ours = chunk(
+        "corpus/resources/marlow-support.md",
+        "The Marlow programme focused its reviews on Finance and Governance Reviews, with "
+        "further reviews on planning and culture.",
+        publisher=OURS,
+    )
+    lga = chunk(
+        "corpus/marlow-news.docx",
+        "Reviews remain a cornerstone of Marlow support, with the programme focused on Finance "
+        "and Governance Reviews and further reviews on planning and culture.",
+    )
+    cited = (Citation(1, ours, ours.text), Citation(2, lga, lga.text))
+    text = f"{ours.text[:-1]} [1]. {lga.text[:-1]} [2]."
+    shown, citations = with_primary_citations(text, cited, hits(ours, lga))
+    assert shown == f"{ours.text[:-1]} [1][2]. {lga.text[:-1]} [1]."
+    assert [c.chunk.id for c in citations] == [lga.id, ours.id]
+
+
+def test_two_retellings_of_one_lga_passage_show_it_once() -> None:
+    first = (
+        "The Marlow programme focused its reviews on Finance and Governance Reviews, with "
+        "further reviews on planning and culture."
+    )
+    second = (
+        "Marlow support focused on Finance and Governance Reviews, and further reviews on "
+        "planning and culture continue."
+    )
+    ours = chunk("corpus/resources/marlow-support.md", f"{first} {second}", publisher=OURS)
+    lga = chunk(
+        "corpus/marlow-news.docx",
+        "Reviews remain a cornerstone of Marlow support, with the programme focused on Finance "
+        "and Governance Reviews and further reviews on planning and culture.",
+    )
+    cited = (Citation(1, ours, ours.text),)
+    text = f"{first[:-1]} [1]. {second[:-1]} [1]."
+    shown, _ = with_primary_citations(text, cited, hits(ours, lga))
+    assert shown == f"{lga.text[:-1]} [1]. {second[:-1]} [1][2]."
