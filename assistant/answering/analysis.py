@@ -428,13 +428,15 @@ class Analyser:
             tuple(ranks) if ranks is not None else (),
         )
 
-    def with_suggestions(self, hits: Sequence[Hit]) -> list[Hit]:
+    def with_suggestions(self, hits: Sequence[Hit], role: Role = "suggestion") -> list[Hit]:
         """``hits`` with, after each of the top few, the chunks of its section that hold the
-        section's suggested approaches, when retrieval found the problem and not the advice.
+        section's suggested approaches (or another ``role``: "action", what the presenter
+        then planned), when retrieval found the problem and not the advice.
 
         A document such as the action-learning one describes a challenge, then lists
-        "Practical suggestions and steps:" in the chunks that follow; an advice question's
-        words often match the challenge best. An added chunk takes its source's score."""
+        "Practical suggestions and steps:" in the chunks that follow, then the "Response";
+        an advice question's words often match the challenge best. An added chunk takes its
+        source's score."""
         w = self.weights.answer_type
         if self.document_chunks is None:
             return list(hits)
@@ -457,7 +459,7 @@ class Analyser:
             taken = 0
             for sibling in sorted(siblings, key=lambda c: abs(c.position - chunk.position)):
                 spans = role_spans(sibling.text, roles.get(sibling.id))
-                if not any(role == "suggestion" for _, role in spans):
+                if not any(found == role for _, found in spans):
                     continue
                 extra.setdefault(rank, []).append(replace(hit, chunk=sibling))
                 have.add(sibling.id)

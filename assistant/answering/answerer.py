@@ -73,6 +73,8 @@ class Answerer:
         found = {hit.chunk.id for hit in hits}
         if asked.type == "advice":
             hits = self.analyser.with_suggestions(hits)  # the advice, not only the problem
+        elif asked.planned:  # "what did they decide to do?": the response, not the problem
+            hits = self.analyser.with_suggestions(hits, role="action")
         elif asked.type == "list":  # the LGA document's own list, not only our retelling
             hits = with_primary_lists(asked, hits, self.analyser.document_chunks)
         hits = with_person_passages(asked, hits, self.analyser.document_chunks)

@@ -273,6 +273,38 @@ def test_advice_brings_in_the_suggestions_that_follow_a_retrieved_problem() -> N
     assert "open forums" not in asked.text
 
 
+def test_what_they_decided_brings_in_the_response_that_follows_a_retrieved_problem() -> None:
+    doc, title = "al-doc", "Action learning"
+    section = (title, "Trading company illustration")
+    problem = (
+        "Illustration\n\nThe council's trading company resisted new savings targets, and no "
+        "councillor sat on its board.\n\nSolutions suggested by other participants:\n\n"
+        "Put council shareholders on the trading company board."
+    )
+    response = (
+        "Response\n\nThe proposed solutions stressed governance. As an action, the presenter "
+        "will set up a task group with members and draw up a review timeline."
+    )
+    chunks = [
+        make_chunk(doc, 0, problem, heading_path=section),
+        make_chunk(doc, 1, response, heading_path=section),
+    ]
+    settings = Settings(answer=AnswerSettings(min_evidence=0.05, plain_english=False))
+    answerer = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=settings,
+        document_chunks=lambda document_id: chunks if document_id == doc else [],
+    )
+    hits = [Hit(chunk=chunks[0], score=1.0, dense_rank=1)]
+    question = "The trading company board example: what did the presenter decide to do?"
+    assert analyse_question(question).planned
+    draft = answerer.answer(question, audience="officer", hits=hits)
+    assert "review timeline" in draft.text
+    asked = answerer.answer("Who sat on the trading company board?", audience="officer", hits=hits)
+    assert "review timeline" not in asked.text
+
+
 def test_a_sentence_leaning_on_its_antecedent_comes_with_it() -> None:
     draft = _answerer().answer(
         "How many homes does the lettings agency manage for landlords?",
