@@ -857,6 +857,37 @@ _STAFF = frozenset(["staff", "employees", "workforce", "headcount"])
 _STAFF_STEMS = frozenset(stem(w) for w in ["staff", "employees", "officers", "people"])
 
 
+def other_workforce(asked: str, question: QuestionAnalysis, text: str) -> bool:
+    """For "how many staff ..." questions, is the count in ``text`` other people than those
+    asked about: anyone in a sentence not about the LGA when the LGA's staff were asked about
+    ("How many staff work in the LGA's transformation team?": "Tewkesbury Borough Council
+    grew its ... team from 5 to 13 people"), or one team's size when a whole workforce was
+    ("how many staff does Tewkesbury employ overall?")?"""
+    counted = question.counted or question.focus
+    if not any(f in _STAFF for f in counted) and not (
+        any(f in ("people", "officers") for f in counted) and _WORKS_FOR.search(asked)
+    ):
+        return False
+    if _LGA.search(asked) and not _LGA.search(text):
+        return True  # "12 officers from 12 councils", "groups of six to 12 people"
+    if _LGA.search(asked) and _WORKS_FOR.search(asked) and _COUNCILS_PEOPLE.search(text):
+        return True  # working at the LGA: "a network of 250 council officers" are not
+    return (
+        bool(_WHOLE_WORKFORCE.search(asked))
+        and not _TEAM.search(asked)
+        and bool(_TEAM.search(text))
+    )
+
+
+_LGA = re.compile(r"\bLGA\b|\bLocal Government Association\b", re.I)
+_COUNCILS_PEOPLE = re.compile(r"\bcouncil\s+(?:officers|staff)\b|\bcouncillors\b", re.I)
+_WORKS_FOR = re.compile(r"\bwork(?:s|ing)?\s+(?:for|at|in)\b|\bemploy", re.I)
+_WHOLE_WORKFORCE = re.compile(
+    r"\b(?:employ(?:s|ed)?|workforce|overall|in total|altogether|headcount)\b", re.I
+)
+_TEAM = re.compile(r"\b(?:team|unit|network|group)s?\b", re.I)
+
+
 _NAME_WORD = r"[A-Z][a-z]+(?:-(?:[a-z]+-)?[A-Z][a-z]+)*"  # "Newcastle-under-Lyme"
 _NAME_PHRASE = re.compile(
     rf"\b(?:{_NAME_WORD}(?:\s+(?:and\s+)?{_NAME_WORD})+|[A-Z][a-z]+(?:-(?:[a-z]+-)?[A-Z][a-z]+)+)"
@@ -1148,7 +1179,9 @@ def missing_specific(
                 measured = {stem(f) for f in question.focus} | {stem(question.measure)}
                 if measured <= cand.terms and has_figure(text, ignore=question.numbers):
                     return None
-            elif counts_focus(question, text):
+            elif counts_focus(question, text) and not other_workforce(
+                analysis.question_text, question, text
+            ):
                 return None
         elif question.duration:
             if _DURATION_GIVEN.search(text):

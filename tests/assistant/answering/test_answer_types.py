@@ -1625,6 +1625,29 @@ def test_founders_grades_and_staff_are_specific_things_to_find() -> None:
     assert not draft.refused and "11 councillors" in draft.text
 
 
+def test_the_lga_staff_or_a_whole_workforce_are_not_a_council_teams_size() -> None:
+    hits = _hits(
+        "Marlow Borough Council grew its in-house Business Transformation Team from 5 to 13 "
+        "people. Each council sends at least one officer to the transformation "
+        "sessions on Microsoft Teams. The LGA AI network is a network of more than 250 council "
+        "officers."
+    )
+    for question in (
+        "How many staff work in the LGA's Transformation Team?",
+        "How many people work for the LGA?",
+        "How many officers work at the LGA?",
+        "How many staff does Marlow Borough Council employ overall?",
+    ):
+        draft = _answerer().answer(question, audience="officer", hits=hits)
+        assert draft.refused and "don't give that figure" in draft.text, question
+    for question, figure in (
+        ("How many people are in Marlow's business transformation team?", "13 people"),
+        ("How many officers are in the LGA AI network?", "250"),
+    ):
+        draft = _answerer().answer(question, audience="officer", hits=hits)
+        assert not draft.refused and figure in draft.text, question
+
+
 def test_who_held_a_post_when_something_was_launched_is_not_who_launched_it() -> None:
     hits = _hits(
         "The Marlow Board launched the Marlow Support Programme in 2023. Cllr Abi Green, "
