@@ -109,7 +109,8 @@ _PROCESS = re.compile(
 # "How many councillors went on it / took part?": people taking part, counted.
 _TAKING_PART = re.compile(
     r"\bhow\s+many\b.{0,60}?\b(?:went\s+(?:on|to|through)|attended|took\s+part|participated|"
-    r"signed\s+up|enrolled|registered|joined|completed|did\s+(?:the|it|a|an)\b)",
+    r"signed\s+up|enrolled|registered|joined|completed|responded|replied|answered|"
+    r"did\s+(?:the|it|a|an)\b)",
     re.I,
 )
 # "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.

@@ -1625,6 +1625,23 @@ def test_founders_grades_and_staff_are_specific_things_to_find() -> None:
     assert not draft.refused and "11 councillors" in draft.text
 
 
+def test_how_many_answered_a_survey_is_not_a_share_of_them() -> None:
+    hits = _hits(
+        "The Marlow offer is valued: 99 per cent of chief executives and 91 per cent of "
+        "council leaders said Marlow support had a positive impact."
+    )
+    question = "How many chief executives and leaders responded to the survey behind the 99%?"
+    assert analyse_question(question).taking_part
+    draft = _answerer().answer(question, audience="officer", hits=hits)
+    assert draft.refused and "don't give that figure" in draft.text
+    draft = _answerer().answer(
+        "What share of council leaders said Marlow support had a positive impact?",
+        audience="officer",
+        hits=hits,
+    )
+    assert not draft.refused and "91 per cent" in draft.text
+
+
 def test_the_lga_staff_or_a_whole_workforce_are_not_a_council_teams_size() -> None:
     hits = _hits(
         "Marlow Borough Council grew its in-house Business Transformation Team from 5 to 13 "
