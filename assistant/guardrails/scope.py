@@ -272,6 +272,8 @@ RULES: tuple[ScopeRule, ...] = (
             r"ticket|direct debit|rent|bulky waste)\b",
             r"\b(?:pay|paying)\b.{0,40}\bby direct debit\b",
             r"\b(?:bin|rubbish|recycling|refuse|waste) collection (?:day|date|time)s?\b",
+            r"\b(?:when|what day|which day|what time)\b.{0,40}\b(?:bins?|rubbish|recycling|"
+            r"refuse|waste)\b.{0,20}\b(?:collected|collection|picked up|emptied)\b",
             r"\bwhat council tax band\b",
         ),
     ),
@@ -300,6 +302,17 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:go|goes|going|gone|went)\s+bust\b",
             r"\bband\s+d\b|\b(?:average|typical)\s+council\s+tax\b",
             r"\b(?:interest\s+rates?|PWLB)\b|\bborrow(?:ed|ing|s)?\s+(?:at|money)\b",
+        ),
+    ),
+    ScopeRule(
+        "employment_terms",
+        "My sources don't cover council staff's pay, pensions or working terms (a four-day "
+        "week, pay awards, strikes); the LGA's workforce pages do.",
+        _rx(
+            r"\bfour[- ]day\s+(?:working\s+)?weeks?\b|\b4[- ]day\s+(?:working\s+)?weeks?\b",
+            r"\bpay\s+(?:awards?|offers?|deals?|rises?|claims?|negotiations?|settlements?)\b",
+            r"\b(?:local\s+government|LGPS|council)\s+pensions?\b|\bpension\s+scheme\b",
+            r"\b(?:strikes?|industrial\s+action)\b",
         ),
     ),
     ScopeRule(
