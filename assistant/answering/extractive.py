@@ -242,14 +242,16 @@ _IN_YEAR = re.compile(
 def years_not_covered(question: str, hits: Sequence[Hit]) -> str | None:
     """For "what will the offer look like in 2027?" or "what did the board decide in 2021?",
     the refusal reason when the question names a year later than any the passages mention
-    (the sources do not reach it), or sets itself in a year no passage mentions. A question
+    (the sources do not reach it), or sets itself in a year no passage mentions or was
+    published in. A question
     naming several years asks about each; it is left to the answer."""
     asked = [int(m.group(1)) for m in _YEAR.finditer(question)]
     if len(asked) != 1:
         return None  # none, or several ("in 2019, in 2023/24 and across 2024-25"): parts
     held: set[int] = set()
     for hit in hits:
-        for m in _YEAR.finditer(hit.chunk.text):
+        # ...or the year the document was published ("Transforming improvement (2019)")
+        for m in _YEAR.finditer(f"{hit.chunk.text} {(hit.chunk.published or '')[:4]}"):
             start = int(m.group(1))
             end = int(m.group(1)[:2] + m.group(2)) if m.group(2) else start
             held.update(range(start, end + 1) if 0 <= end - start <= 5 else (start,))

@@ -1767,6 +1767,12 @@ def test_a_year_no_passage_mentions_is_said_to_be_missing() -> None:
             f"What did the Marlow Board review in {year}?", audience="officer", hits=hits
         )
         assert not draft.refused, year
+    # ...or the year a passage's document was published in ("Transforming improvement (2019)")
+    published = [replace(h, chunk=replace(h.chunk, published="2019-07-01")) for h in hits]
+    draft = _answerer().answer(
+        "What did the Marlow Board review in 2019?", audience="officer", hits=published
+    )
+    assert not draft.refused
 
 
 def test_a_question_about_several_years_is_not_refused_for_one_of_them() -> None:
