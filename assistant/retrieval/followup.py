@@ -206,6 +206,12 @@ _HAVE_TOPIC = re.compile(
     r"(?P<x>(?:an?|any|the)\s+[^?.!]+?)\s*[?.!]*\s*$",
     re.I,
 )
+# "What did Derby do with AI chatbots?" -> the chatbots ("who built them?"), not Derby
+_WITH_TOPIC = re.compile(
+    r"^\s*(?:what|how)\s+(?:did|does|do|has|have|is|are|was|were)\s+[^?]+?\s+"
+    r"(?:do|doing|done|did)\s+with\s+(?P<x>[^?.!]+?)\s*[?.!]*\s*$",
+    re.I,
+)
 _ABOUT_TOPIC = re.compile(r"\babout\s+(?P<x>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
 _WHICH_COUNCIL = re.compile(
     r"^\s*(?:which|what|who)\s+(?:councils?|local\s+authorit(?:y|ies)|authorit(?:y|ies))\b", re.I
@@ -444,7 +450,7 @@ def _things(text: str, taken: Sequence[str]) -> list[tuple[int, str, str]]:
 def topic_of(question: str) -> str | None:
     """The noun phrase a user turn asked about, or None."""
     q = _FILLERS.sub("", question.strip())
-    for pattern in (_LEAD_TOPIC, _TOLD_TOPIC, _HAVE_TOPIC, _VERB_TOPIC):
+    for pattern in (_WITH_TOPIC, _LEAD_TOPIC, _TOLD_TOPIC, _HAVE_TOPIC, _VERB_TOPIC):
         m = pattern.match(q)
         if m:
             x = re.sub(r"\s+(?:for|about|like|on|of|to)$", "", m.group("x").strip(), flags=re.I)

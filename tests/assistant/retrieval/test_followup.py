@@ -650,3 +650,15 @@ def test_that_person_is_the_unnamed_participant_the_reply_described() -> None:
     assert "the participant who asked how to win over colleagues" in resolved
     named = [Turn("user", "who chairs it?"), Turn("assistant", "Clare Rowley chairs it.")]
     assert "Clare Rowley" in (resolve("what did that person say?", named) or "")
+
+
+def test_them_after_what_did_x_do_with_things_is_the_things_not_x() -> None:
+    assert topic_of("What did Marlow do with AI chatbots?") == "AI chatbots"
+    assert topic_of("What is Marlow doing with data?") == "data"
+    history = convo(
+        (
+            "What did Marlow do with AI chatbots?",
+            "Marlow Borough Council introduced two AI chatbots in 2023.",
+        )
+    )
+    assert rewrite_question("who built them?", history) == "Who built AI chatbots?"
