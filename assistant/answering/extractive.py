@@ -98,8 +98,8 @@ def extract_answer(
     document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
 ) -> Draft:
     """The extractive answer within ``budget`` words, or a refusal if nothing fits. With
-    ``document_chunks``, a catalogue sentence also cites the LGA document saying the same
-    anywhere in it (``with_primary_citations``)."""
+    ``document_chunks``, a catalogue sentence gives way to, or also cites, the LGA document
+    saying the same anywhere in it (``with_primary_citations``)."""
     question = analysis.question
     # "What questions should I ask officers?" is advice that a list answers, when there is one.
     if question.type == "list" or (
@@ -243,8 +243,8 @@ def years_not_covered(question: str, hits: Sequence[Hit]) -> str | None:
     """For "what will the offer look like in 2027?" or "what did the board decide in 2021?",
     the refusal reason when the question names a year later than any the passages mention
     (the sources do not reach it), or sets itself in a year no passage mentions or was
-    published in. A question
-    naming several years asks about each; it is left to the answer."""
+    published in. A question naming several years asks about each; it is left to the
+    answer."""
     asked = [int(m.group(1)) for m in _YEAR.finditer(question)]
     if len(asked) != 1:
         return None  # none, or several ("in 2019, in 2023/24 and across 2024-25"): parts
@@ -870,10 +870,11 @@ def other_workforce(asked: str, question: QuestionAnalysis, text: str) -> bool:
         any(f in ("people", "officers") for f in counted) and _WORKS_FOR.search(asked)
     ):
         return False
-    if _LGA.search(asked) and not _LGA.search(text):
-        return True  # "12 officers from 12 councils", "groups of six to 12 people"
-    if _LGA.search(asked) and _WORKS_FOR.search(asked) and _COUNCILS_PEOPLE.search(text):
-        return True  # working at the LGA: "a network of 250 council officers" are not
+    if _LGA.search(asked):
+        if not _LGA.search(text):
+            return True  # "12 officers from 12 councils", "groups of six to 12 people"
+        if _WORKS_FOR.search(asked) and _COUNCILS_PEOPLE.search(text):
+            return True  # working at the LGA: "a network of 250 council officers" are not
     return (
         bool(_WHOLE_WORKFORCE.search(asked))
         and not _TEAM.search(asked)

@@ -133,7 +133,7 @@ def with_primary_citations(
 
 
 class _Quotes:
-    """The answer's citations by number, and the LGA passages' added as they are cited."""
+    """The answer's citations by number, and the LGA passages added as they are cited."""
 
     def __init__(self, citations: Sequence[Citation]) -> None:
         self.by_number = {c.n: c for c in citations}
@@ -216,7 +216,7 @@ def _in_their_words(claim: str, twin: _Window, question: str) -> str | None:
     else:
         return None
     # Every name and figure of ours is in what is shown (a name once as the subject).
-    names = [n for n in _names(claim.replace(subject, "", 1) if subject else claim)]
+    names = _names(claim.replace(subject, "", 1) if subject else claim)
     if not all(any(a <= twin.terms for a in alternatives) for alternatives in names):
         return None
     figures = {f for f in figures_in(claim) if not is_year(f)}
@@ -284,9 +284,10 @@ def _only_catalogue(markers: str, by_number: dict[int, Citation]) -> bool:
 def _sentence_twin(
     claim: str, windows: Sequence[_Window], named: dict[str, set[str]]
 ) -> _Window | None:
-    """The shortest window holding ``MIN_SHARED`` of the claim's content words other than
-    its names, every figure it gives (in the window's passage or title) and every name (in
-    the window's document: ``named``, by document id; an acronym or its expansion)."""
+    """The window holding ``MIN_SHARED`` of the claim's content words other than its names,
+    every figure it gives (in the window's passage or title) and every name (in the window's
+    document: ``named``, by document id; an acronym or its expansion); of several, the one
+    holding the names itself, then the most words, then the shortest."""
     names = _names(claim)
     terms = _words(claim).difference(*(alternatives[0] for alternatives in names))
     if len(terms) < MIN_TERMS:
@@ -305,8 +306,8 @@ def _sentence_twin(
         said = named[w.chunk.document_id]
         if not all(any(a <= said for a in alternatives) for alternatives in names):
             continue
-        # the window naming them all (but the subject, which "[TIEx] is ..." names) first,
-        # then the most of the words, then the shortest
+        # the window naming them all (but a leading subject, which the question may name:
+        # "TIEx is ..." / "The tool is ...") first, then the most of the words, the shortest
         held = all(any(a <= w.terms for a in alternatives) for alternatives in others)
         key = (held, shared, -len(w.text))
         if best is None or key > best[0]:
