@@ -39,6 +39,20 @@ OTHER = chunk(
 )
 
 
+# Our retelling of a programme's reviews, and the LGA's own sentence saying the same.
+SUPPORT = chunk(
+    "corpus/resources/marlow-support.md",
+    "The Marlow programme focused its reviews on Finance and Governance Reviews, with "
+    "further reviews on planning and culture.",
+    publisher=OURS,
+)
+SUPPORT_NEWS = chunk(
+    "corpus/marlow-news.docx",
+    "Reviews remain a cornerstone of Marlow support, with the programme focused on Finance "
+    "and Governance Reviews and further reviews on planning and culture.",
+)
+
+
 def hits(*chunks: Chunk) -> list[Hit]:
     return [Hit(chunk=c, score=1.0) for c in chunks]
 
@@ -159,17 +173,8 @@ def test_the_lga_sentences_are_shown_instead_when_they_stand_alone_and_hold_ever
 
 
 def test_under_a_lead_in_the_lga_words_stand_in_a_paragraph_led_in_by_their_document() -> None:
-    ours = chunk(
-        "corpus/resources/marlow-support.md",
-        "The Marlow programme focused its reviews on Finance and Governance Reviews, with "
-        "further reviews on planning and culture.",
-        publisher=OURS,
-    )
-    lga = chunk(
-        "corpus/marlow-news.docx",
-        "Reviews remain a cornerstone of Marlow support, with the programme focused on Finance "
-        "and Governance Reviews and further reviews on planning and culture.",
-    )
+    ours = SUPPORT
+    lga = SUPPORT_NEWS
     cited = (Citation(1, ours, ours.text),)
     text = f"Marlow support says:\n\n{ours.text[:-1]} [1]."
     shown, citations = with_primary_citations(text, cited, hits(ours, lga))
@@ -187,12 +192,7 @@ def test_under_a_lead_in_the_lga_words_stand_in_a_paragraph_led_in_by_their_docu
 
 
 def test_the_lga_sentence_missing_one_of_our_names_is_cited_beside_ours_not_shown() -> None:
-    ours = chunk(
-        "corpus/resources/marlow-support.md",
-        "The Marlow programme focused its reviews on Finance and Governance Reviews, with "
-        "further reviews on planning and culture.",
-        publisher=OURS,
-    )
+    ours = SUPPORT
     lga = chunk(
         "corpus/marlow-news.docx",
         "Marlow reviews help councils. This year's programme offers Finance Reviews.\n\n"
@@ -209,17 +209,8 @@ def test_the_lga_sentence_missing_one_of_our_names_is_cited_beside_ours_not_show
 
 
 def test_the_lga_sentence_already_in_the_answer_is_not_shown_twice() -> None:
-    ours = chunk(
-        "corpus/resources/marlow-support.md",
-        "The Marlow programme focused its reviews on Finance and Governance Reviews, with "
-        "further reviews on planning and culture.",
-        publisher=OURS,
-    )
-    lga = chunk(
-        "corpus/marlow-news.docx",
-        "Reviews remain a cornerstone of Marlow support, with the programme focused on Finance "
-        "and Governance Reviews and further reviews on planning and culture.",
-    )
+    ours = SUPPORT
+    lga = SUPPORT_NEWS
     cited = (Citation(1, ours, ours.text), Citation(2, lga, lga.text))
     text = f"{ours.text[:-1]} [1]. {lga.text[:-1]} [2]."
     shown, citations = with_primary_citations(text, cited, hits(ours, lga))
@@ -237,11 +228,7 @@ def test_two_retellings_of_one_lga_passage_show_it_once() -> None:
         "planning and culture continue."
     )
     ours = chunk("corpus/resources/marlow-support.md", f"{first} {second}", publisher=OURS)
-    lga = chunk(
-        "corpus/marlow-news.docx",
-        "Reviews remain a cornerstone of Marlow support, with the programme focused on Finance "
-        "and Governance Reviews and further reviews on planning and culture.",
-    )
+    lga = SUPPORT_NEWS
     cited = (Citation(1, ours, ours.text),)
     text = f"{first[:-1]} [1]. {second[:-1]} [1]."
     shown, _ = with_primary_citations(text, cited, hits(ours, lga))
