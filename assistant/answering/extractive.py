@@ -882,6 +882,37 @@ def other_workforce(asked: str, question: QuestionAnalysis, text: str) -> bool:
     )
 
 
+def lga_post_asked(asked: str, role: str | None) -> bool:
+    """Does the question ask who holds a post at the LGA itself ("Who is the LGA's head of
+    transformation?", "the chief executive of the LGA"), not in a body the LGA runs ("Who
+    chairs the LGA Transformation Network?")?"""
+    if not role:
+        return False
+    post = re.escape(role.split()[0])
+    return bool(
+        re.search(rf"\bLGA['\u2019]s\s+(?:[a-z]+\s+){{0,2}}{post}", asked, re.I)
+        or re.search(
+            rf"\b{post}\b.{{0,40}}\b(?:at|of|for|in)\s+(?:the\s+)?(?:LGA|Local Government "
+            r"Association)\s*[?.!]*\s*$",
+            asked,
+            re.I,
+        )
+    )
+
+
+def _council_post(role: str | None, text: str) -> bool:
+    """Does ``text`` give the post as one at a council ("Head of Transformation at
+    Lincolnshire County Council", "Surrey County Council's Assistant Director")?"""
+    if not role:
+        return False
+    post = re.escape(role.split()[0])
+    council = _COUNCIL_NAME.pattern
+    return bool(  # the post in any case, the council's name as written
+        re.search(rf"\b(?i:{post})\b[\w\s,]{{0,40}}?\b(?:at|of)\s+{council}", text)
+        or re.search(rf"{council}['\u2019]s\s+(?:[\w-]+\s+){{0,3}}(?i:{post})\b", text)
+    )
+
+
 _LGA = re.compile(r"\bLGA\b|\bLocal Government Association\b", re.I)
 _COUNCILS_PEOPLE = re.compile(r"\bcouncil\s+(?:officers|staff)\b|\bcouncillors\b", re.I)
 _WORKS_FOR = re.compile(r"\bwork(?:s|ing)?\s+(?:for|at|in)\b|\bemploy", re.I)
@@ -1138,10 +1169,13 @@ def missing_specific(
     # A share of people works the same way: "... with 99 per cent of chief executives reporting
     # ..." in a passage about the programme asked about.
     passage_terms = _passage_terms(analysis) if person or question.share_of else {}
+    lga_post = person and lga_post_asked(analysis.question_text, question.role)
     for cand in analysis.candidates:
         text = cand.sentence.text
         if namesake(question.names, text):
             continue  # "the LGA AI network" when the "LGA Transformation Network" was asked about
+        if lga_post and _council_post(question.role, text):
+            continue  # "the LGA's head of transformation": not a council's Head of Transformation
         shared = question.share_of is not None and _mentions_share(question.share_of, cand)
         topical = (person or shared) and bool(names) and about_asked(passage_terms[cand.hit_index])
         if names and not topical and not about_asked(cand.terms):

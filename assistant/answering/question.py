@@ -155,6 +155,9 @@ _NUMBER = re.compile(
     rf"{_PAID}|"
     r"\bwhat\s+(?:savings?|financial|budget)\s+(?:target|gap)\b|"
     r"\bin\s+(?:pounds|\u00a3)|\bhow\s+many\s+pounds\b|"  # "what saving in pounds ...?": a sum
+    # "what does Essex spend on culture change?" (a council named, not "what do councils ...")
+    r"\bwhat\s+(?:does|did|do|will)\s+(?!(?:councils|we|i|you|they|most|other|local)\b)"
+    r"[^?]{2,60}?\s+spend\s+on\b|"
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:number|percentage|proportion|share|per\s*cent|"
     r"amount|figure|total)\b|\bhow\s+big\b|\bwhat\s+size\b"
     r"|\bwhat\s+(?:is|was|were|are)\s+the\s+(?:[a-z-]+\s+){0,2}?(?:budget|cost|"

@@ -1642,6 +1642,40 @@ def test_how_many_answered_a_survey_is_not_a_share_of_them() -> None:
     assert not draft.refused and "91 per cent" in draft.text
 
 
+def test_the_lga_s_own_post_holder_is_not_a_council_s_holder_of_that_post() -> None:
+    hits = _hits(
+        "Sam Reed, Head of Transformation at Marlow Borough Council, chairs the LGA Marlow "
+        "Network. The LGA Marlow Network meets four times a year."
+    )
+    for question in (
+        "Who is the LGA's head of transformation?",
+        "Who is head of transformation at the LGA?",
+    ):
+        draft = _answerer().answer(question, audience="officer", hits=hits)
+        assert draft.refused and "don't give their name" in draft.text, question
+    for question in (
+        "Who chairs the LGA Marlow Network?",
+        "Who is head of transformation at Marlow Borough Council?",
+    ):
+        draft = _answerer().answer(question, audience="officer", hits=hits)
+        assert not draft.refused and "Sam Reed" in draft.text, question
+    lga = _hits("Priya Okafor, the LGA's Head of Productivity, presented the report.")
+    draft = _answerer().answer(
+        "Who is the LGA's head of productivity?", audience="officer", hits=lga
+    )
+    assert not draft.refused and "Priya Okafor" in draft.text
+
+
+def test_what_a_named_council_spends_on_something_is_an_amount() -> None:
+    assert analyse_question("What does Marlow Council spend on culture change?").money
+    assert analyse_question("what do councils spend on transformation?").type != "number"
+    hits = _hits("Marlow Council's culture change needs time, people and money.")
+    draft = _answerer().answer(
+        "What does Marlow Council spend on culture change?", audience="officer", hits=hits
+    )
+    assert draft.refused and "don't give that amount" in draft.text
+
+
 def test_the_lga_staff_or_a_whole_workforce_are_not_a_council_teams_size() -> None:
     hits = _hits(
         "Marlow Borough Council grew its in-house Business Transformation Team from 5 to 13 "
