@@ -39,7 +39,8 @@ _GENERIC_TEXT = """
 # is for, not what it is about)
 _GENERIC = frozenset(_GENERIC_TEXT.split())
 GENERIC_NAME_WORDS = _GENERIC  # for other checks of "the same names"
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*|\d+(?:[./]\d+)*")
+# "7Cs" is one word (a figure first, so no name): not "7" and a name "Cs"
+_TOKEN = re.compile(r"\d+[A-Za-z]+\b|[A-Za-z][A-Za-z'\u2019]*|\d+(?:[./]\d+)*")
 _PASSAGE_WORD = re.compile(r"[A-Za-z0-9]+")
 _QUOTED = re.compile(  # text the user quotes ("summarise this note: '...'") is not asked about
     r"(?:(?<=\s)|(?<=^)|(?<=[:(]))['\u2018\"\u201c][^'\u2019\"\u201d]{2,}?['\u2019\"\u201d]"

@@ -52,6 +52,15 @@ def test_an_acronym_the_passages_write_in_the_plural_counts_as_mentioned() -> No
     assert missing_names("Who produced the TUPE learning document?", hits) == ["TUPE"]
 
 
+def test_a_word_that_starts_with_a_figure_is_not_a_name() -> None:
+    # "7Cs": one word, not "7" and a name "Cs" no passage writes on its own
+    hits = _hits("The 7Cs conditions for success are Clarity, Capacity and Culture.")
+    assert question_name_phrases("What about the 7Cs?") == []
+    assert missing_names("What is the Marlow Framework: what about the 7Cs?", hits) == [
+        "Marlow Framework"
+    ]
+
+
 def test_a_misspelt_name_still_counts_as_mentioned() -> None:
     assert missing_names("Who chairs the Tewksbury Network?", _hits(PASSAGE)) == []
 
