@@ -1382,7 +1382,10 @@ def select_sentences(
     asked = asked_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
     if asked is not None:
         first = asked
-    gap = w.floor_gap_advice if analysis.question.type in ("advice", "comparison") else w.floor_gap
+    # Advice, comparisons and "which council has done X?": several sentences answer together
+    # (a peer's other practices, not only the one sentence matching the question best).
+    several = analysis.question.type in ("advice", "comparison", "organisation")
+    gap = w.floor_gap_advice if several else w.floor_gap
     floor = max(w.floor_ratio * float(base[first]), float(base[first]) - gap)
     # A question asking two things: the best sentence for each part may stand below the floor.
     answers_part = part_answers(analysis, base, weights)

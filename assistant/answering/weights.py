@@ -61,6 +61,7 @@ class SelectionWeights:
     floor_gap: float = 0.2  # ...or be within this of it: relevance over filling the budget
     # Advice: several suggested approaches answer together; the second and third rarely score
     # as high as the first (held-out dev: 0.2 kept only 1-2 sentences of a suggestions list).
+    # Comparisons and "which council has done X?" (a peer's other practices) too.
     floor_gap_advice: float = 0.3
     part_coverage: float = 0.5  # a question asking several things: a sentence covering this
     # share of one part's content words (weighted) may join below the floor

@@ -1666,6 +1666,30 @@ def test_the_lga_s_own_post_holder_is_not_a_council_s_holder_of_that_post() -> N
     assert not draft.refused and "Priya Okafor" in draft.text
 
 
+def test_which_council_has_done_it_keeps_sentences_as_far_below_the_first_as_advice() -> None:
+    text = (
+        "Marlow Borough Council grew its in-house business transformation team from 5 to 13 "
+        "people. Marlow keeps digital work separate from IT, uses a work-management "
+        "platform, and prioritises projects with the MoSCoW method."
+    )
+    # no floor but the gap: none for most questions, any for advice and its like
+    gaps = replace(WEIGHTS.selection, floor_ratio=0.0, floor_gap=0.0, floor_gap_advice=10.0)
+    answerer = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
+        weights=replace(WEIGHTS, selection=gaps),
+    )
+    question = "Which council has built an in-house business transformation team?"
+    assert analyse_question(question).type == "organisation"
+    draft = answerer.answer(question, audience="officer", hits=_hits(text))
+    assert "5 to 13" in draft.text and "MoSCoW" in draft.text
+    described = "How did Marlow build its in-house business transformation team?"
+    assert analyse_question(described).type not in ("organisation", "advice", "comparison")
+    draft = answerer.answer(described, audience="officer", hits=_hits(text))
+    assert "MoSCoW" not in draft.text
+
+
 def test_what_a_named_council_spends_on_something_is_an_amount() -> None:
     assert analyse_question("What does Marlow Council spend on culture change?").money
     assert analyse_question("what do councils spend on transformation?").type != "number"
