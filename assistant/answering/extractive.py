@@ -859,7 +859,7 @@ _STAFF = frozenset(["staff", "employees", "workforce", "headcount"])
 _STAFF_STEMS = frozenset(stem(w) for w in ["staff", "employees", "officers", "people"])
 
 
-def other_workforce(asked: str, question: QuestionAnalysis, text: str) -> bool:
+def _other_workforce(asked: str, question: QuestionAnalysis, text: str) -> bool:
     """For "how many staff ..." questions, is the count in ``text`` other people than those
     asked about: anyone in a sentence not about the LGA when the LGA's staff were asked about
     ("How many staff work in the LGA's transformation team?": "Tewkesbury Borough Council
@@ -882,7 +882,7 @@ def other_workforce(asked: str, question: QuestionAnalysis, text: str) -> bool:
     )
 
 
-def lga_post_asked(asked: str, role: str | None) -> bool:
+def _lga_post_asked(asked: str, role: str | None) -> bool:
     """Does the question ask who holds a post at the LGA itself ("Who is the LGA's head of
     transformation?", "the chief executive of the LGA"), not in a body the LGA runs ("Who
     chairs the LGA Transformation Network?")?"""
@@ -1169,7 +1169,7 @@ def missing_specific(
     # A share of people works the same way: "... with 99 per cent of chief executives reporting
     # ..." in a passage about the programme asked about.
     passage_terms = _passage_terms(analysis) if person or question.share_of else {}
-    lga_post = person and lga_post_asked(analysis.question_text, question.role)
+    lga_post = person and _lga_post_asked(analysis.question_text, question.role)
     for cand in analysis.candidates:
         text = cand.sentence.text
         if namesake(question.names, text):
@@ -1216,7 +1216,7 @@ def missing_specific(
                 measured = {stem(f) for f in question.focus} | {stem(question.measure)}
                 if measured <= cand.terms and has_figure(text, ignore=question.numbers):
                     return None
-            elif counts_focus(question, text) and not other_workforce(
+            elif counts_focus(question, text) and not _other_workforce(
                 analysis.question_text, question, text
             ):
                 return None
