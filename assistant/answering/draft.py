@@ -1,12 +1,14 @@
-"""What the answerer produces, and the refusal draft."""
+"""What the answerer produces, the refusal draft, and how a draft's text cites: the marker
+after a sentence, the gap between quoted spans, the short name of a passage's document."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.guardrails.scope import refusal_text
-from assistant.types import Citation, Hit
+from assistant.types import Chunk, Citation, Hit, is_catalogue
 
 NOT_IN_SOURCES = "NOT_IN_SOURCES"
 WEAK_EVIDENCE_REASON = "I couldn't find enough in the sources I have to answer that reliably."
@@ -45,3 +47,30 @@ def related_material(hits: Sequence[Hit]) -> str:
     if not titles:
         return ""
     return f" They do cover related material in {' and '.join(titles[:2])}."
+
+
+QUOTE_GAP = " \u2026 "  # between the quoted spans of adjacent chunks cited under one number
+
+
+def with_marker(text: str, n: int | str) -> str:
+    """``text`` with `` [n]`` before its closing punctuation."""
+    if re.search(r"[\"\u201d\u2019]$", text):
+        return f"{text} [{n}]"  # after a closing quote: the quotation stays whole
+    match = re.search(r"[.!?]+$", text)
+    cut = match.start() if match else len(text)
+    return f"{text[:cut]} [{n}]{text[cut:]}"
+
+
+def source_label(chunk: Chunk) -> str:
+    """A short name for a passage's document: its title up to a colon, with its year."""
+    title = (chunk.title or "the source").strip()
+    head, _, rest = title.partition(":")
+    if rest and len(head.split()) >= 2:
+        title = head.strip()
+    title = re.sub(r"\s*\([^)]*\)", "", title).strip() or title  # "X (NGDP, ...)" -> "X"
+    if len(title.split()) > 8:  # a label, not a sentence
+        title = " ".join(title.split()[:8]) + "\u2026"
+    if chunk.doc_type == "case_study" and is_catalogue(chunk):
+        title = f"The {title} case study"
+    year = re.match(r"\d{4}", chunk.published or "")
+    return f"{title} ({year.group(0)})" if year else title

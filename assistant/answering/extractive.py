@@ -17,7 +17,15 @@ import numpy as np
 
 from assistant.answering.analysis import Analysis, Candidate, coverage
 from assistant.answering.coverage import GENERIC_NAME_WORDS
-from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal, related_material
+from assistant.answering.draft import (
+    QUOTE_GAP,
+    WEAK_EVIDENCE_REASON,
+    Draft,
+    refusal,
+    related_material,
+    source_label,
+    with_marker,
+)
 from assistant.answering.primary import with_primary_citations
 from assistant.answering.prompts import system_prompt_leaked
 from assistant.answering.question import LIST_NOUN, QuestionAnalysis
@@ -1652,15 +1660,6 @@ def name_anonymous_council(text: str, chunk: Chunk, start: int) -> str:
     return f"{found['pre']}{one} council{text[found.end() :]}"
 
 
-def with_marker(text: str, n: int | str) -> str:
-    """``text`` with `` [n]`` before its closing punctuation."""
-    if re.search(r"[\"\u201d\u2019]$", text):
-        return f"{text} [{n}]"  # after a closing quote: the quotation stays whole
-    match = re.search(r"[.!?]+$", text)
-    cut = match.start() if match else len(text)
-    return f"{text[:cut]} [{n}]{text[cut:]}"
-
-
 def compose(
     picks: Sequence[Candidate],
     hits: Sequence[Hit],
@@ -1732,9 +1731,6 @@ def compose(
     return "\n\n".join(paragraphs), tuple(citations)
 
 
-QUOTE_GAP = " \u2026 "  # between the quoted spans of adjacent chunks cited under one number
-
-
 def passage_keys(hits: Sequence[Hit], used: set[int]) -> dict[int, int]:
     """Hit index -> the hit index whose citation number it shares: adjacent chunks of one
     section of one document are one passage to a reader, so they get one number."""
@@ -1753,21 +1749,6 @@ def passage_keys(hits: Sequence[Hit], used: set[int]) -> dict[int, int]:
                 keys[i] = key
                 break
     return keys
-
-
-def source_label(chunk: Chunk) -> str:
-    """A short name for a passage's document: its title up to a colon, with its year."""
-    title = (chunk.title or "the source").strip()
-    head, _, rest = title.partition(":")
-    if rest and len(head.split()) >= 2:
-        title = head.strip()
-    title = re.sub(r"\s*\([^)]*\)", "", title).strip() or title  # "X (NGDP, ...)" -> "X"
-    if len(title.split()) > 8:  # a label, not a sentence
-        title = " ".join(title.split()[:8]) + "\u2026"
-    if chunk.doc_type == "case_study" and is_catalogue(chunk):
-        title = f"The {title} case study"
-    year = re.match(r"\d{4}", chunk.published or "")
-    return f"{title} ({year.group(0)})" if year else title
 
 
 def source_lead_in(chunk: Chunk, members: Sequence[Candidate]) -> str:

@@ -17,8 +17,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.answering.analysis import Analysis
-from assistant.answering.draft import NOT_IN_SOURCES, WEAK_EVIDENCE_REASON, Draft, refusal
-from assistant.answering.extractive import quote_for, with_marker
+from assistant.answering.draft import (
+    NOT_IN_SOURCES,
+    WEAK_EVIDENCE_REASON,
+    Draft,
+    refusal,
+    with_marker,
+)
+from assistant.answering.extractive import quote_for
 from assistant.answering.prompts import build_messages, system_prompt_leaked
 from assistant.answering.weights import WEIGHTS, AnsweringWeights
 from assistant.errors import ProviderError

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.coverage import GENERIC_NAME_WORDS
+from assistant.answering.draft import QUOTE_GAP, source_label, with_marker
 from assistant.answering.structure import figures_in, is_year
 from assistant.text.glossary import GLOSSARY
 from assistant.text.openings import dangling_subject, points_back
@@ -38,7 +39,6 @@ _MARKERS = re.compile(r"((?:\s*\[\d+\])+)")
 _NUMBER = re.compile(r"\[(\d+)\]")
 _RUN = re.compile(r"(?:\[\d+\]){2,}")  # markers side by side: "[2][1]" reads "[1][2]"
 _ITEM = re.compile(r"^\s*[-*\u2022]\s+")
-_QUOTE_GAP = " \u2026 "
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,7 @@ def with_primary_citations(
             ):  # "... [2][1]": the LGA's passage cited beside ours
                 runs.append((None, f"{claim} [{n}]{markers.lstrip()}"))
             else:  # the LGA's own sentences, each cited
-                said = [_with_marker(shown[a:b], n) for a, b in sentence_spans(shown)]
+                said = [with_marker(shown[a:b], n) for a, b in sentence_spans(shown)]
                 runs.append((twin.chunk, " ".join(said)))
             shown_already += " " + _folded(twin.text)  # said once: another twin is cited
         if not lead_in:
@@ -149,7 +149,7 @@ class _Quotes:
             cite = Citation(self._next, twin.chunk, twin.text)
             self._next += 1
         elif twin.text not in cite.quote:
-            cite = replace(cite, quote=f"{cite.quote}{_QUOTE_GAP}{twin.text}")
+            cite = replace(cite, quote=f"{cite.quote}{QUOTE_GAP}{twin.text}")
         (self.own if chunk_id in self.own else self.added)[chunk_id] = cite
         return cite.n
 
@@ -228,20 +228,12 @@ _LEAD_IN = re.compile(r"^[^\[\]]{1,120} (?:says|suggests):$")
 
 def _lead_in_for(chunk: Chunk, lead_in: str) -> str:
     """The lead-in naming ``chunk``'s document, saying or suggesting as ``lead_in`` did."""
-    from assistant.answering.extractive import source_label  # (extractive imports this)
-
     verb = "suggests" if lead_in.endswith("suggests:") else "says"
     return f"{source_label(chunk)} {verb}:"
 
 
 def _folded(text: str) -> str:
     return " ".join(_MARKERS.sub("", text).lower().split()).rstrip(".!?")
-
-
-def _with_marker(sentence: str, n: int) -> str:
-    """``sentence`` with `` [n]`` before its closing punctuation."""
-    body = sentence.rstrip(".!?")
-    return f"{body} [{n}]{sentence[len(body) :]}"
 
 
 def renumbered(text: str, citations: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:

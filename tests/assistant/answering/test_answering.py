@@ -20,7 +20,7 @@ from assistant.answering import (
     resolve_min_evidence,
     system_prompt_leaked,
 )
-from assistant.answering.extractive import QUOTE_GAP
+from assistant.answering.draft import QUOTE_GAP
 from assistant.guardrails.scope import CORPUS_COVERS
 from assistant.settings import AnswerSettings, Settings
 from assistant.text.sentences import normalise_whitespace
