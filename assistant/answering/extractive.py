@@ -1393,6 +1393,7 @@ def select_sentences(
     # Advice, comparisons and "which council has done X?": several sentences answer together
     # (a peer's other practices, not only the one sentence matching the question best).
     several = analysis.question.type in ("advice", "comparison", "organisation")
+    several = several or analysis.question.offer  # an LGA offer: what it is, funds, is for
     gap = w.floor_gap_advice if several else w.floor_gap
     floor = max(w.floor_ratio * float(base[first]), float(base[first]) - gap)
     # A question asking two things: the best sentence for each part may stand below the floor.

@@ -234,6 +234,19 @@ _PLANNED = re.compile(
 )
 
 
+# "What LGA support is there?", "does the LGA offer that?", "is there any LGA training for
+# councillors?": what the LGA provides, which an offer's several sentences describe together
+# (what it is, what it funds, who it is for).
+_LGA = r"(?:the\s+)?(?:lga|local\s+government\s+association)(?:['\u2019]s)?"
+_OFFER = re.compile(
+    rf"\b{_LGA}\s+(?:support|help|offers?|training|programmes?|courses?|funding|tools?)\b"
+    rf"|\b(?:does|do|can|could|will|would)\s+{_LGA}\s+(?:offer|provide|run|fund|give|do)\b"
+    rf"|\bwhat\s+(?:does|do|can|could)\s+{_LGA}\s+(?:offer|provide|run|fund|give)\b"
+    rf"|\b(?:support|help|training|offers?|funding)\s+(?:from|by)\s+{_LGA}\b",
+    re.I,
+)
+
+
 def compared_roles(question: str) -> tuple[str, ...]:
     """The councillor roles a question names, when it names two or more ("what's the
     difference between my role on scrutiny and the cabinet's?" -> scrutiny, leadership)."""
@@ -464,6 +477,8 @@ class QuestionAnalysis:
     roles: tuple[str, ...] = ()
     # "what did the person who raised it decide to do?": the actions someone planned or took
     planned: bool = False
+    # "what LGA support is there?": what the LGA offers, which several sentences describe
+    offer: bool = False
     clock: bool = False  # "what time do the meetings start?": a time of day
 
     @property
@@ -549,6 +564,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         asker_role=_asker_role(whole),
         roles=compared_roles(whole),
         planned=bool(_PLANNED.search(whole)),
+        offer=bool(_OFFER.search(whole)),
     )
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)

@@ -1690,6 +1690,34 @@ def test_which_council_has_done_it_keeps_sentences_as_far_below_the_first_as_adv
     assert "MoSCoW" not in draft.text
 
 
+def test_what_lga_support_there_is_keeps_the_offer_s_other_sentences() -> None:
+    text = (
+        "The LGA Nudge Programme funds councils to run trials that use behavioural insights "
+        "to reduce demand. The Nudge Programme has run in four phases of match-funded trials, "
+        "with grants such as £20,000, and now works through groups of neighbouring councils."
+    )
+    gaps = replace(WEIGHTS.selection, floor_ratio=0.0, floor_gap=0.0, floor_gap_advice=10.0)
+    answerer = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
+        weights=replace(WEIGHTS, selection=gaps),
+    )
+    for question in (
+        "We want to use behavioural insights to reduce demand. What LGA support is there?",
+        "Does the LGA offer anything on behavioural insights to reduce demand?",
+        "Is there any LGA funding for behavioural insights trials to reduce demand?",
+    ):
+        assert analyse_question(question).offer, question
+        draft = answerer.answer(question, audience="officer", hits=_hits(text))
+        assert "£20,000" in draft.text, question
+    described = "What is the LGA Nudge Programme?"
+    assert not analyse_question(described).offer
+    draft = answerer.answer(described, audience="officer", hits=_hits(text))
+    assert "£20,000" not in draft.text
+    assert not analyse_question("What did the LGA say about peer challenges?").offer
+
+
 def test_what_a_named_council_spends_on_something_is_an_amount() -> None:
     assert analyse_question("What does Marlow Council spend on culture change?").money
     assert analyse_question("what do councils spend on transformation?").type != "number"
