@@ -670,7 +670,8 @@ def _lead(units: list[Unit]) -> Unit | None:
 
 def _without_orphan_labels(units: list[Unit]) -> list[Unit]:
     """``units`` without a source's lead-in ("LGA officer development says:") whose sentences
-    have all moved into the "In short" line: a label over nothing."""
+    have all moved into the "In short" line or been dropped by the word cap: a label over
+    nothing."""
 
     def label(u: Unit) -> bool:
         return not u.marker and u.body.rstrip().endswith(":")
@@ -870,7 +871,8 @@ def plain_english(
             units.insert(0, first)
             units = _without_orphan_labels(units)
     if max_words is not None:
-        units = cap_words(units, max_words, priority)
+        # A source's lead-in whose sentences the cap dropped goes with them.
+        units = _without_orphan_labels(cap_words(units, max_words, priority))
     out = render(units)
     well_known = load_well_known()
     if acronyms is None:

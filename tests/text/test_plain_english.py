@@ -431,6 +431,23 @@ def test_word_cap_drops_the_least_relevant_sentence_when_the_answerer_ranked_the
     assert set(citation_markers(ranked)) == {1, 2}
 
 
+def test_a_source_label_goes_with_the_sentences_the_word_cap_drops() -> None:
+    text = (
+        "The programme says:\n\n"
+        "Peer challenges remain central to the support on offer to every council [1]. "
+        "Councils after elections can ask for top team development [2].\n\n"
+        "The programme says:\n\n"
+        "The leadership offer is also growing through new development chances with partners [1]."
+        "\n\nOfficer development says:\n\n"
+        "Marlow hosted the graduate challenge in 2023 [3]."
+    )
+    out = plain_english(text, acronyms={}, lead=False, max_words=36)
+    assert "leadership offer" not in out  # dropped by the cap...
+    assert out.count("The programme says:") == 1  # ...and its lead-in with it
+    assert "Officer development says:\n\nMarlow hosted" in out
+    assert set(citation_markers(out)) == {1, 2, 3}
+
+
 def test_word_cap_keeps_the_answerers_first_two_picks_even_over_the_cap() -> None:
     text = (
         "\u201cThe exchange will help councils to deliver high quality services.\u201d [1] "
