@@ -257,6 +257,18 @@ def test_the_keyword_search_finds_the_documents_own_word_for_the_askers() -> Non
     assert expand_query("What is the Transformation Network?") == (
         "What is the Transformation Network?"
     )
+    # Plain words for the documents' terms: what to do first is prioritisation, how a
+    # council compares with others is benchmarking, an outside once-over a peer challenge.
+    first = [
+        make_chunk("matrix", 0, "St Mary's uses a prioritisation matrix to prioritise its change."),
+        make_chunk("deciding", 0, "Deciding first takes time; what comes next is uncertain."),
+    ]
+    hits = Retriever(index_chunks(memory_index(), first), only_kw).retrieve(
+        "any tips on deciding what to change first?", k=2
+    )
+    assert hits[0].chunk.document_id == "matrix"
+    assert "benchmarking" in expand_query("How does our council compare with others?")
+    assert "peer challenge" in expand_query("Can someone give us a once-over?")
     # A phrase matches whole words only: "cabinetry" is not "cabinet".
     assert expand_query("Who makes cabinetry?") == "Who makes cabinetry?"
     # "*" in a phrase stands for up to three words: "save * money".
