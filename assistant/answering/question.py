@@ -864,6 +864,10 @@ def _expected_count(question: str) -> int | None:
     match = _COUNT_IN_QUESTION.search(question)
     if not match:
         return None
+    if re.search(rf"\b{_GROUPING}\b", question[match.end() :], re.I):
+        # "Under which themes were the eight offers grouped?": the eight are what is grouped,
+        # not the groups asked for
+        return None
     n = match.group("n").lower()
     return int(n) if n.isdigit() else NUMBER_WORDS.get(n)
 

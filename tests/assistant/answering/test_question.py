@@ -119,6 +119,9 @@ def test_focus_count_role_and_money() -> None:
     assert team.counted == ("people",)
     themes = analyse_question("What were the eight themes of the sessions?")
     assert themes.type == "list" and themes.expected_count == 8
+    # ...but the eight things grouped are not the groups asked for
+    grouped = analyse_question("Under which themes were the eight offers grouped?")
+    assert grouped.type == "list" and grouped.expected_count is None
     # "as a councillor, how can I ...?" asks for advice like "how can I ...?"
     assert analyse_question("as a councillor how can i push a data led approach?").type == "advice"
     # a question closing on "who was it?" asks for a person, and the post it names
