@@ -505,7 +505,8 @@ def find_list(text: str) -> list[str]:
     counted = _COUNTED_LEAD.search(text)
     stated = _COUNT_VALUES.get(counted.group("n").lower()) if counted else None
     for segment in re.split(r"[:;]|(?<=[a-z)])\.\s", _clean(text)):
-        parts = [p.strip() for p in segment.split(",")]
+        # commas inside brackets are not the list's: "leadership (leaders, portfolio holders)"
+        parts = [p.strip() for p in re.split(r",(?![^()]*\))", segment)]
         if len(parts) < 2:
             continue
         last = parts[-1]
@@ -520,7 +521,9 @@ def find_list(text: str) -> list[str]:
         # "They are Clarity, ...", "The 7Cs are Clarity, ...": the first item after its lead
         lead = (
             re.match(
-                r"^.{0,60}?\b(?:are|were|include|includes|included|cover|covers)\s+(?=\S)", parts[0]
+                r"^.{0,60}?\b(?:are|were|include|includes|included|including|cover|covers|"
+                r"covering|on|about|such\s+as)\s+(?=\S)",
+                parts[0],
             )
             if parts
             else None

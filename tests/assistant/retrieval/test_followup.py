@@ -304,6 +304,18 @@ def test_lists_in_their_forms() -> None:
         "tools",
     ]
     assert find_list("Peer review, then action planning.") == []
+    # a comma inside brackets is not the list's, and "on" can lead into the items
+    roles = "It names three roles: leadership (leaders, portfolio holders), scrutiny, and ward."
+    assert find_list(roles) == ["leadership (leaders, portfolio holders)", "scrutiny", "ward"]
+    classes = (
+        "The LGA has run masterclasses on measuring impact (22 November 2023), culture change "
+        "(5 December 2023), and operating models (1 February 2024)."
+    )
+    assert find_list(classes)[0] == "measuring impact (22 November 2023)"
+    assert len(find_list(classes)) == 3
+    turns = convo(("What roles can a councillor play?", roles))
+    out = resolve("What does the second one involve in practice?", turns) or ""
+    assert "scrutiny" in out and "portfolio" not in out
 
 
 def test_those_headings_are_the_listed_items() -> None:
