@@ -28,7 +28,7 @@ from assistant.answering.draft import (
 )
 from assistant.answering.primary import with_primary_citations
 from assistant.answering.prompts import system_prompt_leaked
-from assistant.answering.question import LIST_NOUN, QuestionAnalysis
+from assistant.answering.question import LIST_NOUN, NUMBER_WORDS, QuestionAnalysis
 from assistant.answering.structure import (
     HEADED_ITEM_WORDS,
     NUMBER_WORD_PATTERN,
@@ -138,6 +138,9 @@ def extract_answer(
         # only the 1-5 scale: they do not define each level"): a plain "not held", not an
         # answer around it.
         return refusal(not_held + related_material(hits), evidence=analysis.evidence)
+    unlisted = count_without_items(question, analysis.candidates[chosen[0]].sentence)
+    if unlisted is not None:
+        return refusal(unlisted + related_material(hits), evidence=analysis.evidence)
     text, citations = compose(
         [analysis.candidates[i] for i in chosen],
         hits,
@@ -215,6 +218,27 @@ def with_their_documents(
         for document_id in dict.fromkeys(h.chunk.document_id for h in hits[:top]):
             chunks += document_chunks(document_id)
     return chunks
+
+
+def count_without_items(question: QuestionAnalysis, sentence: Sentence) -> str | None:
+    """For "what are the four focus areas of X?" when no passage lists them and the best
+    sentence only says there are four ("... simplified its model into four focus areas"): the
+    refusal reason, with what the sources do say; else None."""
+    n, listed = question.expected_count, question.listed
+    if question.type != "list" or n is None or not listed:
+        return None
+    counts = [str(n), *(w for w, v in NUMBER_WORDS.items() if v == n)]
+    said = re.search(
+        rf"\b(?:{'|'.join(counts)})\s+(?:[\w-]+\s+){{0,2}}?{re.escape(stem(listed))}\w*",
+        sentence.text,
+        re.I,
+    )
+    if said is None:
+        return None
+    rest = sentence.text[said.end() :]
+    if re.search(r"[:;]", rest) or rest.count(",") >= n - 1:
+        return None  # the items follow
+    return f"The sources I have don't list the {said.group(0)}. {readable(sentence)}"
 
 
 def participants_not_named(
@@ -1855,9 +1879,14 @@ def _best_list(
 ) -> tuple[ListBlock, int] | None:
     w = weights.answer_type
     expected = analysis.question.expected_count
+    # "What are the four focus areas in Sheffield's operating model?": a list from a passage
+    # about another council (or none) is not Sheffield's, however well its count fits.
+    asked_councils = {m.council.name for m in find_councils(analysis.question_text)}
     best: tuple[float, ListBlock, int] | None = None
     for index in indices:
         hit = hits[index]
+        if asked_councils and not asked_councils & _councils_of(hit.chunk):
+            continue
         heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
         # Steps under a heading ("How a council runs TIEx") are longer lines than topics are.
         headed = PROCESS_STEP_WORDS if analysis.question.process else HEADED_ITEM_WORDS
@@ -1889,6 +1918,12 @@ def _best_list(
             if best is None or score > best[0]:
                 best = (score, block, index)
     return (best[1], best[2]) if best else None
+
+
+def _councils_of(chunk: Chunk) -> set[str]:
+    """The councils a passage is about: its tags, and those its title, headings or text name."""
+    text = " ".join([chunk.title, *chunk.heading_path, chunk.text])
+    return set(chunk.councils) | {m.council.name for m in find_councils(text)}
 
 
 def _names_listed(listed: str, lead: str) -> bool:

@@ -1718,6 +1718,27 @@ def test_what_lga_support_there_is_keeps_the_offer_s_other_sentences() -> None:
     assert not analyse_question("What did the LGA say about peer challenges?").offer
 
 
+def test_a_named_council_s_list_is_not_another_passage_s_list_of_that_length() -> None:
+    sets = (
+        "This theme explores large service changes. The focus areas discussed were:\n"
+        "- keeping buy-in across the council\n- keeping service quality up\n"
+        "- managing risk\n- making the gains last"
+    )
+    sheffield = (
+        "Sheffield City Council spread ownership of change to its directors. Sheffield City "
+        "Council also simplified its target operating model into four focus areas."
+    )
+    question = "What are the four focus areas in Sheffield's simplified target operating model?"
+    draft = _answerer().answer(question, audience="officer", hits=_hits(sets, sheffield))
+    assert draft.refused and "buy-in" not in draft.text
+    assert "don't list the four focus areas" in draft.text
+    assert "simplified its target operating model into four focus areas" in draft.text
+    # The list itself, where a passage about the council holds it, is the answer.
+    listed = sheffield + " The focus areas are: people; places; money; and data."
+    draft = _answerer().answer(question, audience="officer", hits=_hits(sets, listed))
+    assert not draft.refused and "places" in draft.text and "buy-in" not in draft.text
+
+
 def test_what_a_named_council_spends_on_something_is_an_amount() -> None:
     assert analyse_question("What does Marlow Council spend on culture change?").money
     assert analyse_question("what do councils spend on transformation?").type != "number"
