@@ -212,7 +212,13 @@ _WITH_TOPIC = re.compile(
     r"(?:do|doing|done|did)\s+with\s+(?P<x>[^?.!]+?)\s*[?.!]*\s*$",
     re.I,
 )
-_ABOUT_TOPIC = re.compile(r"\babout\s+(?P<x>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
+# "... about X?" -> X ("what did they talk about at the network?" strands "about": what
+# follows is no topic)
+ABOUT_TOPIC = re.compile(
+    r"\babout\s+(?!(?:at|in|on|to|for|with|during|from|when|after|before)\b)"
+    r"(?P<x>[^?.!]{3,80}?)\s*[?.!]*\s*$",
+    re.I,
+)
 _WHICH_COUNCIL = re.compile(
     r"^\s*(?:which|what|who)\s+(?:councils?|local\s+authorit(?:y|ies)|authorit(?:y|ies))\b", re.I
 )
@@ -273,6 +279,31 @@ _NUMBER_REF = re.compile(r"\b(?:number|no\.?|item|point)\s+(?P<n>\d{1,2})\b", re
 # -- references in the question ---------------------------------------------------------------
 _DEMONSTRATIVE = re.compile(
     r"\b(?P<det>that|this|those|these|the\s+same)\s+(?:same\s+)?(?P<noun>[a-z][\w-]*)\b", re.I
+)
+# "what did susan attard present to the board?": a first and last name typed in lower case
+_TYPED_NAME = re.compile(
+    r"^\s*(?:and\s+)?(?:what|how|when|why)\s+(?:did|does|has)\s+"
+    r"(?P<name>(?!(?:the|a|an|our|my|their|its|this|that|board|council|network|lga)\b)"
+    r"[a-z]{2,}\s+(?!(?:say|said|tell|present|report|explain|add|mention|propose|think|do|"
+    r"members|councillors|officers)\b)[a-z]{2,})\s+(?:say|tell|present|report|explain|add|"
+    r"mention|propose|think)\b"
+)
+_HE_SHE = re.compile(r"^\s*(?:she|he)\b", re.I)
+_SAID_IN = re.compile(
+    r"^\s*(?:so\s+|and\s+)?what\s+(?:did|does|do)\s+(?P<src>(?:the\s+)?(?:[\w'\u2019-]+\s+){0,5}?"
+    r"(?:document|report|minutes|notes|paper|toolkit|guide|article|press\s+release|"
+    r"white\s+paper))\s+(?:say|write|cover|mention|suggest|recommend|find|conclude)\s+"
+    r"(?:about|on)\s+\S",
+    re.I,
+)
+# Part of a document: "that section", "this theme", "that bit"
+_PART_NOUNS = frozenset(["section", "theme", "part", "bit", "chapter"])
+_IN_THERE = re.compile(r"\bin\s+there\b", re.I)
+# "did it point to / link to / say ...": "it" is the document that speaks
+_IT_SAYS = re.compile(
+    r"\s+(?:actually\s+|also\s+|ever\s+)?(?:say|said|point|link|mention|list|suggest|"
+    r"recommend|name|give|cover)\b",
+    re.I,
 )
 _THEIR_COUNCIL = re.compile(r"\b(?:her|his)\s+(?:own\s+)?(?:council|authority)\b", re.I)
 _PRONOUN = re.compile(r"\b(?P<p>he|she|him|her|his|hers|they|them|their|theirs|it|its)\b", re.I)
@@ -371,6 +402,9 @@ class Discourse:
     list_topic: str | None = None
     topic: str | None = None
     topic_plural: bool = False
+    # "What did the action learning document say about data?": the document asked about, so
+    # "that section", "in there" and "did it link to ..." can point into it
+    source: str | None = None
     answered_council: str | None = None
     last_user: str = ""
     last_user_turn: int = -1
@@ -461,7 +495,7 @@ def topic_of(question: str) -> str | None:
     m = re.match(r"^\s*(?i:who|what)\s+[a-z]+\s+(?P<x>[a-z]{2,7})\s*[?.!]*\s*$", q)
     if m and m.group("x").lower() in _ACRONYMS_LOWER:
         return _ACRONYMS_LOWER[m.group("x").lower()]
-    m = _ABOUT_TOPIC.search(q)
+    m = ABOUT_TOPIC.search(q)
     if m and 0 < len(m.group("x").split()) <= 6:
         return m.group("x").strip()
     m = _AUX_TOPIC.match(q)
@@ -641,10 +675,19 @@ def track(history: Sequence[Turn]) -> Discourse:
                 d.topic = topic
                 d.topic_plural = _is_plural(topic)
                 d.mentions.append(Mention("topic", topic, t, 10_000, plural=d.topic_plural))
+            said_in = _SAID_IN.match(text)
+            if said_in or topic:
+                d.source = said_in.group("src") if said_in else None
             d.answered_council = None
             d.items, d.list_topic = [], None
         else:
             d.last_reply = text
+            typed = _TYPED_NAME.match(d.last_user)
+            if typed and not people and _HE_SHE.match(text):
+                # "what did susan attard present?" - "She introduced ...": a name typed in
+                # lower case, which the reply confirms is a person
+                name = " ".join(w.capitalize() for w in typed.group("name").split())
+                d.mentions.append(Mention("person", name, d.last_user_turn, typed.start("name")))
             items = find_list(text)
             if items:
                 d.items, d.list_topic = items, _list_topic(text, items[0], d.topic)
@@ -676,6 +719,12 @@ _PLURAL_NOUN_BEFORE = re.compile(
     r"(?!(?:is|was|has|this|does|us|its)\b)[a-z-]{3,}[^s\W]?s\b",
     re.I,
 )
+
+
+def plural_before(text: str) -> bool:
+    """Does ``text`` (a question up to a "they") name a plural thing "they" can be ("how many
+    groups were there, and how often did they meet?"), so it points at no earlier turn?"""
+    return bool(_PLURAL_NOUN_BEFORE.search(text))
 
 
 def _possessive(phrase: str) -> str:
@@ -885,6 +934,10 @@ def _resolve_with(
             return m.group(0)
         if noun in _VERBS or noun in ("one", "ones"):
             return m.group(0)
+        if noun in _PART_NOUNS and d.source and d.topic:
+            # "that section" after "what did the learning document say about capacity?"
+            changed = True
+            return f"{_possessive(d.source)} {noun} on {d.topic}"
         if any(noun.rstrip("s") in e.lower() for e in own):
             return m.group(0)  # "the Sector Support Programme ... this programme": its own
         stem = noun.rstrip("s")
@@ -930,6 +983,11 @@ def _resolve_with(
 
     own = [span for _, span, _ in _things(q, [])] + [c.surface for c in find_councils(q)]
     out = _DEMONSTRATIVE.sub(demonstrative_sub, out)
+    there = _IN_THERE.search(out) if d.source and d.topic else None
+    if there and d.source and d.topic:  # "any examples in there?": in what the document said
+        part = f"in {_possessive(d.source)} section on {d.topic}"
+        out = out[: there.start()] + part + out[there.end() :]
+        changed = True
 
     # "has her council got anything on ...?": the council the person works for, when the
     # conversation gave it ("Clare Rowley, Head of Transformation at Lincolnshire County
@@ -952,9 +1010,11 @@ def _resolve_with(
             target = _person(d) or _agent(d)
         elif low in ("they", "them", "their", "theirs"):
             before = out[: m.start()]
-            if _PLURAL_NOUN_BEFORE.search(before) or _WHICH_ONE.search(before):
+            if plural_before(before) or _WHICH_ONE.search(before):
                 return p  # "how many outcomes ... who agreed them?", "which council ... they"
             target = _agent(d)
+        elif low == "it" and d.source and _IT_SAYS.match(out[m.end() :]):
+            target = d.source  # "which links did it point to?": the document asked about
         else:
             target = _thing(d)
         if not target or target in done or target.lower() in out.lower():

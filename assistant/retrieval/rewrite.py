@@ -17,6 +17,7 @@ from pathlib import Path
 
 from assistant.knowledge.gazetteer import mention_surfaces
 from assistant.ports import ChatMessage, ChatModel
+from assistant.retrieval.followup import ABOUT_TOPIC, plural_before
 from assistant.retrieval.followup import resolve as resolve_references
 from assistant.text.terms import content_terms
 from assistant.types import Turn
@@ -81,8 +82,6 @@ _TOPIC_LEAD = re.compile(
     r"\s+(?P<x>.+?)\s*[?.!]*\s*$",
     re.I,
 )
-# "... about X?": X is the topic when no leading pattern names it.
-_ABOUT_TOPIC = re.compile(r"\babout\s+(?P<x>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
 _ASKS_WHO = re.compile(
     r"^\s*(?:which|who|what)\s+(?:councils?|local authorit(?:y|ies)|authorit(?:y|ies))\b|^\s*who\b",
     re.I,
@@ -167,7 +166,7 @@ def topic_phrase(question: str) -> str | None:
         phrase = _TRAILING_PREP.sub("", match.group("x").strip())
         if 0 < len(phrase.split()) <= 10:
             return phrase
-    about = _ABOUT_TOPIC.search(question)
+    about = ABOUT_TOPIC.search(question)  # "... about X?": X, when no leading pattern names it
     if about and 0 < len(about.group("x").split()) <= 6:
         return about.group("x").strip()
     return None
@@ -361,6 +360,8 @@ def rewrite_question(question: str, history: Sequence[Turn]) -> str:
         if core:
             if lower in ("he", "she", "him", "his", "her"):
                 sub = None  # a person: never a council or a programme (followup.py names them)
+            elif lower in ("they", "them") and plural_before(" ".join(words[:i])):
+                sub = None  # "how many groups were there, and how often did they meet?"
             elif lower in ("it", "they", "them"):
                 sub = thing if lower == "it" else agent
             elif lower in ("its", "their"):

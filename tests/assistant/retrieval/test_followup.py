@@ -674,3 +674,35 @@ def test_them_after_what_did_x_do_with_things_is_the_things_not_x() -> None:
         )
     )
     assert rewrite_question("who built them?", history) == "Who built AI chatbots?"
+
+
+def test_a_part_of_the_document_asked_about_is_that_document_s_part_on_the_topic() -> None:
+    turns = convo(
+        (
+            "What did the learning document say about limited staff capacity?",
+            "It said some councils rely on senior leaders with heavy day jobs to lead change.",
+        )
+    )
+    out = resolve("Which LGA resources did that section link to?", turns) or ""
+    assert "the learning document's section on limited staff capacity" in out
+    out = resolve("any examples from other councils in there?", turns) or ""
+    assert out.endswith("in the learning document's section on limited staff capacity?")
+    out = resolve("Which links did it give?", turns) or ""
+    assert out == "Which links did the learning document give?"
+    # Without a document asked about, "that section" is left as it is.
+    other = convo(("What is the Marlow tracker?", "A way to count benefits."))
+    assert "section on" not in (resolve("What did that section say?", other) or "")
+
+
+def test_a_name_typed_in_lower_case_is_a_person_when_the_reply_says_she() -> None:
+    turns = convo(
+        (
+            "what did priya okafor present to the board?",
+            "She introduced the new support programme, agreed with the department.",
+        )
+    )
+    out = resolve("what extra points did she make about members?", turns) or ""
+    assert out == "What extra points did Priya Okafor make about members?"
+    # "They" in the reply: board members are no person's name.
+    group = convo(("what did board members say about it?", "They welcomed it."))
+    assert "Board Members" not in (resolve("did she agree?", group) or "")

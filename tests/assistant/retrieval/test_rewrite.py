@@ -226,3 +226,20 @@ def test_a_follow_up_in_context_and_its_own_words() -> None:
     assert own_words_found("the second phase cost", ["a £55m second phase of the programme"])
     assert not own_words_found("the weather there", ["Cornwall started its programme in 2017"])
     assert own_words_found("the second one?", [])  # no words of its own to look for
+
+
+def test_they_after_a_plural_noun_of_the_question_is_that_noun_not_the_last_agent() -> None:
+    turns = history("Who delivered the LGA's action learning sets for Marlow?")
+    out = rewrite_question("How many groups were there, and how often did they meet?", turns)
+    assert "did they meet" in out and "did LGA meet" not in out
+    assert "action learning sets" in out  # the earlier question comes along as context
+    # A "they" with no plural noun before it still points back.
+    assert "LGA" in rewrite_question("How often did they meet?", turns)
+
+
+def test_a_stranded_about_is_no_topic() -> None:
+    assert topic_phrase("what did kent and barnet talk about at the network") is None
+    assert topic_phrase("what did the network say about data?") == "data"
+    turns = history("what did kent and barnet talk about at the network")
+    out = rewrite_question("where have they actually used it?", turns)
+    assert "at the network actually" not in out
