@@ -13,10 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 
 from assistant.knowledge.gazetteer import Council, CouncilMention
 from assistant.ports import Embedder, SuggestionSet
+from assistant.retrieval.synonyms import expand_query
 from assistant.suggestions.evidence import (
     CitationNumbering,
     ElementEntry,
@@ -134,7 +136,9 @@ class CatalogueSuggester:
         qvec = self.embedder.embed([question])[0]
         themes = self.sources.context_themes(question, hits)
         peers = self._peers.suggest(question, qvec, hits, numbering)
-        resources = self._resources.suggest(qvec, themes, hits, numbering)
+        resources = self._resources.suggest(
+            self._offer_vector(question, qvec), themes, hits, numbering
+        )
         steps = self._steps.suggest(qvec, themes, hits, audience, numbering)
         return SuggestionSet(
             peers=tuple(peers),
@@ -142,6 +146,13 @@ class CatalogueSuggester:
             next_steps=tuple(steps),
             citations=tuple(numbering.new),
         )
+
+    def _offer_vector(self, question: str, qvec: np.ndarray) -> np.ndarray:
+        """The question's vector for matching resources: with the documents' words for the
+        asker's own ("an outside look at how we're run" -> "peer challenge", synonyms.yaml)
+        when it uses any, since a resource's name and summary are written in them."""
+        expanded = expand_query(question)
+        return qvec if expanded == question else self.embedder.embed([expanded])[0]
 
     def advise(
         self, question: str, hits: Sequence[Hit], *, audience: Audience, focus: Sequence[str]

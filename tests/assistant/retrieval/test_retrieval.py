@@ -269,6 +269,7 @@ def test_the_keyword_search_finds_the_documents_own_word_for_the_askers() -> Non
     assert hits[0].chunk.document_id == "matrix"
     assert "benchmarking" in expand_query("How does our council compare with others?")
     assert "peer challenge" in expand_query("Can someone give us a once-over?")
+    assert "peer challenge" in expand_query("Could we get an outside look at how we're run?")
     # A phrase matches whole words only: "cabinetry" is not "cabinet".
     assert expand_query("Who makes cabinetry?") == "Who makes cabinetry?"
     # "*" in a phrase stands for up to three words: "save * money".

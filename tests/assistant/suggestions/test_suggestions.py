@@ -163,6 +163,21 @@ themes: [ai]
 The LGA AI hub collects guidance and use cases so councils can get value from artificial
 intelligence (AI) responsibly.
 """,
+    "resources/peer-review.md": """---
+title: "Sector peer review"
+doc_type: resource
+publisher: "Test catalogue"
+url: https://example.org/peer-review
+name: Sector peer review
+resource_type: programme
+themes: [governance]
+---
+
+# Sector peer review
+
+A peer challenge: a peer team of councillors and officers from other councils spends days
+with a council and reports what it found.
+""",
     "case-studies/derby.md": """---
 title: "Derby City Council: AI chatbots"
 doc_type: case_study
@@ -766,3 +781,12 @@ def test_a_listed_council_is_ranked_by_what_the_list_says_it_did() -> None:
     assert ranked[2] > ranked[1] > ranked[0]
     assert abs(float(ranked[:3].mean()) - 0.6) < 1e-6
     assert ranked[3] == np.float32(0.65)
+
+
+def test_the_asker_s_plain_words_find_the_resource_named_in_the_documents_words(corpus) -> None:
+    _, index, suggester = corpus
+    # "an outside look" is a peer challenge (synonyms.yaml): the resource's own words, even
+    # when no passage retrieved names it
+    question = "What would an outside look at how we are run involve?"
+    result = suggest(suggester, index, question, hits=[])
+    assert result.resources and result.resources[0].title == "Sector peer review"
