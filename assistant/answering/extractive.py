@@ -555,6 +555,8 @@ def type_bonus(
             bonus += w.suggestion  # "what did they decide to do?": what they planned to do
         elif cand.role in ("challenge", "suggestion"):
             bonus -= w.challenge  # ...not the problem, nor what others suggested
+    if question.reaction and cand.role == "discussion":
+        bonus += w.suggestion  # "what did the board think of it?": what members said
     roles = question.roles or ((question.asker_role,) if question.asker_role else ())
     if kind != "yes_no" and any(_describes_role(role, text) for role in roles):
         bonus += w.asker_role  # "I sit on scrutiny": what councillors in a scrutiny role do

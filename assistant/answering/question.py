@@ -247,6 +247,19 @@ _OFFER = re.compile(
 )
 
 
+# "What did the board think of the programme?", "were they keen?", "how was it received?":
+# a body's reaction, which a minutes' discussion records ("warmly welcomed ... considered a
+# huge opportunity"), rather than its formal decision.
+_REACTION = re.compile(
+    r"\b(?:think|thought|make|made|feel|felt)\s+(?:of|about)\b"
+    r"|\breact(?:ed|ion)?\s+to\b|\bhow\s+(?:was|were|is|did)\b.{0,60}\breceived\b"
+    r"|\b(?:were|was)\s+(?:they|the\s+\w+|members)\s+(?:keen|happy|supportive|positive)\b"
+    r"|\bdid\s+(?:they|the\s+\w+(?:\s+\w+)?|members)\s+(?:like|support|welcome|back)\b"
+    r"|\b(?:reception|views?\s+(?:of|on))\b",
+    re.I,
+)
+
+
 def compared_roles(question: str) -> tuple[str, ...]:
     """The councillor roles a question names, when it names two or more ("what's the
     difference between my role on scrutiny and the cabinet's?" -> scrutiny, leadership)."""
@@ -479,6 +492,8 @@ class QuestionAnalysis:
     planned: bool = False
     # "what LGA support is there?": what the LGA offers, which several sentences describe
     offer: bool = False
+    # "what did the board think of it?": a reaction, which a discussion records
+    reaction: bool = False
     clock: bool = False  # "what time do the meetings start?": a time of day
 
     @property
@@ -565,6 +580,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         roles=compared_roles(whole),
         planned=bool(_PLANNED.search(whole)),
         offer=bool(_OFFER.search(whole)),
+        reaction=bool(_REACTION.search(whole)),
     )
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)

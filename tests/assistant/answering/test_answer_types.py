@@ -1739,6 +1739,31 @@ def test_a_named_council_s_list_is_not_another_passage_s_list_of_that_length() -
     assert not draft.refused and "places" in draft.text and "buy-in" not in draft.text
 
 
+def test_what_a_board_thought_of_something_is_its_discussion_not_its_decision() -> None:
+    minutes = (
+        "Decision\nThe board noted the overview of the Marlow support programme and agreed "
+        "that feedback on the programme be taken into account.\n\n"
+        "Members' comments and questions\nThe Marlow support programme was warmly welcomed "
+        "by members, who saw it as a huge opportunity for councils."
+    )
+    gaps = replace(WEIGHTS.selection, floor_ratio=0.0, floor_gap=0.0)
+    answerer = Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
+        weights=replace(WEIGHTS, selection=gaps),
+    )
+    for question in (
+        "What did the board think of the Marlow support programme?",
+        "Did the board like the Marlow support programme?",
+        "How was the Marlow support programme received by the board?",
+    ):
+        assert analyse_question(question).reaction, question
+        draft = answerer.answer(question, audience="councillor", hits=_hits(minutes))
+        assert "warmly welcomed" in draft.text, question
+    assert not analyse_question("What did the board decide about the programme?").reaction
+
+
 def test_what_a_named_council_spends_on_something_is_an_amount() -> None:
     assert analyse_question("What does Marlow Council spend on culture change?").money
     assert analyse_question("what do councils spend on transformation?").type != "number"

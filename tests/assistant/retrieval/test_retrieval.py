@@ -270,6 +270,8 @@ def test_the_keyword_search_finds_the_documents_own_word_for_the_askers() -> Non
     assert "benchmarking" in expand_query("How does our council compare with others?")
     assert "peer challenge" in expand_query("Can someone give us a once-over?")
     assert "peer challenge" in expand_query("Could we get an outside look at how we're run?")
+    # what a body thought of something is how minutes say it was received
+    assert "welcomed" in expand_query("Did the board like the programme?")
     # A phrase matches whole words only: "cabinetry" is not "cabinet".
     assert expand_query("Who makes cabinetry?") == "Who makes cabinetry?"
     # "*" in a phrase stands for up to three words: "save * money".
