@@ -28,7 +28,7 @@ from assistant.answering.draft import (
 )
 from assistant.answering.primary import with_primary_citations
 from assistant.answering.prompts import system_prompt_leaked
-from assistant.answering.question import LIST_NOUN, NUMBER_WORDS, QuestionAnalysis
+from assistant.answering.question import LIST_NOUN, NUMBER_WORDS, QuestionAnalysis, counted_noun
 from assistant.answering.structure import (
     HEADED_ITEM_WORDS,
     NUMBER_WORD_PATTERN,
@@ -138,7 +138,9 @@ def extract_answer(
         # only the 1-5 scale: they do not define each level"): a plain "not held", not an
         # answer around it.
         return refusal(not_held + related_material(hits), evidence=analysis.evidence)
-    unlisted = count_without_items(question, analysis.candidates[chosen[0]].sentence)
+    unlisted = count_without_items(
+        question, analysis.candidates[chosen[0]].sentence, analysis.question_text
+    )
     if unlisted is not None:
         return refusal(unlisted + related_material(hits), evidence=analysis.evidence)
     text, citations = compose(
@@ -220,11 +222,13 @@ def with_their_documents(
     return chunks
 
 
-def count_without_items(question: QuestionAnalysis, sentence: Sentence) -> str | None:
+def count_without_items(
+    question: QuestionAnalysis, sentence: Sentence, asked: str = ""
+) -> str | None:
     """For "what are the four focus areas of X?" when no passage lists them and the best
     sentence only says there are four ("... simplified its model into four focus areas"): the
     refusal reason, with what the sources do say; else None."""
-    n, listed = question.expected_count, question.listed
+    n, listed = question.expected_count, question.listed or counted_noun(asked)
     if question.type != "list" or n is None or not listed:
         return None
     counts = [str(n), *(w for w, v in NUMBER_WORDS.items() if v == n)]
@@ -236,9 +240,18 @@ def count_without_items(question: QuestionAnalysis, sentence: Sentence) -> str |
     if said is None:
         return None
     rest = sentence.text[said.end() :]
+    other = _OTHER_COUNT.search(rest)
+    if other is not None:
+        rest = rest[: other.start()]  # "... grouped under three themes: a; b; c": theirs
     if re.search(r"[:;]", rest) or rest.count(",") >= n - 1:
         return None  # the items follow
     return f"The sources I have don't list the {said.group(0)}. {readable(sentence)}"
+
+
+# "... eight offers, grouped under three themes: a; b; c": a list that follows another count
+_OTHER_COUNT = re.compile(
+    rf"\b(?:\d{{1,2}}|{'|'.join(NUMBER_WORDS)})\s+(?:[\w-]+\s+){{0,2}}?[a-z][\w-]*s\s*:", re.I
+)
 
 
 def participants_not_named(

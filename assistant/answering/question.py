@@ -876,6 +876,13 @@ def asking_sentence(question: str) -> str:
     return sentence
 
 
+def counted_noun(question: str) -> str | None:
+    """The plural noun a count in ``question`` counts ("list all eight support offers" ->
+    "offers"), or None."""
+    match = _COUNT_IN_QUESTION.search(question)
+    return LIST_NOUN.findall(match.group(0))[-1].lower() if match else None
+
+
 def _expected_count(question: str) -> int | None:
     match = _COUNT_IN_QUESTION.search(question)
     if not match:
@@ -915,6 +922,7 @@ __all__ = [
     "LIST_NOUN",
     "QuestionAnalysis",
     "analyse_question",
+    "counted_noun",
     "NUMBER_WORDS",
     "without_framing",
 ]

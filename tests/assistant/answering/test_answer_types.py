@@ -1733,6 +1733,18 @@ def test_a_named_council_s_list_is_not_another_passage_s_list_of_that_length() -
     assert draft.refused and "buy-in" not in draft.text
     assert "don't list the four focus areas" in draft.text
     assert "simplified its target operating model into four focus areas" in draft.text
+    # "list all eight offers": the items after a colon can be another count's
+    programme = (
+        "The Marlow programme was made up of eight support offers, grouped under three "
+        "themes: peer support; learning and skills; and tools."
+    )
+    draft = _answerer().answer(
+        "Can you list all eight support offers in the Marlow programme by name?",
+        audience="officer",
+        hits=_hits(programme),
+    )
+    assert draft.refused and "don't list the eight support offers" in draft.text
+    assert "grouped under three themes: peer support" in draft.text
     # The list itself, where a passage about the council holds it, is the answer.
     listed = sheffield + " The focus areas are: people; places; money; and data."
     draft = _answerer().answer(question, audience="officer", hits=_hits(sets, listed))
