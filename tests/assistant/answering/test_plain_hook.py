@@ -97,3 +97,22 @@ def test_a_plain_sentence_that_drifts_from_its_passage_is_refused() -> None:
         ],
     )
     assert verdicts == [False, True, True, True, False, True]
+
+
+class StopEmbedder(HashEmbedder):
+    """Two directions only: a text closing on a full stop and one that does not (a stand-in
+    for a real model, whose vector a closing stop moves)."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = [[1.0, 0.0] if t.rstrip().endswith(".") else [0.0, 1.0] for t in texts]
+        return np.asarray(rows, dtype=np.float32)
+
+
+def test_a_plain_sentence_is_checked_as_it_is_shown_with_its_closing_stop() -> None:
+    answerer = Answerer(embedder=StopEmbedder(), chat_model=None, settings=Settings())
+    quote = "Councils share data with partners."  # ends in a stop, as every passage does
+    citations = [Citation(n=1, chunk=hits_for(quote)[0].chunk, quote=quote)]
+    # The answer shows "Councils pass data on to partners [1].": checked with its stop, it is
+    # as close to the passage as the original (checked without it, it would not be).
+    rewrite = Rewrite("Councils share data with partners", (1,), ("Councils pass data on",))
+    assert answerer._supported(citations, [rewrite]) == [True]
