@@ -269,6 +269,30 @@ def compared_roles(question: str) -> tuple[str, ...]:
     return tuple(found) if len(found) > 1 else ()
 
 
+# "How can scrutiny add value?", "what should cabinet members do?", "the role of scrutiny":
+# what one councillor role does, which the sentences describing that role answer.
+_ROLE_ASKED = re.compile(
+    r"\b(?:how|what)\s+(?:can|could|should|does|do|might|must|will)\s+(?:the\s+|a\s+|our\s+)?"
+    r"(?=(?:overview\s+and\s+)?scrutiny\b|cabinet\b|portfolio[\s-]+holders?\b|"
+    r"executive\s+members?\b|ward\s+(?:councillors?|members?)\b)"
+    r"|\brole\s+(?:of|for)\s+(?:the\s+)?(?=(?:overview\s+and\s+)?scrutiny\b|cabinet\b|"
+    r"ward\s+(?:councillors?|members?)\b)",
+    re.I,
+)
+
+
+def _role_asked(question: str) -> str | None:
+    """The one councillor role a question asks what it does ("how can scrutiny add value to a
+    programme?" -> "scrutiny"), or None."""
+    match = _ROLE_ASKED.search(question)
+    if not match:
+        return None
+    named = _COUNCILLOR_ROLES.match(question, match.end())
+    if named is None:
+        return None
+    return next(kind for kind, v in named.groupdict().items() if v)
+
+
 def _asker_role(question: str) -> str | None:
     """The councillor role the asker holds: "scrutiny", "leadership" or "ward"."""
     match = _ASKER_ROLE.search(question)
@@ -576,7 +600,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         quoted=quoted_terms(whole),
         names=name_phrases(whole),
         said_by=(speaker.group("who") or speaker.group("who2")) if speaker else None,
-        asker_role=_asker_role(whole),
+        asker_role=_asker_role(whole) or _role_asked(whole),
         roles=compared_roles(whole),
         planned=bool(_PLANNED.search(whole)),
         offer=bool(_OFFER.search(whole)),

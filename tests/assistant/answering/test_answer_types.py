@@ -1428,6 +1428,14 @@ def test_the_askers_own_role_is_read_and_answered_by_what_that_role_does() -> No
         hits=_hits(ROLES),
     )
     assert draft.text.startswith("Councillors in a scrutiny role"), draft.text
+    # a question about what one role does, not the asker's own, is read the same way
+    asked = "How can scrutiny add value to a change programme?"
+    assert analyse_question(asked).asker_role == "scrutiny"
+    assert analyse_question("What is the role of scrutiny in change?").asker_role == "scrutiny"
+    assert analyse_question("What should cabinet members do?").asker_role == "leadership"
+    assert analyse_question("How can we get scrutiny on board?").asker_role is None
+    draft = _answerer().answer(asked, audience="councillor", hits=_hits(ROLES))
+    assert draft.text.startswith("Councillors in a scrutiny role"), draft.text
 
 
 def test_the_lga_documents_own_list_is_given_before_our_catalogues_retelling() -> None:
