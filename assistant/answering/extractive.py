@@ -508,6 +508,18 @@ def gives_asked(question: QuestionAnalysis, cand: Candidate) -> bool:
     return False
 
 
+# "... funded by MHCLG and run by Local Partnerships", "commissioned Shared Intelligence": an
+# organisation that does the thing, the answer to "who runs / delivers / funds it?"
+_BY_AGENT = re.compile(
+    r"\b(?:run|delivered|funded|led|commissioned|provided|facilitated|hosted|organised|"
+    r"developed|designed|co-designed|written|published)\s+(?:jointly\s+)?(?:by|with)\s+"
+    r"(?:the\s+)?(?-i:[A-Z])"
+    r"|\b(?:commissioned|appointed|asked)\s+(?:the\s+)?(?-i:[A-Z])[\w'-]*(?:\s+(?-i:[A-Z])[\w'-]*)*"
+    r"(?:\s*\([^)]*\))?\s+to\s+(?:run|deliver|lead|facilitate|host|provide)\b",
+    re.I,
+)
+
+
 def type_bonus(
     question: QuestionAnalysis, cand: Candidate, weights: AnsweringWeights = WEIGHTS
 ) -> float:
@@ -525,6 +537,8 @@ def type_bonus(
                 bonus += w.person_role
             if question.role and question.role.split()[0] in text.lower():
                 bonus += w.person_asked_role  # the minister asked about, not another person
+        elif question.by_whom and not question.named_person and _BY_AGENT.search(text):
+            bonus += w.person  # "who runs the review?": "... run by Local Partnerships"
     elif kind == "number":
         if gives_asked(question, cand):
             bonus += w.number

@@ -260,6 +260,15 @@ _REACTION = re.compile(
 )
 
 
+# "Who runs / delivered / funds it?": an organisation that does the thing may be the answer
+_BY_WHOM = re.compile(
+    r"\bwho\s+(?:(?:is|was|are|were)\s+)?(?:runs?|ran|running|deliver(?:s|ed|ing)?|funds?|funded|"
+    r"funding|commissioned|facilitat(?:es|ed|ing)|host(?:s|ed|ing)|organis(?:es|ed|ing)|"
+    r"provid(?:es|ed|ing)|developed|designed|co-designed|wrote|published|behind)\b",
+    re.I,
+)
+
+
 def compared_roles(question: str) -> tuple[str, ...]:
     """The councillor roles a question names, when it names two or more ("what's the
     difference between my role on scrutiny and the cabinet's?" -> scrutiny, leadership)."""
@@ -518,6 +527,8 @@ class QuestionAnalysis:
     offer: bool = False
     # "what did the board think of it?": a reaction, which a discussion records
     reaction: bool = False
+    # "who runs the review?": who does it, which an organisation can be ("run by ...")
+    by_whom: bool = False
     clock: bool = False  # "what time do the meetings start?": a time of day
 
     @property
@@ -605,6 +616,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         planned=bool(_PLANNED.search(whole)),
         offer=bool(_OFFER.search(whole)),
         reaction=bool(_REACTION.search(whole)),
+        by_whom=bool(_BY_WHOM.search(whole)),
     )
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)

@@ -1784,6 +1784,26 @@ def test_what_a_board_thought_of_something_is_its_discussion_not_its_decision() 
     assert not analyse_question("What did the board decide about the programme?").reaction
 
 
+def test_who_runs_it_is_answered_by_the_organisation_that_runs_it() -> None:
+    text = (
+        "The Marlow Review runs workshops on priorities. "
+        "The Marlow Review is funded by the department and run by Local Partnerships. "
+        "Three Marlow sets met three times. "
+        "The Marlow Board commissioned Shared Intelligence (Si) to run the Marlow sets."
+    )
+    analysis = _answerer().analyser.analyse("Who runs the Marlow Review?", _hits(text))
+    question = analysis.question
+    assert question.type == "person" and question.by_whom and not question.named_person
+    assert not analyse_question("Who announced the programme?").by_whom
+    bonus = {c.sentence.text: type_bonus(question, c) for c in analysis.candidates}
+    assert bonus["The Marlow Review is funded by the department and run by Local Partnerships."] > 0
+    assert (
+        bonus["The Marlow Board commissioned Shared Intelligence (Si) to run the Marlow sets."] > 0
+    )
+    assert bonus["The Marlow Review runs workshops on priorities."] == 0
+    assert bonus["Three Marlow sets met three times."] == 0
+
+
 def test_what_a_named_council_spends_on_something_is_an_amount() -> None:
     assert analyse_question("What does Marlow Council spend on culture change?").money
     assert analyse_question("what do councils spend on transformation?").type != "number"
