@@ -330,6 +330,10 @@ _ADVICE = re.compile(
     r"|\b(?:tips|advice|ideas|suggest(?:ed|ions?)?|recommend(?:ed|ations?)?|approaches|"
     r"best\s+way|ways\s+to|what\s+works|lessons|how\s+do\s+other)\b"
     r"|\bis\s+there\s+a\s+better\s+way\b"
+    # "where can we find / make savings?": what to do, asked as a place (not "where can I find
+    # the self-assessment?", a thing's whereabouts)
+    r"|\bwhere\s+(?:can|could|should|do|might)\s+(?:we|i|councils?|a\s+council|my\s+council|"
+    r"our\s+council)\s+(?:find|make|get)\s+(?!(?:the|a|an|this|that|it|them|out|hold)\b)"
     r"|\bwhat\s+(?:do|does|are|have|did|has)\s+(?:other\s+|some\s+)?(?:councils|authorities|"
     r"areas|peers|others)\s+(?:do|doing|done|tried|try|trying)\b",
     re.I,

@@ -122,6 +122,9 @@ def test_focus_count_role_and_money() -> None:
     # ...but the eight things grouped are not the groups asked for
     grouped = analyse_question("Under which themes were the eight offers grouped?")
     assert grouped.type == "list" and grouped.expected_count is None
+    # "where can we find savings?" asks what to do; "where can I find the toolkit?" where it is
+    assert analyse_question("Budgets are tight. Where can we find savings?").type == "advice"
+    assert analyse_question("Where can I find the TIEx self-assessment?").type != "advice"
     # "as a councillor, how can I ...?" asks for advice like "how can I ...?"
     assert analyse_question("as a councillor how can i push a data led approach?").type == "advice"
     # a question closing on "who was it?" asks for a person, and the post it names
