@@ -104,7 +104,8 @@ def _span_for(words: list[str], capitals: int) -> int:
 
 
 def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
-    """Spell out each known acronym at its first use, unless its expansion is already there."""
+    """Spell out each known acronym at its first use, unless its expansion is already there
+    (before it, or just after: "TIEx stands for ...")."""
     done: set[str] = set()
 
     def replace(match: re.Match[str]) -> str:
@@ -118,6 +119,9 @@ def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
             return acronym
         if expansion.lower() in before.lower():
             return acronym
+        after = text[match.end() : match.end() + len(expansion) + 30]
+        if expansion.lower() in after.lower():
+            return acronym  # "TIEx stands for Transformation and Innovation Exchange"
         return f"\x00{expansion} ({acronym})"
 
     expanded = _ACRONYM.sub(replace, text)

@@ -316,6 +316,10 @@ def test_acronyms_defined_in_passages_are_not_expanded_twice() -> None:
         "Shared Intelligence ran it. Si wrote it up.", {"Si": "Shared Intelligence"}
     )
     assert learned.count("Shared Intelligence") == 1  # the expansion is already there
+    # ...or just after it: "TIEx stands for X" never reads "X (TIEx) stands for X"
+    glossary = {"TIEx": "Transformation and Innovation Exchange"}
+    said = "TIEx stands for Transformation and Innovation Exchange [1]. TIEx is a hub [1]."
+    assert expand_acronyms(said, glossary) == said
 
 
 def test_dangling_connectives_are_dropped_and_quotes_stay_verbatim() -> None:
