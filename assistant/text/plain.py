@@ -353,20 +353,37 @@ _PARENTHETICAL = re.compile(r"\s*\(([^()]{1,160})\)")
 _DASH_ASIDE = re.compile(r"\s+[\u2013\u2014]\s+([^\u2013\u2014]{3,120}?)\s+[\u2013\u2014](?=\s)")
 
 
+# A bracket right after a name, saying what that item is: "Bristol City Council (change
+# champion networks)" (not an enumerator such as "(ii)")
+_NAMED_ITEM_NOTE = re.compile(r"[A-Z][\w'\u2019-]*\s+\((?![ivx]+\))(?=[a-z])[^()]{3,160}\)")
+
+
 def drop_asides(text: str) -> str:
     """``text`` without discourse asides (", however,") and without bracketed or dashed asides
-    that hold no number and no capitalised word (a name or an acronym's definition)."""
+    that hold no number and no capitalised word (a name or an acronym's definition). Brackets
+    that annotate a list's items ("Kent County Council (systems thinking), Bristol City
+    Council (change champion networks), ...") are kept: they tell the items apart."""
     text = _ASIDE.sub("", text)
+    notes: list[str] = []
+    if len(_NAMED_ITEM_NOTE.findall(text)) >= 2:
 
-    def drop(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        if re.search(r"\d|[A-Z]|\u00a3|%", inner):
-            return match.group(0)
-        return ""
+        def hide(match: re.Match[str]) -> str:
+            notes.append(match.group(0))
+            return f"\x01{len(notes) - 1}\x01"
 
-    text = _PARENTHETICAL.sub(drop, text)
-    text = _DASH_ASIDE.sub(drop, text)
+        text = _NAMED_ITEM_NOTE.sub(hide, text)
+    text = _PARENTHETICAL.sub(_drop_plain, text)
+    text = _DASH_ASIDE.sub(_drop_plain, text)
+    text = re.sub("\x01(\\d+)\x01", lambda m: notes[int(m.group(1))], text)
     return re.sub(r"\s+([,.;:!?])", r"\1", text)
+
+
+def _drop_plain(match: re.Match[str]) -> str:
+    """An aside dropped, unless it holds a number or a capitalised word."""
+    inner = match.group(1)
+    if re.search(r"\d|[A-Z]|\u00a3|%", inner):
+        return match.group(0)
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -130,6 +130,19 @@ def test_parentheticals_with_numbers_names_or_definitions_stay() -> None:
         assert drop_asides(text) == text
 
 
+def test_brackets_that_tell_a_lists_items_apart_stay() -> None:
+    listed = (
+        "Talks came from Marlow Council (leadership development), Kent County Council "
+        "(systems thinking) and Bristol City Council (change champion networks)"
+    )
+    assert drop_asides(listed) == listed  # without them every council did every thing
+    # ...and only those: an aside or an enumerator beside them still goes
+    assert drop_asides(listed + " (and others), (i) online") == listed + ", online"
+    assert drop_asides("Officers (and some members) took part, however") == (
+        "Officers took part, however"
+    )
+
+
 # --- splitting -------------------------------------------------------------------------------
 
 
