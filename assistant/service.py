@@ -35,7 +35,7 @@ from assistant.retrieval.rewrite import (
     rewrite_with_model,
 )
 from assistant.text.terms import content_terms, spell_out_shorthand
-from assistant.types import Answer, Audience, Citation, Filters, Hit, Turn
+from assistant.types import CATALOGUE_PUBLISHER, Answer, Audience, Citation, Filters, Hit, Turn
 
 if TYPE_CHECKING:
     from assistant.answering import Draft
@@ -136,6 +136,7 @@ class Assistant:
                 # the analyser embeds them per request).
                 stored_vectors=getattr(index.catalog, "text_vectors", None),
                 check_scope=False,  # the service checks scope once, before retrieval
+                documents_at=self.primary_documents_at,
             )
         self.answerer = answerer
         # The councillor rewrite by a model (llm.councillor_rewrite): shares the sentence cache.
@@ -402,6 +403,17 @@ class Assistant:
     def document(self, document_id: str) -> DocumentRecord | None:
         """One document's record, or None when it is not indexed."""
         return self.index.catalog.document(document_id)
+
+    def primary_documents_at(self, url: str) -> list[str]:
+        """The ids of the primary (not catalogue) documents published at web address ``url``."""
+        wanted = url.rstrip("/")
+        return [
+            d.id
+            for d in self.index.catalog.documents()
+            if d.url
+            and d.url.rstrip("/") == wanted
+            and not (d.publisher or "").startswith(CATALOGUE_PUBLISHER)
+        ]
 
     def document_chunks(self, document_id: str) -> list[Chunk]:
         """The chunks of one document, in order (empty when it is not indexed)."""

@@ -135,9 +135,12 @@ def public_source(source: str, document_id: str) -> str:
     return document_id if _SERVER_PATH.match(source) else source
 
 
+CATALOGUE_PUBLISHER = "lga-assistant"  # how the project's own catalogue files' publisher starts
+
+
 def is_catalogue(chunk: Chunk) -> bool:
     """Is ``chunk`` from the project's own catalogue (corpus/), a paraphrase of LGA sources?"""
-    return (chunk.publisher or "").startswith("lga-assistant")
+    return (chunk.publisher or "").startswith(CATALOGUE_PUBLISHER)
 
 
 @dataclass(frozen=True, slots=True)

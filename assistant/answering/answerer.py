@@ -51,6 +51,7 @@ class Answerer:
         document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
         stored_vectors: Callable[[Sequence[str]], Mapping[str, TextVectors]] | None = None,
         check_scope: bool = True,
+        documents_at: Callable[[str], Sequence[str]] | None = None,
     ) -> None:
         self.embedder = embedder
         # False when the caller (the Assistant service) has checked the question's scope.
@@ -60,6 +61,9 @@ class Answerer:
         self.weights = weights
         self.min_evidence = resolve_min_evidence(settings, embedder.model_id)
         self.analyser = Analyser(embedder, weights, document_chunks, stored_vectors)
+        # A web address -> the primary documents published there: the LGA pages a catalogue
+        # entry was written from, for citing the LGA's own words.
+        self.documents_at = documents_at
 
     def answer(self, question: str, *, audience: Audience, hits: Sequence[Hit]) -> Draft:
         """A cited answer to ``question`` from ``hits`` for ``audience``, or a refusal."""
@@ -118,6 +122,7 @@ class Answerer:
             budget=words,
             weights=self.weights,
             document_chunks=self.analyser.document_chunks,
+            documents_at=self.documents_at,
         )
         if audience == "councillor" and self.settings.answer.plain_english and not draft.refused:
             text = plain_english(

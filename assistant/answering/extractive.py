@@ -104,10 +104,12 @@ def extract_answer(
     budget: int,
     weights: AnsweringWeights = WEIGHTS,
     document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
+    documents_at: Callable[[str], Sequence[str]] | None = None,
 ) -> Draft:
     """The extractive answer within ``budget`` words, or a refusal if nothing fits. With
     ``document_chunks``, a catalogue sentence gives way to, or also cites, the LGA document
-    saying the same anywhere in it (``with_primary_citations``)."""
+    saying the same anywhere in it (``with_primary_citations``; ``documents_at`` finds the
+    documents a catalogue entry was written from by their web address)."""
     question = analysis.question
     # "What questions should I ask officers?" is advice that a list answers, when there is one.
     if question.type == "list" or (
@@ -117,7 +119,7 @@ def extract_answer(
         if found is not None:
             text, citations = compose_list(*found, hits, asking=question.what_to_ask)
             text, citations = with_primary_citations(
-                text, citations, hits, document_chunks, analysis.question_text
+                text, citations, hits, document_chunks, analysis.question_text, documents_at
             )
             if audience == "councillor":
                 text = expand_acronyms(text, known_acronyms(hits))
@@ -150,7 +152,7 @@ def extract_answer(
         people=analysis.people,
     )
     text, citations = with_primary_citations(
-        text, citations, hits, document_chunks, analysis.question_text
+        text, citations, hits, document_chunks, analysis.question_text, documents_at
     )
     if analysis.question.acronym:
         defined = acronym_definition(analysis.question.acronym, hits)

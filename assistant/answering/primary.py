@@ -54,15 +54,18 @@ def with_primary_citations(
     hits: Sequence[Hit],
     document_chunks: Callable[[str], Sequence[Chunk]] | None = None,
     question: str = "",
+    documents_at: Callable[[str], Sequence[str]] | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """``text`` with each claim that cites only catalogue passages also citing a primary
     passage that says the same: one of ``hits``, or with ``document_chunks``, any passage of
     a primary document among the top ``TOP_HITS`` (retrieval often ranks our self-contained
     retelling above the LGA's sentence, which leans on the one before it). When the LGA's
     sentences can stand in the answer (``_in_their_words``) they are shown instead of ours,
-    cited to the LGA's passage alone. Markers of one claim are in number order; citations
-    are renumbered by first appearance. Unchanged when no catalogue claim has a primary
-    twin."""
+    cited to the LGA's passage alone. With ``documents_at`` (a web address -> the primary
+    documents published there), the LGA documents a cited catalogue entry was written from
+    (its ``url``) are read too, wherever retrieval ranked them. Markers of one claim are in
+    number order; citations are renumbered by first appearance. Unchanged when no catalogue
+    claim has a primary twin."""
     if not any(is_catalogue(c.chunk) for c in citations):
         return text, tuple(citations)
     seen: set[str] = set()
@@ -71,6 +74,9 @@ def with_primary_citations(
         documents = dict.fromkeys(
             h.chunk.document_id for h in hits[:TOP_HITS] if not is_catalogue(h.chunk)
         )
+        if documents_at is not None:  # the LGA pages our cited entries retell
+            for url in dict.fromkeys(c.chunk.url for c in citations if is_catalogue(c.chunk)):
+                documents.update(dict.fromkeys(documents_at(url) if url else ()))
         windows += _windows([c for d in documents for c in document_chunks(d)], seen)
     if not windows:
         return text, tuple(citations)

@@ -235,6 +235,11 @@ def test_passthroughs_and_lifecycle(index: Index) -> None:
     assert record is not None and record.title == "Digitalisation almanac"
     assert assistant.document("nope") is None
     assert assistant.document_chunks("digital-almanac")
+    # the LGA documents at a web address (a catalogue entry's source), trailing "/" or not
+    assert assistant.primary_documents_at("https://example.org/tracker/") == [
+        "benefits-tracker-case-study"
+    ]
+    assert assistant.primary_documents_at("https://example.org/elsewhere") == []
     hits = assistant.search("digitalisation almanac", k=2)
     assert 1 <= len(hits) <= 2 and hits[0].chunk.document_id == "digital-almanac"
     with pytest.raises(InputError):

@@ -127,6 +127,37 @@ def test_the_lga_passage_may_come_from_a_top_document_retrieval_did_not_return_w
     assert found.endswith("[1][2].") and citations[0].chunk.id == NOTE.id
 
 
+def test_the_lga_page_our_entry_was_written_from_is_read_wherever_it_ranked() -> None:
+    text = (
+        "Riverton Borough Council's programme has three main areas: housing support, complex "
+        "needs, and young carers [1]."
+    )
+    page = "https://example.org/network"
+    ours = Chunk(
+        id=RETELLING.id,
+        document_id=RETELLING.document_id,
+        position=0,
+        text=RETELLING.text,
+        title=RETELLING.title,
+        publisher=OURS,
+        url=page,
+    )
+    cited = (Citation(1, ours, ours.text),)
+    stored = {"corpus/network-notes.html": [NOTE]}
+    at = {page: ["corpus/network-notes.html"]}
+    # retrieval returned only our entry: without the address, nothing to compare with
+    alone, _ = with_primary_citations(text, cited, hits(ours), lambda d: stored.get(d, []))
+    assert alone == text
+    found, citations = with_primary_citations(
+        text,
+        cited,
+        hits(ours),
+        lambda d: stored.get(d, []),
+        documents_at=lambda url: at.get(url, []),
+    )
+    assert found.endswith("[1][2].") and citations[0].chunk.id == NOTE.id
+
+
 def test_renumbered_by_first_appearance_with_markers_side_by_side_in_order() -> None:
     a, b, c = (Citation(n, NOTE, f"q{n}") for n in (1, 2, 3))
     text, citations = renumbered("First [3][1]. Then [2]. Again [3].", (a, b, c))
