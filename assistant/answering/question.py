@@ -521,7 +521,8 @@ class QuestionAnalysis:
     # answers
     what_to_ask: bool = False
     # "I sit on scrutiny - what should I be doing?": the councillor role the asker holds
-    # ("scrutiny", "leadership", "ward"), answered by what the sources say that role does
+    # ("scrutiny", "leadership", "ward"), or the one role asked about ("how can scrutiny add
+    # value?"), answered by what the sources say that role does
     asker_role: str | None = None
     # "what do cabinet and scrutiny each do on transformation?": the councillor roles compared
     roles: tuple[str, ...] = ()

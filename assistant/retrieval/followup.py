@@ -983,7 +983,7 @@ def _resolve_with(
 
     own = [span for _, span, _ in _things(q, [])] + [c.surface for c in find_councils(q)]
     out = _DEMONSTRATIVE.sub(demonstrative_sub, out)
-    there = _IN_THERE.search(out) if d.source and d.topic else None
+    there = _IN_THERE.search(out)
     if there and d.source and d.topic:  # "any examples in there?": in what the document said
         part = f"in {_possessive(d.source)} section on {d.topic}"
         out = out[: there.start()] + part + out[there.end() :]
