@@ -103,7 +103,7 @@ def with_primary_citations(
             ):  # "... [2][1]": the LGA's passage cited beside ours
                 runs.append((None, f"{claim} [{n}]{markers.lstrip()}"))
             else:  # the LGA's own sentences, each cited
-                said = [with_marker(shown[a:b], n) for a, b in sentence_spans(shown)]
+                said = [with_marker(_closed(shown[a:b]), n) for a, b in sentence_spans(shown)]
                 runs.append((twin.chunk, " ".join(said)))
             shown_already += " " + _folded(twin.text)  # said once: another twin is cited
         if not lead_in:
@@ -135,7 +135,40 @@ def with_primary_citations(
     if "\n".join(lines) == text:
         return text, tuple(citations)
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-    return renumbered(out, quotes.every())
+    return renumbered(_one_paragraph_per_source(out), quotes.every())
+
+
+def _closed(sentence: str) -> str:
+    """``sentence`` ending in a stop (lines of a list joined into a window may have none)."""
+    return sentence if re.search(r"[.!?:][\"\u201d\u2019)]?$", sentence) else f"{sentence}."
+
+
+def _one_paragraph_per_source(text: str) -> str:
+    """``text`` with a paragraph the LGA's words now fill merged into the next one when both
+    are led in by the same document ("Transformation Network (2025) says:"), less the
+    sentences the first already shows ("Vice chair: A B ..." under a quote holding it)."""
+    blocks = text.split("\n\n")
+    out: list[str] = []
+    for block in blocks:
+        if (
+            len(out) >= 3
+            and _LEAD_IN.match(out[-1])
+            and out[-1] == out[-3]
+            and not _LEAD_IN.match(block)
+        ):
+            label = out.pop()
+            shown = _folded(out[-1])
+            kept = [
+                said
+                for a, b in sentence_spans(block)
+                if _folded(_MARKERS.sub("", said := block[a:b]).rstrip(". ")) not in shown
+            ]
+            if kept:
+                out[-1] = f"{out[-1]} {' '.join(kept)}"
+            del label
+            continue
+        out.append(block)
+    return "\n\n".join(out)
 
 
 class _Quotes:

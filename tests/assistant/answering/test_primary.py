@@ -222,6 +222,26 @@ def test_under_a_lead_in_the_lga_words_stand_in_a_paragraph_led_in_by_their_docu
     assert [c.chunk.id for c in citations] == [lga.id, other.id]
 
 
+def test_the_lga_words_join_the_next_paragraph_from_their_document_said_once() -> None:
+    ours, lga = SUPPORT, SUPPORT_NEWS
+    more = chunk(
+        "corpus/marlow-news.docx",
+        "The programme also runs graduate schemes. Reviews remain a cornerstone of Marlow support.",
+        position=1,
+    )
+    cited = (Citation(1, ours, ours.text), Citation(2, more, more.text))
+    text = (
+        f"Marlow support says:\n\n{ours.text[:-1]} [1].\n\n{lga.title} says:\n\n"
+        "The programme also runs graduate schemes [2]. "
+        "Reviews remain a cornerstone of Marlow support [2]."
+    )
+    shown, _ = with_primary_citations(text, cited, hits(ours, lga, more))
+    # one paragraph under the news release's name; its cornerstone sentence said once
+    assert shown.count(f"{lga.title} says:") == 1
+    assert shown.count("Reviews remain a cornerstone of Marlow support") == 1
+    assert "The programme also runs graduate schemes [2]." in shown
+
+
 def test_the_lga_sentence_missing_one_of_our_names_is_cited_beside_ours_not_shown() -> None:
     ours = SUPPORT
     lga = chunk(
