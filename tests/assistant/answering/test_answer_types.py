@@ -69,6 +69,18 @@ def _answerer() -> Answerer:
     return Answerer(embedder=HashEmbedder(), chat_model=None, settings=settings)
 
 
+def _gapped_answerer(**selection: float) -> Answerer:
+    """An answerer keeping no sentence below the first but by the gap under test: no floor
+    ratio, no ordinary gap (``selection`` sets the rest, e.g. the advice gap)."""
+    gaps = replace(WEIGHTS.selection, floor_ratio=0.0, floor_gap=0.0, **selection)
+    return Answerer(
+        embedder=HashEmbedder(),
+        chat_model=None,
+        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
+        weights=replace(WEIGHTS, selection=gaps),
+    )
+
+
 def _loose_answerer() -> Answerer:
     """An answerer for which two of a name's three words are enough (share 0.5): the checks
     under test must refuse on their own."""
@@ -1681,13 +1693,7 @@ def test_which_council_has_done_it_keeps_sentences_as_far_below_the_first_as_adv
         "platform, and prioritises projects with the MoSCoW method."
     )
     # no floor but the gap: none for most questions, any for advice and its like
-    gaps = replace(WEIGHTS.selection, floor_ratio=0.0, floor_gap=0.0, floor_gap_advice=10.0)
-    answerer = Answerer(
-        embedder=HashEmbedder(),
-        chat_model=None,
-        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
-        weights=replace(WEIGHTS, selection=gaps),
-    )
+    answerer = _gapped_answerer(floor_gap_advice=10.0)
     question = "Which council has built an in-house business transformation team?"
     assert analyse_question(question).type == "organisation"
     draft = answerer.answer(question, audience="officer", hits=_hits(text))
@@ -1704,13 +1710,7 @@ def test_what_lga_support_there_is_keeps_the_offer_s_other_sentences() -> None:
         "to reduce demand. The Nudge Programme has run in four phases of match-funded trials, "
         "with grants such as £20,000, and now works through groups of neighbouring councils."
     )
-    gaps = replace(WEIGHTS.selection, floor_ratio=0.0, floor_gap=0.0, floor_gap_advice=10.0)
-    answerer = Answerer(
-        embedder=HashEmbedder(),
-        chat_model=None,
-        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
-        weights=replace(WEIGHTS, selection=gaps),
-    )
+    answerer = _gapped_answerer(floor_gap_advice=10.0)
     for question in (
         "We want to use behavioural insights to reduce demand. What LGA support is there?",
         "Does the LGA offer anything on behavioural insights to reduce demand?",
@@ -1766,13 +1766,7 @@ def test_what_a_board_thought_of_something_is_its_discussion_not_its_decision() 
         "Members' comments and questions\nThe Marlow support programme was warmly welcomed "
         "by members, who saw it as a huge opportunity for councils."
     )
-    gaps = replace(WEIGHTS.selection, floor_ratio=0.0, floor_gap=0.0)
-    answerer = Answerer(
-        embedder=HashEmbedder(),
-        chat_model=None,
-        settings=Settings(answer=AnswerSettings(min_evidence=0.05)),
-        weights=replace(WEIGHTS, selection=gaps),
-    )
+    answerer = _gapped_answerer()
     for question in (
         "What did the board think of the Marlow support programme?",
         "Did the board like the Marlow support programme?",
