@@ -8,7 +8,6 @@ when that fails the check, answer extractively (``extractive``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
@@ -35,6 +34,7 @@ from assistant.guardrails.scope import check_scope
 from assistant.ports import ChatModel, Embedder, TextVectors
 from assistant.settings import Settings
 from assistant.text.plain import Rewrite, plain_english
+from assistant.text.sentences import with_stop
 from assistant.types import Audience, Chunk, Citation, Hit
 
 
@@ -153,7 +153,7 @@ class Answerer:
         for r in rewrites:
             # Each as shown, closing stop and all: a stop moves a sentence's vector (the eval
             # measures "... journeys." where the pieces read "... journeys")
-            texts.extend(_as_shown(t) for t in (r.original, *r.pieces))
+            texts.extend(with_stop(t) for t in (r.original, *r.pieces))
         cited = sorted({n for r in rewrites for n in r.cites if n in quotes})
         vectors = np.asarray(self.embedder.embed([*texts, *(quotes[n] for n in cited)]))
         of_quote = {n: vectors[len(texts) + i] for i, n in enumerate(cited)}
@@ -184,11 +184,6 @@ class Answerer:
     def _budget(self, audience: Audience) -> int:
         answer = self.settings.answer
         return answer.councillor_words if audience == "councillor" else answer.officer_words
-
-
-def _as_shown(sentence: str) -> str:
-    """A sentence as an answer shows it: with a closing stop."""
-    return sentence if re.search(r"[.!?][\"\u201d\u2019]?$", sentence) else f"{sentence}."
 
 
 def _folded(text: str) -> str:

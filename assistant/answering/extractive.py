@@ -65,6 +65,7 @@ from assistant.text.sentences import (
     normalise_whitespace,
     sentence_spans,
     split_sentences,
+    with_stop,
 )
 from assistant.text.terms import STOPWORDS, content_terms, stem
 from assistant.types import Audience, Chunk, Citation, Hit, is_catalogue
@@ -1692,7 +1693,7 @@ def readable(sentence: Sentence, *, follows_previous: bool = False) -> str:
             text = text.replace(closing, "", 1) if text.endswith(closing) else text
     if text.count('"') % 2 == 1:
         text = text.replace('"', "", 1) if text.startswith('"') else text
-    return text if re.search(r"[.!?][\"'\u2019\u201d)]*$", text) else text + "."
+    return with_stop(text)
 
 
 # "A few years ago, the council embarked on ...": the subject of a case the document tells

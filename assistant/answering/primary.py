@@ -26,7 +26,7 @@ from assistant.answering.draft import QUOTE_GAP, source_label, with_marker
 from assistant.answering.structure import figures_in, is_year
 from assistant.text.glossary import GLOSSARY
 from assistant.text.openings import dangling_subject, points_back
-from assistant.text.sentences import normalise_whitespace, sentence_spans
+from assistant.text.sentences import normalise_whitespace, sentence_spans, with_stop
 from assistant.text.terms import content_terms
 from assistant.types import Chunk, Citation, Hit, is_catalogue
 
@@ -139,8 +139,9 @@ def with_primary_citations(
 
 
 def _closed(sentence: str) -> str:
-    """``sentence`` ending in a stop (lines of a list joined into a window may have none)."""
-    return sentence if re.search(r"[.!?:][\"\u201d\u2019)]?$", sentence) else f"{sentence}."
+    """``sentence`` ending in a stop (lines of a list joined into a window may have none); a
+    line leading into a list ("... is led by:") stays open."""
+    return sentence if sentence.endswith(":") else with_stop(sentence)
 
 
 def _one_paragraph_per_source(text: str) -> str:

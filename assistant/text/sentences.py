@@ -145,6 +145,15 @@ class Sentence:
         return len(self.text.split())
 
 
+_CLOSED = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
+
+
+def with_stop(text: str) -> str:
+    """``text`` ending as a sentence: a full stop added unless it ends in one (or "!", "?"),
+    closing quotes and brackets after it allowed."""
+    return text if _CLOSED.search(text) else f"{text}."
+
+
 def normalise_whitespace(text: str) -> str:
     """Every run of whitespace (newlines included) folded to one space, ends stripped."""
     return _WS.sub(" ", text).strip()
