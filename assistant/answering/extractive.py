@@ -50,6 +50,7 @@ from assistant.answering.structure import (
 )
 from assistant.answering.weights import WEIGHTS, AnsweringWeights, SelectionWeights
 from assistant.knowledge.gazetteer import find_councils
+from assistant.retrieval.followup import COUNTED_LEAD
 from assistant.retrieval.synonyms import expand_query
 from assistant.text.glossary import GLOSSARY, expand_acronyms, known_acronyms
 from assistant.text.openings import (
@@ -243,18 +244,12 @@ def count_without_items(
     if said is None:
         return None
     rest = sentence.text[said.end() :]
-    other = _OTHER_COUNT.search(rest)
+    other = COUNTED_LEAD.search(rest)  # "... grouped under three themes: a; b; c"
     if other is not None:
-        rest = rest[: other.start()]  # "... grouped under three themes: a; b; c": theirs
+        rest = rest[: other.start()]  # that list is the other count's
     if re.search(r"[:;]", rest) or rest.count(",") >= n - 1:
         return None  # the items follow
     return f"The sources I have don't list the {said.group(0)}. {readable(sentence)}"
-
-
-# "... eight offers, grouped under three themes: a; b; c": a list that follows another count
-_OTHER_COUNT = re.compile(
-    rf"\b(?:\d{{1,2}}|{'|'.join(NUMBER_WORDS)})\s+(?:[\w-]+\s+){{0,2}}?[a-z][\w-]*s\s*:", re.I
-)
 
 
 def participants_not_named(

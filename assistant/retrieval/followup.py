@@ -536,7 +536,7 @@ def find_list(text: str) -> list[str]:
     best: list[str] = []
     # "There are three illustrations: a, b, and c": items as long as a clause when a count
     # before the colon says how many there are
-    counted = _COUNTED_LEAD.search(text)
+    counted = COUNTED_LEAD.search(text)
     stated = _COUNT_VALUES.get(counted.group("n").lower()) if counted else None
     for segment in re.split(r"[:;]|(?<=[a-z)])\.\s", _clean(text)):
         # commas inside brackets are not the list's: "leadership (leaders, portfolio holders)"
@@ -578,7 +578,7 @@ def find_list(text: str) -> list[str]:
 _COUNT_VALUES = {w: n for n, w in enumerate(_TWO_TO_TWELVE.split(), start=2)} | {
     str(n): n for n in range(2, 13)
 }
-_COUNTED_LEAD = re.compile(
+COUNTED_LEAD = re.compile(
     r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
     r"(?:[\w-]+\s+){0,2}?[a-z][\w-]*s\s*:",
     re.I,
