@@ -157,16 +157,12 @@ def _one_paragraph_per_source(text: str) -> str:
             and out[-1] == out[-3]
             and not _LEAD_IN.match(block)
         ):
-            label = out.pop()
+            out.pop()  # the second lead-in: the same document's
             shown = _folded(out[-1])
-            kept = [
-                said
-                for a, b in sentence_spans(block)
-                if _folded(_MARKERS.sub("", said := block[a:b]).rstrip(". ")) not in shown
-            ]
+            kept = [block[a:b] for a, b in sentence_spans(block)]
+            kept = [said for said in kept if _folded(said) not in shown]
             if kept:
                 out[-1] = f"{out[-1]} {' '.join(kept)}"
-            del label
             continue
         out.append(block)
     return "\n\n".join(out)

@@ -364,7 +364,7 @@ def drop_asides(text: str) -> str:
     that annotate a list's items ("Kent County Council (systems thinking), Bristol City
     Council (change champion networks), ...") are kept: they tell the items apart."""
     text = _ASIDE.sub("", text)
-    notes: list[str] = []
+    notes: list[str] = []  # placeholders of its own: the text may hold ``_mask``'s already
     if len(_NAMED_ITEM_NOTE.findall(text)) >= 2:
 
         def hide(match: re.Match[str]) -> str:
