@@ -8,7 +8,14 @@ from assistant.types import Chunk, Citation, Hit
 OURS = "lga-assistant catalogue"
 
 
-def chunk(doc: str, text: str, *, position: int = 0, publisher: str | None = None) -> Chunk:
+def chunk(
+    doc: str,
+    text: str,
+    *,
+    position: int = 0,
+    publisher: str | None = None,
+    url: str | None = None,
+) -> Chunk:
     return Chunk(
         id=Chunk.make_id(doc, position, text),
         document_id=doc,
@@ -16,6 +23,7 @@ def chunk(doc: str, text: str, *, position: int = 0, publisher: str | None = Non
         text=text,
         title=doc.title(),
         publisher=publisher,
+        url=url,
     )
 
 
@@ -133,15 +141,7 @@ def test_the_lga_page_our_entry_was_written_from_is_read_wherever_it_ranked() ->
         "needs, and young carers [1]."
     )
     page = "https://example.org/network"
-    ours = Chunk(
-        id=RETELLING.id,
-        document_id=RETELLING.document_id,
-        position=0,
-        text=RETELLING.text,
-        title=RETELLING.title,
-        publisher=OURS,
-        url=page,
-    )
+    ours = chunk(RETELLING.document_id, RETELLING.text, publisher=OURS, url=page)
     cited = (Citation(1, ours, ours.text),)
     stored = {"corpus/network-notes.html": [NOTE]}
     at = {page: ["corpus/network-notes.html"]}
