@@ -153,7 +153,8 @@ class Answerer:
         for r in rewrites:
             # Each as shown, closing stop and all: a stop moves a sentence's vector (the eval
             # measures "... journeys." where the pieces read "... journeys")
-            texts.extend(with_stop(t) for t in (r.original, *r.pieces))
+            # (A list's items as their words, without the "- " that shows them as bullets.)
+            texts.extend(with_stop(t.removeprefix("- ")) for t in (r.original, *r.pieces))
         cited = sorted({n for r in rewrites for n in r.cites if n in quotes})
         vectors = np.asarray(self.embedder.embed([*texts, *(quotes[n] for n in cited)]))
         of_quote = {n: vectors[len(texts) + i] for i, n in enumerate(cited)}
@@ -175,7 +176,7 @@ class Answerer:
             need = floor if _folded(r.original) in said else min(floor, float(scores[0]))
             verdicts.append(
                 all(
-                    score >= need or _folded(piece) in said
+                    score >= need or _folded(piece.removeprefix("- ")) in said
                     for piece, score in zip(r.pieces, scores[1:], strict=True)
                 )
             )

@@ -441,6 +441,29 @@ def _is_clause(text: str) -> bool:
     return bool(_SUBJECT.match(text)) and bool(_FINITE.search(head))
 
 
+_THEY_FORM = {"has": "have", "is": "are", "was": "were", "does": "do"}
+_AFTER_THEY = re.compile(
+    r"(?:are|were|have|had|will|would|can|could|should|may|might|must|do|did|also|said|took|"
+    rf"gave|made|found|led|felt|meant|began|became|saw|told|ran|spoke|{_PAST})"
+)
+
+
+def _plural_verb(verb: str) -> str | None:
+    """The form of the verb after "who" that follows "They" ("has" -> "have", "provides" ->
+    "provide", "provided" as it is), or None when the word is not a verb we can tell."""
+    if verb in _THEY_FORM:
+        return _THEY_FORM[verb]
+    if _AFTER_THEY.fullmatch(verb):
+        return verb
+    if re.fullmatch(r"[a-z]{3,}(?:ch|sh|ss|x)es", verb):
+        return verb[:-2]
+    if re.fullmatch(r"[a-z]{2,}[^aeiou]ies", verb):
+        return verb[:-3] + "y"
+    if re.fullmatch(r"[a-z]{3,}[^su]s", verb):
+        return verb[:-1]
+    return None
+
+
 def _split_once(text: str) -> list[str] | None:
     """Two sentences from ``text`` at its first safe joint, or None."""
     if _words(text) <= LONG_SENTENCE:
@@ -474,6 +497,28 @@ def _split_once(text: str) -> list[str] | None:
                 return [left, "So " + right]
         elif _is_clause(right):
             return [left, _capitalise(right)]
+    # " and it was ...": a pronoun and its verb start a clause even without a comma.
+    for match in re.finditer(r"\s+and\s+(?=(?:it|they|he|she|we)\s)", text):
+        left, right = text[: match.start()], text[match.end() :]
+        if _words(left) < MIN_SPLIT_WORDS + 1 or _words(right) < MIN_SPLIT_WORDS:
+            continue
+        if _SUBORDINATE.match(left) or not _VERB.search(left) or ":" in left or "," in left:
+            continue
+        if _FINITE.match(right.split(maxsplit=1)[1]):
+            return [left, _capitalise(right)]
+    # "..., who provided an update": the clause after a complete sentence becomes "They ...".
+    who = re.search(r",\s+who\s+(?P<verb>[a-z]+)(?P<rest>\s.*)$", text)
+    if who:
+        left, verb = text[: who.start()], _plural_verb(who.group("verb"))
+        if (
+            verb is not None
+            and _words(left) >= MIN_SPLIT_WORDS + 1
+            and _words(who.group("rest")) >= MIN_SPLIT_WORDS - 1
+            and _FINITE.search(left)
+            and not _SUBORDINATE.match(left)
+            and ":" not in left
+        ):
+            return [left, f"They {verb}{who.group('rest')}"]
     # ", which <verb> ..." closing the sentence: a new sentence "This <verb> ...".
     which = re.search(r",\s+which\s+(?P<rest>[^,;:()\u2013\u2014]+)$", text)
     if which:
@@ -490,6 +535,22 @@ def _split_once(text: str) -> list[str] | None:
             )
             return [left, f"{subject} {rest}"]
     return None
+
+
+_LIST_INTRO = re.compile(r"^(?P<intro>[^:;]{12,}?):\s+(?P<items>[^:]+)$")
+
+
+def as_list(text: str) -> list[str] | None:
+    """A sentence that lists three or more items after a colon, separated by semicolons
+    ("TIEx focuses on five areas: a; b; and c"), as its lead-in and "- item" lines; None for
+    any other sentence, or when an item is itself long (then it is not a list of items)."""
+    match = _LIST_INTRO.match(text)
+    if match is None:
+        return None
+    items = [re.sub(r"^(?:and|or)\s+", "", i.strip()) for i in match.group("items").split(";")]
+    if len(items) < 3 or not all(1 <= _words(i) <= 16 for i in items):
+        return None
+    return [match.group("intro") + ":", *(f"- {i}" for i in items)]
 
 
 def split_sentence(text: str, *, max_pieces: int = 4) -> list[str]:
@@ -527,6 +588,11 @@ class Unit:
             return self.body
         if self.pieces is None:
             return f"{self.body} {self.marker}{self.punct}"
+        if self.pieces[0].endswith(":") and self.pieces[1:] and self.pieces[1].startswith("- "):
+            # A list written as bullets, as the answerer writes lists: "... areas [1]:" and
+            # "- item [1]" lines.
+            items = "".join(f"\n{item} {self.marker}" for item in self.pieces[1:])
+            return f"{self.pieces[0][:-1]} {self.marker}:{items}"
         return " ".join(f"{p} {self.marker}{self.punct or '.'}" for p in self.pieces)
 
 
@@ -551,10 +617,16 @@ def parse_units(text: str) -> list[Unit]:
 
 
 def render(units: Iterable[Unit]) -> str:
-    paragraphs: dict[int, list[str]] = {}
+    paragraphs: dict[int, str] = {}
     for unit in units:
-        paragraphs.setdefault(unit.paragraph, []).append(unit.render())
-    return "\n\n".join(" ".join(parts) for parts in paragraphs.values() if parts)
+        text, before = unit.render(), paragraphs.get(unit.paragraph)
+        if before is None:
+            paragraphs[unit.paragraph] = text
+        else:
+            # After a list, the paragraph goes on below it, not on its last item's line.
+            joint = "\n\n" if re.search(r"\n- [^\n]*$", before) else " "
+            paragraphs[unit.paragraph] = before + joint + text
+    return "\n\n".join(p for p in paragraphs.values() if p)
 
 
 def _core(body: str) -> tuple[str, str]:
@@ -584,6 +656,9 @@ def plain_sentence(
             text = candidate
     if re.search(r"[\"\u201d\u2019]$", text):
         return [restore(text)]
+    listed = as_list(text)
+    if listed is not None and keeps_facts(masked, " ".join(listed)):
+        return [restore(p) for p in listed]
     pieces = split_sentence(text)
     if len(pieces) > 1 and not keeps_facts(masked, " ".join(pieces)):
         pieces = [text]
@@ -659,9 +734,10 @@ _WEAK_START = re.compile(
 )
 
 
-def _lead(units: list[Unit]) -> Unit | None:
+def _lead(units: list[Unit], accept: Accept | None = None) -> Unit | None:
     """The "In short:" line from the first cited sentence, or None. When the whole first
-    sentence is short enough it moves into the lead (it is not said twice)."""
+    sentence is short enough it moves into the lead (it is not said twice). A lead that is
+    only the first piece of a split sentence must pass ``accept`` as shown ("In short: ...")."""
     first = next((u for u in units if u.marker), None)
     if first is None:
         return None
@@ -670,13 +746,17 @@ def _lead(units: list[Unit]) -> Unit | None:
         return None  # a fragment, or a sentence leaning on another: no summary in it
     if _POINTS_INSIDE.search(pieces[0]):
         return None  # "... take up this opportunity": what it points at is not in the lead
-    if re.search(r"[\"\u201d\u2019?!]$", pieces[0]) or len(pieces[0]) < 2:
-        return None
+    if re.search(r"[\"\u201d\u2019?!:]$", pieces[0]) or len(pieces[0]) < 2:
+        return None  # a quotation, a question, or a list's lead-in
     short = short_lead(pieces[0])
     if short is None or short != pieces[0]:
         # Only a whole first sentence becomes the lead: a shortened one can lose what made
         # it true (held-out dev: three of four cut-down leads were no longer supported).
         return None
+    if len(pieces) > 1 and accept is not None:
+        cites = tuple(map(int, re.findall(r"\d+", first.marker)))
+        if not accept([Rewrite(_core(first.body)[0], cites, (f"{LEAD} {short}",))])[0]:
+            return None
     if short == pieces[0]:
         if len(pieces) > 1:
             first.pieces = pieces[1:]
@@ -883,7 +963,7 @@ def plain_english(
         if ok:
             unit.pieces = pieces
     if lead:
-        first = _lead(units)
+        first = _lead(units, accept)
         if first is not None:
             units.insert(0, first)
             units = _without_orphan_labels(units)

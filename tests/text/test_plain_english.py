@@ -179,6 +179,77 @@ def test_split_which_clause_into_this_sentence() -> None:
     ]
 
 
+def test_split_and_plus_pronoun_clause_without_a_comma() -> None:
+    text = (
+        "The programme was warmly welcomed by the board and it was considered to be a huge "
+        "opportunity for councils"
+    )
+    assert split_sentence(text) == [
+        "The programme was warmly welcomed by the board",
+        "It was considered to be a huge opportunity for councils",
+    ]
+    # "and they" with no verb after it is not a clause; a comma before it leaves it to the
+    # ", and" rule.
+    noun = "Officers from the county worked with the districts and they themselves on a new plan"
+    assert split_sentence(noun) == [noun]
+
+
+@pytest.mark.parametrize(
+    "who,they",
+    [
+        ("who provided an update on change champion networks", "They provided an update"),
+        ("who has led the programme since it started in the north", "They have led"),
+        ("who chairs the regional network of change officers", "They chair the regional"),
+        ("who carries the budget for the whole digital programme", "They carry the budget"),
+    ],
+)
+def test_split_who_clause_after_a_complete_sentence_into_they(who: str, they: str) -> None:
+    left = "The final speaker at the meeting was from Bristol City Council"
+    pieces = split_sentence(f"{left}, {who}")
+    assert pieces[0] == left
+    assert pieces[1].startswith(they)
+
+
+def test_no_split_of_a_who_clause_inside_the_subject_or_after_a_fragment() -> None:
+    inside = "Susan Attard, who leads the productivity team at the LGA, reported on the programme"
+    assert split_sentence(inside) == [inside]
+    fragment = "Thanks to the chief executive of the county council, who opened the session warmly"
+    assert split_sentence(fragment) == [fragment]
+
+
+def test_a_colon_list_of_semicolon_items_becomes_bullets_each_cited() -> None:
+    text = (
+        "The self-assessment covers five areas: understanding of place and priority setting; "
+        "leadership of place; financial planning and viability; organisational leadership and "
+        "governance; and capacity to deliver [1]. It was launched in 2019 [2]."
+    )
+    out = plain_english(text, lead=False)
+    lines = out.splitlines()
+    assert lines[:6] == [
+        "The self-assessment covers five areas [1]:",
+        "- understanding of place and priority setting [1]",
+        "- leadership of place [1]",
+        "- financial planning and viability [1]",
+        "- organisational leadership and governance [1]",
+        "- capacity to deliver [1]",
+    ]
+    # The paragraph goes on below the list, not on its last line.
+    assert lines[6:] == ["", "It was launched in 2019 [2]."]
+    # The eval reads each bullet as one short sentence, every one cited.
+    assert all(citation_markers(s) == [1] for s in split_sentences(out)[:6])
+
+
+def test_a_list_of_long_items_or_of_two_stays_a_sentence() -> None:
+    two = "The review had two aims: agree a score for the council; and write an action plan [1]."
+    assert "\n" not in plain_english(two, lead=False)
+    long_items = (
+        "Members raised three points: the LGA would develop questions for members to ask "
+        "officers about change in their councils linked to the framework; feedback would be "
+        "sought; and both would attend [1]."
+    )
+    assert "\n- " not in plain_english(long_items, lead=False)
+
+
 def test_no_split_in_lists_or_short_sentences_or_noun_phrases() -> None:
     listed = "Themes included: leadership and culture; data and digital; money and savings plans"
     assert split_sentence(listed) == [listed]
@@ -373,6 +444,28 @@ def test_accept_sees_every_plain_version_and_a_refused_one_stays_as_written() ->
     assert plain_english(text, lead=False, accept=lambda rs: [True] * len(rs)) == (
         plain_english(text, lead=False)
     )
+
+
+def test_a_lead_cut_from_a_split_sentence_must_pass_accept_as_shown() -> None:
+    text = (
+        "The programme was warmly welcomed by the board and it was considered to be a huge "
+        "opportunity for councils [1]. Members asked for more detail [2]."
+    )
+    seen: list[Rewrite] = []
+
+    def refuse_leads(rewrites: Sequence[Rewrite]) -> list[bool]:
+        seen.extend(rewrites)
+        return [not r.pieces[0].startswith(LEAD) for r in rewrites]
+
+    out = plain_english(text, accept=refuse_leads)
+    assert seen[-1].pieces == (f"{LEAD} The programme was warmly welcomed by the board",)
+    assert seen[-1].cites == (1,)
+    assert LEAD not in out
+    assert out.startswith("The programme was warmly welcomed by the board [1]. It was considered")
+    # Accepted, the split sentence's first piece is the lead and is not said twice.
+    out = plain_english(text, accept=lambda rs: [True] * len(rs))
+    assert out.startswith(f"{LEAD} The programme was warmly welcomed by the board [1].")
+    assert out.count("warmly welcomed") == 1
 
 
 def test_a_cited_documents_name_is_never_reworded() -> None:
