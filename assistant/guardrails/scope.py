@@ -275,6 +275,24 @@ RULES: tuple[ScopeRule, ...] = (
             r"\b(?:when|what day|which day|what time)\b.{0,40}\b(?:bins?|rubbish|recycling|"
             r"refuse|waste)\b.{0,20}\b(?:collected|collection|picked up|emptied)\b",
             r"\bwhat council tax band\b",
+            # A resident's own bill, band or discount ("their council tax band is wrong").
+            r"\bcouncil tax\s+(?:bands?|banding|bills?|discounts?|exemptions?|reductions?|"
+            r"rebates?|arrears|valuations?|appeals?|refunds?)\b",
+            r"\b(?:single person|student) discount\b",
+        ),
+    ),
+    ScopeRule(
+        "planning_decisions",
+        "My sources don't cover planning applications or decisions; your council's planning "
+        "team or its planning committee papers can help.",
+        _rx(
+            r"\bplanning\s+(?:applications?|permissions?|appeals?|objections?|consents?|"
+            r"decisions?|refusals?|enforcement)\b",
+            r"\b(?:object|objecting|objection)s?\s+to\b.{0,40}\b(?:development|extension|"
+            r"application|estate|scheme|building)\b",
+            r"\b(?:stop|block|prevent|approve|refuse)\b.{0,40}\b(?:being built|get(?:ting)? "
+            r"built|housing (?:estate|development)|new (?:homes|houses|estate|supermarket|"
+            r"development|flats))\b",
         ),
     ),
     ScopeRule(

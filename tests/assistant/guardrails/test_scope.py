@@ -14,6 +14,10 @@ from assistant.guardrails.scope import (
 
 IN_SCOPE = [
     "How can councils pay for transformation when budgets are tight?",
+    # Planning and council tax as council services to transform, not a resident's own case.
+    "How did Stockport use its design code to shape new homes?",
+    "Can transformation help us avoid cuts to frontline services?",
+    "How can councillors approve business cases for new digital services faster?",
     "What did the action learning sets say about workforce and staff capacity?",
     "How did councils redesign their waste collection services with residents?",
     "How do councillors become involved in transformation?",  # their role, not elections
@@ -205,6 +209,11 @@ OUT_OF_SCOPE = [
     ("How many councils are there in England?", "general_knowledge"),
     ("What was the turnout at the last Surrey election?", "elections"),
     ("Who won the most votes in the recent local elections in Kent?", "general_knowledge"),
+    ("A resident says their council tax band is wrong. How do they appeal?", "resident_services"),
+    ("can a student get a council tax discount", "resident_services"),
+    ("Will the planning application for the estate in my ward be approved?", "planning_decisions"),
+    ("How do residents object to a new housing development?", "planning_decisions"),
+    ("Can the council stop the new supermarket being built in my ward?", "planning_decisions"),
 ]
 
 
