@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal
-from assistant.answering.question import analyse_question, without_framing
+from assistant.answering.question import analyse_question, asks_for_peers, without_framing
 from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import check_audience, clean_input, strip_invisible
 from assistant.guardrails.scope import check_scope, refusal_text
@@ -379,6 +379,15 @@ class Assistant:
         (``with_post``)."""
         hits = self.retriever.retrieve(question, filters=filters)
         asked = analyse_question(question)
+        if asks_for_peers(question) and not (filters and filters.doc_types):
+            # "Which council could we learn from on X?": the councils' own case studies, which
+            # the question's topic words alone may rank below the LGA's general pages.
+            cases = self.retriever.retrieve(
+                question,
+                filters=replace(filters or Filters(), doc_types=("case_study",)),
+                k=PEER_PASSAGES,
+            )
+            hits = with_each_side(hits, [cases], k=len(hits), per_side=PEER_PASSAGES)
         if asked.type == "person" and asked.role:
             found = self.retriever.retrieve(asked.role, filters=filters, k=POST_PASSAGES)
             return with_post(hits, found, question=question, role=asked.role)
@@ -490,6 +499,7 @@ def with_each_side(
 
 
 POST_PASSAGES = 3  # passages looked up for the post alone ("minister")
+PEER_PASSAGES = 2  # case studies put among a peer question's passages
 
 
 def with_post(hits: Sequence[Hit], found: Sequence[Hit], *, question: str, role: str) -> list[Hit]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.answering.structure import figures_in
+from assistant.knowledge.gazetteer import find_councils
 from assistant.text.terms import without_possessive
 
 AnswerType = Literal[
@@ -588,6 +589,33 @@ def without_framing(question: str) -> str:
     """``question`` without a closing sentence saying what the answer is for (retrieval and
     relevance look at what is asked about; the question's type still reads all of it)."""
     return _FRAMING.sub("", question).strip() or question
+
+
+# A council to learn from, not an organisation that did something: "which council could we
+# learn from on X?", "is there a council that ...?", "anyone else doing the digital stuff well?"
+_PEER_ASKED = re.compile(
+    r"(?:^|[.?!]\s+)\s*(?:(?:so|and|ok)\s*,?\s*)?(?:(?:is|are)\s+there|(?:has|have)\s+there\s+been|"
+    r"(?:has|have|did)\s+any|(?:which|what))\s+(?:an?\s+|any\s+)?(?:other\s+)?(?:councils?|"
+    r"local\s+authorit(?:y|ies)|authorit(?:y|ies))\b(?!\s+tax\b)"
+    r"|\b(?:any(?:one|body)|some(?:one|body)|other\s+councils?)\s+else\b"
+    r"|\bother\s+councils?\s+(?:that|who|which|doing|done|tried|using|with)\b"
+    r"|\bpeer\s+(?:councils?|examples?)\b|\bexamples?\s+of\s+(?:an?\s+|other\s+)?councils?\b",
+    re.I,
+)
+
+
+# "Which councils presented at the network?" asks who took part in an event the sources
+# record, which the event's own pages answer: not a search for peers.
+_AT_AN_EVENT = re.compile(
+    r"\b(?:present(?:ed|ing|s)?|presentations?|spoke|speakers?|talked|attend(?:ed|s)?)\b", re.I
+)
+
+
+def asks_for_peers(question: str) -> bool:
+    """True when ``question`` asks for councils to learn from (and names none itself)."""
+    if not (_PEER_ASKED.search(question) or _WHO_DOES_WELL.search(question)):
+        return False
+    return not (find_councils(question) or _AT_AN_EVENT.search(question))
 
 
 @functools.lru_cache(maxsize=1024)  # pure; the answerer and the analyser both ask per answer

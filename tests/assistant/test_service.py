@@ -313,3 +313,39 @@ def test_a_post_holder_question_brings_the_passage_naming_the_post() -> None:
     assert [h.chunk.document_id for h in merged] == ["a", "b", "c", "quote"]
     # nothing about the topic: the hits stay as they were
     assert with_post(hits, found[:1], question=question, role="minister") == hits
+
+
+def test_a_peer_question_brings_councils_case_studies_among_its_passages(index: Index) -> None:
+    settings = Settings(vector_store="memory", retrieval={"top_k": 2, "neighbour_expansion": False})
+    assistant = Assistant(
+        index, settings, suggester=ScriptedSuggester(), answerer=ScriptedAnswerer()
+    )
+    topic = "using digital tools and automation to redesign services for residents"
+    plain = [h.chunk.doc_type for h in assistant._retrieve(f"How can we go about {topic}?", None)]
+    assert "case_study" not in plain  # the topic's words alone rank the guides first
+    for question in (
+        f"Which council could we learn from about {topic}?",
+        f"Is there a council that has tried {topic}?",
+        f"Anyone else {topic}?",
+    ):
+        hits = assistant._retrieve(question, None)
+        assert len(hits) == 2 and hits[-1].chunk.doc_type == "case_study", question
+    # A filter the user chose is kept: no case study where only guidance was asked for.
+    guides = Filters(doc_types=("guidance",))
+    hits = assistant._retrieve(f"Which council could we learn from about {topic}?", guides)
+    assert {h.chunk.doc_type for h in hits} == {"guidance"}
+
+
+def test_peer_questions_are_told_from_questions_about_an_organisation() -> None:
+    from assistant.answering.question import asks_for_peers
+
+    assert asks_for_peers("which councils could we learn from on culture change?")
+    assert asks_for_peers("Has any council used AI for phone calls?")
+    assert asks_for_peers("Who's good at digital?")
+    assert asks_for_peers("We're a district. Are there other councils doing this well?")
+    assert not asks_for_peers("Which council tax band is my house in?")
+    assert not asks_for_peers("Which organisation ran the action learning sets?")
+    # Who took part in an event is read from the event's own pages.
+    assert not asks_for_peers("Which councils have presented at the network, and on what?")
+    # A question naming its own council asks about that council, not for peers.
+    assert not asks_for_peers("Which councils worked with Newcastle-under-Lyme on its tracker?")
