@@ -117,7 +117,8 @@ _TAKING_PART = re.compile(
 # "Who is it for?", "Who is the toolkit aimed at?": the intended audience, not a person.
 # "Who can complete it?", "Who can join the network?": who may take part, not a named person.
 _AUDIENCE = re.compile(
-    r"^\s*who(?:\s+(?:is|are)|['\u2019]s|['\u2019]re)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?)\s+"
+    r"^\s*who(?:\s+(?:is|are)|['\u2019]s|['\u2019]re)\s+(?:it|this|that|they|the\s+[\w\s-]{1,40}?|"
+    r"(?-i:[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|and|of))*))\s+"
     r"(?:for|aimed\s+at|open\s+to|intended\s+for|designed\s+for|meant\s+for)"
     r"(?=\s*(?:[,?.]|and\b|$))"
     r"|^\s*who\s+(?:can|could|should|may|(?:is|are)\s+(?:supposed|meant|expected)\s+to)\s+"

@@ -991,8 +991,9 @@ def _resolve_with(
 
     # "has her council got anything on ...?": the council the person works for, when the
     # conversation gave it ("Clare Rowley, Head of Transformation at Lincolnshire County
-    # Council").
-    owned = _THEIR_COUNCIL.search(out) if pronouns else None
+    # Council"). Like "that council", it points back even in a question naming its own
+    # subject ("what else has her council shared with the LGA?").
+    owned = _THEIR_COUNCIL.search(out)
     person = d.latest("person") if owned else None
     employer = find_councils(person.role) if person and person.role else []
     if owned and employer:

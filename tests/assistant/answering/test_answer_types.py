@@ -1218,6 +1218,10 @@ def test_can_i_join_asks_who_it_is_for() -> None:
     ):
         assert analyse_question(question).audience, question
     assert not analyse_question("What is the Marlow network for?").audience
+    # A name as the subject: "Who is TIEx aimed at?"; not "who is Ann Lee working for?".
+    assert analyse_question("Who is TIEx aimed at?").audience
+    assert analyse_question("Who is LG Inform for?").audience
+    assert not analyse_question("Who is Ann Lee working for?").audience
     hits = _hits(
         "The Marlow network meets four times a year to share learning between councils. "
         "Councillors in a leadership role champion the network's ideas at cabinet. "

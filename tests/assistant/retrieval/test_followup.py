@@ -271,6 +271,14 @@ def test_her_council_is_the_council_she_works_for() -> None:
     )
     out = rewrite_question("has her council got anything on measuring benefits?", turns)
     assert out == "Has Lincolnshire County Council got anything on measuring benefits?"
+    # Also in a question that names its own subject (its "it" stays: the council runs it).
+    out = rewrite_question(
+        "What else has her council shared with the LGA about how it runs change?", turns
+    )
+    assert (
+        out
+        == "What else has Lincolnshire County Council shared with the LGA about how it runs change?"
+    )
 
 
 def test_lists_in_their_forms() -> None:
