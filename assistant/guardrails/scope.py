@@ -316,6 +316,7 @@ RULES: tuple[ScopeRule, ...] = (
             r"\bcouncil\s+tax\s+(?:referendum|cap|limit|rise|increase)s?\b",
             r"\b(?:referendum)\s+(?:limit|threshold|principles?)\b",
             r"\b(?:local\s+government\s+)?finance\s+settlement\b",
+            r"\b(?:autumn|spring)\s+statement\b|\bspending\s+review\b|\bfiscal\s+event\b",
             r"\b(?:bankrupt(?:cy)?|insolven(?:t|cy)|section\s+114\s+notices?|s114\s+notices?)\b",
             r"\b(?:go|goes|going|gone|went)\s+bust\b",
             r"\bband\s+d\b|\b(?:average|typical)\s+council\s+tax\b",
@@ -366,8 +367,10 @@ RULES: tuple[ScopeRule, ...] = (
         "The sources I hold are about councils in England; they don't cover local government "
         "in other countries.",
         _rx(
-            r"\b(?:Scotland|Scottish|Northern\s+Ireland)(?:['\u2019]s)?\b.{0,40}\b(?:councils?|"
+            r"\b(?:Scotland|Scottish|Wales|Welsh|Northern\s+Ireland)(?:['\u2019]s)?\b.{0,40}\b(?:councils?|"
             r"local\s+(?:government|authorit(?:y|ies))|government)\b",
+            r"\b(?:councils?|local\s+(?:government|authorit(?:y|ies)))\s+(?:in|across)\s+"
+            r"(?:Scotland|Wales|Northern\s+Ireland)\b",
             r"(?-i:\b(?:US|USA|U\.S\.))(?:\s+|\b.{0,30}\b)(?:count(?:y|ies)|states?|cit(?:y|ies)|"
             r"municipal\w*|governments?|mayors?)\b",
             r"\b(?:American|United States|Australian?|Canadian?|New Zealand|French|German|Dutch|"

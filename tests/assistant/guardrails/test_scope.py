@@ -214,6 +214,9 @@ OUT_OF_SCOPE = [
     ("Will the planning application for the estate in my ward be approved?", "planning_decisions"),
     ("How do residents object to a new housing development?", "planning_decisions"),
     ("Can the council stop the new supermarket being built in my ward?", "planning_decisions"),
+    ("What do councils in Wales do about digital transformation?", "other_countries"),
+    ("What did the LGA say about social care in the autumn statement?", "local_finance_rules"),
+    ("How will the spending review affect council budgets?", "local_finance_rules"),
 ]
 
 
