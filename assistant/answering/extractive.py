@@ -1043,7 +1043,7 @@ def namesake(names: Sequence[str], text: str) -> bool:
             continue
         own = {w.lower() for w in words}
         for match in re.finditer(rf"\b([A-Z][\w'\u2019&-]*)\s+{re.escape(head)}\b", text, re.I):
-            word = match.group(1)
+            word = re.sub(r"['\u2019]s$", "", match.group(1))  # "the LGA's Improvement Board"
             if word[:1].isupper() and word.lower() not in own and word.lower() not in _NOT_A_RIVAL:
                 return True
     return False
@@ -1247,7 +1247,14 @@ def missing_specific(
             # "Who is the LGA's chief executive?": a person in that post, not any person
             if (
                 named
-                and (names or not question.role or _mentions_post(question.role, text))
+                # the post asked about, when one is, in the sentence or its passage ("Who is
+                # the leader of Stockport council?" is not answered by any person named in a
+                # passage about Stockport; a quotation's speaker is given the post nearby)
+                and (
+                    not question.role
+                    or _mentions_post(question.role, text)
+                    or (names and _post_in_passage(analysis, question.role, cand.hit_index))
+                )
                 and (
                     not (
                         _WHO_DID.search(analysis.question_text)
@@ -1371,6 +1378,11 @@ def _mentions_post(role: str, text: str) -> bool:
     """Does ``text`` name the post asked about ("minister" in "Minister for Local Government";
     "vice chair" by its first word)?"""
     return re.search(rf"\b{re.escape(role.split()[0])}", text, re.I) is not None
+
+
+def _post_in_passage(analysis: Analysis, role: str, hit_index: int) -> bool:
+    """Does any sentence of passage ``hit_index`` name the post ``role``?"""
+    return any(_mentions_post(role, s.text) for s in analysis.all_sentences[hit_index])
 
 
 def _passage_terms(analysis: Analysis) -> dict[int, frozenset[str]]:

@@ -83,7 +83,8 @@ _PERSON = re.compile(
     rf"{_OPENER}who\b(?!\s+(?:is|are)\s+(?:it|this|that|they)\s+(?:for|aimed))"
     r"|\bwhich\s+(?:[a-z]+\s+)?(?:person|people|officer|councillor|minister|member|speaker|"
     r"chair|director|leader|chief\s+executive)\b"
-    r"|\bwhose\b|\bname\s+of\s+the\s+(?:person|chair|officer)\b"
+    r"|\bwhose\b|\bname\s+of\s+the\s+(?:[\w'\u2019-]+\s+){0,5}?(?:person|chair|officer|councillor|"
+    r"speaker|presenter|leader|director|minister)\b"
     # "... gave a quote when it came out, who was it?": the question closes on "who"
     r"|[,;:]\s*who\s+(?:was|is|were|are)\s+(?:it|that|this|they|he|she)\s*\??\s*$"
     r"|\bjob\s+title\s+(?:of|does|did)\b"
@@ -151,7 +152,7 @@ _PAID = (
 # Quantities a council has ("the population of Luton", "Leeds's budget").
 _MEASURE_TEXT = (
     "budget|overspend|underspend|deficit|population|turnover|salary|salaries|spend|reserves|"
-    "income|revenue|wages?|grade|rate|average|score|subscriptions?"
+    "income|revenue|wages?|grade|rate|average|score|subscriptions?|attendance|turnout"
 )
 _NUMBER = re.compile(
     rf"{_PAID}|"

@@ -2117,3 +2117,39 @@ def test_a_subscription_must_be_named_beside_its_sum() -> None:
         hits=hits,
     )
     assert draft.refused and "don't give that amount" in draft.text
+
+
+def test_a_post_holder_is_a_person_named_with_that_post_not_any_person_of_the_council() -> None:
+    hits = _hits(
+        "The Marlow Design Code was written with residents. Sam Reed, Head of Planning at "
+        "Marlow Borough Council, presented it to the network."
+    )
+    draft = _answerer().answer(
+        "Who is the leader of Marlow Borough Council?", audience="officer", hits=hits
+    )
+    assert draft.refused and "don't give their name" in draft.text
+    # The post given beside a quotation's speaker counts, in the board's name with "'s".
+    quoted = _hits(
+        "The Marlow support programme was launched in May. Cllr Ann Lee, Chairman of the "
+        "LGA\u2019s Marlow Improvement Board, said: \u201cThis will help every council.\u201d"
+    )
+    draft = _answerer().answer(
+        "Who was chair of the LGA Marlow Improvement Board when the programme was launched?",
+        audience="officer",
+        hits=quoted,
+    )
+    assert not draft.refused and "Ann Lee" in draft.text
+    assert not namesake(("LGA Marlow",), "the LGA\u2019s Marlow Improvement Board")
+
+
+def test_the_name_of_an_officer_and_an_attendance_are_asked_for_as_such() -> None:
+    question = "What was the name of the Marlow officer who presented on leadership?"
+    assert analyse_question(question).type == "person"
+    hits = _hits(
+        "The Marlow showcase brings councils and suppliers together. Suppliers present "
+        "their solutions at the showcase event."
+    )
+    draft = _answerer().answer(
+        "What was the attendance at the Marlow showcase?", audience="officer", hits=hits
+    )
+    assert draft.refused and "don't give that figure" in draft.text
