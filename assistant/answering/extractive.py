@@ -1341,6 +1341,35 @@ def asked_lead(
     return None
 
 
+def quoted_lead(
+    analysis: Analysis,
+    order: Sequence[int],
+    base: np.ndarray,
+    first: int,
+    can_show: Callable[[int], bool],
+    w: SelectionWeights,
+) -> int | None:
+    """For a question putting a term in quotes ("What's a 'super-user' in TIEx?"), the best
+    sentence using that term when the best sentence overall does not and it scores within
+    ``quoted_lead_gap`` of it: the answer is about the term asked, not the tool around it.
+    None otherwise."""
+    quoted = analysis.question.quoted
+    if not quoted or analysis.question.type not in ("definition", "description"):
+        return None  # advice quoting a phrase ("staff switch off at 'operating model'") asks how
+
+    def says(i: int) -> bool:
+        return any(_said(term, analysis.candidates[i].sentence.text) for term in quoted)
+
+    if says(first):
+        return None
+    for i in order:
+        if base[i] < base[first] - w.quoted_lead_gap:
+            return None
+        if can_show(i) and says(i):
+            return i
+    return None
+
+
 def post_holder(analysis: Analysis, order: Sequence[int]) -> int | None:
     """For a question asking who holds a post ("which minister", "who chaired it"), the best
     candidate naming a person in that post (a sentence or a quotation's attribution line);
@@ -1453,6 +1482,9 @@ def select_sentences(
     asked = asked_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
     if asked is not None:
         first = asked
+    termed = quoted_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
+    if termed is not None:
+        first = termed
     # Advice, comparisons and "which council has done X?": several sentences answer together
     # (a peer's other practices, not only the one sentence matching the question best).
     several = analysis.question.type in ("advice", "comparison", "organisation")

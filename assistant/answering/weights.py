@@ -70,6 +70,8 @@ class SelectionWeights:
     max_redundancy: float = 0.88  # cosine to a chosen sentence above this: a near-duplicate
     asked_lead_gap: float = 0.1  # a date or number question whose best sentence lacks
     # it is led by the best sentence giving it, when that scores within this of the best
+    quoted_lead_gap: float = 0.25  # a term put in quotes: the best sentence using it leads
+    # when it scores within this of the best sentence (which does not use it)
     asked_lead_coverage: float = 0.7  # ...and covers this share of the question words it covers
     # (0.8 let "member involvement" beat "more than 20 councils took part" for "how many
     # councils were involved in ...?" by one stem; 0.7: +1 dev answer, none lost on 18 sets)

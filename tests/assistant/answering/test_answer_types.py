@@ -2153,3 +2153,16 @@ def test_the_name_of_an_officer_and_an_attendance_are_asked_for_as_such() -> Non
         "What was the attendance at the Marlow showcase?", audience="officer", hits=hits
     )
     assert draft.refused and "don't give that figure" in draft.text
+
+
+def test_a_term_in_quotes_leads_the_answer_over_the_tool_around_it() -> None:
+    hits = _hits(
+        "The Marlow self-assessment is aimed at senior leaders, but anyone in the council can "
+        "complete the Marlow self-assessment. A \u201csuper-user\u201d enters the agreed "
+        "response. The super-user can see every individual response and publish the result."
+    )
+    question = "What's a 'super-user' in the Marlow self-assessment?"
+    assert analyse_question(question).quoted == ("super-user",)
+    draft = _answerer().answer(question, audience="officer", hits=hits)
+    assert not draft.refused
+    assert draft.text.startswith("A \u201csuper-user\u201d enters the agreed response")
