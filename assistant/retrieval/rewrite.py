@@ -191,9 +191,18 @@ def is_follow_up(question: str, *, has_history: bool = True) -> bool:
         # A long question naming its own subject usually resolves its own pronouns - but the
         # object of that subject's own verb is something else ("is the LGA delivering them").
         return not (own_entity and len(words) >= 8) or _object_of_own_subject(question)
-    if any(w in _CUES for w in words):
+    if any(w in _CUES for w in words) or _ORDINAL_EVENT.search(question):
         return not own_entity
     return len(words) <= SHORT_WORDS and not own_entity
+
+
+# "before the first session", "at the last meeting": a part of something the question does not
+# name, so of what the conversation was about.
+_ORDINAL_EVENT = re.compile(
+    r"\bthe\s+(?:first|second|third|last|next|final|opening|closing)\s+(?:session|meeting|"
+    r"workshop|event|round|phase|stage|step|day|module|cohort)s?\b",
+    re.I,
+)
 
 
 def _object_of_own_subject(question: str) -> bool:

@@ -175,6 +175,16 @@ def test_cue_words_mark_follow_ups_without_pronouns() -> None:
     )
 
 
+def test_the_first_session_of_something_unnamed_is_a_follow_up() -> None:
+    prev = history("What's a Marlow Challenge Review?")
+    out = rewrite_question("What do participants need to do before the first session?", prev)
+    assert "Marlow Challenge Review" in out and out.endswith("before the first session?")
+    assert is_follow_up("and at the last meeting?")
+    # Naming its own subject, it stands alone.
+    own = "What happened at the first meeting of the Transformation Network?"
+    assert not is_follow_up(own) and rewrite_question(own, prev) == own
+
+
 def test_a_question_going_on_with_and_is_a_follow_up() -> None:
     prev = history("who leads the marlow network?")
     out = rewrite_question("and what's the vice chair's actual job?", prev)
