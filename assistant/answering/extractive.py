@@ -729,12 +729,23 @@ _PER_UNIT = re.compile(r"\bper\s+(?!cent\b)([A-Za-z]+)", re.I)
 _SAYS_SAVING = re.compile(r"\b(?:sav\w*|cashable|efficienc\w*|reduc\w*|cut\w*)\b", re.I)
 
 
+# "How much did Newham spend on its co-design standards?": what the money went on.
+_SPENT_ON = re.compile(
+    r"\b(?:spend|spends|spent|spending|invest|invests|invested|investing)\s+(?:\w+\s+){0,2}?on\s+"
+    r"(?P<on>[^?.,;]+)",
+    re.I,
+)
+
+
 def _measure_named(analysis: Analysis, cand: Candidate) -> bool:
     """Does a money sentence name the quantity asked about, where only that word will do:
     a saving, a salary, an income, a council's (not a programme's) budget?"""
     question = analysis.question_text
     if _ASKS_SAVING.search(question) and not _SAYS_SAVING.search(cand.sentence.text):
         return False  # "a £100,000 participatory budget" is no saving
+    spent = _SPENT_ON.search(question)
+    if spent and not content_terms(spent.group("on")) & cand.terms:
+        return False  # "spend on its co-design standards": a neighbourhood budget is not it
     words = _word_stems(cand.sentence.text)
     unit = _PER_UNIT.search(question)
     if unit and stem(unit.group(1).lower()) not in words:

@@ -2166,3 +2166,18 @@ def test_a_term_in_quotes_leads_the_answer_over_the_tool_around_it() -> None:
     draft = _answerer().answer(question, audience="officer", hits=hits)
     assert not draft.refused
     assert draft.text.startswith("A \u201csuper-user\u201d enters the agreed response")
+
+
+def test_an_amount_spent_on_one_thing_is_not_given_by_an_amount_for_another() -> None:
+    hits = _hits(
+        "Marlow Borough Council wrote co-design standards with its residents. Marlow also "
+        "gives each neighbourhood a \u00a3100,000 participatory budget."
+    )
+    draft = _answerer().answer(
+        "How much did Marlow spend on its co-design standards?", audience="officer", hits=hits
+    )
+    assert draft.refused and "don't give that amount" in draft.text
+    draft = _answerer().answer(
+        "How much did Marlow spend on its participatory budget?", audience="officer", hits=hits
+    )
+    assert not draft.refused and "\u00a3100,000" in draft.text
