@@ -388,6 +388,18 @@ class Assistant:
                 k=PEER_PASSAGES,
             )
             hits = with_each_side(hits, [cases], k=len(hits), per_side=PEER_PASSAGES)
+        if asked.asker_role and not asks_for_peers(question):
+            # "What does good scrutiny look like?", "I sit on scrutiny ...": the passage on what
+            # councillors in that role do, which the question's other words may outrank.
+            found = self.retriever.retrieve(
+                f"the {asked.asker_role} role of councillors in transformation",
+                filters=filters,
+                k=ROLE_PASSAGES,
+            )
+            said = re.compile(rf"\b{asked.asker_role}\s+role\b", re.I)
+            headed = [h for h in found if said.search(" ".join(h.chunk.heading_path))]
+            own = headed or [h for h in found if said.search(h.chunk.text)]
+            hits = with_each_side(hits, [own], k=len(hits), per_side=1)
         if asked.type == "person" and asked.role:
             found = self.retriever.retrieve(asked.role, filters=filters, k=POST_PASSAGES)
             return with_post(hits, found, question=question, role=asked.role)
@@ -500,6 +512,7 @@ def with_each_side(
 
 POST_PASSAGES = 3  # passages looked up for the post alone ("minister")
 PEER_PASSAGES = 2  # case studies put among a peer question's passages
+ROLE_PASSAGES = 3  # passages looked up for a councillor role asked about
 
 
 def with_post(hits: Sequence[Hit], found: Sequence[Hit], *, question: str, role: str) -> list[Hit]:

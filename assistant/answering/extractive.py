@@ -1381,6 +1381,31 @@ def quoted_lead(
     return None
 
 
+def role_lead(
+    analysis: Analysis,
+    order: Sequence[int],
+    base: np.ndarray,
+    first: int,
+    can_show: Callable[[int], bool],
+    w: SelectionWeights,
+) -> int | None:
+    """For a question about one councillor role ("What does good scrutiny look like?", "I sit
+    on scrutiny: what should I do?"), the best sentence saying what councillors in that role
+    do, when the best sentence overall does not and it scores within ``role_lead_gap`` of it.
+    None otherwise."""
+    role = analysis.question.asker_role
+    if not role or analysis.question.type not in ("description", "advice", "definition"):
+        return None
+    if _describes_role(role, analysis.candidates[first].sentence.text):
+        return None
+    for i in order:
+        if base[i] < base[first] - w.role_lead_gap:
+            return None
+        if can_show(i) and _describes_role(role, analysis.candidates[i].sentence.text):
+            return i
+    return None
+
+
 def post_holder(analysis: Analysis, order: Sequence[int]) -> int | None:
     """For a question asking who holds a post ("which minister", "who chaired it"), the best
     candidate naming a person in that post (a sentence or a quotation's attribution line);
@@ -1496,6 +1521,9 @@ def select_sentences(
     termed = quoted_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
     if termed is not None:
         first = termed
+    role = role_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
+    if role is not None:
+        first = role
     # Advice, comparisons and "which council has done X?": several sentences answer together
     # (a peer's other practices, not only the one sentence matching the question best).
     several = analysis.question.type in ("advice", "comparison", "organisation")

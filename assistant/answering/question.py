@@ -288,7 +288,9 @@ _ROLE_ASKED = re.compile(
     r"(?=(?:overview\s+and\s+)?scrutiny\b|cabinet\b|portfolio[\s-]+holders?\b|"
     r"executive\s+members?\b|ward\s+(?:councillors?|members?)\b)"
     r"|\brole\s+(?:of|for)\s+(?:the\s+)?(?=(?:overview\s+and\s+)?scrutiny\b|cabinet\b|"
-    r"ward\s+(?:councillors?|members?)\b)",
+    r"ward\s+(?:councillors?|members?)\b)"
+    # "What does good scrutiny of a programme look like?": what doing that role well means
+    r"|\b(?:good|effective|strong|better|constructive)\s+(?=(?:overview\s+and\s+)?scrutiny\b)",
     re.I,
 )
 

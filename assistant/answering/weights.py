@@ -70,6 +70,8 @@ class SelectionWeights:
     max_redundancy: float = 0.88  # cosine to a chosen sentence above this: a near-duplicate
     asked_lead_gap: float = 0.1  # a date or number question whose best sentence lacks
     # it is led by the best sentence giving it, when that scores within this of the best
+    role_lead_gap: float = 0.2  # one councillor role asked about: the best sentence saying
+    # what that role does leads when it scores within this of the best sentence
     quoted_lead_gap: float = 0.25  # a term put in quotes: the best sentence using it leads
     # when it scores within this of the best sentence (which does not use it)
     asked_lead_coverage: float = 0.7  # ...and covers this share of the question words it covers

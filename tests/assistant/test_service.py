@@ -349,3 +349,31 @@ def test_peer_questions_are_told_from_questions_about_an_organisation() -> None:
     assert not asks_for_peers("Which councils have presented at the network, and on what?")
     # A question naming its own council asks about that council, not for peers.
     assert not asks_for_peers("Which councils worked with Newcastle-under-Lyme on its tracker?")
+
+
+def test_a_question_about_one_councillor_role_brings_that_roles_passage() -> None:
+    from tests.helpers import make_document
+
+    roles = make_document(
+        "councillor-roles",
+        {
+            "Leadership role": ["Councillors in a leadership role approve business cases."],
+            "Scrutiny role": [
+                "Councillors in a scrutiny role challenge plans, reports and delivery "
+                "constructively and ask for evidence."
+            ],
+        },
+        title="Councillor roles",
+    )
+    index = build_index((*SAMPLE_DOCUMENTS, roles))
+    settings = Settings(vector_store="memory", retrieval={"top_k": 2, "neighbour_expansion": False})
+    assistant = Assistant(
+        index, settings, suggester=ScriptedSuggester(), answerer=ScriptedAnswerer()
+    )
+    question = "What does good scrutiny of a benefits realisation tracker look like?"
+    hits = assistant._retrieve(question, None)
+    assert len(hits) == 2
+    assert "Councillors in a scrutiny role" in hits[-1].chunk.text
+    # Without a role asked about, the question's own passages stand.
+    other = assistant._retrieve("What does the benefits realisation tracker measure?", None)
+    assert all(h.chunk.document_id != "councillor-roles" for h in other)

@@ -2181,3 +2181,19 @@ def test_an_amount_spent_on_one_thing_is_not_given_by_an_amount_for_another() ->
         "How much did Marlow spend on its participatory budget?", audience="officer", hits=hits
     )
     assert not draft.refused and "\u00a3100,000" in draft.text
+
+
+def test_a_question_about_one_councillor_role_leads_with_what_that_role_does() -> None:
+    question = "What does good scrutiny of a transformation programme look like?"
+    assert analyse_question(question).asker_role == "scrutiny"
+    assert analyse_question("what makes effective scrutiny of change?").asker_role == "scrutiny"
+    hits = _hits(
+        "The Marlow transformation programme builds on an earlier programme of change. "
+        "The Marlow transformation programme was developed with councils.",
+        "Scrutiny can be formal or informal. Councillors in a scrutiny role challenge plans "
+        "and delivery constructively, and ask for the evidence.",
+    )
+    draft = _answerer().answer(question, audience="councillor", hits=hits)
+    assert not draft.refused
+    first = draft.text.split("\n\n")[1]  # after its source's lead-in
+    assert first.startswith("Councillors in a scrutiny role challenge plans")
