@@ -400,6 +400,17 @@ class Assistant:
             headed = [h for h in found if said.search(" ".join(h.chunk.heading_path))]
             own = headed or [h for h in found if said.search(h.chunk.text)]
             hits = with_each_side(hits, [own], k=len(hits), per_side=1)
+        if asked.readiness and asked.type == "advice":
+            # "How do we know if we're ready for a big change?": the readiness check (the 7Cs),
+            # which words about the change itself ("digital", "programme") rank low.
+            found = self.retriever.retrieve(
+                "a readiness check of the conditions for success before a council starts a "
+                "change programme",
+                filters=filters,
+                k=ROLE_PASSAGES,
+            )
+            ready = [h for h in found if re.search(r"\breadiness\b", h.chunk.text, re.I)]
+            hits = with_each_side(hits, [ready], k=len(hits), per_side=2)
         if asked.type == "person" and asked.role:
             found = self.retriever.retrieve(asked.role, filters=filters, k=POST_PASSAGES)
             return with_post(hits, found, question=question, role=asked.role)

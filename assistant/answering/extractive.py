@@ -587,6 +587,8 @@ def type_bonus(
         bonus += w.asker_role  # "I sit on scrutiny": what councillors in a scrutiny role do
     if question.audience and _FOR_WHOM.search(text):
         bonus += w.audience  # "aimed at senior leaders", "anyone ... can complete"
+    if question.readiness and kind == "advice" and _READINESS_CHECK.search(text):
+        bonus += w.asker_role  # "are we ready?": the readiness check, like a role's own page
     return bonus
 
 
@@ -1352,7 +1354,28 @@ def asked_lead(
     return None
 
 
-def quoted_lead(
+def _lead_saying(
+    says: Callable[[str], bool],
+    analysis: Analysis,
+    order: Sequence[int],
+    base: np.ndarray,
+    first: int,
+    can_show: Callable[[int], bool],
+    gap: float,
+) -> int | None:
+    """The best sentence that ``says`` what the question is about, when the best sentence
+    overall does not and it scores within ``gap`` of it; None otherwise."""
+    if says(analysis.candidates[first].sentence.text):
+        return None
+    for i in order:
+        if base[i] < base[first] - gap:
+            return None
+        if can_show(i) and says(analysis.candidates[i].sentence.text):
+            return i
+    return None
+
+
+def topic_lead(
     analysis: Analysis,
     order: Sequence[int],
     base: np.ndarray,
@@ -1360,50 +1383,41 @@ def quoted_lead(
     can_show: Callable[[int], bool],
     w: SelectionWeights,
 ) -> int | None:
-    """For a question putting a term in quotes ("What's a 'super-user' in TIEx?"), the best
-    sentence using that term when the best sentence overall does not and it scores within
-    ``quoted_lead_gap`` of it: the answer is about the term asked, not the tool around it.
-    None otherwise."""
-    quoted = analysis.question.quoted
-    if not quoted or analysis.question.type not in ("definition", "description"):
-        return None  # advice quoting a phrase ("staff switch off at 'operating model'") asks how
+    """The sentence an answer leads with when the question is about one thing its best
+    sentence overall only stands near (each within its own gap of that sentence):
 
-    def says(i: int) -> bool:
-        return any(_said(term, analysis.candidates[i].sentence.text) for term in quoted)
-
-    if says(first):
-        return None
-    for i in order:
-        if base[i] < base[first] - w.quoted_lead_gap:
-            return None
-        if can_show(i) and says(i):
-            return i
+    - a term put in quotes ("What's a 'super-user' in TIEx?"): a sentence using the term,
+      not one about the tool around it (not for advice quoting a phrase: "staff switch off
+      at 'operating model'" asks how to win them round);
+    - one councillor role ("What does good scrutiny look like?", "I sit on scrutiny: what
+      should I do?"): the sentence saying what councillors in that role do;
+    - being ready for a change ("how do we know if we're ready?", advice): the readiness
+      check.
+    """
+    question = analysis.question
+    args = (analysis, order, base, first, can_show)
+    if question.quoted and question.type in ("definition", "description"):
+        found = _lead_saying(
+            lambda t: any(_said(term, t) for term in question.quoted), *args, w.quoted_lead_gap
+        )
+        if found is not None:
+            return found
+    role = question.asker_role
+    if role and question.type in ("description", "advice", "definition"):
+        found = _lead_saying(lambda t: _describes_role(role, t), *args, w.role_lead_gap)
+        if found is not None:
+            return found
+    if question.readiness and question.type == "advice":
+        return _lead_saying(
+            lambda t: _READINESS_CHECK.search(t) is not None, *args, w.role_lead_gap
+        )
     return None
 
 
-def role_lead(
-    analysis: Analysis,
-    order: Sequence[int],
-    base: np.ndarray,
-    first: int,
-    can_show: Callable[[int], bool],
-    w: SelectionWeights,
-) -> int | None:
-    """For a question about one councillor role ("What does good scrutiny look like?", "I sit
-    on scrutiny: what should I do?"), the best sentence saying what councillors in that role
-    do, when the best sentence overall does not and it scores within ``role_lead_gap`` of it.
-    None otherwise."""
-    role = analysis.question.asker_role
-    if not role or analysis.question.type not in ("description", "advice", "definition"):
-        return None
-    if _describes_role(role, analysis.candidates[first].sentence.text):
-        return None
-    for i in order:
-        if base[i] < base[first] - w.role_lead_gap:
-            return None
-        if can_show(i) and _describes_role(role, analysis.candidates[i].sentence.text):
-            return i
-    return None
+# What a council checks before a change: "a readiness check", "as a readiness checklist".
+_READINESS_CHECK = re.compile(
+    r"\breadiness\s+(?:check|checklist|assessment)s?\b|\bchecklist\s+of\s+\w+\s+conditions\b", re.I
+)
 
 
 def post_holder(analysis: Analysis, order: Sequence[int]) -> int | None:
@@ -1518,12 +1532,9 @@ def select_sentences(
     asked = asked_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
     if asked is not None:
         first = asked
-    termed = quoted_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
-    if termed is not None:
-        first = termed
-    role = role_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
-    if role is not None:
-        first = role
+    topical = topic_lead(analysis, order, base, first, lambda i: antecedent(i) != -1, w)
+    if topical is not None:
+        first = topical
     # Advice, comparisons and "which council has done X?": several sentences answer together
     # (a peer's other practices, not only the one sentence matching the question best).
     several = analysis.question.type in ("advice", "comparison", "organisation")

@@ -316,6 +316,14 @@ def _asker_role(question: str) -> str | None:
     return next((v for k, v in _ASKER_ROLES.items() if k in role), "leadership")
 
 
+# "Are we ready for a big change programme?", "how would we tell if we're ready?": readiness
+# for a change, which a readiness check (the 7Cs) answers.
+_READINESS = re.compile(
+    r"\b(?:we|we're|we\u2019re|they|they're|it|council|councils|organisation|i|am|are|is|be|"
+    r"actually|really|properly|truly|get|getting)\s+ready\b(?!\s+to\s+(?:go|launch)\b)"
+    r"|\breadiness\b|\bprepared\s+for\s+(?:a|the|this|our|big|major)\b",
+    re.I,
+)
 # "What time do the meetings start?": a time of day
 _CLOCK_ASKED = re.compile(
     r"\b(?:what|which)\s+time\b(?!\s+(?:frame|scale|period|commitment|of\s+year))", re.I
@@ -540,6 +548,7 @@ class QuestionAnalysis:
     # "who runs the review?": who does it, which an organisation can be ("run by ...")
     by_whom: bool = False
     clock: bool = False  # "what time do the meetings start?": a time of day
+    readiness: bool = False  # "how do we know if we're ready for a big change?"
 
     @property
     def wants_specific(self) -> bool:
@@ -654,6 +663,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         offer=bool(_OFFER.search(whole)),
         reaction=bool(_REACTION.search(whole)),
         by_whom=bool(_BY_WHOM.search(whole)),
+        readiness=bool(_READINESS.search(whole)),
     )
     if asked.type == "person":  # "Was there a minister who backed it? Who?": a minister
         roles = _ROLE.findall(whole)

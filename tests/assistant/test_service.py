@@ -377,3 +377,24 @@ def test_a_question_about_one_councillor_role_brings_that_roles_passage() -> Non
     # Without a role asked about, the question's own passages stand.
     other = assistant._retrieve("What does the benefits realisation tracker measure?", None)
     assert all(h.chunk.document_id != "councillor-roles" for h in other)
+
+
+def test_are_we_ready_brings_the_readiness_check_among_the_passages() -> None:
+    from tests.helpers import make_document
+
+    checklist = make_document(
+        "five-cs",
+        {"How councils use the 5Cs": ["A council can use the 5Cs as a readiness check."]},
+        title="5Cs",
+    )
+    index = build_index((*SAMPLE_DOCUMENTS, checklist))
+    settings = Settings(vector_store="memory", retrieval={"top_k": 2, "neighbour_expansion": False})
+    assistant = Assistant(
+        index, settings, suggester=ScriptedSuggester(), answerer=ScriptedAnswerer()
+    )
+    question = (
+        "How do we know if we're ready to redesign services with digital tools and automation?"
+    )
+    assert "five-cs" in [h.chunk.document_id for h in assistant._retrieve(question, None)]
+    plain = "How do we redesign services with digital tools and automation?"
+    assert "five-cs" not in [h.chunk.document_id for h in assistant._retrieve(plain, None)]

@@ -2197,3 +2197,22 @@ def test_a_question_about_one_councillor_role_leads_with_what_that_role_does() -
     assert not draft.refused
     first = draft.text.split("\n\n")[1]  # after its source's lead-in
     assert first.startswith("Councillors in a scrutiny role challenge plans")
+
+
+def test_are_we_ready_is_led_by_the_readiness_check() -> None:
+    for question in (
+        "honestly not sure we're ready for a big change programme. how would we tell?",
+        "How can I help my council get ready for a big change programme?",
+    ):
+        assert analyse_question(question).readiness, question
+    assert not analyse_question("Is the new Marlow toolkit ready yet?").readiness
+    hits = _hits(
+        "Reframing digital change as something that can solve problems in the council. "
+        "Conduct regular reviews of change programmes to assess progress.",
+        "A council can use the Marlow 5Cs as a readiness check before committing to a programme.",
+    )
+    question = "we're about to start a big change programme. how do we know if we're ready?"
+    draft = _answerer().answer(question, audience="officer", hits=hits)
+    assert not draft.refused
+    first = draft.text.split("\n\n")[1] if draft.text.startswith("Document") else draft.text
+    assert first.startswith("A council can use the Marlow 5Cs as a readiness check")
