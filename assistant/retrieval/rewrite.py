@@ -200,7 +200,8 @@ def is_follow_up(question: str, *, has_history: bool = True) -> bool:
 # name, so of what the conversation was about.
 _ORDINAL_EVENT = re.compile(
     r"\bthe\s+(?:first|second|third|last|next|final|opening|closing)\s+(?:session|meeting|"
-    r"workshop|event|round|phase|stage|step|day|module|cohort)s?\b",
+    r"workshop|event|round|phase|stage|step|day|module|cohort)s?\b"
+    r"(?!\s+(?:of|for|in|at|on|when|where)\b)",  # "the first step for a council ...": named
     re.I,
 )
 
