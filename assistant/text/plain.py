@@ -464,6 +464,46 @@ def _plural_verb(verb: str) -> str | None:
     return None
 
 
+# A sentence saying what something is ("The Review is a free version of TIEx ..."): its
+# subject, then "is"/"are" before any comma.
+_IS_A = re.compile(r"^(?:The|An?|[A-Z][\w'\u2019-]*)\b[^,;:()]*?\s(?P<be>is|are|was|were)\s")
+# "..., funded by MHCLG and run by Local Partnerships" closing it: what was done to the subject.
+_DONE_BY = re.compile(
+    r",\s+(?P<rest>(?:(?:mainly|jointly|largely|partly)\s+)?(?:funded|run|led|delivered|developed|"
+    r"built|commissioned|proposed|published|organised|hosted|supported|grouped|agreed|designed|"
+    r"written|created|produced|launched)\s+(?:by|with|in|under|around|through)\b[^;:]*)$"
+)
+_GOES_ON = re.compile(r",\s+(?:that|which|who|whose|where|in\s+which|on|for|to|with)\b")
+_PAST_OF = {"is": "was", "are": "were"}
+MAX_SUBJECT_WORDS = 8  # a subject said again no longer than this
+
+
+def _described_by(text: str) -> list[str] | None:
+    """ "The Review is a free version of TIEx, funded by MHCLG and run by Local Partnerships" as
+    "The Review is a free version of TIEx" and "The Review is funded by MHCLG and run by Local
+    Partnerships" (a year early in the clause makes it "... was developed in 2023/24"); None
+    unless the sentence says what its subject is, in a few words, and the clause closes it."""
+    described = _IS_A.match(text)
+    done = _DONE_BY.search(text)
+    if described is None or done is None or done.start() <= described.end():
+        return None
+    rest = done.group("rest")
+    if _GOES_ON.search(rest) or _words(rest) < MIN_SPLIT_WORDS - 1:
+        return None  # "..., proposed by DLUHC ..., that matches councils": it goes on
+    left = text[: done.start()]
+    if _words(left) < MIN_SPLIT_WORDS + 1:
+        return None
+    be = described.group("be")
+    if re.search(r"\b(?:19|20)\d\d\b", " ".join(rest.split()[:4])):
+        be = _PAST_OF.get(be, be)  # "developed in 2023/24": done then
+    # The subject said again, as the catalogue writes its sentences: each one stands alone
+    # (and stays close enough to its passage for the support check; "It is ..." was not).
+    subject = text[: described.start("be")].strip()
+    if _words(subject) > MAX_SUBJECT_WORDS:
+        return None
+    return [left, f"{subject} {be} {rest}"]
+
+
 def _split_once(text: str) -> list[str] | None:
     """Two sentences from ``text`` at its first safe joint, or None."""
     if _words(text) <= LONG_SENTENCE:
@@ -519,6 +559,10 @@ def _split_once(text: str) -> list[str] | None:
             and ":" not in left
         ):
             return [left, f"They {verb}{who.group('rest')}"]
+    # "X is a package of support, funded by ... and run by ...": "X is funded by ...".
+    described = _described_by(text)
+    if described:
+        return described
     # ", which <verb> ..." closing the sentence: a new sentence "This <verb> ...".
     which = re.search(r",\s+which\s+(?P<rest>[^,;:()\u2013\u2014]+)$", text)
     if which:

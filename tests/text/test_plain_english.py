@@ -610,3 +610,34 @@ def test_a_source_label_over_nothing_is_dropped_when_its_sentence_becomes_the_le
     assert "Officer development says:" not in out  # its only sentence is the lead now
     assert "The Marlow case study says:" in out
     assert set(citation_markers(out)) == {1, 2}
+
+
+def test_split_a_closing_done_by_clause_of_a_sentence_saying_what_something_is() -> None:
+    text = (
+        "The Marlow Review is a free, facilitated version of the self-assessment for councils, "
+        "funded by the department and run by Local Partners"
+    )
+    assert split_sentence(text) == [
+        "The Marlow Review is a free, facilitated version of the self-assessment for councils",
+        "The Marlow Review is funded by the department and run by Local Partners",
+    ]
+    dated = (
+        "The Marlow programmes are the LGA's packages of support for councils in the region, "
+        "developed in 2023/24 under a funding agreement with the department"
+    )
+    assert split_sentence(dated)[1] == (
+        "The Marlow programmes were developed in 2023/24 under a funding agreement with the "
+        "department"
+    )
+    # Not when the clause goes on ("..., that matches"), nor when the sentence does not say
+    # what its subject is ("A council can have ..., funded by": "It" would be the council).
+    goes_on = (
+        "The Marlow Pilot is a pilot programme, proposed by the department and presented to the "
+        "network, that matches councils with peers"
+    )
+    assert split_sentence(goes_on) == [goes_on]
+    no_is = (
+        "A council can have its self-assessment run free of charge through a Marlow Review, "
+        "funded by the department and run by Local Partners"
+    )
+    assert split_sentence(no_is) == [no_is]
