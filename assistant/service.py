@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from assistant.answering.draft import WEAK_EVIDENCE_REASON, Draft, refusal
-from assistant.answering.question import analyse_question, asks_for_peers, without_framing
+from assistant.answering.lookups import look_ups
+from assistant.answering.question import analyse_question, without_framing
 from assistant.errors import AssistantError, InputError, ProviderError
 from assistant.guardrails import check_audience, clean_input, strip_invisible
 from assistant.guardrails.scope import check_scope, refusal_text
@@ -376,41 +377,18 @@ class Assistant:
     def _retrieve(self, question: str, filters: Filters | None) -> list[Hit]:
         """The question's passages; a comparison's two sides are also looked up on their own
         (``with_each_side``), and so is the post a "which minister ...?" question asks about
-        (``with_post``)."""
+        (``with_post``), and what ``look_ups`` says it needs (peers' case studies, a councillor
+        role's passage, the readiness check)."""
         hits = self.retriever.retrieve(question, filters=filters)
         asked = analyse_question(question)
-        if asks_for_peers(question) and not (filters and filters.doc_types):
-            # "Which council could we learn from on X?": the councils' own case studies, which
-            # the question's topic words alone may rank below the LGA's general pages.
-            cases = self.retriever.retrieve(
-                question,
-                filters=replace(filters or Filters(), doc_types=("case_study",)),
-                k=PEER_PASSAGES,
+        for look in look_ups(question, asked, doc_types_chosen=bool(filters and filters.doc_types)):
+            limited = (
+                replace(filters or Filters(), doc_types=look.doc_types)
+                if look.doc_types
+                else filters
             )
-            hits = with_each_side(hits, [cases], k=len(hits), per_side=PEER_PASSAGES)
-        if asked.asker_role and not asks_for_peers(question):
-            # "What does good scrutiny look like?", "I sit on scrutiny ...": the passage on what
-            # councillors in that role do, which the question's other words may outrank.
-            found = self.retriever.retrieve(
-                f"the {asked.asker_role} role of councillors in transformation",
-                filters=filters,
-                k=ROLE_PASSAGES,
-            )
-            said = re.compile(rf"\b{asked.asker_role}\s+role\b", re.I)
-            headed = [h for h in found if said.search(" ".join(h.chunk.heading_path))]
-            own = headed or [h for h in found if said.search(h.chunk.text)]
-            hits = with_each_side(hits, [own], k=len(hits), per_side=1)
-        if asked.readiness and asked.type == "advice":
-            # "How do we know if we're ready for a big change?": the readiness check (the 7Cs),
-            # which words about the change itself ("digital", "programme") rank low.
-            found = self.retriever.retrieve(
-                "a readiness check of the conditions for success before a council starts a "
-                "change programme",
-                filters=filters,
-                k=ROLE_PASSAGES,
-            )
-            ready = [h for h in found if re.search(r"\breadiness\b", h.chunk.text, re.I)]
-            hits = with_each_side(hits, [ready], k=len(hits), per_side=2)
+            found = self.retriever.retrieve(look.query or question, filters=limited, k=look.k)
+            hits = with_each_side(hits, [look.kept(found)], k=len(hits), per_side=look.per_side)
         if asked.type == "person" and asked.role:
             found = self.retriever.retrieve(asked.role, filters=filters, k=POST_PASSAGES)
             return with_post(hits, found, question=question, role=asked.role)
@@ -522,8 +500,6 @@ def with_each_side(
 
 
 POST_PASSAGES = 3  # passages looked up for the post alone ("minister")
-PEER_PASSAGES = 2  # case studies put among a peer question's passages
-ROLE_PASSAGES = 3  # passages looked up for a councillor role asked about
 
 
 def with_post(hits: Sequence[Hit], found: Sequence[Hit], *, question: str, role: str) -> list[Hit]:
