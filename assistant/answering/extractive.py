@@ -588,7 +588,7 @@ def type_bonus(
     if question.audience and _FOR_WHOM.search(text):
         bonus += w.audience  # "aimed at senior leaders", "anyone ... can complete"
     if question.readiness and kind == "advice" and _READINESS_CHECK.search(text):
-        bonus += w.asker_role  # "are we ready?": the readiness check, like a role's own page
+        bonus += w.readiness  # "are we ready?": the readiness check
     return bonus
 
 
@@ -1404,12 +1404,12 @@ def topic_lead(
             return found
     role = question.asker_role
     if role and question.type in ("description", "advice", "definition"):
-        found = _lead_saying(lambda t: _describes_role(role, t), *args, w.role_lead_gap)
+        found = _lead_saying(lambda t: _describes_role(role, t), *args, w.topic_lead_gap)
         if found is not None:
             return found
     if question.readiness and question.type == "advice":
         return _lead_saying(
-            lambda t: _READINESS_CHECK.search(t) is not None, *args, w.role_lead_gap
+            lambda t: _READINESS_CHECK.search(t) is not None, *args, w.topic_lead_gap
         )
     return None
 

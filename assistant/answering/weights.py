@@ -70,8 +70,8 @@ class SelectionWeights:
     max_redundancy: float = 0.88  # cosine to a chosen sentence above this: a near-duplicate
     asked_lead_gap: float = 0.1  # a date or number question whose best sentence lacks
     # it is led by the best sentence giving it, when that scores within this of the best
-    role_lead_gap: float = 0.2  # one councillor role asked about: the best sentence saying
-    # what that role does leads when it scores within this of the best sentence
+    topic_lead_gap: float = 0.2  # one councillor role, or readiness, asked about: the best
+    # sentence saying what that role does (the readiness check) leads when within this of the best
     quoted_lead_gap: float = 0.25  # a term put in quotes: the best sentence using it leads
     # when it scores within this of the best sentence (which does not use it)
     asked_lead_coverage: float = 0.7  # ...and covers this share of the question words it covers
@@ -156,6 +156,7 @@ class AnswerTypeWeights:
     sequel: float = 0.15  # "what happens after ...": a sentence about what follows ("then",
     # "within 12 months", "an action plan")
     asker_role: float = 0.2  # "I sit on scrutiny": a sentence on what that role does
+    readiness: float = 0.2  # "are we ready for a big change?": a sentence on the readiness check
     audience: float = 0.2  # "who is it for?": a sentence saying who it is for / who may use it
     cost: float = 0.3  # "do we have to pay?": a sentence about the price ("free", "subsidised")
     list_min_coverage: float = 0.2  # a list answers a list question when its lead/items cover
