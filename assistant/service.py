@@ -416,13 +416,10 @@ class Assistant:
 
     def primary_documents_at(self, url: str) -> list[str]:
         """The ids of the primary (not catalogue) documents published at web address ``url``."""
-        wanted = url.rstrip("/")
         return [
             d.id
-            for d in self.index.catalog.documents()
-            if d.url
-            and d.url.rstrip("/") == wanted
-            and not (d.publisher or "").startswith(CATALOGUE_PUBLISHER)
+            for d in self.index.catalog.documents_at(url)
+            if not (d.publisher or "").startswith(CATALOGUE_PUBLISHER)
         ]
 
     def document_chunks(self, document_id: str) -> list[Chunk]:

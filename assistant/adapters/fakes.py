@@ -156,6 +156,10 @@ class MemoryCatalog:
         with self._lock:
             return [self._docs[k] for k in sorted(self._docs)]
 
+    def documents_at(self, url: str) -> list[DocumentRecord]:
+        wanted = url.rstrip("/")
+        return [d for d in self.documents() if d.url and d.url.rstrip("/") == wanted]
+
     def _remove(self, document_id: str, keep: frozenset[str] = frozenset()) -> None:
         record = self._docs.pop(document_id, None)
         if record is not None:

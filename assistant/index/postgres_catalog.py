@@ -423,6 +423,15 @@ class PostgresCatalog:
         )
         return [document_from_row(r, r[10]) for r in rows]
 
+    def documents_at(self, url: str) -> list[DocumentRecord]:
+        rows = self._read(
+            f"SELECT {DOCUMENT_COLUMNS}, ARRAY(SELECT c.id FROM chunks c "
+            "WHERE c.document_id = d.id ORDER BY c.position) FROM documents d "
+            "WHERE rtrim(d.url, '/') = %s ORDER BY d.id",
+            (url.rstrip("/"),),
+        )
+        return [document_from_row(r, r[10]) for r in rows]
+
     @staticmethod
     def _delete_document(conn: Any, document_id: str, keep: Sequence[str] = ()) -> None:
         """Delete the document's rows; the text vectors of chunk ids in ``keep`` stay (a chunk

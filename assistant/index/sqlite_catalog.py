@@ -188,6 +188,13 @@ class SqliteCatalog:
         rows = self._read(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (document_id,))
         return self._record(rows[0]) if rows else None
 
+    def documents_at(self, url: str) -> list[DocumentRecord]:
+        rows = self._read(
+            f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE rtrim(url, '/') = ? ORDER BY id",
+            (url.rstrip("/"),),
+        )
+        return [self._record(r) for r in rows]
+
     def documents(self) -> list[DocumentRecord]:
         docs = self._read(f"SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY id")
         chunk_ids: dict[str, list[str]] = {}

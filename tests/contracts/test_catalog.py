@@ -14,7 +14,14 @@ from assistant.ports import Catalog, DocumentRecord, KeywordIndex, TextVectors
 from assistant.types import Chunk
 
 
-def make_doc(doc_id: str, texts: list[str], *, title: str = "Title", digest: str = "h1"):
+def make_doc(
+    doc_id: str,
+    texts: list[str],
+    *,
+    title: str = "Title",
+    digest: str = "h1",
+    url: str | None = "https://example.org/x",
+):
     chunks = [
         Chunk(
             id=Chunk.make_id(doc_id, i, t),
@@ -28,7 +35,7 @@ def make_doc(doc_id: str, texts: list[str], *, title: str = "Title", digest: str
             char_end=i * 100 + len(t),
             title=title,
             source=f"/docs/{doc_id}",
-            url="https://example.org/x",
+            url=url,
             doc_type="guidance",
             publisher="LGA",
             published="2024",
@@ -46,7 +53,7 @@ def make_doc(doc_id: str, texts: list[str], *, title: str = "Title", digest: str
         doc_type="guidance",
         publisher="LGA",
         published="2024",
-        url="https://example.org/x",
+        url=url,
         ingested_at="2026-01-01T00:00:00+00:00",
         file_hash="f-" + digest,
     )
@@ -78,6 +85,18 @@ class CatalogContract:
         assert catalog.document_chunks("a/one.md") == chunks
         assert catalog.chunks([chunks[1].id, chunks[0].id]) == [chunks[1], chunks[0]]
         assert catalog.count_chunks() == 2
+
+    def test_documents_at_a_web_address(self, catalog) -> None:
+        r1, c1 = make_doc("a/one.md", ["housing repairs"], url="https://example.org/page/")
+        r2, c2 = make_doc("a/two.md", ["housing allocations"], url="https://example.org/page")
+        r3, c3 = make_doc("a/three.md", ["parking"], url="https://example.org/other")
+        r4, c4 = make_doc("a/four.md", ["no address"], url=None)
+        for record, chunks in ((r2, c2), (r1, c1), (r3, c3), (r4, c4)):
+            catalog.replace_document(record, chunks)
+        # a trailing slash aside, by id, whole records
+        assert catalog.documents_at("https://example.org/page") == [r1, r2]
+        assert catalog.documents_at("https://example.org/page/") == [r1, r2]
+        assert catalog.documents_at("https://example.org/nowhere") == []
 
     def test_chunks_skips_unknown_ids(self, catalog) -> None:
         record, chunks = make_doc("a/one.md", ["alpha", "beta"])
