@@ -1337,25 +1337,26 @@ def asked_lead(
     # and post_holder already leads with the holder of a post asked about.
     if question.type not in ("date", "number"):
         return None
-    if gives_asked(question, analysis.candidates[first]):
-        return None
     terms = analysis.question_terms
 
-    def covers(i: int) -> float:
-        return coverage(analysis.candidates[i].terms & set(terms), terms)
+    def covers(cand: Candidate) -> float:
+        return coverage(cand.terms & set(terms), terms)
 
-    about = w.asked_lead_coverage * covers(first)  # ...about what the best sentence is about
-    for i in order:
-        if base[i] < base[first] - w.asked_lead_gap:
-            return None
-        cand = analysis.candidates[i]
-        if can_show(i) and gives_asked(question, cand) and covers(i) >= about:
-            return i
-    return None
+    # ...about what the best sentence is about (which never stops the best one giving it)
+    about = w.asked_lead_coverage * covers(analysis.candidates[first])
+    return _lead_saying(
+        lambda c: gives_asked(question, c) and covers(c) >= about,
+        analysis,
+        order,
+        base,
+        first,
+        can_show,
+        w.asked_lead_gap,
+    )
 
 
 def _lead_saying(
-    says: Callable[[str], bool],
+    says: Callable[[Candidate], bool],
     analysis: Analysis,
     order: Sequence[int],
     base: np.ndarray,
@@ -1365,12 +1366,12 @@ def _lead_saying(
 ) -> int | None:
     """The best sentence that ``says`` what the question is about, when the best sentence
     overall does not and it scores within ``gap`` of it; None otherwise."""
-    if says(analysis.candidates[first].sentence.text):
+    if says(analysis.candidates[first]):
         return None
     for i in order:
         if base[i] < base[first] - gap:
             return None
-        if can_show(i) and says(analysis.candidates[i].sentence.text):
+        if can_show(i) and says(analysis.candidates[i]):
             return i
     return None
 
@@ -1398,18 +1399,24 @@ def topic_lead(
     args = (analysis, order, base, first, can_show)
     if question.quoted and question.type in ("definition", "description"):
         found = _lead_saying(
-            lambda t: any(_said(term, t) for term in question.quoted), *args, w.quoted_lead_gap
+            lambda c: any(_said(term, c.sentence.text) for term in question.quoted),
+            *args,
+            w.quoted_lead_gap,
         )
         if found is not None:
             return found
     role = question.asker_role
     if role and question.type in ("description", "advice", "definition"):
-        found = _lead_saying(lambda t: _describes_role(role, t), *args, w.topic_lead_gap)
+        found = _lead_saying(
+            lambda c: _describes_role(role, c.sentence.text), *args, w.topic_lead_gap
+        )
         if found is not None:
             return found
     if question.readiness and question.type == "advice":
         return _lead_saying(
-            lambda t: _READINESS_CHECK.search(t) is not None, *args, w.topic_lead_gap
+            lambda c: _READINESS_CHECK.search(c.sentence.text) is not None,
+            *args,
+            w.topic_lead_gap,
         )
     return None
 
