@@ -727,6 +727,12 @@ def plural_before(text: str) -> bool:
     return bool(_PLURAL_NOUN_BEFORE.search(text))
 
 
+def _source_part(d: Discourse, noun: str) -> str:
+    """The part of the document asked about that a follow-up points at: "the learning
+    document's section on capacity" (``d.source`` and ``d.topic`` are set)."""
+    return f"{_possessive(d.source or '')} {noun} on {d.topic}"
+
+
 def _possessive(phrase: str) -> str:
     return phrase + ("'" if phrase.endswith("s") and not phrase[-2:].isupper() else "'s")
 
@@ -937,7 +943,7 @@ def _resolve_with(
         if noun in _PART_NOUNS and d.source and d.topic:
             # "that section" after "what did the learning document say about capacity?"
             changed = True
-            return f"{_possessive(d.source)} {noun} on {d.topic}"
+            return _source_part(d, noun)
         if any(noun.rstrip("s") in e.lower() for e in own):
             return m.group(0)  # "the Sector Support Programme ... this programme": its own
         stem = noun.rstrip("s")
@@ -985,7 +991,7 @@ def _resolve_with(
     out = _DEMONSTRATIVE.sub(demonstrative_sub, out)
     there = _IN_THERE.search(out)
     if there and d.source and d.topic:  # "any examples in there?": in what the document said
-        part = f"in {_possessive(d.source)} section on {d.topic}"
+        part = f"in {_source_part(d, 'section')}"
         out = out[: there.start()] + part + out[there.end() :]
         changed = True
 
